@@ -1,5 +1,287 @@
 // SPDX-License-Identifier: MIT
 /*
  * Copyright (c) 2026 The stlm authors
+ *
+ * Fault injection. A fault spec is "KIND[:KEY=VALUE[,KEY=VALUE]...]":
+ *
+ *   delay     ms=N            reply N ms late (default 100)
+ *   drop                      never reply
+ *   status    status=S        reply with status S only (name or number)
+ *   length    bytes=N         grow (N > 0, zero bytes) or cut (N < 0) the reply
+ *   token                     reply with the wrong token
+ *   reserved                  set reserved bits in the reply
+ *   torn      shmti=N         leave match_end != match_start after a pass
+ *   stuck     shmti=N         leave match_start odd (writer hung) until cleared
+ *   reset     ms=N change=0|1 platform reset after N ms (optionally with a
+ *                             changed DE set and revision)
+ *   flood     count=N         N TELEMETRY_UPDATE notifications at once
+ *
+ * Common keys: msg=ID and proto=ID restrict command faults to one message
+ * (default: every command); after=N lets N matches through first; count=N
+ * fires N times (default: forever; reset once; flood 100).
  */
-#include "platform.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const struct {
+	const char *name;
+	enum fault_kind kind;
+} kinds[] = {
+	{ "delay", FAULT_DELAY },   { "drop", FAULT_DROP },
+	{ "status", FAULT_STATUS }, { "length", FAULT_LENGTH },
+	{ "token", FAULT_TOKEN },   { "reserved", FAULT_RESERVED },
+	{ "torn", FAULT_TORN },	    { "stuck", FAULT_STUCK },
+	{ "reset", FAULT_RESET },   { "flood", FAULT_FLOOD },
+};
+
+static const char *const status_names[] = {
+	"SUCCESS",	   "NOT_SUPPORTED", "INVALID_PARAMETERS",
+	"DENIED",	   "NOT_FOUND",	    "OUT_OF_RANGE",
+	"BUSY",		   "COMMS_ERROR",   "GENERIC_ERROR",
+	"HARDWARE_ERROR", "PROTOCOL_ERROR", "IN_USE",
+	"PARTIAL",
+};
+
+static int parse_long(const char *s, long min, long max, long *ret)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || end == s || *end || v < min || v > max)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+int stlmp_fault_parse(const char *spec, struct fault *f, char *err,
+		      size_t errlen)
+{
+	char buf[256], *kv, *save = NULL;
+	const char *colon;
+	size_t klen;
+	bool found = false;
+
+	if (strlen(spec) >= sizeof(buf)) {
+		snprintf(err, errlen, "spec too long");
+		return -EINVAL;
+	}
+	memset(f, 0, sizeof(*f));
+	f->proto = -1;
+	f->msg = -1;
+	f->count = -1;
+	f->shmti = -1;
+	colon = strchr(spec, ':');
+	klen = colon ? (size_t)(colon - spec) : strlen(spec);
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		if (strlen(kinds[i].name) == klen &&
+		    !strncmp(kinds[i].name, spec, klen)) {
+			f->kind = kinds[i].kind;
+			found = true;
+		}
+	}
+	if (!found) {
+		snprintf(err, errlen,
+			 "unknown fault kind '%.*s' (delay, drop, status, length, "
+			 "token, reserved, torn, stuck, reset, flood)",
+			 (int)klen, spec);
+		return -EINVAL;
+	}
+	if (f->kind == FAULT_DELAY)
+		f->ms = 100;
+	if (f->kind == FAULT_RESET)
+		f->count = 1;
+	if (f->kind == FAULT_FLOOD)
+		f->count = 100;
+	if (f->kind == FAULT_STATUS)
+		f->status = SCMI_BUSY;
+	if (!colon)
+		return 0;
+
+	strcpy(buf, colon + 1);
+	for (kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(kv, '=');
+		long v;
+		int r = 0;
+
+		if (!eq) {
+			snprintf(err, errlen, "'%s': expected KEY=VALUE", kv);
+			return -EINVAL;
+		}
+		*eq++ = 0;
+		if (!strcmp(kv, "msg")) {
+			r = parse_long(eq, 0, 255, &v);
+			f->msg = (int)v;
+		} else if (!strcmp(kv, "proto")) {
+			r = parse_long(eq, 0, 255, &v);
+			f->proto = (int)v;
+		} else if (!strcmp(kv, "after")) {
+			r = parse_long(eq, 0, 1000000000, &v);
+			f->after = (int)v;
+		} else if (!strcmp(kv, "count")) {
+			r = parse_long(eq, -1, 1000000000, &v);
+			f->count = (int)v;
+		} else if (!strcmp(kv, "ms") &&
+			   (f->kind == FAULT_DELAY || f->kind == FAULT_RESET)) {
+			r = parse_long(eq, 0, 600000, &v);
+			f->ms = (int)v;
+		} else if (!strcmp(kv, "bytes") && f->kind == FAULT_LENGTH) {
+			r = parse_long(eq, -4096, 4096, &v);
+			f->bytes = (int)v;
+			if (!r && v == 0)
+				r = -EINVAL;
+		} else if (!strcmp(kv, "shmti") &&
+			   (f->kind == FAULT_TORN || f->kind == FAULT_STUCK)) {
+			r = parse_long(eq, 0, 65535, &v);
+			f->shmti = (int)v;
+		} else if (!strcmp(kv, "change") && f->kind == FAULT_RESET) {
+			r = parse_long(eq, 0, 1, &v);
+			f->change = v;
+		} else if (!strcmp(kv, "status") && f->kind == FAULT_STATUS) {
+			r = -EINVAL;
+			for (size_t i = 0; i < ARRAY_SIZE(status_names); i++)
+				if (!strcasecmp(eq, status_names[i])) {
+					f->status = -(int32_t)i;
+					r = 0;
+				}
+			if (r) {
+				r = parse_long(eq, -1000, 1000, &v);
+				f->status = (int32_t)v;
+			}
+		} else {
+			snprintf(err, errlen, "unknown key '%s' for this fault", kv);
+			return -EINVAL;
+		}
+		if (r) {
+			snprintf(err, errlen, "bad value '%s' for '%s'", eq, kv);
+			return -EINVAL;
+		}
+	}
+	if (f->kind == FAULT_LENGTH && f->bytes == 0) {
+		snprintf(err, errlen, "length needs bytes=N (N != 0)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Count a match; true if the fault fires now. */
+static bool fire(struct fault *f)
+{
+	if (f->count == 0)
+		return false;
+	if (f->after > 0) {
+		f->after--;
+		return false;
+	}
+	if (f->count > 0)
+		f->count--;
+	return true;
+}
+
+static bool is_command_fault(enum fault_kind k)
+{
+	return k == FAULT_DELAY || k == FAULT_DROP || k == FAULT_STATUS ||
+	       k == FAULT_LENGTH || k == FAULT_TOKEN || k == FAULT_RESERVED;
+}
+
+int stlmp_fault_reply(struct stlmp_platform *p, const struct scmi_hdr *h,
+		      uint8_t *reply, size_t *len, size_t cap)
+{
+	int delay = 0;
+
+	for (struct fault *f = p->faults; f; f = f->next) {
+		if (!is_command_fault(f->kind))
+			continue;
+		if (f->proto >= 0 && f->proto != h->proto)
+			continue;
+		if (f->msg >= 0 && f->msg != h->id)
+			continue;
+		if (!fire(f))
+			continue;
+		switch (f->kind) {
+		case FAULT_DELAY:
+			if (f->ms > delay)
+				delay = f->ms;
+			break;
+		case FAULT_DROP:
+			stlmp_log(p, STLMP_LOG_DEBUG, "fault: dropping reply");
+			return -1;
+		case FAULT_STATUS:
+			scmi_put_le32(reply + 4, (uint32_t)f->status);
+			*len = 8;
+			break;
+		case FAULT_LENGTH:
+			if (f->bytes < 0) {
+				size_t cut = (size_t)-f->bytes;
+
+				*len = *len > 4 + cut ? *len - cut : 4;
+			} else {
+				size_t grow = (size_t)f->bytes;
+
+				if (*len + grow > cap)
+					grow = cap - *len;
+				memset(reply + *len, 0, grow);
+				*len += grow;
+			}
+			break;
+		case FAULT_TOKEN: {
+			struct scmi_hdr bad = *h;
+
+			bad.token = (uint16_t)((h->token + 1) & SCMI_TOKEN_MAX);
+			scmi_put_le32(reply, scmi_hdr_pack(&bad));
+			break;
+		}
+		case FAULT_RESERVED:
+			if (h->proto == SCMI_PROTO_TELEMETRY &&
+			    h->id == SCMI_TLM_PROTOCOL_ATTRIBUTES && *len >= 36 &&
+			    scmi_get_le32(reply + 4) == 0) {
+				/* attributes_1 bit 25 is reserved */
+				uint32_t a = scmi_get_le32(reply + 8 + 24);
+
+				scmi_put_le32(reply + 8 + 24, a | (1u << 25));
+			} else {
+				scmi_put_le32(reply, scmi_get_le32(reply) |
+							     0x80000000u);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	return delay;
+}
+
+bool stlmp_fault_shmti(struct stlmp_platform *p, uint32_t shmti, bool *stuck)
+{
+	bool torn = false;
+
+	*stuck = false;
+	for (struct fault *f = p->faults; f; f = f->next) {
+		if (f->kind != FAULT_TORN && f->kind != FAULT_STUCK)
+			continue;
+		if (f->shmti >= 0 && (uint32_t)f->shmti != shmti)
+			continue;
+		if (!fire(f))
+			continue;
+		if (f->kind == FAULT_TORN)
+			torn = true;
+		else
+			*stuck = true;
+	}
+	return torn;
+}
+
+void stlmp_fault_free_all(struct stlmp_platform *p)
+{
+	while (p->faults) {
+		struct fault *f = p->faults;
+
+		p->faults = f->next;
+		free(f);
+	}
+}
