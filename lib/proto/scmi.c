@@ -79,12 +79,13 @@ const char *scmi_status_name(int32_t status)
 
 uint32_t scmi_hdr_pack(const struct scmi_hdr *h)
 {
-	return ((uint32_t)h->id & SCMI_HDR_ID_MASK) |
-	       (((uint32_t)h->type << SCMI_HDR_TYPE_SHIFT) & SCMI_HDR_TYPE_MASK) |
-	       (((uint32_t)h->proto << SCMI_HDR_PROTO_SHIFT) &
-		SCMI_HDR_PROTO_MASK) |
-	       (((uint32_t)h->token << SCMI_HDR_TOKEN_SHIFT) &
-		SCMI_HDR_TOKEN_MASK);
+	uint32_t w;
+
+	w = (uint32_t)h->id & SCMI_HDR_ID_MASK;
+	w |= ((uint32_t)h->type << SCMI_HDR_TYPE_SHIFT) & SCMI_HDR_TYPE_MASK;
+	w |= ((uint32_t)h->proto << SCMI_HDR_PROTO_SHIFT) & SCMI_HDR_PROTO_MASK;
+	w |= ((uint32_t)h->token << SCMI_HDR_TOKEN_SHIFT) & SCMI_HDR_TOKEN_MASK;
+	return w;
 }
 
 int scmi_hdr_unpack(uint32_t word, struct scmi_hdr *ret)
