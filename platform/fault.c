@@ -100,8 +100,13 @@ int stlmp_fault_parse(const char *spec, struct fault *f, char *err,
 		f->count = 100;
 	if (f->kind == FAULT_STATUS)
 		f->status = SCMI_BUSY;
-	if (!colon)
+	if (!colon) {
+		if (f->kind == FAULT_LENGTH) {
+			snprintf(err, errlen, "length needs bytes=N (N != 0)");
+			return -EINVAL;
+		}
 		return 0;
+	}
 
 	strcpy(buf, colon + 1);
 	for (kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {

@@ -158,8 +158,11 @@ int stlmp_de_index(const struct stlmp_platform *p, uint32_t id)
 	uint32_t h = hash32(id) & p->hash_mask;
 
 	while (p->hash[h]) {
-		if (p->cfg->des[p->hash[h] - 1].desc.id == id)
-			return (int)(p->hash[h] - 1);
+		uint32_t i = p->hash[h] - 1;
+
+		/* A platform reset may have shrunk the DE set. */
+		if (i < p->cfg->n_des && p->cfg->des[i].desc.id == id)
+			return (int)i;
 		h = (h + 1) & p->hash_mask;
 	}
 	return -ENOENT;

@@ -1,0 +1,10 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# `make bench`: run every benchmark; one line per figure:
+#   BENCH <name> <value> <unit> [ratio=<r> vs=<baseline>]
+set -eu
+BUILD=${1:-build}
+echo "# machine: $(nproc) cores, $(uname -m), $(uname -r)"
+echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+"$BUILD/bench/bench-platform" 50000 3
+"$BUILD/bench/bench-platform" 100000 2
