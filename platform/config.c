@@ -1,5 +1,2354 @@
 // SPDX-License-Identifier: MIT
 /*
  * Copyright (c) 2026 The stlm authors
+ *
+ * Platform descriptions: JSON parser (docs/platform-format.md), validation
+ * and destruction.
+ *
+ * Theory of operation
+ * -------------------
+ * The document is parsed strictly (json-c strict mode: no comments, no
+ * trailing commas); a syntax error is reported as FILE:LINE:COL. Every
+ * object is checked against its list of known keys first, so a typo is an
+ * error rather than a silently ignored setting. Each value is then
+ * converted and range-checked where it stands, and errors name the place
+ * as a JSON path ("des[12].unit", "des[3][i=5].des[1].name" for the
+ * instance i=5 of the second template of the repeat block des[3]).
+ *
+ * DEs are read in document order. A repeat block expands its templates
+ * once per instance; each template is converted once into a prototype DE
+ * and then instantiated (id, name, instance numbers), so a block of
+ * 100,000 DEs costs little more than one. Field defaults come from, in
+ * order: the template, the block's "defaults", the top-level
+ * "de_defaults", the built-in default.
+ *
+ * Cross-checks (unique ids, SHMTI sizes, boot DEs, default interval...)
+ * are done by the same code as stlmp_config_validate(), which is given the
+ * origin of each DE so that its messages use document places too.
  */
-#include "platform.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config-internal.h"
+#include "gen.h"
+
+#define PLACE_MAX 160
+#define JSON_MAX_DEPTH 32
+
+/* ---------------------------------------------------------------- */
+/* Name tables (protocol §5)                                        */
+
+struct name_val {
+	const char *name;
+	uint32_t val;
+};
+
+static const struct name_val de_types[] = {
+	{ "unspecified", 0 },
+	{ "accumulated_idle_residency", 1 },
+	{ "accumulated_idle_counts", 2 },
+	{ "accumulated", 3 },
+	{ "accumulated_other", 3 },
+	{ "instantaneous_idle_state", 4 },
+	{ "instantaneous", 5 },
+	{ "instantaneous_other", 5 },
+	{ "average", 6 },
+	{ "status", 7 },
+};
+
+static const struct name_val compo_types[] = {
+	{ "unspecified", 0x00 },
+	{ "cpu", 0x01 },
+	{ "cluster", 0x02 },
+	{ "gpu", 0x03 },
+	{ "npu", 0x04 },
+	{ "interconnect", 0x05 },
+	{ "memory_controller", 0x06 },
+	{ "l1_cache", 0x07 },
+	{ "l2_cache", 0x08 },
+	{ "l3_cache", 0x09 },
+	{ "last_level_cache", 0x0A },
+	{ "system_cache", 0x0B },
+	{ "display_controller", 0x0C },
+	{ "ipu", 0x0D },
+	{ "chiplet", 0x0E },
+	{ "package", 0x0F },
+	{ "soc", 0x10 },
+	{ "system", 0x11 },
+	{ "smcu", 0x12 },
+	{ "accelerator", 0x13 },
+	{ "battery", 0x14 },
+	{ "charger", 0x15 },
+	{ "pmic", 0x16 },
+	{ "board", 0x17 },
+	{ "memory", 0x18 },
+	{ "peripheral", 0x19 },
+	{ "peripheral_subcomponent", 0x1A },
+	{ "lid", 0x1B },
+	{ "display", 0x1C },
+};
+
+/* Units: index = code, 0..95; 255 is "oem". */
+static const char *const unit_names[] = {
+	"none", "unspecified", "celsius", "fahrenheit", "kelvin", "volts",
+	"amps", "watts", "joules", "coulombs", "va", "nits", "lumens", "lux",
+	"candelas", "kpa", "psi", "newtons", "cfm", "rpm", "hertz", "seconds",
+	"minutes", "hours", "days", "weeks", "mils", "inches", "feet",
+	"cubic_inches", "cubic_feet", "meters", "cubic_centimeters",
+	"cubic_meters", "liters", "fluid_ounces", "radians", "steradians",
+	"revolutions", "cycles", "gravities", "ounces", "pounds",
+	"foot_pounds", "ounce_inches", "gauss", "gilberts", "henries",
+	"farads", "ohms", "siemens", "moles", "becquerels", "ppm", "decibels",
+	"dba", "dbc", "grays", "sieverts", "color_temp_kelvin", "bits",
+	"bytes", "words", "dwords", "qwords", "percentage", "pascals",
+	"counts", "grams", "newton_meters", "hits", "misses", "retries",
+	"overruns", "underruns", "collisions", "packets", "messages",
+	"characters", "errors", "corrected_errors", "uncorrectable_errors",
+	"square_mils", "square_inches", "square_feet", "square_centimeters",
+	"square_meters", "radians_per_second", "beats_per_minute",
+	"meters_per_second_squared", "meters_per_second",
+	"cubic_meters_per_second", "millimeters_of_mercury",
+	"radians_per_second_squared", "binary_state", "bytes_per_second",
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define UNIT_OEM 255u
+
+/* ---------------------------------------------------------------- */
+/* Parser state and errors                                          */
+
+/*
+ * Where a DE came from: des[blk], or template tpl of the repeat block
+ * des[blk] at instance i.
+ */
+struct origin {
+	uint32_t blk;
+	int32_t tpl;
+	int64_t i;
+};
+
+struct vctx {
+	const char *name;
+	const struct origin *org;
+	bool shmti_list; /* "shmti": {"sizes": [...]} */
+	char *err;
+	size_t errlen;
+};
+
+struct parser {
+	const char *name;
+	const char *dir;
+	char *err;
+	size_t errlen;
+	struct stlmp_config *c;
+	uint32_t cap_des;
+	struct origin *org;
+	char **group_names;
+	bool *shmti_auto;
+	bool shmti_list;
+	struct json_object *de_defaults;
+};
+
+static void verr(char *err, size_t errlen, const char *name, const char *place,
+		 const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+static void verr(char *err, size_t errlen, const char *name, const char *place,
+		 const char *fmt, va_list ap)
+{
+	int n;
+
+	if (!err || !errlen)
+		return;
+	if (place && *place)
+		n = snprintf(err, errlen, "%s: %s: ", name, place);
+	else
+		n = snprintf(err, errlen, "%s: ", name);
+	if (n < 0 || (size_t)n >= errlen)
+		return;
+	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+}
+
+static int perr(struct parser *ps, const char *place, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int perr(struct parser *ps, const char *place, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verr(ps->err, ps->errlen, ps->name, place, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static int vfail(const struct vctx *v, const char *place, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int vfail(const struct vctx *v, const char *place, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verr(v->err, v->errlen, v->name, place, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* Places are truncated silently when absurdly deep. */
+static const char *pfmt(char *buf, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static const char *pfmt(char *buf, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, PLACE_MAX, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
+static const char *sub(char *buf, const char *base, const char *key)
+{
+	if (base && *base)
+		return pfmt(buf, "%s.%s", base, key);
+	return pfmt(buf, "%s", key);
+}
+
+static const char *idx(char *buf, const char *base, uint64_t i)
+{
+	return pfmt(buf, "%s[%" PRIu64 "]", base, i);
+}
+
+static void de_place(const struct origin *org, uint32_t i, char *buf)
+{
+	if (!org)
+		pfmt(buf, "des[%u]", i);
+	else if (org[i].tpl < 0)
+		pfmt(buf, "des[%u]", org[i].blk);
+	else
+		pfmt(buf, "des[%u][i=%" PRId64 "].des[%d]", org[i].blk,
+		     org[i].i, org[i].tpl);
+}
+
+static void fmt_interval(const struct scmi_tlm_interval *iv, char *buf,
+			 size_t n)
+{
+	static const char *const u[] = { "s", "ms", "us", "ns" };
+
+	if (iv->exp <= 0 && iv->exp >= -9 && iv->exp % 3 == 0)
+		snprintf(buf, n, "%u%s", iv->secs, u[-iv->exp / 3]);
+	else
+		snprintf(buf, n, "{secs %u, exp %d}", iv->secs, iv->exp);
+}
+
+/* ---------------------------------------------------------------- */
+/* Value readers                                                    */
+
+static const char *type_name(struct json_object *o)
+{
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		return "null";
+	case json_type_boolean:
+		return "a boolean";
+	case json_type_double:
+		return "a non-integer number";
+	case json_type_int:
+		return "an integer";
+	case json_type_object:
+		return "an object";
+	case json_type_array:
+		return "an array";
+	case json_type_string:
+		return "a string";
+	}
+	return "?";
+}
+
+static int check_keys(struct parser *ps, struct json_object *o,
+		      const char *place, const char *what,
+		      const char *const *allowed)
+{
+	struct json_object_iterator it, end;
+
+	if (!json_object_is_type(o, json_type_object))
+		return perr(ps, place, "expected %s object, got %s", what,
+			    type_name(o));
+	it = json_object_iter_begin(o);
+	end = json_object_iter_end(o);
+	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+		const char *k = json_object_iter_peek_name(&it);
+		const char *const *a;
+
+		for (a = allowed; *a; a++)
+			if (!strcmp(*a, k))
+				break;
+		if (!*a)
+			return perr(ps, place, "unknown key '%.40s'", k);
+	}
+	return 0;
+}
+
+static int get_bool(struct parser *ps, struct json_object *o,
+		    const char *place, bool *ret)
+{
+	if (!json_object_is_type(o, json_type_boolean))
+		return perr(ps, place, "expected true or false, got %s",
+			    type_name(o));
+	*ret = json_object_get_boolean(o);
+	return 0;
+}
+
+static int get_str(struct parser *ps, struct json_object *o, const char *place,
+		   const char **ret)
+{
+	if (!json_object_is_type(o, json_type_string))
+		return perr(ps, place, "expected a string, got %s",
+			    type_name(o));
+	*ret = json_object_get_string(o);
+	if (strlen(*ret) != (size_t)json_object_get_string_len(o))
+		return perr(ps, place, "NUL character in string");
+	return 0;
+}
+
+/* A JSON integer, or a string holding a decimal or 0x-hex integer. */
+static int get_int(struct parser *ps, struct json_object *o, const char *place,
+		   int64_t min, int64_t max, int64_t *ret)
+{
+	int64_t v;
+
+	if (json_object_is_type(o, json_type_int)) {
+		v = json_object_get_int64(o);
+		if (v == INT64_MAX && json_object_get_uint64(o) != INT64_MAX)
+			return perr(ps, place,
+				    "integer too large (write it as a \"0x...\" string)");
+	} else if (json_object_is_type(o, json_type_string)) {
+		int r = stlmp_parse_int(json_object_get_string(o), &v);
+
+		if (r == -ERANGE)
+			return perr(ps, place, "integer '%.40s' out of range",
+				    json_object_get_string(o));
+		if (r < 0)
+			return perr(ps, place, "'%.40s' is not an integer",
+				    json_object_get_string(o));
+	} else {
+		return perr(ps, place, "expected an integer, got %s",
+			    type_name(o));
+	}
+	if (v < min || v > max) {
+		if (min >= 0 && max >= 0xFFFFFFFFll)
+			return perr(ps, place,
+				    "%" PRId64 " out of range [%" PRId64
+				    ", 0x%" PRIX64 "]",
+				    v, min, (uint64_t)max);
+		return perr(ps, place,
+			    "%" PRId64 " out of range [%" PRId64 ", %" PRId64 "]",
+			    v, min, max);
+	}
+	*ret = v;
+	return 0;
+}
+
+static int get_u32(struct parser *ps, struct json_object *o, const char *place,
+		   uint32_t min, uint32_t max, uint32_t *ret)
+{
+	int64_t v;
+	int r = get_int(ps, o, place, min, max, &v);
+
+	if (r < 0)
+		return r;
+	*ret = (uint32_t)v;
+	return 0;
+}
+
+static int get_double(struct parser *ps, struct json_object *o,
+		      const char *place, double *ret)
+{
+	if (!json_object_is_type(o, json_type_int) &&
+	    !json_object_is_type(o, json_type_double))
+		return perr(ps, place, "expected a number, got %s",
+			    type_name(o));
+	*ret = json_object_get_double(o);
+	return 0;
+}
+
+/* A table name, or a number in [0, 255] not in a reserved range. */
+static int get_enum(struct parser *ps, struct json_object *o,
+		    const char *place, const char *what,
+		    const struct name_val *tab, size_t n, uint32_t rsv_lo,
+		    uint32_t rsv_hi, uint8_t *ret)
+{
+	if (json_object_is_type(o, json_type_string)) {
+		const char *s = json_object_get_string(o);
+
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(tab[i].name, s)) {
+				*ret = (uint8_t)tab[i].val;
+				return 0;
+			}
+		if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+			goto number;
+		return perr(ps, place, "unknown %s '%.40s'", what, s);
+	}
+number:
+	{
+		int64_t v;
+		int r = get_int(ps, o, place, 0, 255, &v);
+
+		if (r < 0)
+			return r;
+		if ((uint32_t)v >= rsv_lo && (uint32_t)v <= rsv_hi)
+			return perr(ps, place, "reserved %s %" PRId64, what, v);
+		*ret = (uint8_t)v;
+	}
+	return 0;
+}
+
+static int get_unit(struct parser *ps, struct json_object *o,
+		    const char *place, uint8_t *ret)
+{
+	if (json_object_is_type(o, json_type_string)) {
+		const char *s = json_object_get_string(o);
+
+		for (size_t i = 0; i < ARRAY_SIZE(unit_names); i++)
+			if (!strcmp(unit_names[i], s)) {
+				*ret = (uint8_t)i;
+				return 0;
+			}
+		if (!strcmp(s, "oem")) {
+			*ret = UNIT_OEM;
+			return 0;
+		}
+		if (!(s[0] == '0' && (s[1] == 'x' || s[1] == 'X')))
+			return perr(ps, place, "unknown unit '%.40s'", s);
+	}
+	{
+		int64_t v;
+		int r = get_int(ps, o, place, 0, 255, &v);
+
+		if (r < 0)
+			return r;
+		if (v >= (int64_t)ARRAY_SIZE(unit_names) && v != UNIT_OEM)
+			return perr(ps, place, "reserved unit %" PRId64, v);
+		*ret = (uint8_t)v;
+	}
+	return 0;
+}
+
+/*
+ * An interval: "10ms", "250us", "1s", "100ns" (integer mantissa), or
+ * {"secs": N, "exp": E}. A mantissa above 65535 is scaled down while it
+ * stays exact.
+ */
+static int get_interval(struct parser *ps, struct json_object *o,
+			const char *place, struct scmi_tlm_interval *ret)
+{
+	char pl[PLACE_MAX];
+	uint64_t secs = 0;
+	int exp;
+
+	if (json_object_is_type(o, json_type_object)) {
+		static const char *const keys[] = { "secs", "exp", NULL };
+		struct json_object *s, *e;
+		int64_t vs, ve;
+		int r = check_keys(ps, o, place, "an interval", keys);
+
+		if (r < 0)
+			return r;
+		if (!json_object_object_get_ex(o, "secs", &s) ||
+		    !json_object_object_get_ex(o, "exp", &e))
+			return perr(ps, place,
+				    "an interval object needs \"secs\" and \"exp\"");
+		r = get_int(ps, s, sub(pl, place, "secs"), 1, 0xFFFF, &vs);
+		if (r < 0)
+			return r;
+		r = get_int(ps, e, sub(pl, place, "exp"), -16, 15, &ve);
+		if (r < 0)
+			return r;
+		ret->secs = (uint16_t)vs;
+		ret->exp = (int8_t)ve;
+		return 0;
+	}
+	if (json_object_is_type(o, json_type_string)) {
+		const char *s = json_object_get_string(o), *p = s;
+
+		if (*p < '0' || *p > '9')
+			goto bad;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			secs = secs * 10 + (uint64_t)(*p - '0');
+			if (secs > 0xFFFFFFFFull)
+				return perr(ps, place,
+					    "interval '%.40s' out of range", s);
+		}
+		if (!strcmp(p, "s"))
+			exp = 0;
+		else if (!strcmp(p, "ms"))
+			exp = -3;
+		else if (!strcmp(p, "us"))
+			exp = -6;
+		else if (!strcmp(p, "ns"))
+			exp = -9;
+		else
+			goto bad;
+		if (!secs)
+			return perr(ps, place, "interval must be > 0");
+		while (secs > 0xFFFF && secs % 10 == 0) {
+			secs /= 10;
+			exp++;
+		}
+		if (secs > 0xFFFF)
+			return perr(ps, place,
+				    "interval '%.40s' cannot be encoded", s);
+		ret->secs = (uint16_t)secs;
+		ret->exp = (int8_t)exp;
+		return 0;
+bad:
+		return perr(ps, place,
+			    "bad interval '%.40s' (want e.g. \"10ms\", \"250us\", \"1s\")",
+			    s);
+	}
+	return perr(ps, place, "expected an interval string or object, got %s",
+		    type_name(o));
+}
+
+/* Milliseconds: a JSON integer, or a duration string that is whole ms. */
+static int get_ms(struct parser *ps, struct json_object *o, const char *place,
+		  uint32_t *ret)
+{
+	struct scmi_tlm_interval iv;
+	uint64_t ns;
+	int r;
+
+	if (json_object_is_type(o, json_type_int))
+		return get_u32(ps, o, place, 1, 0xFFFFFFFFu, ret);
+	if (!json_object_is_type(o, json_type_string))
+		return perr(ps, place,
+			    "expected a duration (\"500ms\") or milliseconds, got %s",
+			    type_name(o));
+	r = get_interval(ps, o, place, &iv);
+	if (r < 0)
+		return r;
+	ns = scmi_tlm_interval_ns(&iv);
+	if (ns % 1000000 || ns / 1000000 > 0xFFFFFFFFull)
+		return perr(ps, place, "duration must be a whole number of ms");
+	*ret = (uint32_t)(ns / 1000000);
+	return 0;
+}
+
+static int get_intervals(struct parser *ps, struct json_object *o,
+			 const char *place, struct stlmp_intervals *ret)
+{
+	char pl[PLACE_MAX];
+	int r;
+
+	if (json_object_is_type(o, json_type_object)) {
+		static const char *const keys[] = { "min", "max", "step", NULL };
+		static const char *const names[] = { "min", "max", "step" };
+
+		r = check_keys(ps, o, place, "an interval range", keys);
+		if (r < 0)
+			return r;
+		ret->v = calloc(3, sizeof(*ret->v));
+		if (!ret->v)
+			return -ENOMEM;
+		ret->range = true;
+		ret->n = 3;
+		for (int i = 0; i < 3; i++) {
+			struct json_object *x;
+
+			if (!json_object_object_get_ex(o, names[i], &x))
+				return perr(ps, place,
+					    "an interval range needs \"min\", \"max\" and \"step\"");
+			r = get_interval(ps, x, sub(pl, place, names[i]),
+					 &ret->v[i]);
+			if (r < 0)
+				return r;
+		}
+		return 0;
+	}
+	if (json_object_is_type(o, json_type_array)) {
+		size_t n = json_object_array_length(o);
+
+		if (!n)
+			return perr(ps, place, "empty interval list");
+		if (n > STLMP_MAX_INTERVALS)
+			return perr(ps, place, "more than %u intervals",
+				    STLMP_MAX_INTERVALS);
+		ret->v = calloc(n, sizeof(*ret->v));
+		if (!ret->v)
+			return -ENOMEM;
+		ret->range = false;
+		ret->n = (uint32_t)n;
+		for (size_t i = 0; i < n; i++) {
+			r = get_interval(ps, json_object_array_get_idx(o, i),
+					 idx(pl, place, i), &ret->v[i]);
+			if (r < 0)
+				return r;
+		}
+		return 0;
+	}
+	return perr(ps, place,
+		    "expected a list of intervals or {\"min\", \"max\", \"step\"}, got %s",
+		    type_name(o));
+}
+
+/* Copy a string into a fixed field of cap bytes (<= cap-1 printable). */
+static int get_name(struct parser *ps, struct json_object *o,
+		    const char *place, char *buf, size_t cap)
+{
+	const char *s;
+	int r = get_str(ps, o, place, &s);
+
+	if (r < 0)
+		return r;
+	if (strlen(s) >= cap)
+		return perr(ps, place, "'%.40s' longer than %zu characters", s,
+			    cap - 1);
+	for (const char *p = s; *p; p++)
+		if (*p < 0x20 || *p > 0x7E)
+			return perr(ps, place, "non-printable character in '%.40s'",
+				    s);
+	strcpy(buf, s);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Generators                                                       */
+
+static const char *const gen_kinds[] = {
+	[STLMP_GEN_CONST] = "const",
+	[STLMP_GEN_COUNTER] = "counter",
+	[STLMP_GEN_PERIODIC] = "periodic",
+	[STLMP_GEN_RANDOM_WALK] = "random_walk",
+	[STLMP_GEN_STEP] = "step",
+	[STLMP_GEN_REPLAY] = "replay",
+};
+
+static const char *const *gen_keys(enum stlmp_gen_kind k)
+{
+	static const char *const kc[] = { "kind", "comment", "value", NULL };
+	static const char *const kn[] = { "kind", "comment", "start", "rate",
+					  NULL };
+	static const char *const kp[] = { "kind", "comment", "base",
+					  "amplitude", "period", "min",
+					  "max", NULL };
+	static const char *const kw[] = { "kind", "comment", "start", "min",
+					  "max", "step", NULL };
+	static const char *const ks[] = { "kind", "comment", "states",
+					  "dwell", NULL };
+	static const char *const kr[] = { "kind", "comment", "file",
+					  "samples", NULL };
+
+	switch (k) {
+	case STLMP_GEN_CONST:
+		return kc;
+	case STLMP_GEN_COUNTER:
+		return kn;
+	case STLMP_GEN_PERIODIC:
+		return kp;
+	case STLMP_GEN_RANDOM_WALK:
+		return kw;
+	case STLMP_GEN_STEP:
+		return ks;
+	case STLMP_GEN_REPLAY:
+		return kr;
+	}
+	return kc;
+}
+
+static int gen_int(struct parser *ps, struct json_object *g, const char *place,
+		   const char *key, bool *present, int64_t *ret)
+{
+	char pl[PLACE_MAX];
+	struct json_object *x;
+
+	*present = json_object_object_get_ex(g, key, &x);
+	if (!*present)
+		return 0;
+	return get_int(ps, x, sub(pl, place, key), INT64_MIN, INT64_MAX, ret);
+}
+
+static int gen_bounds(struct parser *ps, struct json_object *g,
+		      const char *place, struct stlmp_gen *gen)
+{
+	char pl[PLACE_MAX];
+	bool hmin, hmax;
+	int r;
+
+	r = gen_int(ps, g, place, "min", &hmin, &gen->min);
+	if (r < 0)
+		return r;
+	r = gen_int(ps, g, place, "max", &hmax, &gen->max);
+	if (r < 0)
+		return r;
+	if (hmin != hmax)
+		return perr(ps, place, "\"min\" and \"max\" go together");
+	if (hmin && gen->min >= gen->max)
+		return perr(ps, sub(pl, place, "max"),
+			    "max %" PRId64 " must be > min %" PRId64, gen->max,
+			    gen->min);
+	return 0;
+}
+
+static int get_gen(struct parser *ps, struct json_object *g, const char *place,
+		   struct stlmp_gen *gen)
+{
+	char pl[PLACE_MAX];
+	struct json_object *x;
+	const char *kind;
+	bool has;
+	int r, k;
+
+	if (!json_object_is_type(g, json_type_object))
+		return perr(ps, place, "expected a generator object, got %s",
+			    type_name(g));
+	if (!json_object_object_get_ex(g, "kind", &x))
+		return perr(ps, place, "generator needs a \"kind\"");
+	r = get_str(ps, x, sub(pl, place, "kind"), &kind);
+	if (r < 0)
+		return r;
+	for (k = 0; k < (int)ARRAY_SIZE(gen_kinds); k++)
+		if (!strcmp(gen_kinds[k], kind))
+			break;
+	if (k == (int)ARRAY_SIZE(gen_kinds))
+		return perr(ps, pl, "unknown generator kind '%.40s'", kind);
+	memset(gen, 0, sizeof(*gen));
+	gen->kind = (enum stlmp_gen_kind)k;
+	r = check_keys(ps, g, place, "a generator", gen_keys(gen->kind));
+	if (r < 0)
+		return r;
+
+	switch (gen->kind) {
+	case STLMP_GEN_CONST:
+		return gen_int(ps, g, place, "value", &has, &gen->base);
+	case STLMP_GEN_COUNTER:
+		r = gen_int(ps, g, place, "start", &has, &gen->base);
+		if (r < 0)
+			return r;
+		if (json_object_object_get_ex(g, "rate", &x))
+			return get_double(ps, x, sub(pl, place, "rate"),
+					  &gen->rate);
+		return perr(ps, place, "counter needs a \"rate\" (per second)");
+	case STLMP_GEN_PERIODIC:
+		r = gen_int(ps, g, place, "base", &has, &gen->base);
+		if (r < 0)
+			return r;
+		if (json_object_object_get_ex(g, "amplitude", &x)) {
+			r = get_double(ps, x, sub(pl, place, "amplitude"),
+				       &gen->amplitude);
+			if (r < 0)
+				return r;
+		}
+		if (!json_object_object_get_ex(g, "period", &x))
+			return perr(ps, place, "periodic needs a \"period\"");
+		r = get_ms(ps, x, sub(pl, place, "period"), &gen->period_ms);
+		if (r < 0)
+			return r;
+		return gen_bounds(ps, g, place, gen);
+	case STLMP_GEN_RANDOM_WALK:
+		r = gen_bounds(ps, g, place, gen);
+		if (r < 0)
+			return r;
+		gen->base = gen->min < gen->max ?
+				    gen->min / 2 + gen->max / 2 :
+				    0;
+		r = gen_int(ps, g, place, "start", &has, &gen->base);
+		if (r < 0)
+			return r;
+		if (has && gen->min < gen->max &&
+		    (gen->base < gen->min || gen->base > gen->max))
+			return perr(ps, sub(pl, place, "start"),
+				    "start %" PRId64 " outside [min, max]",
+				    gen->base);
+		gen->step = 1;
+		if (json_object_object_get_ex(g, "step", &x))
+			return get_int(ps, x, sub(pl, place, "step"), 0,
+				       INT64_C(1) << 62, &gen->step);
+		return 0;
+	case STLMP_GEN_STEP: {
+		size_t n;
+
+		if (!json_object_object_get_ex(g, "states", &x))
+			return perr(ps, place, "step needs \"states\"");
+		sub(pl, place, "states");
+		if (!json_object_is_type(x, json_type_array))
+			return perr(ps, pl, "expected an array, got %s",
+				    type_name(x));
+		n = json_object_array_length(x);
+		if (n < 1 || n > STLMP_GEN_MAX_STATES)
+			return perr(ps, pl, "want 1 to %d states, got %zu",
+				    STLMP_GEN_MAX_STATES, n);
+		for (size_t i = 0; i < n; i++) {
+			char pi[PLACE_MAX];
+
+			r = get_int(ps, json_object_array_get_idx(x, i),
+				    idx(pi, pl, i), INT64_MIN, INT64_MAX,
+				    &gen->states[i]);
+			if (r < 0)
+				return r;
+		}
+		gen->n_states = (uint32_t)n;
+		if (!json_object_object_get_ex(g, "dwell", &x))
+			return perr(ps, place, "step needs a \"dwell\" time");
+		return get_ms(ps, x, sub(pl, place, "dwell"), &gen->dwell_ms);
+	}
+	case STLMP_GEN_REPLAY: {
+		struct json_object *f, *s;
+		bool hf = json_object_object_get_ex(g, "file", &f);
+		bool hs = json_object_object_get_ex(g, "samples", &s);
+
+		if (hf == hs)
+			return perr(ps, place,
+				    "replay needs exactly one of \"file\" and \"samples\"");
+		if (hf) {
+			char csv_err[256], *path = NULL;
+			const char *fn;
+
+			r = get_str(ps, f, sub(pl, place, "file"), &fn);
+			if (r < 0)
+				return r;
+			if (fn[0] != '/' && ps->dir) {
+				if (asprintf(&path, "%s/%s", ps->dir, fn) < 0)
+					return -ENOMEM;
+			}
+			csv_err[0] = '\0';
+			r = stlmp_gen_load_csv(path ? path : fn, &gen->samples,
+					       &gen->n_samples, csv_err,
+					       sizeof(csv_err));
+			free(path);
+			if (r < 0)
+				return r == -ENOMEM ? r :
+						      perr(ps, pl, "%s", csv_err);
+			return 0;
+		}
+		{
+			size_t n;
+
+			sub(pl, place, "samples");
+			if (!json_object_is_type(s, json_type_array))
+				return perr(ps, pl, "expected an array, got %s",
+					    type_name(s));
+			n = json_object_array_length(s);
+			if (n < 1 || n > 1000000)
+				return perr(ps, pl,
+					    "want 1 to 1000000 samples, got %zu",
+					    n);
+			gen->samples = calloc(n, sizeof(int64_t));
+			if (!gen->samples)
+				return -ENOMEM;
+			gen->n_samples = (uint32_t)n;
+			for (size_t i = 0; i < n; i++) {
+				char pi[PLACE_MAX];
+
+				r = get_int(ps, json_object_array_get_idx(s, i),
+					    idx(pi, pl, i), INT64_MIN,
+					    INT64_MAX, &gen->samples[i]);
+				if (r < 0)
+					return r;
+			}
+		}
+		return 0;
+	}
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* DEs                                                              */
+
+static const char *const de_keys[] = {
+	"id", "name", "type", "unit", "unit_exp", "data_size", "component",
+	"component_instance", "de_instance", "group", "timestamps",
+	"line_ts_rate", "persistent", "fastchannel", "shmti", "generator",
+	"comment", NULL,
+};
+
+/* "defaults" objects take every DE key but "id". */
+static const char *const default_keys[] = {
+	"name", "type", "unit", "unit_exp", "data_size", "component",
+	"component_instance", "de_instance", "group", "timestamps",
+	"line_ts_rate", "persistent", "fastchannel", "shmti", "generator",
+	"comment", NULL,
+};
+
+enum var { VAR_NONE, VAR_I, VAR_K };
+
+/* A DE as written, before instantiation. */
+struct proto {
+	struct stlmp_de_cfg d;
+	char name[128];
+	bool has_name;
+	enum var ci_var, di_var;
+	char place[PLACE_MAX];
+};
+
+/* Field lookup through the layers: template, block defaults, de_defaults. */
+struct layers {
+	struct json_object *o[3];
+	const char *place[3];
+	int n;
+};
+
+static struct json_object *lget_at(const struct layers *L, const char *key,
+				   char *place, int *ret_layer)
+{
+	struct json_object *x;
+
+	for (int i = 0; i < L->n; i++)
+		if (L->o[i] && json_object_object_get_ex(L->o[i], key, &x)) {
+			sub(place, L->place[i], key);
+			if (ret_layer)
+				*ret_layer = i;
+			return x;
+		}
+	return NULL;
+}
+
+static struct json_object *lget(const struct layers *L, const char *key,
+				char *place)
+{
+	return lget_at(L, key, place, NULL);
+}
+
+static int get_var(struct parser *ps, struct json_object *o, const char *place,
+		   int64_t max, uint32_t *ret, enum var *ret_var, bool in_repeat)
+{
+	int64_t v;
+	int r;
+
+	*ret_var = VAR_NONE;
+	if (json_object_is_type(o, json_type_string)) {
+		const char *s = json_object_get_string(o);
+
+		if (!strcmp(s, "{i}") || !strcmp(s, "{k}")) {
+			if (!in_repeat)
+				return perr(ps, place,
+					    "'%s' is only allowed in a repeat block",
+					    s);
+			*ret_var = s[1] == 'i' ? VAR_I : VAR_K;
+			*ret = 0;
+			return 0;
+		}
+	}
+	r = get_int(ps, o, place, 0, max, &v);
+	if (r < 0)
+		return r;
+	*ret = (uint32_t)v;
+	return 0;
+}
+
+static int get_group(struct parser *ps, struct json_object *o,
+		     const char *place, uint32_t *ret)
+{
+	struct stlmp_config *c = ps->c;
+
+	if (json_object_is_type(o, json_type_null)) {
+		*ret = SCMI_TLM_GROUP_NONE;
+		return 0;
+	}
+	if (json_object_is_type(o, json_type_string)) {
+		const char *s = json_object_get_string(o);
+
+		if (!strcmp(s, "none")) {
+			*ret = SCMI_TLM_GROUP_NONE;
+			return 0;
+		}
+		for (uint32_t g = 0; g < c->n_groups; g++)
+			if (ps->group_names && ps->group_names[g] &&
+			    !strcmp(ps->group_names[g], s)) {
+				*ret = g;
+				return 0;
+			}
+		if (!(s[0] >= '0' && s[0] <= '9'))
+			return perr(ps, place, "unknown group '%.40s'", s);
+	}
+	{
+		int64_t v;
+		int r = get_int(ps, o, place, 0, 0xFFFFFFFFll, &v);
+
+		if (r < 0)
+			return r;
+		if (v >= c->n_groups)
+			return perr(ps, place,
+				    "group %" PRId64 " out of range (%u groups)",
+				    v, c->n_groups);
+		*ret = (uint32_t)v;
+	}
+	return 0;
+}
+
+static int parse_proto(struct parser *ps, const struct layers *L,
+		       bool in_repeat, struct proto *p)
+{
+	struct scmi_tlm_de_desc *d = &p->d.desc;
+	struct stlmp_config *c = ps->c;
+	char pl[PLACE_MAX];
+	struct json_object *x;
+	bool explicit_shmti = false;
+	int64_t v;
+	int r, layer;
+
+	memset(p, 0, sizeof(*p));
+	pfmt(p->place, "%s", L->place[0]);
+	d->group_id = SCMI_TLM_GROUP_NONE;
+	d->data_size = 8;
+	p->d.gen.kind = STLMP_GEN_CONST;
+
+	if (!json_object_object_get_ex(L->o[0], "id", &x))
+		return perr(ps, L->place[0], "missing \"id\"");
+	r = get_u32(ps, x, sub(pl, L->place[0], "id"), 0, 0xFFFFFFFFu, &d->id);
+	if (r < 0)
+		return r;
+
+	if ((x = lget(L, "name", pl)) &&
+	    !json_object_is_type(x, json_type_null)) {
+		const char *s;
+
+		r = get_str(ps, x, pl, &s);
+		if (r < 0)
+			return r;
+		if (strlen(s) >= sizeof(p->name))
+			return perr(ps, pl, "name '%.40s...' too long", s);
+		strcpy(p->name, s);
+		p->has_name = true;
+		if (!in_repeat && (strstr(s, "{i}") || strstr(s, "{k}")))
+			return perr(ps, pl,
+				    "'{i}' and '{k}' are only allowed in a repeat block");
+	}
+	if ((x = lget(L, "type", pl))) {
+		r = get_enum(ps, x, pl, "DE type", de_types,
+			     ARRAY_SIZE(de_types), 8, 0xEF, &d->type);
+		if (r < 0)
+			return r;
+	}
+	if ((x = lget(L, "unit", pl))) {
+		r = get_unit(ps, x, pl, &d->unit);
+		if (r < 0)
+			return r;
+	}
+	if ((x = lget(L, "unit_exp", pl))) {
+		r = get_int(ps, x, pl, -128, 127, &v);
+		if (r < 0)
+			return r;
+		d->unit_exp = (int8_t)v;
+	}
+	if ((x = lget(L, "data_size", pl))) {
+		r = get_u32(ps, x, pl, 1, 8, &d->data_size);
+		if (r < 0)
+			return r;
+	}
+	if ((x = lget(L, "component", pl))) {
+		r = get_enum(ps, x, pl, "component type", compo_types,
+			     ARRAY_SIZE(compo_types), 0x1D, 0xDF,
+			     &d->compo_type);
+		if (r < 0)
+			return r;
+	}
+	if ((x = lget(L, "component_instance", pl))) {
+		uint32_t u;
+
+		r = get_var(ps, x, pl, 0xFFFF, &u, &p->ci_var, in_repeat);
+		if (r < 0)
+			return r;
+		d->compo_instance = (uint16_t)u;
+	}
+	if ((x = lget(L, "de_instance", pl))) {
+		uint32_t u;
+
+		r = get_var(ps, x, pl, 0xFF, &u, &p->di_var, in_repeat);
+		if (r < 0)
+			return r;
+		d->instance_id = (uint8_t)u;
+	}
+	if ((x = lget(L, "group", pl))) {
+		r = get_group(ps, x, pl, &d->group_id);
+		if (r < 0)
+			return r;
+	}
+	if ((x = lget(L, "persistent", pl))) {
+		r = get_bool(ps, x, pl, &d->persistent);
+		if (r < 0)
+			return r;
+	}
+	if ((x = lget(L, "timestamps", pl))) {
+		const char *s;
+
+		r = get_str(ps, x, pl, &s);
+		if (r < 0)
+			return r;
+		if (!strcmp(s, "none"))
+			d->ts_support = SCMI_TLM_TS_NONE;
+		else if (!strcmp(s, "line"))
+			d->ts_support = SCMI_TLM_TS_LINE;
+		else if (!strcmp(s, "block"))
+			d->ts_support = SCMI_TLM_TS_BLOCK;
+		else
+			return perr(ps, pl,
+				    "unknown timestamps '%.40s' (none, line or block)",
+				    s);
+	}
+	if ((x = lget_at(L, "line_ts_rate", pl, &layer)) &&
+	    (layer == 0 || d->ts_support == SCMI_TLM_TS_LINE)) {
+		if (d->ts_support != SCMI_TLM_TS_LINE)
+			return perr(ps, pl,
+				    "line_ts_rate needs timestamps \"line\"");
+		r = get_u32(ps, x, pl, 1, 0xFFFFFFFFu, &d->line_ts_rate);
+		if (r < 0)
+			return r;
+	} else if (d->ts_support == SCMI_TLM_TS_LINE) {
+		d->line_ts_rate = c->default_blk_ts_rate;
+	}
+	if ((x = lget(L, "fastchannel", pl))) {
+		r = get_bool(ps, x, pl, &d->has_fc);
+		if (r < 0)
+			return r;
+		if (d->has_fc)
+			d->fc_size = 16;
+	}
+	p->d.shmti = (d->has_fc || !c->n_shmti) ? STLMP_NO_SHMTI : 0;
+	if ((x = lget_at(L, "shmti", pl, &layer)) &&
+	    (layer == 0 || !d->has_fc)) {
+		if (json_object_is_type(x, json_type_string) &&
+		    !strcmp(json_object_get_string(x), "none")) {
+			p->d.shmti = STLMP_NO_SHMTI;
+		} else {
+			r = get_int(ps, x, pl, 0, 0xFFFFFFFEll, &v);
+			if (r < 0)
+				return r;
+			if (v >= c->n_shmti)
+				return perr(ps, pl,
+					    "shmti %" PRId64 " out of range (%u SHMTIs)",
+					    v, c->n_shmti);
+			p->d.shmti = (uint32_t)v;
+			explicit_shmti = true;
+		}
+	}
+	if (d->has_fc && explicit_shmti)
+		return perr(ps, pl,
+			    "a FastChannel DE must have shmti \"none\" (it is read only through its FastChannel)");
+	if ((x = lget(L, "generator", pl))) {
+		r = get_gen(ps, x, pl, &p->d.gen);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int push_de(struct parser *ps, const struct stlmp_de_cfg *d,
+		   const struct origin *o)
+{
+	struct stlmp_config *c = ps->c;
+
+	if (c->n_des == ps->cap_des) {
+		uint32_t n = ps->cap_des ? ps->cap_des * 2 : 64;
+		struct stlmp_de_cfg *nd;
+		struct origin *no;
+
+		if (n > STLMP_MAX_DES)
+			n = STLMP_MAX_DES;
+		nd = realloc(c->des, n * sizeof(*nd));
+		if (!nd)
+			return -ENOMEM;
+		c->des = nd;
+		no = realloc(ps->org, n * sizeof(*no));
+		if (!no)
+			return -ENOMEM;
+		ps->org = no;
+		ps->cap_des = n;
+	}
+	c->des[c->n_des] = *d;
+	ps->org[c->n_des] = *o;
+	c->n_des++;
+	return 0;
+}
+
+/* Replace {i} and {k} in a name template. */
+static int expand_name(struct parser *ps, const char *tpl, int64_t i,
+		       int64_t k, const char *place, char *out)
+{
+	char buf[256];
+	size_t n = 0;
+
+	for (const char *p = tpl; *p && n < sizeof(buf) - 24;) {
+		if (p[0] == '{' && (p[1] == 'i' || p[1] == 'k') && p[2] == '}') {
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+					      "%" PRId64, p[1] == 'i' ? i : k);
+			p += 3;
+		} else {
+			buf[n++] = *p++;
+		}
+	}
+	buf[n] = '\0';
+	if (n > SCMI_TLM_DE_NAME_LEN - 1)
+		return perr(ps, place, "name '%s' longer than %d characters",
+			    buf, SCMI_TLM_DE_NAME_LEN - 1);
+	for (const char *p = buf; *p; p++)
+		if (*p < 0x20 || *p > 0x7E)
+			return perr(ps, place,
+				    "non-printable character in name '%s'", buf);
+	strcpy(out, buf);
+	return 0;
+}
+
+static int instantiate(struct parser *ps, const struct proto *p,
+		       const struct origin *o, int64_t i, int64_t k,
+		       uint64_t id_step, const char *iplace)
+{
+	struct stlmp_de_cfg d = p->d;
+	char pl[PLACE_MAX];
+	uint64_t id = (uint64_t)p->d.desc.id + (uint64_t)k * id_step;
+	int r;
+
+	if (id > 0xFFFFFFFFull)
+		return perr(ps, sub(pl, iplace, "id"),
+			    "id 0x%" PRIX64 " out of range", id);
+	d.desc.id = (uint32_t)id;
+	if (p->has_name) {
+		r = expand_name(ps, p->name, i, k, sub(pl, iplace, "name"),
+				d.desc.name);
+		if (r < 0)
+			return r;
+		d.desc.has_name = true;
+	}
+	if (p->ci_var != VAR_NONE) {
+		int64_t v = p->ci_var == VAR_I ? i : k;
+
+		if (v < 0 || v > 0xFFFF)
+			return perr(ps, sub(pl, iplace, "component_instance"),
+				    "%" PRId64 " out of range [0, 65535]", v);
+		d.desc.compo_instance = (uint16_t)v;
+	}
+	if (p->di_var != VAR_NONE) {
+		int64_t v = p->di_var == VAR_I ? i : k;
+
+		if (v < 0 || v > 0xFF)
+			return perr(ps, sub(pl, iplace, "de_instance"),
+				    "%" PRId64 " out of range [0, 255]", v);
+		d.desc.instance_id = (uint8_t)v;
+	}
+	if (p->d.gen.samples) {
+		d.gen.samples = malloc(p->d.gen.n_samples * sizeof(int64_t));
+		if (!d.gen.samples)
+			return -ENOMEM;
+		memcpy(d.gen.samples, p->d.gen.samples,
+		       p->d.gen.n_samples * sizeof(int64_t));
+	}
+	r = push_de(ps, &d, o);
+	if (r < 0)
+		free(d.gen.samples);
+	return r;
+}
+
+static int parse_plain_de(struct parser *ps, struct json_object *o,
+			  uint32_t b, const char *place)
+{
+	struct layers L = { { o, ps->de_defaults }, { place, "de_defaults" }, 2 };
+	struct origin org = { b, -1, 0 };
+	struct proto p;
+	int r;
+
+	r = check_keys(ps, o, place, "a DE", de_keys);
+	if (r < 0)
+		return r;
+	if (ps->c->n_des >= STLMP_MAX_DES)
+		return perr(ps, place, "more than %u DEs", STLMP_MAX_DES);
+	r = parse_proto(ps, &L, false, &p);
+	if (r == 0)
+		r = instantiate(ps, &p, &org, 0, 0, 0, place);
+	free(p.d.gen.samples);
+	return r;
+}
+
+static int parse_repeat(struct parser *ps, struct json_object *o, uint32_t b,
+			const char *place)
+{
+	static const char *const keys[] = { "repeat", "defaults", "des",
+					    "comment", NULL };
+	static const char *const rkeys[] = { "count", "first", "id_step",
+					     NULL };
+	char pl[PLACE_MAX], rp[PLACE_MAX];
+	struct json_object *rep, *defs = NULL, *tpls, *x;
+	struct proto *protos = NULL;
+	int64_t count, first = 0, id_step = 1;
+	size_t nt;
+	int r;
+
+	r = check_keys(ps, o, place, "a repeat block", keys);
+	if (r < 0)
+		return r;
+	json_object_object_get_ex(o, "repeat", &rep);
+	sub(rp, place, "repeat");
+	r = check_keys(ps, rep, rp, "a repeat", rkeys);
+	if (r < 0)
+		return r;
+	if (!json_object_object_get_ex(rep, "count", &x))
+		return perr(ps, rp, "missing \"count\"");
+	r = get_int(ps, x, sub(pl, rp, "count"), 1, STLMP_MAX_DES, &count);
+	if (r < 0)
+		return r;
+	if (json_object_object_get_ex(rep, "first", &x)) {
+		r = get_int(ps, x, sub(pl, rp, "first"), 0, 0xFFFFFFFFll,
+			    &first);
+		if (r < 0)
+			return r;
+	}
+	if (json_object_object_get_ex(rep, "id_step", &x)) {
+		r = get_int(ps, x, sub(pl, rp, "id_step"), 0, 0xFFFFFFFFll,
+			    &id_step);
+		if (r < 0)
+			return r;
+	}
+	if (json_object_object_get_ex(o, "defaults", &defs)) {
+		r = check_keys(ps, defs, sub(pl, place, "defaults"),
+			       "a defaults", default_keys);
+		if (r < 0)
+			return r;
+	}
+	if (!json_object_object_get_ex(o, "des", &tpls))
+		return perr(ps, place, "a repeat block needs \"des\"");
+	sub(pl, place, "des");
+	if (!json_object_is_type(tpls, json_type_array))
+		return perr(ps, pl, "expected an array, got %s",
+			    type_name(tpls));
+	nt = json_object_array_length(tpls);
+	if (!nt)
+		return perr(ps, pl, "empty template list");
+	if ((uint64_t)count * nt + ps->c->n_des > STLMP_MAX_DES)
+		return perr(ps, sub(pl, rp, "count"), "more than %u DEs",
+			    STLMP_MAX_DES);
+
+	protos = calloc(nt, sizeof(*protos));
+	if (!protos)
+		return -ENOMEM;
+	for (size_t t = 0; t < nt; t++) {
+		struct json_object *tpl = json_object_array_get_idx(tpls, t);
+		char tp[PLACE_MAX], dp[PLACE_MAX];
+		struct layers L = { { tpl, defs, ps->de_defaults },
+				    { tp, sub(dp, place, "defaults"),
+				      "de_defaults" },
+				    3 };
+
+		pfmt(tp, "%s.des[%zu]", place, t);
+		if (json_object_is_type(tpl, json_type_object) &&
+		    json_object_object_get_ex(tpl, "repeat", &x)) {
+			r = perr(ps, tp, "repeat blocks do not nest");
+			goto out;
+		}
+		r = check_keys(ps, tpl, tp, "a DE", de_keys);
+		if (r < 0)
+			goto out;
+		r = parse_proto(ps, &L, true, &protos[t]);
+		if (r < 0)
+			goto out;
+	}
+	for (int64_t k = 0; k < count; k++) {
+		for (size_t t = 0; t < nt; t++) {
+			struct origin org = { b, (int32_t)t, first + k };
+			char ip[PLACE_MAX];
+
+			pfmt(ip, "%s[i=%" PRId64 "].des[%zu]", place, first + k,
+			     t);
+			r = instantiate(ps, &protos[t], &org, first + k, k,
+					(uint64_t)id_step, ip);
+			if (r < 0)
+				goto out;
+		}
+	}
+	r = 0;
+out:
+	for (size_t t = 0; t < nt; t++)
+		free(protos[t].d.gen.samples);
+	free(protos);
+	return r;
+}
+
+/* ---------------------------------------------------------------- */
+/* Top level                                                        */
+
+static int parse_shmti(struct parser *ps, struct json_object *o)
+{
+	static const char *const keys[] = { "count", "size", "sizes",
+					    "comment", NULL };
+	struct stlmp_config *c = ps->c;
+	char pl[PLACE_MAX];
+	struct json_object *cnt, *size, *sizes;
+	int r;
+
+	r = check_keys(ps, o, "shmti", "a shmti", keys);
+	if (r < 0)
+		return r;
+	if (!json_object_object_get_ex(o, "count", &cnt))
+		cnt = NULL;
+	if (!json_object_object_get_ex(o, "size", &size))
+		size = NULL;
+	if (!json_object_object_get_ex(o, "sizes", &sizes))
+		sizes = NULL;
+	if (sizes && (cnt || size))
+		return perr(ps, "shmti",
+			    "use either \"sizes\" or \"count\" and \"size\"");
+	if (sizes) {
+		ps->shmti_list = true;
+		if (!json_object_is_type(sizes, json_type_array))
+			return perr(ps, "shmti.sizes",
+				    "expected an array, got %s",
+				    type_name(sizes));
+		c->n_shmti = (uint32_t)json_object_array_length(sizes);
+		if (c->n_shmti > STLMP_MAX_SHMTI)
+			return perr(ps, "shmti.sizes", "more than %u SHMTIs",
+				    STLMP_MAX_SHMTI);
+	} else {
+		if (!cnt || !size)
+			return perr(ps, "shmti",
+				    "needs \"count\" and \"size\", or \"sizes\"");
+		r = get_u32(ps, cnt, "shmti.count", 0, STLMP_MAX_SHMTI,
+			    &c->n_shmti);
+		if (r < 0)
+			return r;
+	}
+	if (!c->n_shmti)
+		return 0;
+	c->shmti_size = calloc(c->n_shmti, sizeof(*c->shmti_size));
+	ps->shmti_auto = calloc(c->n_shmti, sizeof(*ps->shmti_auto));
+	if (!c->shmti_size || !ps->shmti_auto)
+		return -ENOMEM;
+	for (uint32_t s = 0; s < c->n_shmti; s++) {
+		struct json_object *x = sizes ?
+			json_object_array_get_idx(sizes, s) : size;
+		const char *place = sizes ? idx(pl, "shmti.sizes", s) :
+					    "shmti.size";
+
+		if (json_object_is_type(x, json_type_string) &&
+		    !strcmp(json_object_get_string(x), "auto")) {
+			ps->shmti_auto[s] = true;
+			continue;
+		}
+		r = get_u32(ps, x, place, 24, STLMP_MAX_SHMTI_SIZE,
+			    &c->shmti_size[s]);
+		if (r < 0)
+			return r;
+		if (c->shmti_size[s] % 8)
+			return perr(ps, place,
+				    "size %u is not a multiple of 8",
+				    c->shmti_size[s]);
+		if (!sizes)
+			break;
+	}
+	if (!sizes)
+		for (uint32_t s = 1; s < c->n_shmti; s++) {
+			c->shmti_size[s] = c->shmti_size[0];
+			ps->shmti_auto[s] = ps->shmti_auto[0];
+		}
+	return 0;
+}
+
+static int parse_groups(struct parser *ps, struct json_object *o)
+{
+	static const char *const keys[] = { "name", "intervals", "comment",
+					    NULL };
+	struct stlmp_config *c = ps->c;
+	char pl[PLACE_MAX], pk[PLACE_MAX];
+	int r;
+
+	if (json_object_is_type(o, json_type_int)) {
+		r = get_u32(ps, o, "groups", 0, STLMP_MAX_GROUPS, &c->n_groups);
+		if (r < 0 || !c->n_groups)
+			return r;
+		c->groups = calloc(c->n_groups, sizeof(*c->groups));
+		return c->groups ? 0 : -ENOMEM;
+	}
+	if (!json_object_is_type(o, json_type_array))
+		return perr(ps, "groups",
+			    "expected a group count or a list of groups, got %s",
+			    type_name(o));
+	if (json_object_array_length(o) > STLMP_MAX_GROUPS)
+		return perr(ps, "groups", "more than %u groups",
+			    STLMP_MAX_GROUPS);
+	c->n_groups = (uint32_t)json_object_array_length(o);
+	if (!c->n_groups)
+		return 0;
+	c->groups = calloc(c->n_groups, sizeof(*c->groups));
+	ps->group_names = calloc(c->n_groups, sizeof(*ps->group_names));
+	if (!c->groups || !ps->group_names)
+		return -ENOMEM;
+	for (uint32_t g = 0; g < c->n_groups; g++) {
+		struct json_object *go = json_object_array_get_idx(o, g), *x;
+
+		idx(pl, "groups", g);
+		r = check_keys(ps, go, pl, "a group", keys);
+		if (r < 0)
+			return r;
+		if (json_object_object_get_ex(go, "name", &x)) {
+			const char *s;
+
+			r = get_str(ps, x, sub(pk, pl, "name"), &s);
+			if (r < 0)
+				return r;
+			if (!*s || !strcmp(s, "none") ||
+			    (s[0] >= '0' && s[0] <= '9'))
+				return perr(ps, pk, "bad group name '%.40s'", s);
+			for (uint32_t h = 0; h < g; h++)
+				if (ps->group_names[h] &&
+				    !strcmp(ps->group_names[h], s))
+					return perr(ps, pk,
+						    "duplicate group name '%.40s'",
+						    s);
+			ps->group_names[g] = strdup(s);
+			if (!ps->group_names[g])
+				return -ENOMEM;
+		}
+		if (json_object_object_get_ex(go, "intervals", &x)) {
+			if (!c->per_group)
+				return perr(ps, sub(pk, pl, "intervals"),
+					    "per-group intervals need capabilities.per_group");
+			r = get_intervals(ps, x, sub(pk, pl, "intervals"),
+					  &c->groups[g].intervals);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static int parse_des(struct parser *ps, struct json_object *o)
+{
+	char pl[PLACE_MAX];
+	size_t n;
+	int r;
+
+	if (!json_object_is_type(o, json_type_array))
+		return perr(ps, "des", "expected an array, got %s",
+			    type_name(o));
+	n = json_object_array_length(o);
+	for (size_t b = 0; b < n; b++) {
+		struct json_object *d = json_object_array_get_idx(o, b), *x;
+
+		idx(pl, "des", b);
+		if (json_object_is_type(d, json_type_object) &&
+		    json_object_object_get_ex(d, "repeat", &x))
+			r = parse_repeat(ps, d, (uint32_t)b, pl);
+		else
+			r = parse_plain_de(ps, d, (uint32_t)b, pl);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int parse_boot_des(struct parser *ps, struct json_object *o)
+{
+	struct stlmp_config *c = ps->c;
+	char pl[PLACE_MAX];
+	size_t n;
+	int r;
+
+	if (json_object_is_type(o, json_type_string) &&
+	    !strcmp(json_object_get_string(o), "all")) {
+		if (!c->n_des)
+			return 0;
+		c->boot_des = calloc(c->n_des, sizeof(*c->boot_des));
+		if (!c->boot_des)
+			return -ENOMEM;
+		for (uint32_t i = 0; i < c->n_des; i++)
+			c->boot_des[i] = c->des[i].desc.id;
+		c->n_boot_des = c->n_des;
+		return 0;
+	}
+	if (!json_object_is_type(o, json_type_array))
+		return perr(ps, "boot_des",
+			    "expected a list of DE ids or \"all\", got %s",
+			    type_name(o));
+	n = json_object_array_length(o);
+	if (n > STLMP_MAX_DES)
+		return perr(ps, "boot_des", "more than %u DEs", STLMP_MAX_DES);
+	if (!n)
+		return 0;
+	c->boot_des = calloc(n, sizeof(*c->boot_des));
+	if (!c->boot_des)
+		return -ENOMEM;
+	c->n_boot_des = (uint32_t)n;
+	for (size_t i = 0; i < n; i++) {
+		r = get_u32(ps, json_object_array_get_idx(o, i),
+			    idx(pl, "boot_des", i), 0, 0xFFFFFFFFu,
+			    &c->boot_des[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static void auto_size_shmtis(struct parser *ps)
+{
+	struct stlmp_config *c = ps->c;
+	uint64_t *need;
+
+	if (!ps->shmti_auto || !c->n_shmti)
+		return;
+	need = calloc(c->n_shmti, sizeof(*need));
+	if (!need)
+		return; /* validation reports the zero sizes */
+	stlmp_shmti_needs(c, true, need);
+	for (uint32_t s = 0; s < c->n_shmti; s++) {
+		if (!ps->shmti_auto[s])
+			continue;
+		need[s] = (need[s] + 63) & ~63ull;
+		c->shmti_size[s] = need[s] > STLMP_MAX_SHMTI_SIZE ?
+					   STLMP_MAX_SHMTI_SIZE :
+					   (uint32_t)need[s];
+	}
+	free(need);
+}
+
+static int validate(const struct stlmp_config *c, const struct vctx *v);
+static bool interval_in(const struct stlmp_intervals *l,
+			const struct scmi_tlm_interval *iv);
+
+static int parse_root(struct parser *ps, struct json_object *root)
+{
+	static const char *const keys[] = {
+		"$schema", "comment", "name", "vendor", "sub_vendor",
+		"impl_version", "agent_name", "uuid", "capabilities",
+		"max_msg_size", "max_page_items", "default_blk_ts_rate",
+		"intervals", "default_interval", "boot_on", "boot_des",
+		"shmti", "groups", "de_defaults", "des", NULL,
+	};
+	static const char *const cap_keys[] = { "notifications",
+						"single_sample", "reset",
+						"per_group", NULL };
+	static const struct scmi_tlm_interval def_iv[] = {
+		{ 1, -3 }, { 10, -3 }, { 100, -3 }, { 1, 0 },
+	};
+	struct stlmp_config *c = ps->c;
+	struct json_object *x;
+	int r;
+
+	r = check_keys(ps, root, "", "a platform description", keys);
+	if (r < 0)
+		return r;
+	if (json_object_object_get_ex(root, "name", &x)) {
+		r = get_name(ps, x, "name", c->name, sizeof(c->name));
+		if (r < 0)
+			return r;
+	}
+	strcpy(c->vendor, "stlm");
+	strcpy(c->sub_vendor, "emulator");
+	strcpy(c->agent_name, "agent");
+	c->impl_version = 1;
+	c->notifications = c->single_sample = c->reset = true;
+	c->max_msg_size = 104;
+	c->default_blk_ts_rate = 1000000;
+	if (json_object_object_get_ex(root, "vendor", &x) &&
+	    (r = get_name(ps, x, "vendor", c->vendor, sizeof(c->vendor))) < 0)
+		return r;
+	if (json_object_object_get_ex(root, "sub_vendor", &x) &&
+	    (r = get_name(ps, x, "sub_vendor", c->sub_vendor,
+			  sizeof(c->sub_vendor))) < 0)
+		return r;
+	if (json_object_object_get_ex(root, "agent_name", &x) &&
+	    (r = get_name(ps, x, "agent_name", c->agent_name,
+			  sizeof(c->agent_name))) < 0)
+		return r;
+	if (json_object_object_get_ex(root, "impl_version", &x) &&
+	    (r = get_u32(ps, x, "impl_version", 0, 0xFFFFFFFFu,
+			 &c->impl_version)) < 0)
+		return r;
+	if (json_object_object_get_ex(root, "uuid", &x)) {
+		const char *s;
+
+		r = get_str(ps, x, "uuid", &s);
+		if (r < 0)
+			return r;
+		if (scmi_tlm_uuid_parse(s, c->uuid) < 0)
+			return perr(ps, "uuid", "bad UUID '%.40s'", s);
+	}
+	if (json_object_object_get_ex(root, "capabilities", &x)) {
+		struct json_object *y;
+
+		r = check_keys(ps, x, "capabilities", "a capabilities",
+			       cap_keys);
+		if (r < 0)
+			return r;
+		if (json_object_object_get_ex(x, "notifications", &y) &&
+		    (r = get_bool(ps, y, "capabilities.notifications",
+				  &c->notifications)) < 0)
+			return r;
+		if (json_object_object_get_ex(x, "single_sample", &y) &&
+		    (r = get_bool(ps, y, "capabilities.single_sample",
+				  &c->single_sample)) < 0)
+			return r;
+		if (json_object_object_get_ex(x, "reset", &y) &&
+		    (r = get_bool(ps, y, "capabilities.reset", &c->reset)) < 0)
+			return r;
+		if (json_object_object_get_ex(x, "per_group", &y) &&
+		    (r = get_bool(ps, y, "capabilities.per_group",
+				  &c->per_group)) < 0)
+			return r;
+	}
+	if (json_object_object_get_ex(root, "max_msg_size", &x) &&
+	    (r = get_u32(ps, x, "max_msg_size", STLMP_MIN_MSG_SIZE,
+			 STLMP_MAX_MSG_SIZE, &c->max_msg_size)) < 0)
+		return r;
+	if (json_object_object_get_ex(root, "max_page_items", &x) &&
+	    (r = get_u32(ps, x, "max_page_items", 0, 0xFFFF,
+			 &c->max_page_items)) < 0)
+		return r;
+	if (json_object_object_get_ex(root, "default_blk_ts_rate", &x) &&
+	    (r = get_u32(ps, x, "default_blk_ts_rate", 1, 0xFFFFFFFFu,
+			 &c->default_blk_ts_rate)) < 0)
+		return r;
+
+	if (json_object_object_get_ex(root, "intervals", &x)) {
+		r = get_intervals(ps, x, "intervals", &c->intervals);
+		if (r < 0)
+			return r;
+	} else {
+		c->intervals.v = malloc(sizeof(def_iv));
+		if (!c->intervals.v)
+			return -ENOMEM;
+		memcpy(c->intervals.v, def_iv, sizeof(def_iv));
+		c->intervals.n = ARRAY_SIZE(def_iv);
+	}
+	if (json_object_object_get_ex(root, "default_interval", &x)) {
+		r = get_interval(ps, x, "default_interval",
+				 &c->default_interval);
+		if (r < 0)
+			return r;
+	} else {
+		/*
+		 * 100ms when the list offers it (as the list encodes it),
+		 * else the first entry.
+		 */
+		const struct scmi_tlm_interval ms100 = { 100, -3 };
+		const struct stlmp_intervals *l = &c->intervals;
+
+		c->default_interval = l->v[0];
+		if (l->range && interval_in(l, &ms100))
+			c->default_interval = ms100;
+		for (uint32_t i = 0; !l->range && i < l->n; i++)
+			if (!scmi_tlm_interval_cmp(&l->v[i], &ms100))
+				c->default_interval = l->v[i];
+	}
+	if (json_object_object_get_ex(root, "boot_on", &x) &&
+	    (r = get_bool(ps, x, "boot_on", &c->boot_on)) < 0)
+		return r;
+
+	if (json_object_object_get_ex(root, "shmti", &x)) {
+		r = parse_shmti(ps, x);
+		if (r < 0)
+			return r;
+	} else {
+		c->n_shmti = 1;
+		c->shmti_size = calloc(1, sizeof(*c->shmti_size));
+		ps->shmti_auto = calloc(1, sizeof(*ps->shmti_auto));
+		if (!c->shmti_size || !ps->shmti_auto)
+			return -ENOMEM;
+		ps->shmti_auto[0] = true;
+	}
+	if (json_object_object_get_ex(root, "groups", &x)) {
+		r = parse_groups(ps, x);
+		if (r < 0)
+			return r;
+	}
+	if (json_object_object_get_ex(root, "de_defaults", &x)) {
+		r = check_keys(ps, x, "de_defaults", "a defaults",
+			       default_keys);
+		if (r < 0)
+			return r;
+		ps->de_defaults = x;
+	}
+	if (!json_object_object_get_ex(root, "des", &x))
+		return perr(ps, "", "missing \"des\"");
+	r = parse_des(ps, x);
+	if (r < 0)
+		return r;
+	if (json_object_object_get_ex(root, "boot_des", &x)) {
+		r = parse_boot_des(ps, x);
+		if (r < 0)
+			return r;
+	}
+	auto_size_shmtis(ps);
+	{
+		struct vctx v = { ps->name, ps->org, ps->shmti_list, ps->err,
+				  ps->errlen };
+
+		return validate(c, &v);
+	}
+}
+
+static void syntax_error(struct parser *ps, const char *json, size_t len,
+			 size_t off, const char *what)
+{
+	unsigned long line = 1, col = 1;
+
+	if (off > len)
+		off = len;
+	for (size_t i = 0; i < off; i++) {
+		if (json[i] == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	if (ps->err && ps->errlen)
+		snprintf(ps->err, ps->errlen, "%s:%lu:%lu: %s", ps->name, line,
+			 col, what);
+}
+
+static int parse_doc(const char *json, size_t len, const char *name,
+		     const char *dir, struct stlmp_config **ret, char *err,
+		     size_t errlen)
+{
+	struct parser ps = { .name = name, .dir = dir, .err = err,
+			     .errlen = errlen };
+	struct json_tokener *tok;
+	struct json_object *root;
+	enum json_tokener_error je;
+	int r;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (len > STLMP_MAX_FILE_SIZE || len > INT_MAX) {
+		perr(&ps, "", "file larger than %u bytes", STLMP_MAX_FILE_SIZE);
+		return -EFBIG;
+	}
+	if (memchr(json, '\0', len)) {
+		syntax_error(&ps, json, len,
+			     (size_t)((const char *)memchr(json, '\0', len) -
+				      json),
+			     "NUL byte in file");
+		return -EINVAL;
+	}
+	tok = json_tokener_new_ex(JSON_MAX_DEPTH);
+	if (!tok)
+		return -ENOMEM;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	root = json_tokener_parse_ex(tok, json, (int)len);
+	je = json_tokener_get_error(tok);
+	if (!root || je != json_tokener_success) {
+		size_t off = json_tokener_get_parse_end(tok);
+
+		if (je == json_tokener_continue || je == json_tokener_success)
+			syntax_error(&ps, json, len, len,
+				     "unexpected end of input");
+		else
+			syntax_error(&ps, json, len, off,
+				     json_tokener_error_desc(je));
+		json_object_put(root);
+		json_tokener_free(tok);
+		return -EINVAL;
+	}
+	{
+		size_t off = json_tokener_get_parse_end(tok);
+
+		while (off < len && (json[off] == ' ' || json[off] == '\t' ||
+				     json[off] == '\n' || json[off] == '\r'))
+			off++;
+		if (off < len) {
+			syntax_error(&ps, json, len, off,
+				     "trailing characters after the document");
+			json_object_put(root);
+			json_tokener_free(tok);
+			return -EINVAL;
+		}
+	}
+	json_tokener_free(tok);
+
+	ps.c = calloc(1, sizeof(*ps.c));
+	if (!ps.c) {
+		json_object_put(root);
+		return -ENOMEM;
+	}
+	{
+		const char *base = strrchr(name, '/');
+
+		snprintf(ps.c->name, sizeof(ps.c->name), "%s",
+			 base ? base + 1 : name);
+	}
+	r = parse_root(&ps, root);
+	if (r == -ENOMEM)
+		perr(&ps, "", "out of memory");
+	json_object_put(root);
+	free(ps.org);
+	free(ps.shmti_auto);
+	if (ps.group_names)
+		for (uint32_t g = 0; g < ps.c->n_groups; g++)
+			free(ps.group_names[g]);
+	free(ps.group_names);
+	if (r < 0) {
+		stlmp_config_free(ps.c);
+		return r;
+	}
+	*ret = ps.c;
+	return 0;
+}
+
+int stlmp_config_parse(const char *json, const char *name,
+		       struct stlmp_config **ret, char *err, size_t errlen)
+{
+	if (!json || !ret)
+		return -EINVAL;
+	return parse_doc(json, strlen(json), name ? name : "<string>", NULL,
+			 ret, err, errlen);
+}
+
+int stlmp_config_load(const char *path, struct stlmp_config **ret, char *err,
+		      size_t errlen)
+{
+	char *buf = NULL, *dir = NULL, *slash;
+	size_t len = 0;
+	struct stat st;
+	int fd, r;
+
+	if (!path || !ret)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		if (err && errlen)
+			snprintf(err, errlen, "%s: %s", path, strerror(-r));
+		return r;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		if (err && errlen)
+			snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return r;
+	}
+	if ((uint64_t)st.st_size > STLMP_MAX_FILE_SIZE) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: file larger than %u bytes",
+				 path, STLMP_MAX_FILE_SIZE);
+		close(fd);
+		return -EFBIG;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (len < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			if (err && errlen)
+				snprintf(err, errlen, "%s: %s", path,
+					 strerror(-r));
+			free(buf);
+			close(fd);
+			return r;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	dir = strdup(path);
+	if (!dir) {
+		free(buf);
+		return -ENOMEM;
+	}
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	r = parse_doc(buf, len, path, slash ? (*dir ? dir : "/") : NULL, ret,
+		      err, errlen);
+	free(dir);
+	free(buf);
+	return r;
+}
+
+/* ---------------------------------------------------------------- */
+/* Validation                                                       */
+
+void stlmp_shmti_needs(const struct stlmp_config *c, bool worst_case,
+		       uint64_t *ret_need)
+{
+	for (uint32_t s = 0; s < c->n_shmti; s++)
+		ret_need[s] = 16 + 16 + 8 + 8; /* header, BLK_TS, spare, epilogue */
+	for (uint32_t i = 0; i < c->n_des; i++) {
+		const struct stlmp_de_cfg *d = &c->des[i];
+
+		if (d->desc.has_fc || d->shmti >= c->n_shmti)
+			continue;
+		if (d->desc.ts_support == SCMI_TLM_TS_LINE)
+			ret_need[d->shmti] += worst_case ? 16 + 24 : 24;
+		else
+			ret_need[d->shmti] += 16;
+	}
+}
+
+static int check_intervals(const struct stlmp_intervals *l, const char *place,
+			   const struct vctx *v)
+{
+	char pl[PLACE_MAX], a[48], b[48];
+
+	if (!l->n)
+		return 0;
+	if (!l->v)
+		return vfail(v, place, "no interval entries");
+	if (l->n > STLMP_MAX_INTERVALS)
+		return vfail(v, place, "more than %u intervals",
+			     STLMP_MAX_INTERVALS);
+	for (uint32_t i = 0; i < l->n; i++) {
+		if (!l->v[i].secs || l->v[i].exp < -16 || l->v[i].exp > 15) {
+			fmt_interval(&l->v[i], a, sizeof(a));
+			return vfail(v, idx(pl, place, i), "invalid interval %s",
+				     a);
+		}
+	}
+	if (l->range) {
+		if (l->n != 3)
+			return vfail(v, place,
+				     "a range has exactly 3 entries (min, max, step)");
+		if (scmi_tlm_interval_cmp(&l->v[0], &l->v[1]) > 0) {
+			fmt_interval(&l->v[0], a, sizeof(a));
+			fmt_interval(&l->v[1], b, sizeof(b));
+			return vfail(v, sub(pl, place, "max"),
+				     "max %s below min %s", b, a);
+		}
+		return 0;
+	}
+	for (uint32_t i = 1; i < l->n; i++)
+		if (scmi_tlm_interval_cmp(&l->v[i - 1], &l->v[i]) >= 0) {
+			fmt_interval(&l->v[i - 1], a, sizeof(a));
+			fmt_interval(&l->v[i], b, sizeof(b));
+			return vfail(v, idx(pl, place, i),
+				     "%s not above the previous interval %s (the list must be strictly ascending)",
+				     b, a);
+		}
+	return 0;
+}
+
+static bool interval_in(const struct stlmp_intervals *l,
+			const struct scmi_tlm_interval *iv)
+{
+	if (l->range) {
+		uint64_t lo = scmi_tlm_interval_ns(&l->v[0]);
+		uint64_t st = scmi_tlm_interval_ns(&l->v[2]);
+		uint64_t x = scmi_tlm_interval_ns(iv);
+
+		if (scmi_tlm_interval_cmp(iv, &l->v[0]) < 0 ||
+		    scmi_tlm_interval_cmp(iv, &l->v[1]) > 0)
+			return false;
+		return !st || (x - lo) % st == 0;
+	}
+	for (uint32_t i = 0; i < l->n; i++)
+		if (!scmi_tlm_interval_cmp(iv, &l->v[i]))
+			return true;
+	return false;
+}
+
+static int check_gen(const struct stlmp_gen *g, const char *place,
+		     const struct vctx *v)
+{
+	char pl[PLACE_MAX];
+
+	sub(pl, place, "generator");
+	switch (g->kind) {
+	case STLMP_GEN_CONST:
+	case STLMP_GEN_COUNTER:
+		return 0;
+	case STLMP_GEN_PERIODIC:
+		if (!g->period_ms)
+			return vfail(v, pl, "periodic needs a period > 0");
+		return 0;
+	case STLMP_GEN_RANDOM_WALK:
+		if (g->step < 0 || g->step > INT64_C(1) << 62)
+			return vfail(v, pl, "step out of range");
+		return 0;
+	case STLMP_GEN_STEP:
+		if (!g->n_states || g->n_states > STLMP_GEN_MAX_STATES)
+			return vfail(v, pl, "want 1 to %d states",
+				     STLMP_GEN_MAX_STATES);
+		if (!g->dwell_ms)
+			return vfail(v, pl, "step needs a dwell > 0");
+		return 0;
+	case STLMP_GEN_REPLAY:
+		if (!g->samples || !g->n_samples || g->n_samples > 1000000)
+			return vfail(v, pl, "replay needs 1 to 1000000 samples");
+		return 0;
+	}
+	return vfail(v, pl, "unknown generator kind %d", (int)g->kind);
+}
+
+static int check_de(const struct stlmp_config *c, uint32_t i,
+		    const struct vctx *v)
+{
+	const struct stlmp_de_cfg *d = &c->des[i];
+	const struct scmi_tlm_de_desc *e = &d->desc;
+	char pl[PLACE_MAX], fp[PLACE_MAX];
+
+	de_place(v->org, i, pl);
+	if (e->data_size < 1 || e->data_size > 8)
+		return vfail(v, sub(fp, pl, "data_size"),
+			     "%u out of range [1, 8]", e->data_size);
+	if (e->has_name) {
+		size_t n = strnlen(e->name, sizeof(e->name));
+
+		if (n > SCMI_TLM_DE_NAME_LEN - 1)
+			return vfail(v, sub(fp, pl, "name"),
+				     "longer than %d characters",
+				     SCMI_TLM_DE_NAME_LEN - 1);
+		for (size_t k = 0; k < n; k++)
+			if (e->name[k] < 0x20 || e->name[k] > 0x7E)
+				return vfail(v, sub(fp, pl, "name"),
+					     "non-printable character");
+	}
+	if (e->ts_support > SCMI_TLM_TS_BLOCK)
+		return vfail(v, sub(fp, pl, "timestamps"),
+			     "reserved timestamp support %u", e->ts_support);
+	if (e->ts_support == SCMI_TLM_TS_LINE && !e->line_ts_rate)
+		return vfail(v, sub(fp, pl, "line_ts_rate"),
+			     "line timestamps need a rate > 0");
+	if (e->ts_support == SCMI_TLM_TS_BLOCK && !c->default_blk_ts_rate)
+		return vfail(v, sub(fp, pl, "timestamps"),
+			     "block timestamps need default_blk_ts_rate > 0");
+	if (e->group_id != SCMI_TLM_GROUP_NONE && e->group_id >= c->n_groups)
+		return vfail(v, sub(fp, pl, "group"),
+			     "group %u out of range (%u groups)", e->group_id,
+			     c->n_groups);
+	if (d->shmti != STLMP_NO_SHMTI && d->shmti >= c->n_shmti)
+		return vfail(v, sub(fp, pl, "shmti"),
+			     "shmti %u out of range (%u SHMTIs)", d->shmti,
+			     c->n_shmti);
+	if (e->has_fc && d->shmti != STLMP_NO_SHMTI)
+		return vfail(v, sub(fp, pl, "shmti"),
+			     "a FastChannel DE must have shmti \"none\" (it is read only through its FastChannel)");
+	if (e->has_fc && e->fc_size && e->fc_size < 16)
+		return vfail(v, sub(fp, pl, "fastchannel"),
+			     "FastChannel size %u below 16", e->fc_size);
+	return check_gen(&d->gen, pl, v);
+}
+
+struct id_idx {
+	uint32_t id;
+	uint32_t i;
+};
+
+static int cmp_id_idx(const void *a, const void *b)
+{
+	const struct id_idx *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int check_boot_dups(const struct stlmp_config *c, const struct vctx *v)
+{
+	char pl[PLACE_MAX];
+	uint32_t *s, dup = 0;
+	bool found = false;
+
+	if (c->n_boot_des < 2)
+		return 0;
+	s = malloc(c->n_boot_des * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	memcpy(s, c->boot_des, c->n_boot_des * sizeof(*s));
+	qsort(s, c->n_boot_des, sizeof(*s), cmp_u32);
+	for (uint32_t i = 1; i < c->n_boot_des && !found; i++)
+		if (s[i] == s[i - 1]) {
+			dup = s[i];
+			found = true;
+		}
+	free(s);
+	if (!found)
+		return 0;
+	/* report the second occurrence */
+	for (uint32_t b = 0, seen = 0; b < c->n_boot_des; b++)
+		if (c->boot_des[b] == dup && seen++)
+			return vfail(v, idx(pl, "boot_des", b),
+				     "DE 0x%08X listed twice", dup);
+	return -EINVAL;
+}
+
+static int validate(const struct stlmp_config *c, const struct vctx *v)
+{
+	char pl[PLACE_MAX], pl2[PLACE_MAX], pl3[PLACE_MAX], a[48];
+	struct id_idx *ids = NULL;
+	uint64_t *need = NULL, total = 0;
+	int r;
+
+	if (c->max_msg_size < STLMP_MIN_MSG_SIZE ||
+	    c->max_msg_size > STLMP_MAX_MSG_SIZE)
+		return vfail(v, "max_msg_size", "%u out of range [%u, %u]",
+			     c->max_msg_size, STLMP_MIN_MSG_SIZE,
+			     STLMP_MAX_MSG_SIZE);
+	if (c->max_page_items > 0xFFFF)
+		return vfail(v, "max_page_items", "%u out of range [0, 65535]",
+			     c->max_page_items);
+	if (c->n_des > STLMP_MAX_DES)
+		return vfail(v, "des", "more than %u DEs", STLMP_MAX_DES);
+	if (c->n_shmti > STLMP_MAX_SHMTI)
+		return vfail(v, "shmti", "more than %u SHMTIs",
+			     STLMP_MAX_SHMTI);
+	if (c->n_groups > STLMP_MAX_GROUPS)
+		return vfail(v, "groups", "more than %u groups",
+			     STLMP_MAX_GROUPS);
+	if ((c->n_des && !c->des) || (c->n_shmti && !c->shmti_size) ||
+	    (c->n_groups && !c->groups) || (c->n_boot_des && !c->boot_des))
+		return vfail(v, "", "missing arrays");
+	r = check_intervals(&c->intervals, "intervals", v);
+	if (r < 0)
+		return r;
+	if (c->intervals.n && !interval_in(&c->intervals, &c->default_interval)) {
+		fmt_interval(&c->default_interval, a, sizeof(a));
+		return vfail(v, "default_interval", "%s is not one of the intervals",
+			     a);
+	}
+	for (uint32_t g = 0; g < c->n_groups; g++) {
+		r = check_intervals(&c->groups[g].intervals,
+				    sub(pl, idx(pl2, "groups", g), "intervals"),
+				    v);
+		if (r < 0)
+			return r;
+	}
+	for (uint32_t s = 0; s < c->n_shmti; s++) {
+		const char *sp = v->shmti_list ? idx(pl, "shmti.sizes", s) :
+				 v->org ? "shmti.size" : idx(pl, "shmti", s);
+
+		if (c->shmti_size[s] < 24 || c->shmti_size[s] % 8 ||
+		    c->shmti_size[s] > STLMP_MAX_SHMTI_SIZE)
+			return vfail(v, sp,
+				     "size %u invalid (a multiple of 8 in [24, %u])",
+				     c->shmti_size[s], STLMP_MAX_SHMTI_SIZE);
+		total += c->shmti_size[s];
+	}
+	if (total > STLMP_MAX_SHMTI_TOTAL)
+		return vfail(v, "shmti", "SHMTIs total %" PRIu64
+			     " bytes, more than %llu", total,
+			     (unsigned long long)STLMP_MAX_SHMTI_TOTAL);
+
+	for (uint32_t i = 0; i < c->n_des; i++) {
+		r = check_de(c, i, v);
+		if (r < 0)
+			return r;
+	}
+
+	if (c->n_shmti) {
+		need = calloc(c->n_shmti, sizeof(*need));
+		if (!need)
+			return -ENOMEM;
+		stlmp_shmti_needs(c, false, need);
+		for (uint32_t s = 0; s < c->n_shmti; s++) {
+			const char *sp = v->shmti_list ?
+				idx(pl, "shmti.sizes", s) :
+				v->org ? "shmti.size" : idx(pl, "shmti", s);
+			uint32_t n = 0;
+
+			if (need[s] <= c->shmti_size[s])
+				continue;
+			for (uint32_t i = 0; i < c->n_des; i++)
+				n += c->des[i].shmti == s &&
+				     !c->des[i].desc.has_fc;
+			r = vfail(v, sp,
+				  "SHMTI %u of %u bytes is too small for its %u DEs (needs %" PRIu64
+				  ")",
+				  s, c->shmti_size[s], n, need[s]);
+			free(need);
+			return r;
+		}
+		free(need);
+	}
+
+	if (c->n_des) {
+		ids = malloc(c->n_des * sizeof(*ids));
+		if (!ids)
+			return -ENOMEM;
+		for (uint32_t i = 0; i < c->n_des; i++)
+			ids[i] = (struct id_idx){ c->des[i].desc.id, i };
+		qsort(ids, c->n_des, sizeof(*ids), cmp_id_idx);
+		for (uint32_t i = 1; i < c->n_des; i++) {
+			if (ids[i].id != ids[i - 1].id)
+				continue;
+			de_place(v->org, ids[i].i, pl);
+			de_place(v->org, ids[i - 1].i, pl2);
+			r = vfail(v, sub(pl3, pl, "id"),
+				  "duplicate id 0x%08X (first at %s)", ids[i].id,
+				  pl2);
+			free(ids);
+			return r;
+		}
+	}
+	for (uint32_t b = 0; b < c->n_boot_des; b++) {
+		struct id_idx key = { c->boot_des[b], 0 }, *hit = NULL;
+
+		if (ids) {
+			/* lowest index with this id */
+			size_t lo = 0, hi = c->n_des;
+
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+
+				if (ids[mid].id < key.id)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo < c->n_des && ids[lo].id == key.id)
+				hit = &ids[lo];
+		}
+		if (!hit) {
+			r = vfail(v, idx(pl, "boot_des", b),
+				  "unknown DE 0x%08X", key.id);
+			free(ids);
+			return r;
+		}
+	}
+	free(ids);
+	return check_boot_dups(c, v);
+}
+
+int stlmp_config_validate(const struct stlmp_config *c, char *err,
+			  size_t errlen)
+{
+	struct vctx v = { .err = err, .errlen = errlen };
+
+	if (!c)
+		return -EINVAL;
+	if (err && errlen)
+		err[0] = '\0';
+	v.name = c->name[0] ? c->name : "config";
+	return validate(c, &v);
+}
+
+void stlmp_config_free(struct stlmp_config *c)
+{
+	if (!c)
+		return;
+	free(c->intervals.v);
+	free(c->shmti_size);
+	if (c->groups)
+		for (uint32_t g = 0; g < c->n_groups; g++)
+			free(c->groups[g].intervals.v);
+	free(c->groups);
+	if (c->des)
+		for (uint32_t i = 0; i < c->n_des; i++)
+			free(c->des[i].gen.samples);
+	free(c->des);
+	free(c->boot_des);
+	free(c);
+}

@@ -493,8 +493,9 @@ static void single_sample(struct ctx *c, const bool *scopes)
 	int32_t st = SCMI_SUCCESS;
 	int n;
 
-	if (room > p->cfg->max_msg_size - 4)
-		room = p->cfg->max_msg_size - 4;
+	/* header + status + num_dwords */
+	if (room > p->cfg->max_msg_size - 12)
+		room = p->cfg->max_msg_size - 12;
 	stlmp_update_pass(p, scopes, stlmp_now_ns(p));
 	if (!lines) {
 		st = SCMI_GENERIC_ERROR;
@@ -681,10 +682,11 @@ size_t stlmp_handle(struct stlmp_platform *p, const struct scmi_hdr *h,
 	};
 	int n;
 
-	if (c.pl_cap > 4 + (size_t)p->cfg->max_msg_size)
-		c.pl_cap = 4 + (size_t)p->cfg->max_msg_size;
+	/* The whole reply (header + payload) fits max_msg_size. */
+	if (c.pl_cap > (size_t)p->cfg->max_msg_size - 4)
+		c.pl_cap = (size_t)p->cfg->max_msg_size - 4;
 	scmi_put_le32(out, scmi_hdr_pack(h));
-	if (len > (size_t)p->cfg->max_msg_size) {
+	if (len > (size_t)p->cfg->max_msg_size - 4) {
 		/* A request larger than the channel can carry. */
 		n = status(&c, SCMI_PROTOCOL_ERROR);
 	} else if (h->proto == SCMI_PROTO_BASE) {

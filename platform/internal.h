@@ -199,7 +199,8 @@ struct stlmp_platform {
 	bool deliver_running;
 	pthread_cond_t deliver_cond;
 	struct pending *pending;
-	bool stopping;
+	bool stopping;	    /* under @lock: the ticker exits */
+	bool deliver_stop; /* under @agent_lock: delivery exits, no attach */
 
 	struct stlmp_server_slot servers[STLMP_MAX_SERVERS];
 	uint32_t n_servers;

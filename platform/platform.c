@@ -246,8 +246,13 @@ int stlmp_platform_smt_areas(const struct stlmp_platform *p,
 
 size_t stlmp_platform_max_msg(const struct stlmp_platform *p)
 {
-	/* header + status + return values */
-	return 8 + p->cfg->max_msg_size;
+	/*
+	 * max_msg_size bounds a whole message (header + payload) in both
+	 * directions: with Linux's default 104 a reply carries at most 96
+	 * bytes of return values, which fits a 128-byte SMT area (§2.8) and
+	 * Linux raw mode's max_msg_size + 4 staging buffer (§12).
+	 */
+	return p->cfg->max_msg_size;
 }
 
 /* ---------------------------------------------------------------- */
@@ -322,7 +327,7 @@ static void *deliver_main(void *arg)
 	struct stlmp_platform *p = arg;
 
 	pthread_mutex_lock(&p->agent_lock);
-	while (!p->stopping) {
+	while (!p->deliver_stop) {
 		struct pending *m = p->pending;
 		uint64_t now = mono_ns();
 
@@ -378,6 +383,7 @@ static void queue_notifications(struct stlmp_platform *p, const bool *due)
 			      .proto = SCMI_PROTO_TELEMETRY };
 	/* header + agent_id + status + num_dwords */
 	size_t room = cap - 16;
+
 
 	if (!msg || !lines)
 		goto out;
@@ -721,7 +727,7 @@ void stlmp_platform_free(struct stlmp_platform *p)
 		pthread_join(p->ticker, NULL);
 
 	pthread_mutex_lock(&p->agent_lock);
-	p->stopping = true;
+	p->deliver_stop = true;
 	pthread_cond_broadcast(&p->deliver_cond);
 	pthread_mutex_unlock(&p->agent_lock);
 	if (p->deliver_running)
@@ -776,7 +782,7 @@ int stlmp_agent_attach(struct stlmp_platform *p, const struct stlmp_sink *sink,
 	a->p = p;
 	a->sink = *sink;
 	pthread_mutex_lock(&p->agent_lock);
-	if (p->agent || p->stopping) {
+	if (p->agent || p->deliver_stop) {
 		pthread_mutex_unlock(&p->agent_lock);
 		free(a);
 		pthread_mutex_lock(&p->lock);

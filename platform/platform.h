@@ -125,8 +125,9 @@ struct stlmp_group_cfg {
  * @single_sample:       capability bit 31
  * @reset:               capability bit 17
  * @per_group:           capability bit 18
- * @max_msg_size:        max bytes of return values after the status word
- *                       (Linux max_msg_size; 104 is Linux's default)
+ * @max_msg_size:        largest message, header + payload, in either
+ *                       direction (Linux's default 104 gives replies of
+ *                       status + 96 bytes of return values, §2.8)
  * @max_page_items:      optional cap on items per multi-part page (0 = none)
  * @default_blk_ts_rate: kHz
  * @intervals:           global interval list (selector 0 / 2)
@@ -311,7 +312,7 @@ int stlmp_agent_command(struct stlmp_agent *a, const uint8_t *msg, size_t len);
 /* Detach; the platform keeps its telemetry state for the next agent. */
 void stlmp_agent_detach(struct stlmp_agent *a);
 
-/* Largest message (header + status + return values) the platform sends. */
+/* Largest message (header + payload) the platform sends or accepts. */
 size_t stlmp_platform_max_msg(const struct stlmp_platform *p);
 
 #endif /* STLM_PLATFORM_H */

@@ -48,7 +48,7 @@ int stlmp_layout(struct stlmp_platform *p)
 	size_t off;
 	int r;
 
-	p->smt_size = round_up(24 + 8 + c->max_msg_size, 8);
+	p->smt_size = round_up(24 + (size_t)c->max_msg_size, 8);
 	p->smt_a2p_off = 0;
 	p->smt_p2a_off = p->smt_size;
 	off = round_up(2 * p->smt_size, PAGE);

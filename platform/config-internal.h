@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copyright (c) 2026 The stlm authors
+ *
+ * Helpers shared by config.c, default.c and gen.c (and their tests).
+ * Not part of the platform API.
+ */
+#ifndef STLM_PLATFORM_CONFIG_INTERNAL_H
+#define STLM_PLATFORM_CONFIG_INTERNAL_H
+
+#include "platform.h"
+
+/* Limits on what a description may make the platform allocate. */
+#define STLMP_MAX_DES		1000000u
+#define STLMP_MAX_SHMTI		65535u
+#define STLMP_MAX_GROUPS	65535u
+#define STLMP_MAX_INTERVALS	4096u
+#define STLMP_MAX_SHMTI_SIZE	(64u << 20)
+#define STLMP_MAX_SHMTI_TOTAL	(1ull << 30)
+#define STLMP_MAX_MSG_SIZE	(1u << 20)
+#define STLMP_MIN_MSG_SIZE	64u
+#define STLMP_MAX_FILE_SIZE	(256u << 20)
+
+/* The built-in default SoC, identical to platform/default-soc.json. */
+extern const char stlmp_default_soc_json[];
+
+/*
+ * Signed decimal or [-]0x-hex integer (hex taken as 64-bit two's
+ * complement). -EINVAL if not a number, -ERANGE if it does not fit.
+ */
+int stlmp_parse_int(const char *s, int64_t *ret);
+
+/*
+ * ret_need[s] (n_shmti entries): bytes SHMTI s needs at least for the DEs placed in it: header, the
+ * BLK_TS line, one line per DE (24 with line timestamps), a spare qword
+ * and the epilogue. With worst_case, line-timestamped DEs count 16 + 24
+ * (a 16-byte line left as a hole when the DE is re-enabled with
+ * timestamps).
+ */
+void stlmp_shmti_needs(const struct stlmp_config *c, bool worst_case,
+		       uint64_t *ret_need);
+
+#endif /* STLM_PLATFORM_CONFIG_INTERNAL_H */
