@@ -3,10 +3,23 @@
  * Copyright (c) 2026 The stlm authors
  *
  * libstlm: userspace agent library for Arm SCMI v4.0 System Telemetry.
+ *
+ * Conventions
+ *  - Functions returning int return >= 0 on success and a negative errno on
+ *    failure. Out-parameters are named ret_* and are untouched on failure.
+ *  - Functions returning a pointer return NULL and set errno on failure.
+ *  - Every destructor accepts NULL.
+ *  - The library never prints and never exits; it reports through the log
+ *    callback given at open time.
+ *  - Every file descriptor the library opens is close-on-exec.
+ *  - A session is thread-safe: any thread may call any session function.
+ *    A snapshot object must not be used by two threads at once.
+ * See docs/api.md for the concepts (ownership, generation, validity).
  */
 #ifndef STLM_STLM_H
 #define STLM_STLM_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,15 +29,524 @@ extern "C" {
 #endif
 
 /**
- * @defgroup misc Library information
+ * @defgroup misc Library information and logging
+ * @{
+ */
+
+/** @brief The library's version string, e.g. "0.1.0"; static. */
+const char *stlm_version(void);
+
+/** Log levels (syslog numbering). */
+enum stlm_log_level {
+	STLM_LOG_ERR = 3,
+	STLM_LOG_WARNING = 4,
+	STLM_LOG_INFO = 6,
+	STLM_LOG_DEBUG = 7,
+};
+
+/** Log callback: @p level is an ::stlm_log_level. */
+typedef void (*stlm_log_fn)(void *userdata, int level, const char *fmt,
+			    va_list ap);
+
+/** @} */
+
+/**
+ * @defgroup session Sessions
+ * @{
+ */
+
+struct stlm_session;
+
+/** Discovery policy at open time. */
+enum stlm_discovery {
+	/** Enumerate every DE descriptor during stlm_session_open(). */
+	STLM_DISCOVERY_FULL = 0,
+	/** Enumerate on first use of a DE accessor (open stays O(1)). */
+	STLM_DISCOVERY_LAZY = 1,
+};
+
+/**
+ * struct stlm_open_opts - options for stlm_session_open()
+ * @size:       sizeof(struct stlm_open_opts), for future extension; 0 is
+ *              treated as the current size
+ * @timeout_ms: per-command timeout (0: 1000 ms); the URI's timeout_ms=
+ *              overrides it
+ * @retries:    retries of a command answered BUSY or timed out (0: 3)
+ * @discovery:  ::stlm_discovery
+ * @log:        log callback (NULL: silent)
+ * @log_data:   passed to @log
+ * @no_catalog: do not search the catalog path at open
+ */
+struct stlm_open_opts {
+	size_t size;
+	int timeout_ms;
+	unsigned int retries;
+	int discovery;
+	stlm_log_fn log;
+	void *log_data;
+	bool no_catalog;
+};
+
+/**
+ * @brief Open a platform by transport URI.
+ * @param uri  "shm:DIR", "unix:PATH", "tcp:HOST:PORT", "raw:DIR",
+ *             "stlmd:PATH", "stlmfs:DIR", with options
+ *             "?mem=PATH&timeout_ms=N".
+ * @param opts options, or NULL for defaults.
+ * @param ret  the session; close with stlm_session_close().
+ * @return 0, or -EINVAL (bad URI or options), -ENOENT / -ECONNREFUSED (no
+ *         platform there), -EBUSY (another agent owns the channel),
+ *         -ETIMEDOUT, -EPROTO (the platform broke the protocol), -ENOMEM.
+ */
+int stlm_session_open(const char *uri, const struct stlm_open_opts *opts,
+		      struct stlm_session **ret);
+
+/** @brief Close a session and free everything it owns. Accepts NULL. */
+void stlm_session_close(struct stlm_session *s);
+
+/** @brief The URI the session was opened with; owned by the session. */
+const char *stlm_session_uri(const struct stlm_session *s);
+
+/**
+ * struct stlm_platform_info - what the platform says about itself
+ * @protocol_version: Telemetry protocol version (0x10000 = 1.0)
+ * @base_version:     Base protocol version
+ * @vendor, @sub_vendor: Base vendor strings
+ * @impl_version:     Base implementation version
+ * @uuid:             DE implementation revision (canonical byte order)
+ * @uuid_str:         the same as "XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX"
+ * @n_des, @n_groups, @n_shmti: counts
+ * @single_sample, @notifications, @per_group, @reset, @fastchannels:
+ *                    capabilities
+ * @default_blk_ts_rate_khz: default block timestamp clock
+ * @max_msg_size:     largest message the transport carries
+ */
+struct stlm_platform_info {
+	uint32_t protocol_version;
+	uint32_t base_version;
+	char vendor[16];
+	char sub_vendor[16];
+	uint32_t impl_version;
+	uint8_t uuid[16];
+	char uuid_str[37];
+	uint32_t n_des;
+	uint32_t n_groups;
+	uint32_t n_shmti;
+	bool single_sample;
+	bool notifications;
+	bool per_group;
+	bool reset;
+	bool fastchannels;
+	uint32_t default_blk_ts_rate_khz;
+	uint32_t max_msg_size;
+};
+
+/** @brief Copy the platform information. @return 0 or -EINVAL. */
+int stlm_session_info(struct stlm_session *s,
+		      struct stlm_platform_info *ret);
+
+/**
+ * @brief The configuration generation: a counter the library bumps on
+ * every configuration change it makes or learns of (including a platform
+ * reset). Starts at 1; never 0.
+ */
+uint64_t stlm_session_generation(struct stlm_session *s);
+
+/** @} */
+
+/**
+ * @defgroup des Data events
+ * @{
+ */
+
+struct stlm_de;
+
+/** No group. */
+#define STLM_GROUP_NONE 0xFFFFFFFFu
+/** All DEs and groups (configuration scope). */
+#define STLM_GROUP_ALL 0xFFFFFFFEu
+
+/** Timestamp support of a DE. */
+enum stlm_ts_support {
+	STLM_TS_NONE = 0,
+	STLM_TS_LINE = 1,
+	STLM_TS_BLOCK = 2,
+};
+
+/**
+ * @brief Number of DEs the platform describes (triggers lazy discovery).
+ * @return the count, or a negative errno if discovery failed.
+ */
+int stlm_de_count(struct stlm_session *s);
+
+/**
+ * @brief The DE at position @p index in platform order.
+ * @return a pointer owned by the session, valid until the session is
+ *         closed or re-discovered (generation change after a platform
+ *         reset); NULL with errno ERANGE or the discovery error.
+ */
+const struct stlm_de *stlm_de_at(struct stlm_session *s, size_t index);
+
+/**
+ * @brief Look up a DE by id in O(1).
+ * @return a pointer owned by the session; NULL with errno ENOENT.
+ */
+const struct stlm_de *stlm_de_get(struct stlm_session *s, uint32_t id);
+
+/**
+ * @brief Look up a DE by catalog name ("cpu.3.power") or descriptor name.
+ * @return NULL with errno ENOENT if no DE has that name.
+ */
+const struct stlm_de *stlm_de_find(struct stlm_session *s, const char *name);
+
+uint32_t stlm_de_id(const struct stlm_de *de);
+/** @brief DE type code (§5: 0 unspecified ... 7 status, 0xF0+ OEM). */
+uint8_t stlm_de_type(const struct stlm_de *de);
+/** @brief Value size in bytes. */
+uint32_t stlm_de_size(const struct stlm_de *de);
+/** @brief Unit code (SCMI sensor unit table). */
+uint8_t stlm_de_unit(const struct stlm_de *de);
+/** @brief Unit symbol or name ("W", "°C", "Hz", "B/s"...); never NULL. */
+const char *stlm_de_unit_name(const struct stlm_de *de);
+/** @brief Power of ten applied to raw values. */
+int stlm_de_unit_exp(const struct stlm_de *de);
+uint8_t stlm_de_component_type(const struct stlm_de *de);
+/** @brief Component type name ("cpu", "mem_cntrl", ...); never NULL. */
+const char *stlm_de_component_name(const struct stlm_de *de);
+uint16_t stlm_de_component_instance(const struct stlm_de *de);
+uint8_t stlm_de_instance(const struct stlm_de *de);
+/** @brief Group id or ::STLM_GROUP_NONE. */
+uint32_t stlm_de_group(const struct stlm_de *de);
+/** @brief ::stlm_ts_support. */
+int stlm_de_ts_support(const struct stlm_de *de);
+/** @brief Timestamp clock in kHz (0 when none). */
+uint32_t stlm_de_ts_rate_khz(const struct stlm_de *de);
+bool stlm_de_persistent(const struct stlm_de *de);
+/** @brief True if the DE is read through a FastChannel. */
+bool stlm_de_has_fastchannel(const struct stlm_de *de);
+/** @brief Descriptor name, or NULL. */
+const char *stlm_de_fw_name(const struct stlm_de *de);
+/** @brief Catalog name if a catalog describes the DE, else the descriptor
+ * name, else NULL. */
+const char *stlm_de_name(const struct stlm_de *de);
+/** @brief Catalog description, or NULL. */
+const char *stlm_de_description(const struct stlm_de *de);
+/** @brief True if the catalog says the values are signed. */
+bool stlm_de_signed(const struct stlm_de *de);
+/** @brief Current enable state as last configured or discovered. */
+bool stlm_de_enabled(const struct stlm_de *de);
+bool stlm_de_ts_enabled(const struct stlm_de *de);
+
+/** @brief Number of groups (0..n-1). */
+int stlm_group_count(struct stlm_session *s);
+/**
+ * @brief Member DE ids of a group (platform order).
+ * @param ret_ids points to an array owned by the session.
+ * @return 0, -ENOENT for a bad group, or the discovery error.
+ */
+int stlm_group_members(struct stlm_session *s, uint32_t group,
+		       const uint32_t **ret_ids, size_t *ret_n);
+
+/**
+ * struct stlm_interval - an update interval, secs * 10^exp seconds
+ */
+struct stlm_interval {
+	uint16_t secs;
+	int8_t exp;
+	uint64_t ns;
+};
+
+/**
+ * struct stlm_intervals - the intervals a scope accepts
+ * @range: true: v[0..2] are lowest, highest, step
+ * @n:     entries
+ * @v:     owned by the session
+ */
+struct stlm_intervals {
+	bool range;
+	size_t n;
+	const struct stlm_interval *v;
+};
+
+/**
+ * @brief Supported update intervals of a scope: ::STLM_GROUP_ALL, or a
+ * group when the platform has per-group configuration.
+ */
+int stlm_intervals_get(struct stlm_session *s, uint32_t group,
+		       struct stlm_intervals *ret);
+
+/** @} */
+
+/**
+ * @defgroup config Configuration
+ *
+ * Configuration is global per platform: the last writer wins, and every
+ * change bumps the generation. Each call is one or more SCMI commands and
+ * reports the first failure; batches report per item.
+ * @{
+ */
+
+/** Collection modes (CONFIG_SET mode). */
+enum stlm_mode {
+	STLM_MODE_ON_DEMAND = 0, /* SHMTIs / FastChannels refreshed */
+	STLM_MODE_NOTIFY = 1,	 /* TELEMETRY_UPDATE every interval */
+};
+
+/**
+ * @brief Enable or disable one DE, with or without timestamps.
+ * @return 0, -ENOENT (unknown DE), -EPERM (enabled through its group),
+ *         -ERANGE (platform limit), or the transport error.
+ */
+int stlm_de_set(struct stlm_session *s, uint32_t id, bool enable,
+		bool timestamps);
+/** @brief Enable or disable every DE of a group. */
+int stlm_group_set(struct stlm_session *s, uint32_t group, bool enable,
+		   bool timestamps);
+/**
+ * @brief Enable every DE (one by one; stops at the first error) or
+ * disable all (one command).
+ */
+int stlm_all_set(struct stlm_session *s, bool enable, bool timestamps);
+
+/**
+ * @brief Start or stop collection for a scope (::STLM_GROUP_ALL or a group)
+ * in @p mode at @p interval_ns (0: keep the current interval). The interval
+ * must be one the platform lists (see stlm_intervals_get()).
+ * @return 0, -ERANGE (interval not supported), -EOPNOTSUPP (mode or
+ *         per-group scope not supported), or the transport error.
+ */
+int stlm_collection_set(struct stlm_session *s, uint32_t group, bool enable,
+			int mode, uint64_t interval_ns);
+
+/**
+ * struct stlm_collection - collection state of a scope
+ */
+struct stlm_collection {
+	bool enabled;
+	int mode;
+	struct stlm_interval interval;
+};
+
+int stlm_collection_get(struct stlm_session *s, uint32_t group,
+			struct stlm_collection *ret);
+
+/** @brief TELEMETRY_RESET: everything disabled, intervals to default. */
+int stlm_reset(struct stlm_session *s);
+
+/** Batch item operations. */
+enum stlm_batch_op {
+	STLM_BATCH_DE = 0,	 /* id = DE id */
+	STLM_BATCH_GROUP = 1,	 /* id = group */
+	STLM_BATCH_ALL = 2,	 /* id ignored */
+};
+
+/**
+ * struct stlm_batch_item - one configuration change
+ * @op:         ::stlm_batch_op
+ * @id:         DE or group id
+ * @enable:     enable or disable
+ * @timestamps: with timestamps
+ * @status:     out: 0 or the item's negative errno
+ */
+struct stlm_batch_item {
+	int op;
+	uint32_t id;
+	bool enable;
+	bool timestamps;
+	int status;
+};
+
+/**
+ * @brief Apply every item (none is skipped after a failure).
+ * @return the number of failed items (0: all applied), or a negative errno
+ *         if nothing could be tried (-EINVAL, transport gone).
+ */
+int stlm_batch_apply(struct stlm_session *s, struct stlm_batch_item *items,
+		     size_t n);
+
+/** @} */
+
+/**
+ * @defgroup snapshot Snapshots
+ *
+ * A snapshot is one coherent set of samples: per SHMTI the lines are read
+ * between matching start and end sequences (bounded retries), plus the
+ * FastChannel and message-delivered values. Snapshot objects are reusable:
+ * after the first take, taking again allocates nothing unless the set of
+ * enabled DEs grew.
+ * @{
+ */
+
+/** Sample validity flags. */
+enum stlm_sample_flags {
+	STLM_SAMPLE_VALID = 1u << 0,	   /* value is current and consistent */
+	STLM_SAMPLE_STALE = 1u << 1,	   /* value did not change since the
+					      previous take (same sequence) */
+	STLM_SAMPLE_TORN = 1u << 2,	   /* no consistent pass after the
+					      retries: value not reported */
+	STLM_SAMPLE_DISABLED = 1u << 3,	   /* DE (or collection) disabled */
+	STLM_SAMPLE_UNREACHABLE = 1u << 4, /* not in shared memory, FC or any
+					      message; or the platform lost it */
+	STLM_SAMPLE_INVALID = 1u << 5,	   /* platform marked DATA_INVALID */
+	STLM_SAMPLE_TIMESTAMP = 1u << 6,   /* ts / ts_rate_khz are meaningful */
+	STLM_SAMPLE_FASTCHANNEL = 1u << 7, /* read from a FastChannel */
+	STLM_SAMPLE_MESSAGE = 1u << 8,	   /* from a notification or single
+					      sample reply */
+};
+
+/**
+ * struct stlm_sample - one DE's value in a snapshot
+ * @id:          DE id
+ * @flags:       ::stlm_sample_flags
+ * @raw:         the raw value, data_size bytes zero-extended
+ * @value:       decoded: sign applied (catalog), times 10^unit_exp
+ * @ts:          timestamp ticks (with STLM_SAMPLE_TIMESTAMP)
+ * @ts_rate_khz: its clock
+ */
+struct stlm_sample {
+	uint32_t id;
+	uint32_t flags;
+	uint64_t raw;
+	double value;
+	uint64_t ts;
+	uint32_t ts_rate_khz;
+};
+
+struct stlm_snapshot;
+
+/**
+ * @brief A reusable snapshot buffer for session @p s.
+ * @return 0 or -ENOMEM; free with stlm_snapshot_free().
+ */
+int stlm_snapshot_new(struct stlm_session *s, struct stlm_snapshot **ret);
+void stlm_snapshot_free(struct stlm_snapshot *snap);
+
+/**
+ * @brief Restrict the snapshot to these DE ids (NULL/0: all enabled DEs).
+ * The ids are copied. Unknown ids are kept and reported UNREACHABLE.
+ */
+int stlm_snapshot_select(struct stlm_snapshot *snap, const uint32_t *ids,
+			 size_t n);
+
+/** Flags of stlm_snapshot_take(). */
+enum stlm_take_flags {
+	/** Ask the platform for a single sample first (CONFIG_SET mode 2,
+	 * waits for TELEMETRY_READING_COMPLETE), then read. */
+	STLM_TAKE_SINGLE_SAMPLE = 1u << 0,
+};
+
+/**
+ * @brief Fill the snapshot.
+ * @return the number of samples, or -EIO / -ETIMEDOUT / -EPROTO when
+ *         nothing could be read at all (individual failures are flags).
+ */
+int stlm_snapshot_take(struct stlm_snapshot *snap, unsigned int flags);
+
+/** @brief Samples of the last take, in platform DE order. */
+const struct stlm_sample *stlm_snapshot_samples(const struct stlm_snapshot *snap,
+						size_t *ret_n);
+/** @brief The sample of DE @p id, or NULL. O(1). */
+const struct stlm_sample *stlm_snapshot_find(const struct stlm_snapshot *snap,
+					     uint32_t id);
+/** @brief Generation the snapshot was taken at. */
+uint64_t stlm_snapshot_generation(const struct stlm_snapshot *snap);
+/** @brief CLOCK_REALTIME nanoseconds when the take started. */
+uint64_t stlm_snapshot_time_ns(const struct stlm_snapshot *snap);
+/** @brief CLOCK_MONOTONIC nanoseconds when the take started. */
+uint64_t stlm_snapshot_mono_ns(const struct stlm_snapshot *snap);
+
+/** @} */
+
+/**
+ * @defgroup events Events
+ * @{
+ */
+
+/** Event types. */
+enum stlm_event_type {
+	STLM_EVENT_UPDATE = 1,	   /* TELEMETRY_UPDATE samples arrived */
+	STLM_EVENT_GENERATION = 2, /* configuration changed */
+	STLM_EVENT_RESET = 3,	   /* platform reset detected */
+	STLM_EVENT_LOST = 4,	   /* the queue overflowed */
+};
+
+/**
+ * struct stlm_event - one event
+ * @type:       ::stlm_event_type
+ * @generation: generation at the event
+ * @n_samples:  UPDATE: number of samples in @samples
+ * @samples:    UPDATE: owned by the session until the next
+ *              stlm_event_read() on it
+ * @lost:       LOST: events dropped
+ */
+struct stlm_event {
+	int type;
+	uint64_t generation;
+	size_t n_samples;
+	const struct stlm_sample *samples;
+	uint64_t lost;
+};
+
+/**
+ * @brief A pollable fd (POLLIN when an event is queued); owned by the
+ * session, close-on-exec, never to be closed by the caller.
+ */
+int stlm_event_fd(struct stlm_session *s);
+
+/**
+ * @brief Take the next event.
+ * @return 1 with *ret filled, 0 if none is queued, or a negative errno.
+ */
+int stlm_event_read(struct stlm_session *s, struct stlm_event *ret);
+
+/** @} */
+
+/**
+ * @defgroup catalog Catalogs
  * @{
  */
 
 /**
- * @brief The library's version string, e.g. "0.1.0".
- * @return A static string; never NULL, never to be freed.
+ * @brief Load a catalog file (or every *.json in a directory) and apply
+ * it to the session's DEs. Catalogs found on $STLM_CATALOG_PATH and in the
+ * installed data directory are applied at open unless no_catalog.
+ * @param err receives "FILE:LINE:COL: problem" on a bad file (may be NULL).
+ * @return the number of DEs it named, or -EINVAL (bad file), -ENOENT,
+ *         -ENOMSG (it does not match this platform).
  */
-const char *stlm_version(void);
+int stlm_catalog_load(struct stlm_session *s, const char *path, char *err,
+		      size_t errlen);
+
+/** @brief Name of the catalog applied to the session, or NULL. */
+const char *stlm_catalog_name(struct stlm_session *s);
+
+/** Catalog kinds of a DE. */
+enum stlm_kind {
+	STLM_KIND_GAUGE = 0,
+	STLM_KIND_COUNTER = 1,
+	STLM_KIND_STATE = 2,
+};
+
+/** @brief Kind of a DE (catalog, else guessed from the DE type). */
+int stlm_de_kind(const struct stlm_de *de);
+/** @brief Name of state value @p v for a STATE DE, or NULL. */
+const char *stlm_de_state_name(const struct stlm_de *de, int64_t v);
+/** @brief Catalog label @p key ("cluster"...), or NULL. */
+const char *stlm_de_label(const struct stlm_de *de, const char *key);
+
+/** @brief Number of derived metrics the catalog defines. */
+int stlm_derived_count(struct stlm_session *s);
+/** @brief Name and unit of derived metric @p i. */
+int stlm_derived_info(struct stlm_session *s, size_t i, const char **ret_name,
+		      const char **ret_unit);
+/**
+ * @brief Evaluate derived metric @p i over a snapshot (and the previous
+ * one, for rate() and delta(); may be NULL). Allocates nothing.
+ * @return 0, -ENODATA (an input is not valid), -EDOM (division by zero).
+ */
+int stlm_derived_eval(struct stlm_session *s, size_t i,
+		      const struct stlm_snapshot *cur,
+		      const struct stlm_snapshot *prev, double *ret);
 
 /** @} */
 
