@@ -72,7 +72,8 @@ int main(int argc, char **argv)
 			while ((de = readdir(d))) {
 				if (de->d_name[0] == '.')
 					continue;
-				snprintf(path, sizeof(path), "%s/%s", argv[i], de->d_name);
+				snprintf(path, sizeof(path), "%s/%s", argv[i],
+					 de->d_name);
 				errors += run_file(path) < 0;
 				files++;
 			}
