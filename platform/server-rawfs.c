@@ -8,10 +8,12 @@
  *
  * Theory of operation
  * -------------------
- * start() attaches the (single) agent to the engine, mounts DIR with the
- * libfuse low-level API and runs fuse_session_loop_mt() in a thread of its
- * own. The whole mounted tree is that one agent: every open file shares
- * it, and another transport is refused by the engine while DIR is mounted.
+ * start() mounts DIR with the libfuse low-level API and runs
+ * fuse_session_loop_mt() in a thread of its own. The raw/ files are one
+ * agent: the first open of a raw/ file claims the channel
+ * (stlmp_agent_attach; EBUSY if another transport owns it) and the last
+ * close releases it, so several listeners can be served one agent at a
+ * time, as with the other transports.
  *
  * The tree is static (a table of nodes with fixed inode numbers):
  *
@@ -268,7 +270,10 @@ struct rawfs_flight {
  */
 struct stlmp_server {
 	struct stlmp_platform *p;
-	struct stlmp_agent *agent;
+	struct stlmp_agent *agent;	/* under @agent_mutex */
+	unsigned int raw_open;		/* open raw/ files, under @agent_mutex */
+	struct stlmp_sink sink;
+	pthread_mutex_t agent_mutex;	/* never held by the sink */
 	struct fuse_session *se;
 	char mnt[PATH_MAX];
 	pthread_t thread;
@@ -621,6 +626,19 @@ static void rawfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
 	fuse_reply_buf(req, buf, used);
 }
 
+/* The last raw/ file closed: release the channel for other agents. */
+static void rawfs_unclaim(struct stlmp_server *s, const struct rawfs_node *n)
+{
+	if (n->parent != INO_RAW)
+		return;
+	pthread_mutex_lock(&s->agent_mutex);
+	if (s->raw_open && --s->raw_open == 0) {
+		stlmp_agent_detach(s->agent);
+		s->agent = NULL;
+	}
+	pthread_mutex_unlock(&s->agent_mutex);
+}
+
 static void rawfs_open(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
@@ -647,6 +665,22 @@ static void rawfs_open(fuse_req_t req, fuse_ino_t ino,
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
+	if (n->parent == INO_RAW) {
+		int r = 0;
+
+		/* The first raw/ file claims the channel. */
+		pthread_mutex_lock(&s->agent_mutex);
+		if (!s->raw_open)
+			r = stlmp_agent_attach(s->p, &s->sink, &s->agent);
+		if (r == 0)
+			s->raw_open++;
+		pthread_mutex_unlock(&s->agent_mutex);
+		if (r < 0) {
+			free(f);
+			fuse_reply_err(req, -r);
+			return;
+		}
+	}
 	f->node = n;
 	f->replies.cap = RAWFS_REPLY_QLEN;
 
@@ -672,6 +706,7 @@ static void rawfs_open(fuse_req_t req, fuse_ino_t ino,
 		}
 		pthread_mutex_unlock(&s->lock);
 		free(f);
+		rawfs_unclaim(s, n);
 	}
 }
 
@@ -710,6 +745,7 @@ static void rawfs_release(fuse_req_t req, fuse_ino_t ino,
 	if (f->ph)
 		fuse_pollhandle_destroy(f->ph);
 	pthread_mutex_unlock(&s->lock);
+	rawfs_unclaim(s, f->node);
 	free(f);
 	fuse_reply_err(req, 0);
 }
@@ -1051,8 +1087,12 @@ static void rawfs_stop(struct stlmp_server *s)
 	if (s->thread_ok)
 		pthread_join(s->thread, NULL);
 	/* After this the engine never calls rawfs_sink() again. */
+	pthread_mutex_lock(&s->agent_mutex);
 	stlmp_agent_detach(s->agent);
 	s->agent = NULL;
+	s->raw_open = 0;
+	pthread_mutex_unlock(&s->agent_mutex);
+	pthread_mutex_destroy(&s->agent_mutex);
 
 	rawfs_free_state(s);
 	if (s->se) {
@@ -1120,9 +1160,8 @@ static int rawfs_start(struct stlmp_platform *p, const char *arg,
 
 	my_sink = sink;
 	my_sink.data = s;
-	r = stlmp_agent_attach(p, &my_sink, &s->agent);
-	if (r < 0)
-		goto err_free;
+	s->sink = my_sink;
+	pthread_mutex_init(&s->agent_mutex, NULL);
 
 	s->se = fuse_session_new(&args, &rawfs_ops, sizeof(rawfs_ops), s);
 	fuse_opt_free_args(&args);
@@ -1154,7 +1193,7 @@ err_unmount:
 err_destroy:
 	fuse_session_destroy(s->se);
 err_detach:
-	stlmp_agent_detach(s->agent);
+	pthread_mutex_destroy(&s->agent_mutex);
 err_free:
 	pthread_cond_destroy(&s->cond);
 	pthread_mutex_destroy(&s->lock);

@@ -14,7 +14,11 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 
 #include "base.h"
 #include "tagent.h"
@@ -472,4 +476,120 @@ STLM_TEST(shm_mailbox)
 STLM_TEST(raw_over_rawfs)
 {
 	run("raw");
+}
+
+/* The same flow against the stlm-platform program, over each listener. */
+static void run_uri(const char *uri, const char *mem_path)
+{
+	struct conf c;
+
+	memset(&c, 0, sizeof(c));
+	snprintf(c.uri, sizeof(c.uri), "%s", uri);
+	snprintf(c.mem_path, sizeof(c.mem_path), "%s", mem_path);
+	ASSERT_OK(ta_new_uri(c.uri, &c.a));
+	c.mem = tp_map(c.mem_path, &c.mem_size);
+	ASSERT_NOT_NULL(c.mem);
+	base_discovery(&c);
+	probe(&c);
+	configure_and_read(&c);
+	async_paths(&c);
+	error_cases(&c);
+	reset_and_check(&c);
+	ta_free(c.a);
+	munmap((void *)c.mem, c.mem_size);
+	free(c.des);
+}
+
+static int free_tcp_port(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port;
+
+	ASSERT_CMP(fd, >=, 0);
+	ASSERT_OK(bind(fd, (struct sockaddr *)&sa, sizeof(sa)));
+	ASSERT_OK(getsockname(fd, (struct sockaddr *)&sa, &len));
+	port = ntohs(sa.sin_port);
+	close(fd);
+	return port;
+}
+
+static void kill_child(void *arg)
+{
+	pid_t pid = (pid_t)(intptr_t)arg;
+	int status;
+
+	if (waitpid(pid, &status, WNOHANG) == 0) {
+		kill(pid, SIGTERM);
+		for (int i = 0; i < 200; i++) {
+			if (waitpid(pid, &status, WNOHANG) == pid)
+				return;
+			usleep(10000);
+		}
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+}
+
+STLM_TEST(program_serves_every_transport)
+{
+	const char *bin = getenv("STLM_PLATFORM_BIN");
+	const char *dir = stlm_test_tmpdir();
+	char sock[300], mem[300], shm[300], raw[300], tcp[64], uri[1024];
+	char l_unix[320], l_shm[320], l_raw[320];
+	bool fuse = access("/dev/fuse", R_OK | W_OK) == 0;
+	int status, port = free_tcp_port();
+	pid_t pid;
+
+	if (!bin)
+		STLM_SKIP("STLM_PLATFORM_BIN not set");
+	snprintf(sock, sizeof(sock), "%s/p.sock", dir);
+	snprintf(mem, sizeof(mem), "%s/p.mem", dir);
+	snprintf(shm, sizeof(shm), "%s/shm", dir);
+	snprintf(raw, sizeof(raw), "%s/raw", dir);
+	mkdir(raw, 0755);
+	snprintf(tcp, sizeof(tcp), "tcp:127.0.0.1:%d", port);
+	snprintf(l_unix, sizeof(l_unix), "unix:%s", sock);
+	snprintf(l_shm, sizeof(l_shm), "shm:%s", shm);
+	snprintf(l_raw, sizeof(l_raw), "rawfs:%s", raw);
+	pid = fork();
+	ASSERT_CMP(pid, >=, 0);
+	if (pid == 0) {
+		if (fuse)
+			execl(bin, "stlm-platform", "--listen", l_unix, "--listen",
+			      tcp, "--listen", l_shm, "--listen", l_raw, "--mem",
+			      mem, "--seed", "5", "-q", (char *)NULL);
+		else
+			execl(bin, "stlm-platform", "--listen", l_unix, "--listen",
+			      tcp, "--listen", l_shm, "--mem", mem, "--seed", "5",
+			      "-q", (char *)NULL);
+		_exit(127);
+	}
+	stlm_test_defer(kill_child, (void *)(intptr_t)pid);
+	for (int i = 0; i < 500 && access(sock, F_OK) < 0; i++)
+		usleep(10000);
+	usleep(100000); /* all listeners up */
+	ASSERT_OK(access(sock, F_OK));
+
+	snprintf(uri, sizeof(uri), "unix:%s?mem=%s", sock, mem);
+	run_uri(uri, mem);
+	usleep(20000);
+	snprintf(uri, sizeof(uri), "%s?mem=%s", tcp, mem);
+	run_uri(uri, mem);
+	usleep(20000);
+	snprintf(uri, sizeof(uri), "shm:%s", shm);
+	run_uri(uri, mem);
+	usleep(20000);
+	if (fuse) {
+		snprintf(uri, sizeof(uri), "raw:%s?mem=%s", raw, mem);
+		run_uri(uri, mem);
+	}
+
+	ASSERT_OK(kill(pid, SIGTERM));
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(WEXITSTATUS(status), 0);
+	/* listeners cleaned up after themselves */
+	ASSERT_ERR(access(sock, F_OK), -1);
 }

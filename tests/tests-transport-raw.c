@@ -968,32 +968,55 @@ static int null_send(void *data, const uint8_t *msg, size_t len)
 	return 0;
 }
 
-STLM_TEST(mount_is_the_agent)
+STLM_TEST(raw_files_claim_the_channel)
 {
 	const struct stlmp_sink sink = { .send = null_send };
 	struct stlmp_agent *a = NULL;
 	struct stlmp_stats st;
-	char uri[PATH_MAX + 16];
-
+	char uri[PATH_MAX + 16], path[PATH_MAX + 32];
 	struct stlm_transport *t2 = NULL;
 	uint8_t r[64];
-	int n;
+	int n, fd;
 
 	fix_up();
+	/* Mounted but unused: the channel is free for another agent. */
+	ASSERT_OK(stlmp_agent_attach(F.p, &sink, &a));
+	/* ... and while that agent owns it, raw/ files cannot be opened */
+	snprintf(path, sizeof(path), "%s/raw/message", F.mnt);
+	ASSERT_ERR(open(path, O_RDWR | O_CLOEXEC), -1);
+	ASSERT_EQ(errno, EBUSY);
+	stlmp_agent_detach(a);
+	a = NULL;
+
+	/* An open raw/ file claims it: other agents are refused. */
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	ASSERT_CMP(fd, >=, 0);
 	ASSERT_ERR(stlmp_agent_attach(F.p, &sink, &a), -EBUSY);
 	stlmp_platform_stats(F.p, &st);
-	ASSERT_EQ(st.agents_refused, 1);
-	/* A second rawfs tree is a second agent: refused too. */
-	snprintf(uri, sizeof(uri), "rawfs:%s", stlm_test_tmpdir());
-	ASSERT_ERR(stlmp_platform_listen(F.p, uri), -EBUSY);
-
-	/* An agent on another transport is refused while DIR is mounted. */
+	/* the refused open above, and this attach */
+	ASSERT_EQ(st.agents_refused, 2);
 	snprintf(uri, sizeof(uri), "unix:%s/sock", stlm_test_tmpdir());
 	ASSERT_OK(stlmp_platform_listen(F.p, uri));
 	ASSERT_OK(stlm_transport_open(uri, &t2));
 	n = t2->ops->recv(t2, r, sizeof(r), TO_MS);
 	stlm_transport_close(t2);
 	ASSERT_ERR(n, -EBUSY);
+	/* Transport files are not raw/ files: they claim nothing. */
+	snprintf(path, sizeof(path), "%s/transport/max_msg_size", F.mnt);
+	n = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_CMP(n, >=, 0);
+	close(n);
+	close(fd);
+
+	/* Released at the last close (FUSE sends RELEASE asynchronously). */
+	for (int i = 0; i < 200; i++) {
+		n = stlmp_agent_attach(F.p, &sink, &a);
+		if (n != -EBUSY)
+			break;
+		usleep(5000);
+	}
+	ASSERT_OK(n);
+	stlmp_agent_detach(a);
 	fix_down();
 }
 

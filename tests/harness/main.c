@@ -21,6 +21,32 @@ static sigjmp_buf case_env;
 static int case_result; /* 0 pass, 1 fail, 2 skip */
 static char tmpdir[PATH_MAX];
 
+#define MAX_DEFER 32
+static struct {
+	void (*fn)(void *);
+	void *arg;
+} defers[MAX_DEFER];
+static int n_defers;
+
+void stlm_test_defer(void (*fn)(void *), void *arg)
+{
+	if (n_defers == MAX_DEFER) {
+		fprintf(stderr, "too many deferred cleanups\n");
+		abort();
+	}
+	defers[n_defers].fn = fn;
+	defers[n_defers].arg = arg;
+	n_defers++;
+}
+
+static void run_defers(void)
+{
+	while (n_defers > 0) {
+		n_defers--;
+		defers[n_defers].fn(defers[n_defers].arg);
+	}
+}
+
 void stlm_test_register(struct stlm_test_case *tc)
 {
 	/* Append to keep file order. */
@@ -164,6 +190,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "[ RUN  ] %s/%s\n", tc->group, tc->name);
 		if (sigsetjmp(case_env, 1) == 0)
 			tc->fn();
+		run_defers();
 		if (tmpdir[0]) {
 			if (!getenv("STLM_TEST_KEEP"))
 				rm_rf(tmpdir);

@@ -38,6 +38,11 @@ struct stlm_test_case {
 void stlm_test_register(struct stlm_test_case *tc);
 __attribute__((noreturn)) void stlm_test_fail(void);
 __attribute__((noreturn)) void stlm_test_skip_case(const char *why);
+/*
+ * Run fn(arg) when the current case ends, pass or fail (in reverse order
+ * of registration): kill helper processes, unmount, free.
+ */
+void stlm_test_defer(void (*fn)(void *), void *arg);
 /* Directory of the source tree's tests/ (for data files). */
 const char *stlm_test_srcdir(void);
 /* A fresh private temporary directory for this case (removed after). */
