@@ -168,8 +168,9 @@ struct stlmp_config {
 
 /*
  * Load a JSON description (docs/platform-format.md). On error returns a
- * negative errno and writes "FILE:LINE:COL: problem" (or "FILE: at PATH:
- * problem") into err.
+ * negative errno and writes "FILE:LINE:COL: problem" for a syntax error,
+ * or "FILE: PLACE: problem" (e.g. "soc.json: des[12].unit: unknown unit
+ * 'celcius'") into err.
  */
 int stlmp_config_load(const char *path, struct stlmp_config **ret, char *err,
 		      size_t errlen);
