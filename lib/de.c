@@ -1,5 +1,405 @@
 // SPDX-License-Identifier: MIT
 /*
  * Copyright (c) 2026 The stlm authors
+ *
+ * Data events: lookup (which triggers lazy discovery), accessors on a DE,
+ * groups and intervals, and the unit and component name tables.
+ *
+ * Accessors take a const DE pointer and never trigger discovery or send
+ * anything. The descriptor part of a DE never changes once published; the
+ * enable state is read with relaxed atomic loads (it is written under
+ * s->lock by session.c).
  */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "session.h"
+
+/* Optional catalog hooks (catalog.c); NULL until it provides them. */
+#pragma weak stlm__catalog_de_name
+#pragma weak stlm__catalog_de_description
+#pragma weak stlm__catalog_de_signed
+#pragma weak stlm__catalog_find
+
+/* ------------------------------------------------------------------ */
+/* Names                                                               */
+
+/* SCMI sensor unit codes (protocol §5): symbols where there is one. */
+static const char *const unit_names[] = {
+	[0] = "none",	   [1] = "unspecified", [2] = "°C",    [3] = "°F",
+	[4] = "K",	   [5] = "V",		[6] = "A",     [7] = "W",
+	[8] = "J",	   [9] = "C",		[10] = "VA",   [11] = "nit",
+	[12] = "lm",	   [13] = "lx",		[14] = "cd",   [15] = "kPa",
+	[16] = "PSI",	   [17] = "N",		[18] = "CFM",  [19] = "RPM",
+	[20] = "Hz",	   [21] = "s",		[22] = "min",  [23] = "h",
+	[24] = "d",	   [25] = "week",	[26] = "mil",  [27] = "in",
+	[28] = "ft",	   [29] = "in³",	[30] = "ft³",  [31] = "m",
+	[32] = "cm³",	   [33] = "m³",		[34] = "L",    [35] = "fl oz",
+	[36] = "rad",	   [37] = "sr",		[38] = "rev",  [39] = "cycles",
+	[40] = "gn",	   [41] = "oz",		[42] = "lb",   [43] = "ft·lb",
+	[44] = "oz·in",	   [45] = "Gs",		[46] = "Gb",   [47] = "H",
+	[48] = "F",	   [49] = "Ω",		[50] = "S",    [51] = "mol",
+	[52] = "Bq",	   [53] = "ppm",	[54] = "dB",   [55] = "dBA",
+	[56] = "dBC",	   [57] = "Gy",		[58] = "Sv",   [59] = "K (color)",
+	[60] = "bit",	   [61] = "B",		[62] = "word", [63] = "dword",
+	[64] = "qword",	   [65] = "%",		[66] = "Pa",   [67] = "count",
+	[68] = "g",	   [69] = "N·m",	[70] = "hits", [71] = "misses",
+	[72] = "retries",  [73] = "overruns",	[74] = "underruns",
+	[75] = "collisions", [76] = "packets",	[77] = "messages",
+	[78] = "chars",	   [79] = "errors",	[80] = "corrected errors",
+	[81] = "uncorrectable errors",		[82] = "mil²", [83] = "in²",
+	[84] = "ft²",	   [85] = "cm²",	[86] = "m²",   [87] = "rad/s",
+	[88] = "bpm",	   [89] = "m/s²",	[90] = "m/s",  [91] = "m³/s",
+	[92] = "mmHg",	   [93] = "rad/s²",	[94] = "state", [95] = "B/s",
+};
+
+const char *stlm__unit_name(uint8_t unit)
+{
+	if (unit == 255)
+		return "OEM";
+	if (unit < ARRAY_SIZE(unit_names) && unit_names[unit])
+		return unit_names[unit];
+	return "reserved";
+}
+
+/* The STLMFS by-components table (stlmfs-interface.md §6). */
+static const char *const compo_names[] = {
+	"unspec",    "cpu",	 "cluster",	"gpu",	     "npu",
+	"interconnnect", /* sic, as STLMFS */
+	"mem_cntrl", "l1_cache", "l2_cache",	"l3_cache",  "ll_cache",
+	"sys_cache", "disp_cntrl", "ipu",	"chiplet",   "package",
+	"soc",	     "system",	 "smcu",	"accel",     "battery",
+	"charger",   "pmic",	 "board",	"memory",    "periph",
+	"periph_subc", "lid",	 "display",
+};
+
+static char compo_other[256][8];
+static pthread_once_t compo_once = PTHREAD_ONCE_INIT;
+
+static void compo_init(void)
+{
+	for (unsigned int i = ARRAY_SIZE(compo_names); i < 256; i++)
+		snprintf(compo_other[i], sizeof(compo_other[i]), "%s_%u",
+			 i >= 224 ? "oem" : "res", i);
+}
+
+const char *stlm__component_name(uint8_t type)
+{
+	if (type < ARRAY_SIZE(compo_names))
+		return compo_names[type];
+	pthread_once(&compo_once, compo_init);
+	return compo_other[type];
+}
+
+/* ------------------------------------------------------------------ */
+/* Lookup                                                              */
+
+STLM_API int stlm_de_count(struct stlm_session *s)
+{
+	int r;
+
+	if (!s)
+		return -EINVAL;
+	r = stlm__discover(s);
+	if (r < 0)
+		return r;
+	return (int)__atomic_load_n(&s->table, __ATOMIC_ACQUIRE)->n_des;
+}
+
+STLM_API const struct stlm_de *stlm_de_at(struct stlm_session *s,
+					  size_t index)
+{
+	struct stlm_table *tb;
+	int r;
+
+	if (!s) {
+		errno = EINVAL;
+		return NULL;
+	}
+	r = stlm__discover(s);
+	if (r < 0) {
+		errno = -r;
+		return NULL;
+	}
+	tb = __atomic_load_n(&s->table, __ATOMIC_ACQUIRE);
+	if (index >= tb->n_des) {
+		errno = ERANGE;
+		return NULL;
+	}
+	return &tb->des[index];
+}
+
+STLM_API const struct stlm_de *stlm_de_get(struct stlm_session *s,
+					   uint32_t id)
+{
+	struct stlm_table *tb;
+	int r;
+
+	if (!s) {
+		errno = EINVAL;
+		return NULL;
+	}
+	r = stlm__discover(s);
+	if (r < 0) {
+		errno = -r;
+		return NULL;
+	}
+	tb = __atomic_load_n(&s->table, __ATOMIC_ACQUIRE);
+	r = stlm__de_index(s, id);
+	if (r < 0 || (uint32_t)r >= tb->n_des || tb->des[r].desc.id != id) {
+		errno = ENOENT;
+		return NULL;
+	}
+	return &tb->des[r];
+}
+
+STLM_API const struct stlm_de *stlm_de_find(struct stlm_session *s,
+					    const char *name)
+{
+	const struct stlm_de *de;
+	struct stlm_table *tb;
+	int r;
+
+	if (!s || !name) {
+		errno = EINVAL;
+		return NULL;
+	}
+	r = stlm__discover(s);
+	if (r < 0) {
+		errno = -r;
+		return NULL;
+	}
+	if (stlm__catalog_find) {
+		de = stlm__catalog_find(s, name);
+		if (de)
+			return de;
+	}
+	tb = __atomic_load_n(&s->table, __ATOMIC_ACQUIRE);
+	for (uint32_t i = 0; i < tb->n_des; i++) {
+		const char *n = stlm_de_name(&tb->des[i]);
+
+		if (n && !strcmp(n, name))
+			return &tb->des[i];
+	}
+	for (uint32_t i = 0; i < tb->n_des; i++) {
+		de = &tb->des[i];
+		if (de->desc.has_name && !strcmp(de->desc.name, name))
+			return de;
+	}
+	errno = ENOENT;
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Accessors                                                           */
+
+STLM_API uint32_t stlm_de_id(const struct stlm_de *de)
+{
+	return de ? de->desc.id : 0;
+}
+
+STLM_API uint8_t stlm_de_type(const struct stlm_de *de)
+{
+	return de ? de->desc.type : 0;
+}
+
+STLM_API uint32_t stlm_de_size(const struct stlm_de *de)
+{
+	return de ? de->desc.data_size : 0;
+}
+
+STLM_API uint8_t stlm_de_unit(const struct stlm_de *de)
+{
+	return de ? de->desc.unit : 0;
+}
+
+STLM_API const char *stlm_de_unit_name(const struct stlm_de *de)
+{
+	return stlm__unit_name(de ? de->desc.unit : 0);
+}
+
+STLM_API int stlm_de_unit_exp(const struct stlm_de *de)
+{
+	return de ? de->desc.unit_exp : 0;
+}
+
+STLM_API uint8_t stlm_de_component_type(const struct stlm_de *de)
+{
+	return de ? de->desc.compo_type : 0;
+}
+
+STLM_API const char *stlm_de_component_name(const struct stlm_de *de)
+{
+	return stlm__component_name(de ? de->desc.compo_type : 0);
+}
+
+STLM_API uint16_t stlm_de_component_instance(const struct stlm_de *de)
+{
+	return de ? de->desc.compo_instance : 0;
+}
+
+STLM_API uint8_t stlm_de_instance(const struct stlm_de *de)
+{
+	return de ? de->desc.instance_id : 0;
+}
+
+STLM_API uint32_t stlm_de_group(const struct stlm_de *de)
+{
+	return de ? de->desc.group_id : STLM_GROUP_NONE;
+}
+
+STLM_API int stlm_de_ts_support(const struct stlm_de *de)
+{
+	return de ? de->desc.ts_support : STLM_TS_NONE;
+}
+
+STLM_API uint32_t stlm_de_ts_rate_khz(const struct stlm_de *de)
+{
+	if (!de)
+		return 0;
+	switch (de->desc.ts_support) {
+	case SCMI_TLM_TS_LINE:
+		return de->desc.line_ts_rate;
+	case SCMI_TLM_TS_BLOCK:
+		return de->s ? de->s->info.default_blk_ts_rate_khz : 0;
+	default:
+		return 0;
+	}
+}
+
+STLM_API bool stlm_de_persistent(const struct stlm_de *de)
+{
+	return de && de->desc.persistent;
+}
+
+STLM_API bool stlm_de_has_fastchannel(const struct stlm_de *de)
+{
+	return de && de->desc.has_fc;
+}
+
+STLM_API const char *stlm_de_fw_name(const struct stlm_de *de)
+{
+	return de && de->desc.has_name ? de->desc.name : NULL;
+}
+
+STLM_API const char *stlm_de_name(const struct stlm_de *de)
+{
+	if (!de)
+		return NULL;
+	if (de->cat && stlm__catalog_de_name) {
+		const char *n = stlm__catalog_de_name(de);
+
+		if (n)
+			return n;
+	}
+	return stlm_de_fw_name(de);
+}
+
+STLM_API const char *stlm_de_description(const struct stlm_de *de)
+{
+	if (!de || !de->cat || !stlm__catalog_de_description)
+		return NULL;
+	return stlm__catalog_de_description(de);
+}
+
+STLM_API bool stlm_de_signed(const struct stlm_de *de)
+{
+	if (!de || !de->cat || !stlm__catalog_de_signed)
+		return false;
+	return stlm__catalog_de_signed(de);
+}
+
+STLM_API bool stlm_de_enabled(const struct stlm_de *de)
+{
+	return de && __atomic_load_n(&de->enabled, __ATOMIC_RELAXED);
+}
+
+STLM_API bool stlm_de_ts_enabled(const struct stlm_de *de)
+{
+	return de && __atomic_load_n(&de->enabled, __ATOMIC_RELAXED) &&
+	       __atomic_load_n(&de->ts_enabled, __ATOMIC_RELAXED);
+}
+
+uint64_t stlm__de_raw(const struct stlm_de *de, uint64_t raw)
+{
+	uint32_t size = de ? de->desc.data_size : 8;
+
+	if (size >= 1 && size < 8)
+		raw &= (UINT64_C(1) << (8 * size)) - 1;
+	return raw;
+}
+
+double stlm__de_value(const struct stlm_de *de, uint64_t raw)
+{
+	double v;
+
+	if (!de)
+		return (double)raw;
+	if (stlm_de_signed(de)) {
+		uint32_t size = de->desc.data_size;
+		unsigned int shift = size >= 1 && size < 8 ? 64 - 8 * size : 0;
+
+		v = (double)((int64_t)(raw << shift) >> shift);
+	} else {
+		v = (double)raw;
+	}
+	return v * de->scale;
+}
+
+/* ------------------------------------------------------------------ */
+/* Groups and intervals                                                */
+
+STLM_API int stlm_group_count(struct stlm_session *s)
+{
+	int r;
+
+	if (!s)
+		return -EINVAL;
+	r = stlm__discover(s);
+	if (r < 0)
+		return r;
+	return (int)__atomic_load_n(&s->table, __ATOMIC_ACQUIRE)->n_groups;
+}
+
+STLM_API int stlm_group_members(struct stlm_session *s, uint32_t group,
+				const uint32_t **ret_ids, size_t *ret_n)
+{
+	struct stlm_table *tb;
+	int r;
+
+	if (!s || !ret_ids || !ret_n)
+		return -EINVAL;
+	r = stlm__discover(s);
+	if (r < 0)
+		return r;
+	tb = __atomic_load_n(&s->table, __ATOMIC_ACQUIRE);
+	if (group >= tb->n_groups)
+		return -ENOENT;
+	*ret_ids = tb->group_members[group];
+	*ret_n = tb->group_n[group];
+	return 0;
+}
+
+STLM_API int stlm_intervals_get(struct stlm_session *s, uint32_t group,
+				struct stlm_intervals *ret)
+{
+	struct stlm_table *tb;
+	int r;
+
+	if (!s || !ret)
+		return -EINVAL;
+	r = stlm__discover(s);
+	if (r < 0)
+		return r;
+	if (group != STLM_GROUP_ALL && group != STLM_GROUP_NONE)
+		return stlm__group_intervals(s, group, ret);
+	if (group == STLM_GROUP_NONE && !s->info.per_group)
+		return -EOPNOTSUPP;
+	tb = __atomic_load_n(&s->table, __ATOMIC_ACQUIRE);
+	ret->range = tb->iv_range;
+	ret->n = tb->n_iv;
+	ret->v = tb->iv;
+	return 0;
+}

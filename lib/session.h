@@ -29,6 +29,22 @@
  * a response. Snapshots read shared memory without @lock and validate every
  * line they use (DE id at the cached offset), asking for a resync through
  * stlm__placement_lost() when the platform moved or dropped a line.
+ *
+ * Transfer core details: transports are not thread-safe, so @tx_lock
+ * serialises every transport call, send() and the rx thread's non-blocking
+ * recv() alike (the rx thread poll()s the transport fd and @stop_fd without
+ * it). At most @max_pending commands await their response at once (1 on
+ * shm:, whose A2P area holds one command; 16 on raw:; 1024 on sockets);
+ * tokens are handed out round robin so a late reply to an abandoned command
+ * finds its token free and is dropped. A transport failure (-ECONNRESET,
+ * -EBUSY refusal, -EPROTO framing) is stored in @rx_error, wakes every
+ * waiter and fails every later command.
+ *
+ * Recovery: stlm__placement_lost() re-reads PROTOCOL_ATTRIBUTES. Same UUID
+ * and counts: placements and enable states are re-learnt in place. A new
+ * UUID or counts: everything is discovered again into a new struct
+ * stlm_table, which replaces the old one (retired until close). Either way
+ * the generation is bumped and a RESET event queued.
  */
 #ifndef STLM_LIB_SESSION_H
 #define STLM_LIB_SESSION_H
@@ -49,14 +65,24 @@
  * @index:       position in platform order
  * @enabled:     enabled as far as the session knows
  * @ts_enabled:  timestamps enabled
- * @shmti:       SHMTI holding its line, or SCMI_TLM_SHMTI_NONE
- * @offset:      line offset in that SHMTI
+ * @shmti:       index in s->shmti[] of the SHMTI holding its line (equal
+ *               to the SHMTI id on conforming platforms), or
+ *               SCMI_TLM_SHMTI_NONE (disabled, FastChannel, message-only,
+ *               placement unknown or the SHMTI is unusable)
+ * @offset:      line offset in that SHMTI (from the area start)
  * @blk_ts_off:  BLK_TS line offset (0 = the last one before the line)
  * @fc:          mapped FastChannel (NULL if none)
  * @scale:       10^unit_exp
  * @msg_valid:   a message delivered a value (@msg_raw, @msg_ts)
  * @msg_seq:     bumped on every message value (for STALE detection)
  * @cat:         catalog entry (NULL if none)
+ * @s:           the owning session
+ *
+ * @enabled, @ts_enabled, @shmti, @offset, @blk_ts_off and the message cache
+ * are written under s->lock. @desc, @index, @fc and @scale never change
+ * once the table is published. A struct stlm_de stays valid until the
+ * session is closed, even after a re-discovery replaced its table (the old
+ * table is retired, not freed; its DEs then read as disabled).
  */
 struct stlm_de {
 	struct scmi_tlm_de_desc desc;
@@ -79,7 +105,8 @@ struct stlm_de {
 /**
  * struct stlm_shmti - one mapped SHMTI
  * @desc:  as listed
- * @base:  read-only mapping of the area (NULL if it could not be mapped)
+ * @base:  read-only mapping of the area (NULL if it could not be mapped,
+ *         lies outside the memory file or has bad signatures: unusable)
  */
 struct stlm_shmti {
 	struct scmi_tlm_shmti_desc desc;
@@ -108,6 +135,49 @@ struct xfer {
 	size_t dresp_len;
 	size_t dresp_cap;
 	pthread_cond_t cond;
+	bool pending;		/* counted in s->n_pending (no response yet) */
+	bool overflow;		/* a reply did not fit its buffer */
+};
+
+/**
+ * struct stlm_group_iv - per-group interval list, fetched on first use
+ */
+struct stlm_group_iv {
+	bool fetched;
+	bool range;
+	size_t n;
+	struct scmi_tlm_interval *raw;
+	struct stlm_interval *v;
+};
+
+/**
+ * struct stlm_table - everything discovery learns about the platform's
+ * resources, published as one unit
+ *
+ * The flat fields of struct stlm_session (@des, @n_des, @hash, @shmti,
+ * @group_members, @iv...) mirror the current table and are updated with it
+ * under @lock. s->table is also published with an atomic release store, so
+ * stlm__de_index() can use it without @lock. A table replaced by a
+ * re-discovery (platform reset with a new DE set) is moved to s->retired and
+ * freed only at close, so pointers into it never dangle.
+ */
+struct stlm_table {
+	struct stlm_de *des;
+	uint32_t n_des;
+	uint32_t *hash;
+	uint32_t hash_mask;
+	uint32_t n_groups;
+	uint32_t **group_members;
+	size_t *group_n;
+	uint32_t *group_ids;
+	struct stlm_group_iv *group_iv;
+	uint32_t n_shmti;
+	struct stlm_shmti *shmti;
+	struct scmi_tlm_interval *iv_raw;
+	struct stlm_interval *iv;
+	size_t n_iv;
+	bool iv_range;
+	struct stlm_table *next_retired;
 };
 
 struct stlm_session {
@@ -116,7 +186,7 @@ struct stlm_session {
 	struct stlm_transport *t;
 
 	/* transfer core */
-	pthread_mutex_t tx_lock;  /* serialises sends */
+	pthread_mutex_t tx_lock;  /* serialises every transport call */
 	pthread_mutex_t rx_lock;  /* protects @inflight and the rx state */
 	struct xfer *inflight[STLM_MAX_TOKENS];
 	uint16_t next_token;
@@ -124,6 +194,13 @@ struct stlm_session {
 	bool rx_running;
 	bool rx_stop;
 	int rx_error;		/* transport failure seen by rx (sticky) */
+	int stop_fd;		/* eventfd: wakes the rx thread at close */
+	int timeout_ms;		/* per-command timeout */
+	unsigned int max_pending; /* commands awaiting a response at once */
+	unsigned int n_pending;
+	pthread_cond_t pending_cond; /* a pending slot or token was freed */
+	uint8_t *rx_buf;	/* rx thread's message buffer */
+	size_t rx_cap;
 
 	/* platform */
 	pthread_mutex_t lock;
@@ -145,6 +222,17 @@ struct stlm_session {
 	bool iv_range;
 	uint64_t generation;
 	bool telemetry_on;
+	uint8_t coll_mode;	/* instance-wide collection mode (CONFIG_GET) */
+	struct scmi_tlm_interval coll_iv; /* and interval */
+	struct stlm_table *table;   /* current table (see struct stlm_table) */
+	struct stlm_table *retired; /* replaced tables, freed at close */
+	/*
+	 * Serialises discovery, re-discovery and resynchronisation (they
+	 * issue commands, so it is held while waiting for responses; @lock
+	 * is not). Lock order: disc_lock, then lock, then the event queue's.
+	 */
+	pthread_mutex_t disc_lock;
+	uint64_t resync_seq;	/* completed resynchronisations */
 
 	/* events */
 	int event_fd;		/* eventfd, readable while events are queued */
@@ -161,14 +249,21 @@ void stlm__log(struct stlm_session *s, int level, const char *fmt, ...)
 /*
  * Send a command and wait for its response. resp receives the payload
  * (status first); returns its length or a negative errno (-ETIMEDOUT,
- * -ECONNRESET...). With dresp, also waits for the delayed response.
- * Retries BUSY replies and timeouts opts.retries times.
+ * -ECONNRESET...). With dresp, also waits for the delayed response:
+ * *ret_dlen is its length, or 0 when the response status was not SUCCESS
+ * (no delayed response follows). Retries BUSY replies and timeouts
+ * opts.retries times (a delayed response that times out is not retried).
+ * A reply longer than its buffer is -EPROTO. Never call with @lock held.
  */
 int stlm__xfer(struct stlm_session *s, uint8_t proto, uint8_t id,
 	       const void *req, size_t req_len, uint8_t *resp, size_t resp_cap,
 	       uint8_t *dresp, size_t dresp_cap, int *ret_dlen);
 
-/* Make sure discovery ran (lazy mode); 0 or the discovery error. */
+/*
+ * Make sure discovery ran (lazy mode); 0 or the discovery error. Until it
+ * succeeded, s->shmti / s->des are NULL and s->n_des is 0 (info.n_shmti and
+ * info.n_des are already known). Never call with @lock held.
+ */
 int stlm__discover(struct stlm_session *s);
 /* Index of DE id, or -ENOENT. Called with or without @lock. */
 int stlm__de_index(const struct stlm_session *s, uint32_t id);
@@ -181,14 +276,30 @@ void stlm__generation_bump(struct stlm_session *s);
  */
 void stlm__placement_lost(struct stlm_session *s);
 
-/* Message cache: data lines from a notification or single sample. */
+/*
+ * Message cache: data lines from a notification or single sample (walked
+ * with tdcf_msg_line_next(), bounded by nbytes). Updates msg_raw/msg_ts/
+ * msg_valid/msg_seq of each known DE under @lock; for a notification also
+ * queues one UPDATE event with copies of the samples. Called without @lock.
+ */
 void stlm__ingest_lines(struct stlm_session *s, const uint8_t *lines,
 			size_t nbytes, bool notification);
 
-/* event.c */
+/* event.c: a bounded queue (4096); on overflow events are dropped and
+ * counted, then reported as one LOST event. push copies ev->samples; it
+ * may be called with @lock held (the queue's lock is innermost). */
 int stlm__events_init(struct stlm_session *s);
 void stlm__events_free(struct stlm_session *s);
 void stlm__event_push(struct stlm_session *s, const struct stlm_event *ev);
+
+/* session.c: the interval list of a group (fetched once), with @lock not
+ * held; 0, -ENOENT (no such group), -EOPNOTSUPP (no per-group config). */
+int stlm__group_intervals(struct stlm_session *s, uint32_t group,
+			  struct stlm_intervals *ret);
+/* Decode a raw value of DE de as the public API does (sign, 10^unit_exp). */
+double stlm__de_value(const struct stlm_de *de, uint64_t raw);
+/* raw masked to the DE's data_size (1..7 bytes), else unchanged. */
+uint64_t stlm__de_raw(const struct stlm_de *de, uint64_t raw);
 
 /* de.c */
 const char *stlm__unit_name(uint8_t unit);
@@ -198,7 +309,21 @@ const char *stlm__component_name(uint8_t type);
 struct stlm_catalog_entry;
 void stlm__catalog_free(void *cat);
 /* Search $STLM_CATALOG_PATH and the data dir for a catalog matching the
- * platform and apply it. Called after discovery, without @lock. */
+ * platform and apply it. Called after discovery and after a re-discovery
+ * (new table: every de->cat is NULL), without @lock but with disc_lock
+ * held: it may use DE lookups and accessors, not stlm_reset() or
+ * stlm__placement_lost(). Skipped when opts.no_catalog. */
 void stlm__catalog_autoload(struct stlm_session *s);
+/*
+ * Optional catalog hooks used by de.c (declared weak there, so the library
+ * links and falls back to descriptor data while catalog.c lacks them):
+ * the catalog name / description / signedness of a DE's entry, and a DE
+ * by catalog name (NULL if none).
+ */
+const char *stlm__catalog_de_name(const struct stlm_de *de);
+const char *stlm__catalog_de_description(const struct stlm_de *de);
+bool stlm__catalog_de_signed(const struct stlm_de *de);
+const struct stlm_de *stlm__catalog_find(struct stlm_session *s,
+					 const char *name);
 
 #endif /* STLM_LIB_SESSION_H */
