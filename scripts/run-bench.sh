@@ -8,3 +8,5 @@ echo "# machine: $(nproc) cores, $(uname -m), $(uname -r)"
 echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 "$BUILD/bench/bench-platform" 50000 3
 "$BUILD/bench/bench-platform" 100000 2
+"$BUILD/bench/bench-lib" 50000 200
+"$BUILD/bench/bench-lib" 100000 100
