@@ -1339,15 +1339,15 @@ static int learn_state(struct stlm_session *s, struct stlm_table *tb,
 	struct scmi_tlm_enabled_entry *page = NULL;
 	struct place_vec pv = { 0 };
 	size_t page_cap = s->rx_cap / 8 + 1;
-	uint8_t *mode = NULL, *buf = NULL, b[8];
+	uint8_t *mode = NULL, *buf = NULL, b[8], gresp[16];
 	bool list_ok = true, cfg_ok;
 	uint32_t total = 0, idx = 0;
 	int n, r = 0;
 
 	scmi_tlm_config_get_req_encode(&gq, b, sizeof(b));
-	n = tcmd(s, SCMI_TLM_CONFIG_GET, b, 8, b, sizeof(b));
+	n = tcmd(s, SCMI_TLM_CONFIG_GET, b, 8, gresp, sizeof(gresp));
 	if (n >= 0)
-		n = scmi_tlm_config_get_resp_decode(b, (size_t)n, &gr);
+		n = scmi_tlm_config_get_resp_decode(gresp, (size_t)n, &gr);
 	cfg_ok = n >= 0;
 	if (n < 0) {
 		if (fatal_err(n))

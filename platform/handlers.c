@@ -458,7 +458,11 @@ static int tlm_enabled_list(struct ctx *c)
 	if (r >= 8)
 		scmi_put_le32(c->pl + 4,
 			      scmi_list_word((uint16_t)packed,
-					     (uint16_t)(total - q.index - packed)));
+					     (uint16_t)(total - q.index - packed >
+								0xFFFF ?
+							0xFFFF :
+							total - q.index -
+								packed)));
 	return r;
 }
 

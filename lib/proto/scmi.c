@@ -197,9 +197,20 @@ int scmi_list_check(const struct scmi_list_hdr *h, uint32_t index,
 	/* A page with nothing in it but more to come would never finish. */
 	if (h->returned == 0 && h->remaining != 0)
 		return -EPROTO;
-	/* 64-bit sum: three u32 terms cannot overflow it. */
-	if (total != 0 &&
-	    (uint64_t)index + h->returned + h->remaining != total)
-		return -EPROTO;
+	if (total != 0) {
+		/* 64-bit sums: u32 terms cannot overflow them. */
+		uint64_t left = (uint64_t)index + h->returned;
+
+		if (left > total)
+			return -EPROTO;
+		left = total - left;
+		/*
+		 * remaining is 16 bits wide: with more than 65535 items left
+		 * a platform can only report it saturated.
+		 */
+		if (left > 0xFFFF ? h->remaining != 0xFFFF :
+				    h->remaining != left)
+			return -EPROTO;
+	}
 	return 0;
 }

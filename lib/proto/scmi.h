@@ -198,7 +198,9 @@ static inline uint32_t scmi_list_word(uint16_t returned, uint16_t remaining)
  * Check one page of a multi-part reply against the conventions of §2.5:
  * returned == 0 with remaining != 0 is -EPROTO (the loop could not make
  * progress); when total != 0, index + returned + remaining must equal total
- * (-EPROTO otherwise). Pass total = 0 when the total is not known yet.
+ * (-EPROTO otherwise), except that remaining, a 16-bit field, must read
+ * 0xFFFF when more than 65535 items are left (lists of over 64Ki DEs).
+ * Pass total = 0 when the total is not known yet.
  */
 int scmi_list_check(const struct scmi_list_hdr *h, uint32_t index,
 		    uint32_t total);
