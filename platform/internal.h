@@ -149,6 +149,7 @@ struct stlmp_server_slot {
 
 struct stlmp_platform {
 	struct stlmp_config *cfg;
+	uint32_t orig_n_des;	/* cfg->n_des as created (reset faults shrink it) */
 	struct stlmp_opts opts;
 	uint64_t seed;
 

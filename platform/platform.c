@@ -49,24 +49,6 @@ uint64_t stlmp_now_ns(struct stlmp_platform *p)
 /* ---------------------------------------------------------------- */
 /* Description copy (the platform owns its own copy)                */
 
-static void cfg_copy_free(struct stlmp_config *c)
-{
-	if (!c)
-		return;
-	free(c->intervals.v);
-	free(c->shmti_size);
-	if (c->groups)
-		for (uint32_t i = 0; i < c->n_groups; i++)
-			free(c->groups[i].intervals.v);
-	free(c->groups);
-	if (c->des)
-		for (uint32_t i = 0; i < c->n_des; i++)
-			free(c->des[i].gen.samples);
-	free(c->des);
-	free(c->boot_des);
-	free(c);
-}
-
 static void *dup_array(const void *src, size_t n, size_t size, bool *fail)
 {
 	void *d;
@@ -109,8 +91,7 @@ static struct stlmp_config *cfg_copy(const struct stlmp_config *s)
 				s->des[i].gen.samples, s->des[i].gen.n_samples,
 				sizeof(int64_t), &fail);
 	if (fail) {
-		/* Arrays not copied are still the caller's: clear them. */
-		cfg_copy_free(c);
+		stlmp_config_free(c);
 		return NULL;
 	}
 	return c;
@@ -655,6 +636,7 @@ int stlmp_platform_new(const struct stlmp_config *cfg,
 		r = -ENOMEM;
 		goto err_free;
 	}
+	p->orig_n_des = p->cfg->n_des;
 	r = build_hash(p);
 	if (r < 0)
 		goto err_free;
@@ -757,7 +739,9 @@ void stlmp_platform_free(struct stlmp_platform *p)
 	free(p->group_enabled);
 	free(p->group_ts);
 	free(p->scope);
-	cfg_copy_free(p->cfg);
+	if (p->cfg)
+		p->cfg->n_des = p->orig_n_des; /* a reset fault may shrink it */
+	stlmp_config_free(p->cfg);
 	pthread_cond_destroy(&p->ticker_cond);
 	pthread_cond_destroy(&p->deliver_cond);
 	pthread_mutex_destroy(&p->lock);
