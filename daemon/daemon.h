@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copyright (c) 2026 The stlm authors
+ *
+ * stlmd internals. The daemon owns the platform channel through one libstlm
+ * session and offers two ways in: a FUSE tree compatible with STLMFS v4
+ * (fuse.c, stlmfs-interface.md §3-§7, plus snapshot, pipe, raw_<N>,
+ * by-name/) and a client socket for libstlm programs (sock.c,
+ * docs/daemon-protocol.md).
+ *
+ * Threads: main (signals, shutdown), the FUSE loop (multithreaded), the
+ * socket server. All share @s (libstlm sessions are thread-safe) and
+ * @lock for the daemon's own state.
+ */
+#ifndef STLM_DAEMON_H
+#define STLM_DAEMON_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <stlm/stlm.h>
+
+#define STLMD_DEFAULT_SOCKET "/run/stlm/stlmd.sock"
+
+/**
+ * struct stlmd - the daemon
+ * @platform:   platform URI
+ * @mount:      FUSE mount point (NULL: no tree)
+ * @socket:     client socket path (NULL: none)
+ * @uid, @gid:  owner of every inode (-o uid=,gid=; default: the daemon's)
+ * @umask:      mode mask (-o umask=, default 0022)
+ * @lazy:       -o lazy: fill des/, groups/, by-components/ on first lookup
+ * @foreground: -f
+ * @s:          the session (NULL while the platform is unreachable)
+ * @lock:       protects @s swaps (reconnect) and daemon state
+ * @stopping:   set by SIGTERM/SIGINT
+ */
+struct stlmd {
+	const char *platform;
+	const char *mount;
+	const char *socket;
+	uid_t uid;
+	gid_t gid;
+	mode_t umask;
+	bool lazy;
+	bool foreground;
+	int verbose;
+
+	struct stlm_session *s;
+	pthread_mutex_t lock;
+	volatile bool stopping;
+
+	void *fuse;	/* fuse.c state */
+	void *sock;	/* sock.c state */
+};
+
+/* Logging (stderr, or syslog when not in the foreground). */
+void stlmd_log(struct stlmd *d, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * The session, reconnecting to the platform if it was lost (returns NULL
+ * with -EIO-style errno while the platform is unreachable; the caller must
+ * then answer EIO, never stale data).
+ */
+struct stlm_session *stlmd_session(struct stlmd *d);
+/* Mark the session broken after an I/O error so the next call reconnects. */
+void stlmd_session_failed(struct stlmd *d, int err);
+
+/* fuse.c */
+int stlmd_fuse_start(struct stlmd *d);
+void stlmd_fuse_stop(struct stlmd *d);
+
+/* sock.c */
+int stlmd_sock_start(struct stlmd *d);
+void stlmd_sock_stop(struct stlmd *d);
+
+#endif /* STLM_DAEMON_H */

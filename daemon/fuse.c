@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (c) 2026 The stlm authors
+ */
+#include "daemon.h"

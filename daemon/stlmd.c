@@ -1,0 +1,6 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (c) 2026 The stlm authors
+ */
+#include "daemon.h"
+int main(void) { return 0; }
