@@ -23,6 +23,10 @@
 #include <stdio.h>
 #include <stlm/stlm.h>
 
+struct out;
+struct jw;
+struct cli_cmd;
+
 /**
  * struct cli - global state
  * @platform:  --platform URI (NULL: default resolution)
@@ -45,7 +49,158 @@ struct cli {
 	struct stlm_session *s;
 	void *builtin;
 	char builtin_dir[256];
+	/* additions (stlm.c / common.c / output.c) */
+	const struct cli_cmd *cmd;	/* the running subcommand */
+	char *out_buf;			/* --json: the document, printed at exit */
+	size_t out_len;
+	FILE *out;			/* stdout, or the --json buffer */
+	char errmsg[512];		/* first error, for the JSON error document */
+	bool is_builtin;		/* the session is on the built-in platform */
+	bool auto_enabled;		/* read/watch enabled DEs on the built-in one */
 };
+
+/**
+ * struct cli_cmd - one entry of the subcommand table (stlm.c)
+ * @name:     exact name
+ * @min_args: positional arguments after the options, at least
+ * @max_args: at most (-1: unbounded)
+ * @main:     handler
+ * @help:     one-line help
+ * @usage:    synopsis after "stlm NAME"
+ */
+struct cli_cmd {
+	const char *name;
+	int min_args;
+	int max_args;
+	int (*main)(struct cli *c, int argc, char **argv);
+	const char *help;
+	const char *usage;
+};
+
+/* Set by SIGINT / SIGTERM while a subcommand that loops (watch) runs. */
+extern volatile int cli_stop;
+/* watch: let SIGINT/SIGTERM set cli_stop instead of ending the process. */
+void cli_catch_stop(void);
+
+/*
+ * Options every subcommand accepts besides its own: -h/--help, -j/--json,
+ * --pretty, -q/--quiet. Put CLI_COMMON_LONGOPTS in the option table and
+ * "hjq" in the short string; cli_common_opt() handles them (returns 1 if
+ * handled, 0 if not one of them, or an exit status for --help).
+ */
+#define CLI_OPT_PRETTY 0x1001
+#define CLI_OPT_CSV 0x1002
+#define CLI_COMMON_LONGOPTS                                   \
+	{ "help", no_argument, NULL, 'h' },                   \
+	{ "json", no_argument, NULL, 'j' },                   \
+	{ "pretty", no_argument, NULL, CLI_OPT_PRETTY },      \
+	{ "quiet", no_argument, NULL, 'q' }
+#define CLI_COMMON_SHORTOPTS "hjq"
+int cli_common_opt(struct cli *c, int opt);
+/* Send c->out to a memory buffer (printed by main on success). */
+void cli_buffer_json(struct cli *c);
+/* The last usage error's message (for the JSON error document). */
+extern char cli_usage_msg[512];
+/* Number with SI prefix and unit, for derived values (watch rates). */
+void cli_format_number(double v, const char *unit, char *buf, size_t len);
+/* getopt_long's '?' / ':' cases: one line + Try ... Returns 2. */
+int cli_bad_option(struct cli *c, char **argv);
+/* Print the subcommand's help (usage line + @text) on stdout; returns 0. */
+int cli_help(struct cli *c, const char *text);
+/* Check the positional count against the table; prints and returns 2 if
+ * wrong, 0 if fine. */
+int cli_check_args(struct cli *c, int n);
+
+/* Kind of a DE (catalog if any, else from the DE type): STLM_KIND_* */
+int cli_de_kind(const struct stlm_de *de);
+const char *cli_kind_name(int kind);
+/* State name of value v, or NULL. */
+const char *cli_de_state_name(const struct stlm_de *de, int64_t v);
+/* The catalog applied to the session, or NULL. */
+const char *cli_catalog_name(struct stlm_session *s);
+int cli_catalog_load(struct stlm_session *s, const char *path, char *err,
+		     size_t errlen);
+/* list / show: one DE object (JSON) or row / page (text). */
+void cli_print_de(struct out *o, const struct stlm_de *de, bool full);
+/* read / watch: one sample (ts: a TIMESTAMP column in text). */
+void cli_print_sample(struct out *o, const struct stlm_de *de, uint32_t id,
+		      const struct stlm_sample *v, bool ts);
+/* info / config: the collection state. */
+void cli_print_collection(struct cli *c, struct out *o, struct jw *w);
+/* "cpu.0.freq", else the firmware name, else NULL. */
+const char *cli_de_name(const struct stlm_de *de);
+/* Unit to show: "" for none / unspecified. */
+const char *cli_de_unit(const struct stlm_de *de);
+/* The first validity problem of a sample ("disabled", "torn"...) or NULL
+ * if it is valid. */
+const char *cli_sample_problem(const struct stlm_sample *v);
+/* Parse an interval "100", "100ms", "1s", "500us" into ns (bare = ms). */
+int cli_parse_interval(const char *s, uint64_t *ret_ns);
+/* "100ms", "1s" */
+void cli_format_ns(uint64_t ns, char *buf, size_t len);
+/* Parse an unsigned integer (decimal or 0x); 0 or -EINVAL. */
+int cli_parse_u32(const char *s, uint32_t *ret);
+/* Ensure something is collected: on the built-in platform when nothing
+ * is enabled and collection is off, enable every DE with timestamps and
+ * start on-demand collection (interval_ns, 0 = platform default), with a
+ * notice. With force (--enable) do it on any platform for @ids (NULL =
+ * all). Returns 0 or a negative errno (reported). */
+int cli_ensure_collection(struct cli *c, const uint32_t *ids, size_t n,
+			  bool force, uint64_t interval_ns);
+/* Take a snapshot, waiting up to timeout_ms for enabled DEs to get a first
+ * value (after a fresh enable). */
+int cli_take(struct cli *c, struct stlm_snapshot *snap, unsigned int flags,
+	     int timeout_ms);
+/* Describe a negative errno from the library for humans. */
+const char *cli_strerror(int err);
+
+/* ---------------------------------------------------------------- */
+/* One printing path for tables, key/value pages, CSV and JSON       */
+
+enum out_mode { OUT_TABLE, OUT_PAIRS, OUT_CSV, OUT_JSON };
+
+#define OUT_MAX_COLS 16
+
+/**
+ * struct out - prints records either as an aligned table (text), as
+ * "Label: value" pairs (text), as CSV, or as JSON objects through @w.
+ * Every field is given once with its JSON key, its text header and its
+ * text and JSON values; NULL key = text only, NULL header = JSON only.
+ */
+struct out {
+	struct cli *c;
+	enum out_mode mode;
+	struct jw *w;
+	int ncols;
+	const char *heads[OUT_MAX_COLS];
+	bool right[OUT_MAX_COLS];
+	int minw[OUT_MAX_COLS];	/* minimum column widths (watch blocks) */
+	char **cells;		/* nrows * OUT_MAX_COLS */
+	size_t nrows, cap;
+	int col;
+	bool in_row;
+	bool no_header;
+};
+
+void out_init(struct out *o, struct cli *c, struct jw *w, enum out_mode mode);
+void out_row_begin(struct out *o);
+void out_row_end(struct out *o);
+/* Print the table (text / CSV); frees the rows. */
+void out_flush(struct out *o);
+void out_str(struct out *o, const char *key, const char *head, const char *v);
+void out_uint(struct out *o, const char *key, const char *head, uint64_t v);
+void out_int(struct out *o, const char *key, const char *head, int64_t v);
+void out_hex(struct out *o, const char *key, const char *head, uint32_t v);
+void out_bool(struct out *o, const char *key, const char *head, bool v,
+	      const char *text_true, const char *text_false);
+/* A number with its own text form; valid=false -> JSON null */
+void out_num(struct out *o, const char *key, const char *head, double v,
+	     bool valid, const char *text);
+/* Right-align this column in tables. */
+void out_right(struct out *o);
+/* Begin the document for --json: an object. */
+void cli_doc_begin(struct cli *c, struct jw *w);
+void cli_doc_end(struct cli *c, struct jw *w);
 
 /*
  * Open the platform: --platform, then $STLM_PLATFORM, then a running stlmd

@@ -1,5 +1,116 @@
 // SPDX-License-Identifier: MIT
 /*
  * Copyright (c) 2026 The stlm authors
+ *
+ * stlm catalog check FILE...: load catalog files against the platform and
+ * report problems ("FILE:LINE:COL: problem") or how many DEs each names.
+ * stlm catalog show: the catalog applied to the platform's DEs.
  */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+
 #include "cli.h"
+
+static const char *catalog_help =
+	"  check FILE...   validate catalog files (docs/catalog-format.md) and\n"
+	"                  apply them to the platform's DEs; a valid catalog\n"
+	"                  for another platform is reported, not an error\n"
+	"  show            the catalog that names this platform's DEs\n"
+	"\n"
+	"Catalogs are searched in $STLM_CATALOG_PATH, then the data directory.\n";
+
+static int catalog_show(struct cli *c)
+{
+	const char *name;
+	struct out o;
+	struct jw w;
+	int n, named = 0;
+
+	if (cli_open(c, NULL) < 0)
+		return 1;
+	name = cli_catalog_name(c->s);
+	n = stlm_de_count(c->s);
+	for (int i = 0; i < n; i++)
+		named += stlm_de_description(stlm_de_at(c->s, (size_t)i)) != NULL;
+	if (c->json)
+		cli_doc_begin(c, &w);
+	out_init(&o, c, &w, c->json ? OUT_JSON : OUT_PAIRS);
+	out_str(&o, "catalog", "Catalog", name ? name : NULL);
+	out_uint(&o, "des_described", "DEs described", (uint64_t)named);
+	out_uint(&o, "des", "DEs", n < 0 ? 0 : (uint64_t)n);
+	if (c->json)
+		cli_doc_end(c, &w);
+	return 0;
+}
+
+int stlm_cmd_catalog_main(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_LONGOPTS, { 0 } };
+	int opt, failed = 0;
+	struct jw w;
+
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, opts,
+				  NULL)) != -1) {
+		if (opt == 'h')
+			return cli_help(c, catalog_help);
+		if (!cli_common_opt(c, opt))
+			return cli_bad_option(c, argv);
+	}
+	if (cli_check_args(c, argc - optind))
+		return 2;
+	if (!strcmp(argv[optind], "show")) {
+		if (argc - optind != 1)
+			return cli_usage_err("catalog", "catalog show: no arguments expected");
+		return catalog_show(c);
+	}
+	if (strcmp(argv[optind], "check"))
+		return cli_usage_err("catalog", "catalog: unknown action '%s' (check or show)",
+				     argv[optind]);
+	if (argc - optind < 2)
+		return cli_usage_err("catalog", "catalog check: missing FILE");
+	if (cli_open(c, NULL) < 0)
+		return 1;
+	if (c->json) {
+		cli_doc_begin(c, &w);
+		jw_key(&w, "files");
+		jw_array_begin(&w);
+	}
+	for (int i = optind + 1; i < argc; i++) {
+		char err[512] = "";
+		int r = cli_catalog_load(c->s, argv[i], err, sizeof(err));
+		bool ok = r >= 0 || r == -ENOMSG;
+
+		if (!ok) {
+			failed++;
+			cli_err(c, "%s", err[0] ? err : cli_strerror(r));
+		} else if (!c->json) {
+			if (r >= 0)
+				fprintf(c->out, "%s: ok, names %d DEs of this platform\n",
+					argv[i], r);
+			else
+				fprintf(c->out, "%s: ok, but it does not match this platform\n",
+					argv[i]);
+		}
+		if (c->json) {
+			jw_object_begin(&w);
+			jw_kv_string(&w, "file", argv[i]);
+			jw_kv_bool(&w, "ok", ok);
+			jw_kv_bool(&w, "matches", r >= 0);
+			jw_key(&w, "des_named");
+			if (r >= 0)
+				jw_uint(&w, (uint64_t)r);
+			else
+				jw_null(&w);
+			jw_kv_string(&w, "error", ok ? NULL :
+				     err[0] ? err : cli_strerror(r));
+			jw_object_end(&w);
+		}
+	}
+	if (c->json) {
+		jw_array_end(&w);
+		jw_kv_uint(&w, "failed", (uint64_t)failed);
+		cli_doc_end(c, &w);
+	}
+	return failed ? 1 : 0;
+}
