@@ -17,12 +17,6 @@
 
 #include "session.h"
 
-/* Optional catalog hooks (catalog.c); NULL until it provides them. */
-#pragma weak stlm__catalog_de_name
-#pragma weak stlm__catalog_de_description
-#pragma weak stlm__catalog_de_signed
-#pragma weak stlm__catalog_find
-
 /* ------------------------------------------------------------------ */
 /* Names                                                               */
 
@@ -171,11 +165,9 @@ STLM_API const struct stlm_de *stlm_de_find(struct stlm_session *s,
 		errno = -r;
 		return NULL;
 	}
-	if (stlm__catalog_find) {
-		de = stlm__catalog_find(s, name);
-		if (de)
-			return de;
-	}
+	de = stlm__catalog_find(s, name);
+	if (de)
+		return de;
 	tb = __atomic_load_n(&s->table, __ATOMIC_ACQUIRE);
 	for (uint32_t i = 0; i < tb->n_des; i++) {
 		const char *n = stlm_de_name(&tb->des[i]);
@@ -288,7 +280,7 @@ STLM_API const char *stlm_de_name(const struct stlm_de *de)
 {
 	if (!de)
 		return NULL;
-	if (de->cat && stlm__catalog_de_name) {
+	if (de->cat) {
 		const char *n = stlm__catalog_de_name(de);
 
 		if (n)
@@ -299,14 +291,14 @@ STLM_API const char *stlm_de_name(const struct stlm_de *de)
 
 STLM_API const char *stlm_de_description(const struct stlm_de *de)
 {
-	if (!de || !de->cat || !stlm__catalog_de_description)
+	if (!de || !de->cat)
 		return NULL;
 	return stlm__catalog_de_description(de);
 }
 
 STLM_API bool stlm_de_signed(const struct stlm_de *de)
 {
-	if (!de || !de->cat || !stlm__catalog_de_signed)
+	if (!de || !de->cat)
 		return false;
 	return stlm__catalog_de_signed(de);
 }

@@ -37,8 +37,6 @@
 #define SMALL_RESP		64u
 #define MAX_PENDING_RAW		16u
 
-#pragma weak stlm__catalog_autoload
-#pragma weak stlm__catalog_free
 
 /* ------------------------------------------------------------------ */
 /* Logging and small helpers                                           */
@@ -1504,7 +1502,7 @@ static int discover_locked(struct stlm_session *s)
 	table_install_locked(s, tb);
 	s->discovery_error = 0;
 	pthread_mutex_unlock(&s->lock);
-	if (!s->opts.no_catalog && stlm__catalog_autoload)
+	if (!s->opts.no_catalog)
 		stlm__catalog_autoload(s);
 	return 0;
 }
@@ -1731,8 +1729,7 @@ STLM_API void stlm_session_close(struct stlm_session *s)
 		s->retired = tb->next_retired;
 		table_free(tb);
 	}
-	if (stlm__catalog_free)
-		stlm__catalog_free(s->catalog);
+	stlm__catalog_free(s->catalog);
 	stlm__events_free(s);
 	if (s->stop_fd >= 0)
 		close(s->stop_fd);
@@ -2459,8 +2456,7 @@ static int resync_locked(struct stlm_session *s)
 				s->discovery_error = r;
 			}
 			pthread_mutex_unlock(&s->lock);
-			if (r == 0 && !s->opts.no_catalog &&
-			    stlm__catalog_autoload)
+			if (r == 0 && !s->opts.no_catalog)
 				stlm__catalog_autoload(s);
 		}
 	} else if (__atomic_load_n(&s->discovered, __ATOMIC_ACQUIRE)) {

@@ -315,7 +315,7 @@ void stlm__catalog_free(void *cat);
  * stlm__placement_lost(). Skipped when opts.no_catalog. */
 void stlm__catalog_autoload(struct stlm_session *s);
 /*
- * Optional catalog hooks used by de.c (declared weak there, so the library
+ * Optional catalog hooks used by de.c (defined in catalog.c there, so the library
  * links and falls back to descriptor data while catalog.c lacks them):
  * the catalog name / description / signedness of a DE's entry, and a DE
  * by catalog name (NULL if none).
