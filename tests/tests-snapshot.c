@@ -1079,3 +1079,48 @@ STLM_TEST(examples)
 	stlmp_platform_free(p);
 	stlmp_config_free(cfg);
 }
+
+/* Issue acceptance: the examples against the built-in default platform,
+ * with its catalog giving the names. */
+STLM_TEST(examples_default_platform)
+{
+	struct stlmp_config *cfg = NULL;
+	struct stlmp_platform *p;
+	struct stlmp_opts o = { .seed = 1 };
+	char mem[PATH_MAX], uri[PATH_MAX + 8], rs[PATH_MAX], wd[PATH_MAX];
+	char cat[PATH_MAX];
+	static char out[65536];
+	int lines = 0;
+
+	if (!example_path("read-snapshot", rs, sizeof(rs)) ||
+	    !example_path("watch-de", wd, sizeof(wd)))
+		STLM_SKIP("examples not built");
+	snprintf(cat, sizeof(cat), "%s/../catalogs", stlm_test_srcdir());
+	setenv("STLM_CATALOG_PATH", cat, 1);
+	ASSERT_OK(stlmp_config_default(&cfg));
+	snprintf(mem, sizeof(mem), "%s/mem", stlm_test_tmpdir());
+	o.mem_path = mem;
+	ASSERT_OK(stlmp_platform_new(cfg, &o, &p));
+	snprintf(uri, sizeof(uri), "shm:%s", stlm_test_tmpdir());
+	ASSERT_OK(stlmp_platform_listen(p, uri));
+	{
+		char *argv[] = { rs, uri, NULL };
+
+		ASSERT_EQ(run_capture(argv, out, sizeof(out), 20), 0);
+		for (const char *c = out; *c; c++)
+			lines += *c == '\n';
+		/* every DE of the default SoC, named by the catalog */
+		ASSERT_EQ(lines, (int)cfg->n_des);
+		ASSERT_NOT_NULL(strstr(out, "cpu.3.power"));
+		ASSERT_NOT_NULL(strstr(out, "mc.0."));
+	}
+	{
+		char *argv[] = { wd, uri, "cpu.3.temp", "2", NULL };
+
+		ASSERT_EQ(run_capture(argv, out, sizeof(out), 20), 0);
+		ASSERT_TRUE(strncmp(out, "cpu.3.temp ", 11) == 0);
+	}
+	unsetenv("STLM_CATALOG_PATH");
+	stlmp_platform_free(p);
+	stlmp_config_free(cfg);
+}
