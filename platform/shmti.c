@@ -278,7 +278,11 @@ static void publish(struct stlmp_platform *p, uint32_t s, bool append,
 	struct shmti_rt *sh = &p->shmti[s];
 	uint8_t *a = area(p, s);
 	uint32_t seq = begin_update(p, s);
+	uint64_t blk_ts = (uint64_t)((unsigned __int128)stlmp_now_ns(p) *
+				     p->cfg->default_blk_ts_rate / 1000000u);
 
+	/* The block timestamp is as fresh as the value published with it. */
+	tdcf_line_store_value(a + STLMP_BLK_TS_OFF, blk_ts, false, 0);
 	if (invalidate_old) {
 		uint32_t meta = TDCF_META_DATA_INVALID;
 
