@@ -53,6 +53,13 @@ struct stlmd {
 
 	void *fuse;	/* fuse.c state */
 	void *sock;	/* sock.c state */
+
+	/* stlmd.c: reconnect bookkeeping (under @lock) */
+	struct stlm_session **retired;	/* failed sessions, closed at exit */
+	size_t n_retired;
+	uint64_t next_retry_ns;		/* CLOCK_MONOTONIC */
+	uint64_t reconnects;		/* sessions opened so far */
+	bool platform_ok;		/* last command reached the platform */
 };
 
 /* Logging (stderr, or syslog when not in the foreground). */
@@ -67,6 +74,10 @@ void stlmd_log(struct stlmd *d, int level, const char *fmt, ...)
 struct stlm_session *stlmd_session(struct stlmd *d);
 /* Mark the session broken after an I/O error so the next call reconnects. */
 void stlmd_session_failed(struct stlmd *d, int err);
+/* True if @err (negative errno) means the platform is gone. */
+bool stlmd_err_is_fatal(int err);
+/* CLOCK_MONOTONIC in ns. */
+uint64_t stlmd_now_ns(void);
 
 /* fuse.c */
 int stlmd_fuse_start(struct stlmd *d);

@@ -1,6 +1,375 @@
 // SPDX-License-Identifier: MIT
 /*
  * Copyright (c) 2026 The stlm authors
+ *
+ * stlmd: owns the platform channel through one libstlm session and serves
+ * it as a FUSE tree (fuse.c, docs/stlmfs.md) and, later, a client socket
+ * (sock.c).
+ *
+ * main(): parse → open the session (a failure is not fatal: the tree
+ * answers EIO until the platform answers) → block the signals → start the
+ * FUSE session and mount → sigwait(SIGTERM, SIGINT) → unmount → close.
  */
+#define FUSE_USE_VERSION 314
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fuse_opt.h>
+
+#include "config.h"
 #include "daemon.h"
-int main(void) { return 0; }
+
+#define RETRY_INTERVAL_NS 200000000ull /* between reconnection attempts */
+#define MAX_RETIRED 64
+
+static bool use_syslog;
+
+uint64_t stlmd_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void stlmd_vlog(struct stlmd *d, int level, const char *fmt, va_list ap)
+{
+	int max = LOG_WARNING + (d ? d->verbose : 0);
+
+	if (level > max)
+		return;
+	if (use_syslog) {
+		vsyslog(level, fmt, ap);
+		return;
+	}
+	fputs("stlmd: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void stlmd_log(struct stlmd *d, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	stlmd_vlog(d, level, fmt, ap);
+	va_end(ap);
+}
+
+static void lib_log(void *data, int level, const char *fmt, va_list ap)
+{
+	stlmd_vlog(data, level, fmt, ap);
+}
+
+bool stlmd_err_is_fatal(int err)
+{
+	switch (err) {
+	case -ECONNRESET:
+	case -ECONNREFUSED:
+	case -EPIPE:
+	case -ETIMEDOUT:
+	case -ENOTCONN:
+	case -ESHUTDOWN:
+	case -EIO:
+	case -ENOENT: /* socket path gone */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Called with d->lock held. */
+static void stlmd_retire_locked(struct stlmd *d)
+{
+	if (!d->s)
+		return;
+	/*
+	 * Other threads may still be inside calls on the old session, so it
+	 * is not closed here: it is kept until exit (the list is bounded;
+	 * beyond it the oldest is closed, by then long idle).
+	 */
+	if (d->n_retired == MAX_RETIRED) {
+		stlm_session_close(d->retired[0]);
+		memmove(d->retired, d->retired + 1,
+			(MAX_RETIRED - 1) * sizeof(*d->retired));
+		d->n_retired--;
+	}
+	d->retired[d->n_retired++] = d->s;
+	d->s = NULL;
+}
+
+struct stlm_session *stlmd_session(struct stlmd *d)
+{
+	struct stlm_open_opts o = {
+		.size = sizeof(o),
+		.timeout_ms = 500,
+		.retries = 1,
+		.log = lib_log,
+	};
+	struct stlm_session *s;
+	uint64_t now;
+	int r;
+
+	pthread_mutex_lock(&d->lock);
+	s = d->s;
+	if (s || d->stopping) {
+		pthread_mutex_unlock(&d->lock);
+		if (!s)
+			errno = EIO;
+		return s;
+	}
+	now = stlmd_now_ns();
+	if (now < d->next_retry_ns) {
+		pthread_mutex_unlock(&d->lock);
+		errno = EIO;
+		return NULL;
+	}
+	d->next_retry_ns = now + RETRY_INTERVAL_NS;
+	o.log_data = d;
+	o.discovery = d->lazy ? STLM_DISCOVERY_LAZY : STLM_DISCOVERY_FULL;
+	r = stlm_session_open(d->platform, &o, &s);
+	if (r < 0) {
+		if (d->platform_ok || !d->reconnects)
+			stlmd_log(d, LOG_WARNING, "platform %s: %s", d->platform,
+				  strerror(-r));
+		d->platform_ok = false;
+		pthread_mutex_unlock(&d->lock);
+		errno = EIO;
+		return NULL;
+	}
+	d->s = s;
+	d->platform_ok = true;
+	if (d->reconnects++)
+		stlmd_log(d, LOG_NOTICE, "platform %s is back", d->platform);
+	pthread_mutex_unlock(&d->lock);
+	return s;
+}
+
+void stlmd_session_failed(struct stlmd *d, int err)
+{
+	if (!stlmd_err_is_fatal(err))
+		return;
+	pthread_mutex_lock(&d->lock);
+	if (d->s) {
+		stlmd_log(d, LOG_WARNING, "platform %s lost: %s", d->platform,
+			  strerror(-err));
+		stlmd_retire_locked(d);
+		d->platform_ok = false;
+		d->next_retry_ns = 0;
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
+/* ---------------------------------------------------------------- */
+/* Options                                                          */
+
+struct mount_opts {
+	unsigned int uid, gid, umask;
+	int lazy;
+	int uid_set, gid_set, umask_set;
+};
+
+#define MOPT(t, p, v) { t, offsetof(struct mount_opts, p), v }
+static const struct fuse_opt stlmd_mount_opts[] = {
+	MOPT("uid=%u", uid, 0),
+	MOPT("uid=", uid_set, 1),
+	MOPT("gid=%u", gid, 0),
+	MOPT("gid=", gid_set, 1),
+	MOPT("umask=%o", umask, 0),
+	MOPT("umask=", umask_set, 1),
+	MOPT("lazy", lazy, 1),
+	MOPT("nolazy", lazy, 0),
+	FUSE_OPT_END
+};
+
+static int stlmd_opt_proc(void *data, const char *arg, int key,
+			  struct fuse_args *outargs)
+{
+	(void)data;
+	(void)outargs;
+	if (key == FUSE_OPT_KEY_OPT) {
+		fprintf(stderr, "stlmd: unknown mount option '%s'\n", arg);
+		return -1;
+	}
+	return 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: stlmd --platform URI --mount DIR [OPTION]...\n"
+		"Serve an SCMI Telemetry platform as an STLMFS-compatible FUSE tree.\n"
+		"\n"
+		"  -p, --platform URI   platform transport URI (unix:, tcp:, shm:, raw:)\n"
+		"  -m, --mount DIR      mount point of the tree (DIR/tlm_0/...)\n"
+		"  -s, --socket PATH    client socket (not implemented yet)\n"
+		"  -o OPT[,OPT]...      mount options: uid=N, gid=N, umask=OCTAL,\n"
+		"                       lazy, nolazy\n"
+		"  -f, --foreground     stay in the foreground, log to stderr\n"
+		"  -v, --verbose        more log output (repeat for debug)\n"
+		"  -h, --help           this help\n"
+		"  -V, --version        print the version\n"
+		"\n"
+		"SIGTERM and SIGINT unmount and exit. See stlmd(8), stlmfs(5).\n");
+}
+
+static int parse_config(struct stlmd *d, int argc, char **argv,
+			struct fuse_args *mopts)
+{
+	static const struct option opts[] = {
+		{ "platform", required_argument, NULL, 'p' },
+		{ "mount", required_argument, NULL, 'm' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 }
+	};
+	struct mount_opts mo = { .umask = 022 };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "p:m:s:o:fvhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			d->platform = optarg;
+			break;
+		case 'm':
+			d->mount = optarg;
+			break;
+		case 's':
+			d->socket = optarg;
+			break;
+		case 'o':
+			if (fuse_opt_add_arg(mopts, "-o") < 0 ||
+			    fuse_opt_add_arg(mopts, optarg) < 0)
+				return -ENOMEM;
+			break;
+		case 'f':
+			d->foreground = true;
+			break;
+		case 'v':
+			d->verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_SUCCESS);
+		case 'V':
+			printf("stlmd %s\n", STLM_VERSION);
+			exit(EXIT_SUCCESS);
+		default:
+			fprintf(stderr, "Try 'stlmd --help'.\n");
+			return -EINVAL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "stlmd: unexpected argument '%s'\nTry 'stlmd --help'.\n",
+			argv[optind]);
+		return -EINVAL;
+	}
+	if (!d->platform || !d->mount) {
+		fprintf(stderr, "stlmd: --platform and --mount are required\n"
+				"Try 'stlmd --help'.\n");
+		return -EINVAL;
+	}
+	if (fuse_opt_parse(mopts, &mo, stlmd_mount_opts, stlmd_opt_proc) < 0)
+		return -EINVAL;
+	if (mo.umask > 0777) {
+		fprintf(stderr, "stlmd: umask must be octal 0..0777\n");
+		return -EINVAL;
+	}
+	d->uid = mo.uid_set ? (uid_t)mo.uid : getuid();
+	d->gid = mo.gid_set ? (gid_t)mo.gid : getgid();
+	d->umask = mo.umask_set ? (mode_t)mo.umask : 022;
+	d->lazy = mo.lazy;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct fuse_args mopts = FUSE_ARGS_INIT(0, NULL);
+	struct stlmd d = { 0 };
+	sigset_t set;
+	int r, sig, ret = EXIT_FAILURE;
+	struct sigaction sa = { .sa_handler = SIG_IGN };
+
+	pthread_mutex_init(&d.lock, NULL);
+	fuse_opt_add_arg(&mopts, "stlmd");
+	if (parse_config(&d, argc, argv, &mopts) < 0)
+		goto out;
+	d.retired = calloc(MAX_RETIRED, sizeof(*d.retired));
+	if (!d.retired)
+		goto out;
+
+	if (!d.foreground) {
+		if (daemon(0, 0) < 0) {
+			fprintf(stderr, "stlmd: daemon: %s\n", strerror(errno));
+			goto out;
+		}
+		use_syslog = true;
+		openlog("stlmd", LOG_PID, LOG_DAEMON);
+	}
+	sigaction(SIGPIPE, &sa, NULL);
+	/* Every thread inherits this mask; only main takes the signals. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	/* A platform not there yet is not fatal: the tree answers EIO. */
+	stlmd_session(&d);
+
+	r = stlmd_fuse_start(&d);
+	if (r < 0) {
+		stlmd_log(&d, LOG_ERR, "cannot mount %s: %s", d.mount,
+			  strerror(-r));
+		goto out_close;
+	}
+	r = stlmd_sock_start(&d);
+	if (r < 0) {
+		stlmd_log(&d, LOG_ERR, "socket %s: %s", d.socket, strerror(-r));
+		goto out_fuse;
+	}
+	stlmd_log(&d, LOG_INFO, "serving %s on %s", d.platform, d.mount);
+
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP)
+			continue;
+		stlmd_log(&d, LOG_INFO, "signal %d: stopping", sig);
+		break;
+	}
+	ret = EXIT_SUCCESS;
+	stlmd_sock_stop(&d);
+out_fuse:
+	d.stopping = true;
+	stlmd_fuse_stop(&d);
+out_close:
+	pthread_mutex_lock(&d.lock);
+	d.stopping = true;
+	if (d.s) {
+		stlm_session_close(d.s);
+		d.s = NULL;
+	}
+	for (size_t i = 0; i < d.n_retired; i++)
+		stlm_session_close(d.retired[i]);
+	d.n_retired = 0;
+	pthread_mutex_unlock(&d.lock);
+out:
+	free(d.retired);
+	fuse_opt_free_args(&mopts);
+	pthread_mutex_destroy(&d.lock);
+	return ret;
+}

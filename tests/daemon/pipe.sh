@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# pipe: blocking read, poll, and a slow reader told how many it lost.
+. "$(dirname "$0")/lib.sh"
+command -v python3 >/dev/null || { echo "SKIP: python3"; exit 77; }
+start_platform
+start_daemon
+echo y > "$TLM/tlm_enable"
+echo y > "$TLM/all_des_enable"
+echo "$(cut -d' ' -f1 "$TLM/available_update_intervals_ms")" > "$TLM/current_update_interval_ms"
+python3 - "$TLM" <<'PY'
+import os, re, select, sys, time
+tlm = sys.argv[1]
+line = re.compile(r"^(0x[0-9A-F]{8} [0-9]+ [0-9A-F]{16}|lost [0-9]+)$")
+fd = os.open(tlm + "/pipe", os.O_RDONLY)
+p = select.poll(); p.register(fd, select.POLLIN)
+ev = p.poll(3000)
+if not ev: sys.exit("FAIL: pipe never readable")
+b = os.read(fd, 65536).decode()
+for l in b.splitlines():
+    if not line.match(l): sys.exit("FAIL: pipe line %r" % l)
+print("ok: pipe readable after poll, %d lines" % len(b.splitlines()))
+# slow reader: sleep while the ring overflows, then expect a "lost N" line
+time.sleep(6)
+b = os.read(fd, 1 << 20).decode()
+first = b.splitlines()[0]
+if not first.startswith("lost "): sys.exit("FAIL: slow reader not told: %r" % first)
+print("ok: slow reader told: %s" % first)
+# blocking read returns data
+t0 = time.time(); b = os.read(fd, 4096)
+if not b: sys.exit("FAIL: empty read")
+print("ok: blocking read after %.3fs" % (time.time() - t0))
+os.close(fd)
+PY
