@@ -2262,6 +2262,11 @@ STLM_API int stlm_collection_set(struct stlm_session *s, uint32_t group,
 		}
 		if (!interval_listed(&l, &iv))
 			return -ERANGE;
+	} else if (enable && sel == SCMI_TLM_SEL_ALL && s->coll_iv_pending) {
+		/* The interval chosen while collection was off. */
+		pthread_mutex_lock(&s->lock);
+		iv = s->coll_iv_next;
+		pthread_mutex_unlock(&s->lock);
 	} else {
 		/* Keep the current interval: ask the platform for it. */
 		struct scmi_tlm_config_get_resp cur;
@@ -2296,6 +2301,10 @@ STLM_API int stlm_collection_set(struct stlm_session *s, uint32_t group,
 		if (enable) {
 			s->coll_mode = (uint8_t)mode;
 			s->coll_iv = iv;
+			s->coll_iv_pending = false;
+		} else if (interval_ns) {
+			s->coll_iv_next = iv;
+			s->coll_iv_pending = true;
 		}
 	}
 	stlm__generation_bump(s);
@@ -2350,6 +2359,10 @@ STLM_API int stlm_collection_get(struct stlm_session *s, uint32_t group,
 	}
 	ret->enabled = cur.enable;
 	ret->mode = cur.mode;
+	pthread_mutex_lock(&s->lock);
+	if (sel == SCMI_TLM_SEL_ALL && !cur.enable && s->coll_iv_pending)
+		cur.interval = s->coll_iv_next; /* what the next enable uses */
+	pthread_mutex_unlock(&s->lock);
 	iv_fill(&ret->interval, &cur.interval);
 	return 0;
 }
@@ -2385,6 +2398,7 @@ STLM_API int stlm_reset(struct stlm_session *s)
 	}
 	pthread_mutex_unlock(&s->disc_lock);
 	pthread_mutex_lock(&s->lock);
+	s->coll_iv_pending = false; /* intervals are back to default */
 	stlm__generation_bump(s);
 	ev.generation = s->generation;
 	stlm__event_push(s, &ev);

@@ -224,6 +224,14 @@ struct stlm_session {
 	bool telemetry_on;
 	uint8_t coll_mode;	/* instance-wide collection mode (CONFIG_GET) */
 	struct scmi_tlm_interval coll_iv; /* and interval */
+	/*
+	 * An interval given while collection is off (CONFIG_SET ignores the
+	 * interval when disabling): applied by the next enable that does not
+	 * name one, and reported by stlm_collection_get() meanwhile. Scope
+	 * STLM_GROUP_ALL only.
+	 */
+	bool coll_iv_pending;
+	struct scmi_tlm_interval coll_iv_next;
 	struct stlm_table *table;   /* current table (see struct stlm_table) */
 	struct stlm_table *retired; /* replaced tables, freed at close */
 	/*

@@ -10,7 +10,7 @@
 #   -u       also merge new coverage into the committed corpus
 #            (fuzz/corpus/<name>/) and copy crashing inputs there as
 #            crash-<sha1 prefix>; without it nothing under fuzz/ is touched
-#   FUZZER   names such as "tdcf" or "fuzz-tdcf"; default: all six
+#   FUZZER   names such as "tdcf" or "fuzz-tdcf"; default: all of them
 #
 # Environment: BUILD_FUZZ (build directory, default build-fuzz), CC (default
 # clang). Everything a run produces lives under $BUILD_FUZZ/fuzz-work/<name>/:
@@ -22,7 +22,7 @@ set -eu
 
 cd "$(dirname "$0")/.."
 
-ALL="agent-responses platform-requests de-desc intervals tdcf notification"
+ALL="agent-responses platform-requests de-desc intervals tdcf notification catalog expr record"
 BUILD=${BUILD_FUZZ:-build-fuzz}
 UPDATE=0
 

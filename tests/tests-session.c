@@ -1297,3 +1297,39 @@ STLM_TEST(memory_file_too_small)
 	stlm_session_close(s);
 	fx_stop(&f);
 }
+
+/* An interval chosen while collection is off is kept for the next enable
+ * (CONFIG_SET ignores the interval when disabling), as the kernel did. */
+STLM_TEST(interval_set_while_disabled)
+{
+	struct stlmp_config *cfg = tp_config(false);
+	struct stlmp_platform *p;
+	struct stlmp_opts o = { .seed = 1 };
+	struct stlm_session *s;
+	struct stlm_collection col;
+	char mem[PATH_MAX], sock[PATH_MAX], uri[2 * PATH_MAX + 16];
+
+	snprintf(mem, sizeof(mem), "%s/mem", stlm_test_tmpdir());
+	snprintf(sock, sizeof(sock), "%s/p.sock", stlm_test_tmpdir());
+	o.mem_path = mem;
+	ASSERT_OK(stlmp_platform_new(cfg, &o, &p));
+	snprintf(uri, sizeof(uri), "unix:%s", sock);
+	ASSERT_OK(stlmp_platform_listen(p, uri));
+	snprintf(uri, sizeof(uri), "unix:%s?mem=%s", sock, mem);
+	ASSERT_OK(stlm_session_open(uri, NULL, &s));
+	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
+	ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, false,
+				      STLM_MODE_ON_DEMAND, 10000000));
+	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &col));
+	ASSERT_FALSE(col.enabled);
+	ASSERT_EQ(col.interval.ns, 10000000);
+	/* enable without naming an interval: the remembered one is used */
+	ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, true,
+				      STLM_MODE_ON_DEMAND, 0));
+	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &col));
+	ASSERT_TRUE(col.enabled);
+	ASSERT_EQ(col.interval.ns, 10000000);
+	stlm_session_close(s);
+	stlmp_platform_free(p);
+	stlmp_config_free(cfg);
+}
