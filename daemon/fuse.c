@@ -72,6 +72,7 @@ enum kind {
 	K_GRP = 3,	/* groups/<gid>/ (f = 0) and its files */
 	K_VC = 4,	/* by-components/ nodes */
 	K_VN = 5,	/* by-name/ nodes */
+	K_RAW = 6,	/* tlm_0/raw_<N> (a = N) */
 };
 
 #define INO(k, a, f) (((uint64_t)(k) << 56) | ((uint64_t)(a) << 8) | (f))
@@ -111,6 +112,7 @@ enum content {
 	T_DE_PERSIST,
 	T_G_ENABLE, T_G_TS, T_G_MEMBERS, T_G_CONTROL, T_G_BULK, T_G_SINGLE,
 	T_G_CUR_INT, T_G_AVAIL, T_G_DISCRETE, T_G_SNAP, T_G_SNAPBIN,
+	T_RAW,
 };
 
 struct fentry {
@@ -170,6 +172,9 @@ static const struct fentry grp_files[] = {
 	{ "snapshot", C_RO, Q_NONE, T_G_SNAP },
 	{ "snapshot.bin", C_RO, Q_NONE, T_G_SNAPBIN },
 };
+
+/* tlm_0/raw_<N>: the bytes of SHMTI N (beyond v4). */
+static const struct fentry raw_file = { "raw_", C_RO, Q_NONE, T_RAW };
 
 #define N_INST (sizeof(inst_files) / sizeof(inst_files[0]))
 #define N_DEF (sizeof(de_files) / sizeof(de_files[0]))
@@ -500,6 +505,15 @@ static void fill_attr(struct fs *fs, fuse_ino_t ino, mode_t mode,
 		st->st_mode = (mode & S_IFMT) | (mode & 07777 & ~fs->d->umask);
 		st->st_nlink = 1;
 		st->st_size = FILE_SIZE;
+		if (INO_KIND(ino) == K_RAW) {
+			struct stlm_session *s = fs_session(fs);
+			const void *base;
+			size_t len;
+
+			/* the file size is the area's length */
+			if (s && stlm_shmti_map(s, INO_A(ino), &base, &len) == 0)
+				st->st_size = (off_t)len;
+		}
 	}
 	st->st_uid = fs->d->uid;
 	st->st_gid = fs->d->gid;
@@ -577,6 +591,8 @@ static const struct fentry *ino_fentry(fuse_ino_t ino)
 		return f >= 1 && f <= N_DEF ? &de_files[f - 1] : NULL;
 	case K_GRP:
 		return f >= 1 && f <= N_GRPF ? &grp_files[f - 1] : NULL;
+	case K_RAW:
+		return f == 1 ? &raw_file : NULL;
 	default:
 		return NULL;
 	}
@@ -647,6 +663,17 @@ static int node_check(struct fs *fs, fuse_ino_t ino, mode_t *mode)
 			return -ENOENT;
 		*mode = cls_mode[fe->cls];
 		return 0;
+	case K_RAW:
+		s = fs_session(fs);
+		if (!s)
+			return -EIO;
+		r = stlm_shmti_count(s);
+		if (r < 0)
+			return fs_err(fs, r);
+		if (a >= (uint32_t)r || INO_F(ino) != 1)
+			return -ENOENT;
+		*mode = cls_mode[C_RO];
+		return 0;
 	case K_VC:
 	case K_VN:
 		if (a == 0 && INO_F(ino) == 0) {
@@ -712,6 +739,21 @@ static int node_lookup(struct fs *fs, fuse_ino_t parent, const char *name,
 				*ret = tlm_dir_ino[i];
 				return 0;
 			}
+		if (!strncmp(name, "raw_", 4)) {
+			const char *d = name + 4;
+			char *end;
+			unsigned long n;
+
+			/* canonical decimal only: raw_0, raw_12 */
+			if (*d < '0' || *d > '9' || (d[0] == '0' && d[1]))
+				return -ENOENT;
+			errno = 0;
+			n = strtoul(d, &end, 10);
+			if (errno || *end || n > 0xffffu)
+				return -ENOENT;
+			*ret = INO(K_RAW, n, 1);
+			return 0;
+		}
 		return -ENOENT;
 	}
 	if (parent == INO_DES) {
@@ -1171,6 +1213,18 @@ static int content_build(struct fs *fs, struct ofile *f)
 	case T_G_SNAP:
 	case T_G_SNAPBIN:
 		return snapshot_build(fs, s, 1, a, f->fe->t == T_G_SNAPBIN, b);
+	case T_RAW: {
+		const void *base;
+		size_t len;
+
+		/* A copy of the whole area, as the kernel's debugfs dump: the
+		 * reader checks the match sequences itself (§7.6). */
+		r = stlm_shmti_map(s, a, &base, &len);
+		if (r < 0)
+			break;
+		sb_put(b, base, len);
+		break;
+	}
 	default:
 		return -EINVAL;
 	}
@@ -1435,9 +1489,24 @@ static void stlmfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
 		if (off < 3)
 			dir_add(req, buf, size, &used, "tlm_0", INO_TLM, S_IFDIR, 3);
 	} else if (ino == INO_TLM) {
-		fs_session(fs);
-		for (size_t i = (size_t)off - 2; i < N_INST + 4; i++) {
-			if (i < N_INST) {
+		int n_raw;
+
+		s = fs_session(fs);
+		n_raw = s ? stlm_shmti_count(s) : 0;
+		if (n_raw < 0)
+			n_raw = 0;
+		for (size_t i = (size_t)off - 2; i < N_INST + 4 + (size_t)n_raw;
+		     i++) {
+			if (i >= N_INST + 4) {
+				char name[16];
+				uint32_t k = (uint32_t)(i - N_INST - 4);
+
+				snprintf(name, sizeof(name), "raw_%u", k);
+				if (!dir_add(req, buf, size, &used, name,
+					     INO(K_RAW, k, 1), S_IFREG,
+					     (off_t)i + 3))
+					break;
+			} else if (i < N_INST) {
 				if (!cond_ok(fs, inst_files[i].cond, NULL))
 					continue;
 				if (!dir_add(req, buf, size, &used,
@@ -1596,7 +1665,8 @@ static void stlmfs_open(fuse_req_t req, fuse_ino_t ino,
 	case T_SNAPBIN:
 	case T_G_SNAP:
 	case T_G_SNAPBIN:
-		break; /* nothing at open */
+	case T_RAW:
+		break; /* nothing at open: built by the read at offset 0 */
 	case T_GENERATION:
 		if (!fs_session(fs) && !fs->gen) {
 			r = -EIO;
@@ -1827,7 +1897,8 @@ static void stlmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	}
 	pthread_mutex_lock(&f->lock);
 	if (off == 0 && (f->fe->t == T_SNAP || f->fe->t == T_SNAPBIN ||
-			 f->fe->t == T_G_SNAP || f->fe->t == T_G_SNAPBIN)) {
+			 f->fe->t == T_G_SNAP || f->fe->t == T_G_SNAPBIN ||
+			 f->fe->t == T_RAW)) {
 		r = content_build(fs, f);
 		if (r < 0) {
 			pthread_mutex_unlock(&f->lock);

@@ -458,6 +458,31 @@ uint64_t stlm_snapshot_mono_ns(const struct stlm_snapshot *snap);
 /** @} */
 
 /**
+ * @defgroup shmti Shared memory areas
+ *
+ * Read-only access to the raw SHMTI areas (TDCF format, protocol §7) for
+ * tools that parse them themselves. The mappings are the session's own:
+ * never written, valid until the session is closed.
+ * @{
+ */
+
+/** @brief Number of SHMTI areas (triggers lazy discovery). */
+int stlm_shmti_count(struct stlm_session *s);
+
+/**
+ * @brief The read-only mapping of SHMTI @p n.
+ * @param ret_base start of the area (its TBGN signature).
+ * @param ret_len  its length in bytes.
+ * @return 0, -ENOENT if @p n is not an area, -ENXIO if the area could not
+ *         be mapped (it lies outside the memory file), or the discovery
+ *         error.
+ */
+int stlm_shmti_map(struct stlm_session *s, uint32_t n, const void **ret_base,
+		   size_t *ret_len);
+
+/** @} */
+
+/**
  * @defgroup events Events
  * @{
  */

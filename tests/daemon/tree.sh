@@ -11,7 +11,7 @@ V4="all_des_enable all_des_tstamp_enable available_update_intervals_ms
 by-components control current_update_interval_ms de_implementation_version
 des des_bulk_read des_single_sample_read generation groups intervals_discrete
 reset tlm_enable version"
-EXTRA="by-name pipe snapshot snapshot.bin"
+EXTRA="by-name pipe raw_0 raw_1 raw_2 raw_3 snapshot snapshot.bin"
 want=$(echo $V4 $EXTRA | tr ' ' '\n' | sort | tr '\n' ' ')
 got=$(ls "$TLM" | sort | tr '\n' ' ')
 [ "$want" = "$got" ] || fail "tlm_0: got '$got' want '$want'"
@@ -125,6 +125,18 @@ for l in $(find "$TLM/by-name" -type l); do
 done
 [ "$nn" -gt 0 ] || fail "by-name empty"
 ok "by-name/: $nn links"
+
+# --- raw_<N>: one per SHMTI, read-only, size = area length, TBGN..TEND
+for r in "$TLM"/raw_*; do
+	[ "$(mode "$r")" = 444 ] || fail "$r mode $(mode "$r")"
+	sz=$(stat -c %s "$r")
+	[ "$(head -c 4 "$r" | od -An -tx1 | tr -d ' \n')" = 4e474254 ] || fail "$r: no TBGN"
+	[ "$(tail -c 4 "$r" | od -An -tx1 | tr -d ' \n')" = 444e4554 ] || fail "$r: no TEND"
+	[ "$(wc -c < "$r")" = "$sz" ] || fail "$r: read $(wc -c < "$r") of $sz bytes"
+	( : > "$r" ) 2>/dev/null && fail "$r writable"
+done
+[ ! -e "$TLM/raw_4" ] || fail "raw_4 exists"
+ok "raw_<N>: signatures, sizes, read-only"
 
 stop_daemon
 ok "unmounted on SIGTERM"
