@@ -104,9 +104,14 @@ int main(int argc, char **argv)
 		ta_free(a);
 	}
 
-	/* enable everything through the groups, collect every 10 ms */
-	if (ta_new_inproc(p, &a) < 0)
+	/* enable everything through the groups, collect every 10 ms; the
+	 * shm server notices the previous agent's departure asynchronously */
+	for (int i = 0; (rc = ta_new_inproc(p, &a)) == -EBUSY && i < 200; i++)
+		usleep(10000);
+	if (rc < 0) {
+		fprintf(stderr, "cannot attach: %s\n", strerror(-rc));
 		return 1;
+	}
 	for (uint32_t g = 0; g < cfg->n_groups; g++) {
 		uint8_t b[8];
 

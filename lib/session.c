@@ -1338,7 +1338,7 @@ static int learn_state(struct stlm_session *s, struct stlm_table *tb,
 	struct place_vec pv = { 0 };
 	size_t page_cap = s->rx_cap / 8 + 1;
 	uint8_t *mode = NULL, *buf = NULL, b[8], gresp[16];
-	bool list_ok = true, cfg_ok;
+	bool list_ok = true, cfg_ok, sat = false;
 	uint32_t total = 0, idx = 0;
 	int n, r = 0;
 
@@ -1383,18 +1383,30 @@ static int learn_state(struct stlm_session *s, struct stlm_table *tb,
 			break;
 		}
 		if (iter == 0) {
-			total = h.returned + h.remaining;
+			/*
+			 * The total is N + remaining of the first page, unless
+			 * remaining is saturated (16 bits: over 65535 entries
+			 * left): then the DE count bounds it until a page
+			 * reports the exact rest.
+			 */
+			sat = h.remaining == 0xFFFF;
+			total = sat ? tb->n_des : h.returned + h.remaining;
 			if (total > tb->n_des) {
 				n = -EPROTO;
 				list_ok = false;
 				break;
 			}
 		}
-		if (scmi_list_check(&h, idx, total) < 0 ||
+		if (scmi_list_check(&h, idx, sat ? 0 : total) < 0 ||
+		    (uint64_t)idx + h.returned > tb->n_des ||
 		    (n == 0 && idx < total)) {
 			n = -EPROTO;
 			list_ok = false;
 			break;
+		}
+		if (sat && h.remaining != 0xFFFF) {
+			total = idx + h.returned + h.remaining;
+			sat = false;
 		}
 		for (int i = 0; i < n; i++) {
 			int k = table_lookup(tb, page[i].id);

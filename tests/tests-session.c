@@ -1333,3 +1333,49 @@ STLM_TEST(interval_set_while_disabled)
 	stlmp_platform_free(p);
 	stlmp_config_free(cfg);
 }
+
+/* Lists of over 65535 entries: DE_ENABLED_LIST's 16-bit "remaining"
+ * saturates, and a new session must still learn every enabled DE. */
+STLM_TEST(enabled_list_over_64k)
+{
+	struct stlmp_config *cfg = NULL;
+	struct stlmp_platform *p;
+	struct stlmp_opts o = { .seed = 1 };
+	struct stlm_session *s;
+	char mem[PATH_MAX], sock[PATH_MAX], uri[2 * PATH_MAX + 16];
+	int n, enabled = 0;
+
+	ASSERT_OK(stlmp_config_generate(70000, &cfg));
+	snprintf(mem, sizeof(mem), "%s/mem", stlm_test_tmpdir());
+	snprintf(sock, sizeof(sock), "%s/p.sock", stlm_test_tmpdir());
+	o.mem_path = mem;
+	ASSERT_OK(stlmp_platform_new(cfg, &o, &p));
+	snprintf(uri, sizeof(uri), "unix:%s", sock);
+	ASSERT_OK(stlmp_platform_listen(p, uri));
+	snprintf(uri, sizeof(uri), "unix:%s?mem=%s", sock, mem);
+	ASSERT_OK(stlm_session_open(uri, NULL, &s));
+	n = stlm_group_count(s);
+	ASSERT_CMP(n, >, 0);
+	for (int g = 0; g < n; g++)
+		ASSERT_OK(stlm_group_set(s, (uint32_t)g, true, false));
+	for (uint32_t i = 0; i < cfg->n_des; i++)
+		if (cfg->des[i].desc.group_id == SCMI_TLM_GROUP_NONE)
+			ASSERT_OK(stlm_de_set(s, cfg->des[i].desc.id, true, false));
+	stlm_session_close(s);
+	/* usleep: the unix server notices the departure asynchronously */
+	for (int i = 0; i < 200; i++) {
+		n = stlm_session_open(uri, NULL, &s);
+		if (n != -EBUSY)
+			break;
+		usleep(10000);
+	}
+	ASSERT_OK(n);
+	n = stlm_de_count(s);
+	ASSERT_EQ(n, 70000);
+	for (int i = 0; i < n; i++)
+		enabled += stlm_de_enabled(stlm_de_at(s, (size_t)i));
+	ASSERT_EQ(enabled, 70000);
+	stlm_session_close(s);
+	stlmp_platform_free(p);
+	stlmp_config_free(cfg);
+}
