@@ -10,3 +10,4 @@ echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 "$BUILD/bench/bench-platform" 100000 2
 "$BUILD/bench/bench-lib" 50000 200
 "$BUILD/bench/bench-lib" 100000 100
+"$BUILD/bench/bench-daemon" "$BUILD" 50000 100000
