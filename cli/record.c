@@ -249,7 +249,13 @@ static char *cur_str(struct cur *c)
 	p = cur_take(c, n);
 	if (!p)
 		return NULL;
-	s = strndup((const char *)p, n);
+	/* Length-delimited, not NUL-terminated on disk: copy n bytes and
+	 * stop at an embedded NUL (never read past the field). */
+	s = malloc((size_t)n + 1);
+	if (!s)
+		return NULL;
+	memcpy(s, p, n);
+	s[n] = '\0';
 	return s;
 }
 
