@@ -386,7 +386,8 @@ static int ocat_read(const char *file, const struct rec_header *h,
 			return r;
 		}
 	}
-	qsort(k.des, k.n, sizeof(*k.des), ocat_de_cmp);
+	if (k.n)
+		qsort(k.des, k.n, sizeof(*k.des), ocat_de_cmp);
 	*ret = k;
 	return 0;
 }

@@ -848,7 +848,8 @@ static int parse_entry(struct cparser *p, struct json_object *o, int i,
 			}
 		}
 		e->n_states = n;
-		qsort(e->states, n, sizeof(*e->states), cmp_state);
+		if (n > 1)
+			qsort(e->states, n, sizeof(*e->states), cmp_state);
 		pop(p);
 	}
 	if (json_object_object_get_ex(o, "labels", &x)) {

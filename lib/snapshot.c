@@ -538,7 +538,8 @@ static void plan_group(struct stlm_snapshot *snap)
 {
 	uint32_t pos = 0;
 
-	qsort(snap->ptmp, snap->n_plines, sizeof(*snap->ptmp), cmp_ptmp);
+	if (snap->n_plines > 1)
+		qsort(snap->ptmp, snap->n_plines, sizeof(*snap->ptmp), cmp_ptmp);
 	for (size_t i = 0; i < snap->n_plans; i++) {
 		snap->plans[i].first = pos;
 		pos += snap->plans[i].n;
@@ -579,7 +580,8 @@ static void plan_selected(struct stlm_snapshot *snap)
 					       s->n_des + (uint32_t)k;
 	}
 	/* Keys are unique: a DE index, or n_des + position. */
-	qsort(snap->keys, snap->n_sel, sizeof(*snap->keys), cmp_key);
+	if (snap->n_sel > 1)
+		qsort(snap->keys, snap->n_sel, sizeof(*snap->keys), cmp_key);
 	for (size_t k = 0; k < snap->n_sel; k++) {
 		uint32_t id = snap->keys[k].id;
 		uint32_t slot = (uint32_t)snap->n;
