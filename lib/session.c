@@ -952,7 +952,8 @@ static int list_shmti(struct stlm_session *s, struct stlm_table *tb,
 	}
 	for (uint32_t i = 0; i < n_shmti; i++)
 		ids[i] = d[i].id;
-	qsort(ids, n_shmti, sizeof(*ids), cmp_u32);
+	if (n_shmti > 1)
+		qsort(ids, n_shmti, sizeof(*ids), cmp_u32);
 	for (uint32_t i = 1; i < n_shmti; i++) {
 		if (ids[i] == ids[i - 1]) {
 			stlm__log(s, STLM_LOG_ERR, "SHMTI id %u listed twice",
