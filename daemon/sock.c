@@ -2,24 +2,1105 @@
 /*
  * Copyright (c) 2026 The stlm authors
  *
- * The client socket (docs/daemon-protocol.md).
+ * The client socket (docs/daemon-protocol.md): libstlm's stlmd: backend
+ * (lib/stlmd.c) talks to this.
  *
- * STUB: not implemented yet (owned by a later change). Without --socket
- * both calls are no-ops; with --socket, start fails with -EOPNOTSUPP so
- * nobody believes a socket is being served.
+ * Theory of operation
+ * -------------------
+ * One server thread runs an epoll loop over the listening socket
+ * (AF_UNIX SOCK_SEQPACKET), every client, a 50 ms timerfd, the session's
+ * event fd (only when no FUSE tree consumes it) and a stop eventfd. Every
+ * client socket is non-blocking; every message to a client goes through
+ * its bounded output queue, flushed when the socket is writable, so a
+ * slow reader never blocks the loop or the other clients:
+ *  - replies are always queued, but while a client's queue holds more
+ *    than OUT_HIGH bytes we stop reading its requests (it only stalls
+ *    itself by not reading its replies);
+ *  - events beyond OUT_EVENTS queued messages are dropped and counted; the
+ *    count goes out as one LOST event once there is room again; a client
+ *    whose queue stays full for SLOW_KICK_NS is disconnected.
+ * A malformed message (bad magic, length, flags, type, truncated, unknown
+ * before HELLO) is answered with one ERROR message, then the client is
+ * disconnected. At most MAX_CLIENTS clients; more are refused the same way.
+ *
+ * Requests are served in the loop with the daemon's session (public API,
+ * plus the library internals of lib/session.h for placements, descriptors
+ * and the memory file path: the daemon links libstlm statically). A
+ * request that needs the platform (CONFIG, COLL_*, RESET, SINGLE_SAMPLE,
+ * STATE with RESYNC) holds the loop for that long; every other request is
+ * served from the session's tables.
+ *
+ * Generation: the exported generation is gen_base + the session's, kept
+ * monotonic across reconnects (gen_base moves to the last exported value
+ * when the session is replaced). On every tick and after every request
+ * the loop compares it and broadcasts GENERATION; a session swap (or
+ * loss) is broadcast as RESET, so clients re-read everything.
+ *
+ * Privilege: SO_PEERCRED at accept: uid 0, the daemon's uid, or primary
+ * gid equal to the daemon's -o gid= may configure (CONFIG, COLL_SET,
+ * RESET); everyone else gets -EACCES and may read.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
 
 #include "daemon.h"
+#include "session.h"
+#include "stlmd-proto.h"
+
+#define MAX_CLIENTS	256
+#define OUT_HIGH	(1u << 20)	/* stop reading requests above this */
+#define OUT_EVENTS	256u		/* queued messages before events drop */
+#define SLOW_KICK_NS	(5ull * 1000000000ull)
+#define TICK_NS		50000000L
+#define PAYLOAD_MAX	(STLMD_MAX_MSG - sizeof(struct stlmd_hdr))
+
+struct out {
+	struct out *next;
+	size_t len;
+	size_t off;		/* unused on SEQPACKET (whole messages) */
+	int fd;			/* SCM_RIGHTS, or -1 */
+	uint8_t data[];
+};
+
+struct client {
+	int fd;
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+	bool privileged;
+	bool hello;
+	bool closing;		/* flush the ERROR, then drop */
+	bool dead;		/* freed at the end of the epoll batch */
+	uint32_t sub;
+	uint64_t lost;
+	uint64_t full_since;	/* first drop of the current full spell */
+	struct out *head, *tail;
+	size_t out_bytes;
+	size_t out_n;
+	uint32_t ev_mask;	/* registered epoll events */
+	struct client *next;
+};
+
+struct sock {
+	struct stlmd *d;
+	int lfd;
+	int ep;
+	int stop_fd;
+	int timer_fd;
+	pthread_t thread;
+	struct client *clients;
+	unsigned int n_clients;
+	struct stlm_session *cur;	/* session the clients know */
+	bool cur_known;
+	int cur_evfd;			/* registered event fd, or -1 */
+	uint64_t gen_base;
+	uint64_t last_gen;
+	uint8_t *buf;			/* request buffer */
+	uint8_t *rbuf;			/* reply buffer */
+};
+
+/* epoll tags: pointers to these identify the fixed fds. */
+static int tag_listen, tag_stop, tag_timer, tag_event;
+
+/* ------------------------------------------------------------------ */
+/* Output queues                                                       */
+
+static void client_update_mask(struct sock *ss, struct client *c)
+{
+	uint32_t m = 0;
+	struct epoll_event ev;
+
+	if (!c->closing && c->out_bytes < OUT_HIGH)
+		m |= EPOLLIN;
+	if (c->head)
+		m |= EPOLLOUT;
+	if (m == c->ev_mask)
+		return;
+	ev.events = m;
+	ev.data.ptr = c;
+	if (epoll_ctl(ss->ep, EPOLL_CTL_MOD, c->fd, &ev) == 0)
+		c->ev_mask = m;
+}
+
+static int client_queue(struct client *c, uint16_t type, uint32_t seq,
+			int32_t status, const void *p1, size_t l1,
+			const void *p2, size_t l2, int fd);
+
+/* Send what the socket takes now. -1: the client is gone. */
+static int client_flush(struct sock *ss, struct client *c)
+{
+	while (c->head) {
+		struct out *o = c->head;
+		struct iovec iov = { o->data, o->len };
+		union {
+			struct cmsghdr h;
+			char b[CMSG_SPACE(sizeof(int))];
+		} ctl;
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+		if (o->fd >= 0) {
+			struct cmsghdr *cm;
+
+			memset(&ctl, 0, sizeof(ctl));
+			m.msg_control = ctl.b;
+			m.msg_controllen = sizeof(ctl.b);
+			cm = CMSG_FIRSTHDR(&m);
+			cm->cmsg_level = SOL_SOCKET;
+			cm->cmsg_type = SCM_RIGHTS;
+			cm->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(cm), &o->fd, sizeof(int));
+		}
+		if (sendmsg(c->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				break;
+			return -1;
+		}
+		c->head = o->next;
+		if (!c->head)
+			c->tail = NULL;
+		c->out_bytes -= o->len;
+		c->out_n--;
+		if (o->fd >= 0)
+			close(o->fd);
+		free(o);
+	}
+	if (c->closing && !c->head)
+		return -1;
+	/* Room again: tell a client that fell behind what it lost, now. */
+	if (c->lost && c->out_n < OUT_EVENTS / 2) {
+		struct stlmd_event l = { .type = STLM_EVENT_LOST,
+					 .generation = ss->last_gen,
+					 .lost = c->lost };
+
+		if (client_queue(c, STLMD_EVENT, 0, 0, &l, sizeof(l), NULL, 0,
+				 -1) == 0) {
+			c->lost = 0;
+			c->full_since = 0;
+			return client_flush(ss, c);
+		}
+	}
+	client_update_mask(ss, c);
+	return 0;
+}
+
+/* Queue one message (fd is taken over). */
+static int client_queue(struct client *c, uint16_t type, uint32_t seq,
+			int32_t status, const void *p1, size_t l1,
+			const void *p2, size_t l2, int fd)
+{
+	struct stlmd_hdr h = { .magic = STLMD_MAGIC, .type = type, .seq = seq,
+			       .status = status, .len = (uint32_t)(l1 + l2) };
+	struct out *o = malloc(sizeof(*o) + sizeof(h) + l1 + l2);
+
+	if (!o) {
+		if (fd >= 0)
+			close(fd);
+		return -ENOMEM;
+	}
+	o->next = NULL;
+	o->len = sizeof(h) + l1 + l2;
+	o->off = 0;
+	o->fd = fd;
+	memcpy(o->data, &h, sizeof(h));
+	if (l1)
+		memcpy(o->data + sizeof(h), p1, l1);
+	if (l2)
+		memcpy(o->data + sizeof(h) + l1, p2, l2);
+	if (c->tail)
+		c->tail->next = o;
+	else
+		c->head = o;
+	c->tail = o;
+	c->out_bytes += o->len;
+	c->out_n++;
+	return 0;
+}
+
+static void client_free(struct sock *ss, struct client *c)
+{
+	struct client **pp;
+
+	for (pp = &ss->clients; *pp; pp = &(*pp)->next)
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	ss->n_clients--;
+	epoll_ctl(ss->ep, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	while (c->head) {
+		struct out *o = c->head;
+
+		c->head = o->next;
+		if (o->fd >= 0)
+			close(o->fd);
+		free(o);
+	}
+	free(c);
+}
+
+/* Queue an event for c if it has room; count it lost otherwise. */
+static void client_event(struct client *c, const struct stlmd_event *e,
+			 const void *samples, size_t slen)
+{
+	if (c->closing || !c->hello)
+		return;
+	if (c->out_n >= OUT_EVENTS || c->out_bytes >= OUT_HIGH) {
+		c->lost++;
+		if (!c->full_since)
+			c->full_since = stlmd_now_ns();
+		return;
+	}
+	c->full_since = 0;
+	if (c->lost) {
+		struct stlmd_event l = { .type = STLM_EVENT_LOST,
+					 .generation = e->generation,
+					 .lost = c->lost };
+
+		if (client_queue(c, STLMD_EVENT, 0, 0, &l, sizeof(l), NULL, 0,
+				 -1) == 0)
+			c->lost = 0;
+	}
+	if (client_queue(c, STLMD_EVENT, 0, 0, e, sizeof(*e), samples, slen,
+			 -1) < 0)
+		c->lost++;
+}
+
+static void broadcast(struct sock *ss, uint32_t sub,
+		      const struct stlmd_event *e, const void *samples,
+		      size_t slen)
+{
+	struct client *c;
+
+	/* Queue only: flush_all() sends (and frees) after the batch. */
+	for (c = ss->clients; c; c = c->next)
+		if ((c->sub & sub) && !c->dead)
+			client_event(c, e, samples, slen);
+}
+
+static void flush_all(struct sock *ss)
+{
+	struct client *c, *next;
+
+	for (c = ss->clients; c; c = next) {
+		next = c->next;
+		if (c->dead || (c->head && client_flush(ss, c) < 0))
+			client_free(ss, c);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Session and generation watch                                        */
+
+static struct stlm_session *cur_session(struct sock *ss)
+{
+	struct stlm_session *s;
+
+	pthread_mutex_lock(&ss->d->lock);
+	s = ss->d->s;
+	pthread_mutex_unlock(&ss->d->lock);
+	return s;
+}
+
+static void watch_evfd(struct sock *ss, struct stlm_session *s)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &tag_event };
+
+	if (ss->cur_evfd >= 0) {
+		epoll_ctl(ss->ep, EPOLL_CTL_DEL, ss->cur_evfd, NULL);
+		ss->cur_evfd = -1;
+	}
+	/* The FUSE tree's pump drains the queue when there is one. */
+	if (!s || ss->d->fuse)
+		return;
+	ss->cur_evfd = stlm_event_fd(s);
+	if (ss->cur_evfd >= 0 &&
+	    epoll_ctl(ss->ep, EPOLL_CTL_ADD, ss->cur_evfd, &ev) < 0)
+		ss->cur_evfd = -1;
+}
+
+static uint64_t exported_gen(struct sock *ss, struct stlm_session *s)
+{
+	return s ? ss->gen_base + stlm_session_generation(s) : ss->last_gen;
+}
+
+/* Session swapped or lost: RESET; generation moved: GENERATION. */
+static void watch(struct sock *ss, bool reconnect)
+{
+	struct stlm_session *s = reconnect ? stlmd_session(ss->d) :
+					     cur_session(ss);
+	struct stlmd_event e = { 0 };
+	uint64_t g;
+
+	if (!ss->cur_known || s != ss->cur) {
+		bool first = !ss->cur_known;
+
+		if (!first && s)
+			ss->gen_base = ss->last_gen;
+		ss->cur = s;
+		ss->cur_known = true;
+		watch_evfd(ss, s);
+		ss->last_gen = exported_gen(ss, s);
+		if (!first) {
+			e.type = STLM_EVENT_RESET;
+			e.generation = ss->last_gen;
+			broadcast(ss, ~0u, &e, NULL, 0);
+		}
+		return;
+	}
+	g = exported_gen(ss, s);
+	if (g != ss->last_gen) {
+		ss->last_gen = g;
+		e.type = STLM_EVENT_GENERATION;
+		e.generation = g;
+		broadcast(ss, STLMD_SUB_GENERATION, &e, NULL, 0);
+	}
+}
+
+/* Drain the session's events (no FUSE tree): UPDATE samples and RESET. */
+static void drain_events(struct sock *ss)
+{
+	struct stlm_session *s = ss->cur;
+	struct stlmd_sample *w = (struct stlmd_sample *)ss->rbuf;
+	const size_t per = (PAYLOAD_MAX - sizeof(struct stlmd_event)) /
+			   sizeof(*w);
+	struct stlm_event ev;
+
+	if (!s)
+		return;
+	for (int k = 0; k < 256 && stlm_event_read(s, &ev) > 0; k++) {
+		struct stlmd_event e = { .type = (uint32_t)ev.type,
+					 .generation = exported_gen(ss, s) };
+
+		if (ev.type == STLM_EVENT_RESET) {
+			ss->last_gen = e.generation;
+			broadcast(ss, ~0u, &e, NULL, 0);
+			continue;
+		}
+		if (ev.type != STLM_EVENT_UPDATE)
+			continue;	/* GENERATION: watch(); LOST: ours */
+		for (size_t i = 0; i < ev.n_samples; i += per) {
+			size_t n = ev.n_samples - i < per ? ev.n_samples - i : per;
+
+			for (size_t j = 0; j < n; j++) {
+				const struct stlm_sample *x = &ev.samples[i + j];
+
+				memset(&w[j], 0, sizeof(w[j]));
+				w[j].id = x->id;
+				w[j].flags = x->flags;
+				w[j].raw = x->raw;
+				w[j].ts = x->ts;
+				w[j].ts_rate_khz = x->ts_rate_khz;
+			}
+			e.n = (uint32_t)n;
+			broadcast(ss, STLMD_SUB_UPDATE, &e, w, n * sizeof(*w));
+		}
+	}
+	watch(ss, false);
+}
+
+/* ------------------------------------------------------------------ */
+/* Requests                                                            */
+
+static void session_err(struct sock *ss, int r)
+{
+	if (r < 0 && stlmd_err_is_fatal(r))
+		stlmd_session_failed(ss->d, r);
+}
+
+static int do_info(struct sock *ss, struct stlm_session *s, size_t *len)
+{
+	struct stlmd_info *o = (struct stlmd_info *)ss->rbuf;
+	struct stlm_platform_info in;
+	int r = stlm_session_info(s, &in);
+
+	if (r < 0)
+		return r;
+	memset(o, 0, sizeof(*o));
+	o->protocol_version = in.protocol_version;
+	o->base_version = in.base_version;
+	memcpy(o->vendor, in.vendor, sizeof(o->vendor));
+	memcpy(o->sub_vendor, in.sub_vendor, sizeof(o->sub_vendor));
+	o->impl_version = in.impl_version;
+	memcpy(o->uuid, in.uuid, sizeof(o->uuid));
+	o->n_des = in.n_des;
+	o->n_groups = in.n_groups;
+	o->n_shmti = in.n_shmti;
+	o->caps = (in.single_sample ? STLMD_CAP_SINGLE_SAMPLE : 0) |
+		  (in.notifications ? STLMD_CAP_NOTIFICATIONS : 0) |
+		  (in.per_group ? STLMD_CAP_PER_GROUP : 0) |
+		  (in.reset ? STLMD_CAP_RESET : 0) |
+		  (in.fastchannels ? STLMD_CAP_FASTCHANNELS : 0);
+	o->default_blk_ts_rate_khz = in.default_blk_ts_rate_khz;
+	o->max_msg_size = in.max_msg_size;
+	o->generation = exported_gen(ss, s);
+	*len = sizeof(*o);
+	return 0;
+}
+
+static int do_des(struct sock *ss, struct stlm_session *s,
+		  const struct stlmd_page_req *q, size_t *len)
+{
+	struct stlmd_page_hdr *ph = (struct stlmd_page_hdr *)ss->rbuf;
+	struct stlmd_de *w = (struct stlmd_de *)(ss->rbuf + sizeof(*ph));
+	const size_t per = (PAYLOAD_MAX - sizeof(*ph)) / sizeof(*w);
+	int total = stlm_de_count(s);
+	uint32_t n;
+
+	if (total < 0)
+		return total;
+	if (q->index > (uint32_t)total)
+		return -ERANGE;
+	n = (uint32_t)total - q->index;
+	if (n > per)
+		n = (uint32_t)per;
+	memset(ph, 0, sizeof(*ph));
+	ph->index = q->index;
+	ph->n = n;
+	ph->total = (uint32_t)total;
+	ph->generation = exported_gen(ss, s);
+	for (uint32_t i = 0; i < n; i++) {
+		const struct stlm_de *de = stlm_de_at(s, q->index + i);
+		const struct scmi_tlm_de_desc *d;
+
+		if (!de)
+			return -errno;
+		d = &de->desc;
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].id = d->id;
+		w[i].group_id = d->group_id;
+		w[i].data_size = d->data_size;
+		w[i].line_ts_rate = d->line_ts_rate;
+		w[i].type = d->type;
+		w[i].persistent = d->persistent;
+		w[i].unit_exp = d->unit_exp;
+		w[i].unit = d->unit;
+		w[i].ts_support = d->ts_support;
+		w[i].instance_id = d->instance_id;
+		w[i].compo_type = d->compo_type;
+		w[i].has_fc = d->has_fc;
+		w[i].compo_instance = d->compo_instance;
+		w[i].has_name = d->has_name;
+		w[i].fc_size = d->fc_size;
+		w[i].fc_addr = d->fc_addr;
+		memcpy(w[i].name, d->name, sizeof(w[i].name));
+		w[i].name[sizeof(w[i].name) - 1] = 0;
+	}
+	*len = sizeof(*ph) + n * sizeof(*w);
+	return 0;
+}
+
+static int do_state(struct sock *ss, struct stlm_session *s,
+		    const struct stlmd_page_req q, size_t *len)
+{
+	struct stlmd_page_hdr *ph = (struct stlmd_page_hdr *)ss->rbuf;
+	struct stlmd_de_state *w = (struct stlmd_de_state *)(ss->rbuf +
+							     sizeof(*ph));
+	const size_t per = (PAYLOAD_MAX - sizeof(*ph)) / sizeof(*w);
+	struct stlm_table *tb;
+	uint32_t n;
+	int r;
+
+	if (q.flags & ~STLMD_STATE_RESYNC)
+		return -EINVAL;
+	r = stlm__discover(s);
+	if (r < 0)
+		return r;
+	if (q.flags & STLMD_STATE_RESYNC)
+		stlm__placement_lost(s);
+	pthread_mutex_lock(&s->lock);
+	tb = s->table;
+	if (!tb || q.index > tb->n_des) {
+		pthread_mutex_unlock(&s->lock);
+		return -ERANGE;
+	}
+	n = tb->n_des - q.index;
+	if (n > per)
+		n = (uint32_t)per;
+	memset(ph, 0, sizeof(*ph));
+	ph->index = q.index;
+	ph->n = n;
+	ph->total = tb->n_des;
+	ph->generation = ss->gen_base + s->generation;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct stlm_de *de = &tb->des[q.index + i];
+
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].enabled = de->enabled;
+		w[i].ts_enabled = de->ts_enabled;
+		w[i].shmti = de->shmti;
+		w[i].offset = de->offset;
+		w[i].blk_ts_off = de->blk_ts_off;
+	}
+	pthread_mutex_unlock(&s->lock);
+	*len = sizeof(*ph) + n * sizeof(*w);
+	return 0;
+}
+
+static int do_shmti(struct sock *ss, struct stlm_session *s, size_t *len,
+		    int *ret_fd)
+{
+	struct stlmd_shmti_hdr *h = (struct stlmd_shmti_hdr *)ss->rbuf;
+	struct stlmd_shmti *w = (struct stlmd_shmti *)(ss->rbuf + sizeof(*h));
+	const size_t per = (PAYLOAD_MAX - sizeof(*h)) / sizeof(*w);
+	struct stlm_table *tb;
+	struct stat st;
+	int r, fd = -1;
+
+	r = stlm__discover(s);
+	if (r < 0)
+		return r;
+	tb = __atomic_load_n(&s->table, __ATOMIC_ACQUIRE);
+	if (!tb || tb->n_shmti > per)
+		return -E2BIG;
+	memset(h, 0, sizeof(*h));
+	h->n = tb->n_shmti;
+	for (uint32_t i = 0; i < tb->n_shmti; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].id = tb->shmti[i].desc.id;
+		w[i].length = tb->shmti[i].desc.length;
+		w[i].addr = tb->shmti[i].desc.addr;
+	}
+	/* The session's own memory file, read-only: no copy. */
+	if (s->t && s->t->mem_path[0] && s->mem)
+		fd = open(s->t->mem_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd >= 0) {
+		h->has_fd = 1;
+		h->file_size = (uint64_t)st.st_size;
+	}
+	*ret_fd = fd;
+	*len = sizeof(*h) + tb->n_shmti * sizeof(*w);
+	return 0;
+}
+
+static int do_intervals(struct sock *ss, struct stlm_session *s,
+			const struct stlmd_iv_req *q, size_t *len)
+{
+	struct stlmd_iv_hdr *h = (struct stlmd_iv_hdr *)ss->rbuf;
+	struct stlmd_iv *w = (struct stlmd_iv *)(ss->rbuf + sizeof(*h));
+	const size_t per = (PAYLOAD_MAX - sizeof(*h)) / sizeof(*w);
+	struct stlm_intervals iv;
+	int r = stlm_intervals_get(s, q->group, &iv);
+
+	if (r < 0)
+		return r;
+	memset(h, 0, sizeof(*h));
+	h->n = (uint32_t)(iv.n < per ? iv.n : per);
+	h->range = iv.range;
+	for (uint32_t i = 0; i < h->n; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].ns = iv.v[i].ns;
+		w[i].secs = iv.v[i].secs;
+		w[i].exp = iv.v[i].exp;
+	}
+	*len = sizeof(*h) + h->n * sizeof(*w);
+	return 0;
+}
+
+static int do_config(struct sock *ss, struct stlm_session *s,
+		     const uint8_t *p, size_t plen, size_t *len)
+{
+	struct stlmd_config_hdr ch;
+	struct stlmd_config_item *w;
+	struct stlm_batch_item *items;
+	int r;
+
+	if (plen < sizeof(ch))
+		return -EINVAL;
+	memcpy(&ch, p, sizeof(ch));
+	if (ch.reserved || !ch.n || ch.n > STLMD_MAX_CONFIG_ITEMS ||
+	    plen != sizeof(ch) + (size_t)ch.n * sizeof(*w))
+		return -EINVAL;
+	items = calloc(ch.n, sizeof(*items));
+	if (!items)
+		return -ENOMEM;
+	memcpy(ss->rbuf, p, plen);
+	w = (struct stlmd_config_item *)(ss->rbuf + sizeof(ch));
+	for (uint32_t i = 0; i < ch.n; i++) {
+		items[i].op = (int)w[i].op;
+		items[i].id = w[i].id;
+		items[i].enable = w[i].enable;
+		items[i].timestamps = w[i].timestamps;
+	}
+	r = stlm_batch_apply(s, items, ch.n);
+	for (uint32_t i = 0; r >= 0 && i < ch.n; i++)
+		w[i].status = items[i].status;
+	free(items);
+	session_err(ss, r);
+	*len = plen;
+	return r;
+}
+
+static int do_single(struct sock *ss, struct stlm_session *s, size_t *len)
+{
+	struct scmi_tlm_config_set_req q = {
+		.group_id = SCMI_TLM_GROUP_NONE,
+		.enable = true,
+		.mode = SCMI_TLM_MODE_SINGLE,
+		.selector = SCMI_TLM_SEL_ALL,
+	};
+	struct stlmd_single *h = (struct stlmd_single *)ss->rbuf;
+	uint8_t req[16], resp[64];
+	size_t cap = PAYLOAD_MAX - sizeof(*h) - sizeof(resp);
+	int n, dlen = 0;
+
+	n = scmi_tlm_config_set_req_encode(&q, req, sizeof(req));
+	if (n < 0)
+		return n;
+	n = stlm__xfer(s, SCMI_PROTO_TELEMETRY, SCMI_TLM_CONFIG_SET, req,
+		       (size_t)n, resp, sizeof(resp),
+		       ss->rbuf + sizeof(*h) + sizeof(resp), cap, &dlen);
+	if (n < 0) {
+		session_err(ss, n);
+		return n;
+	}
+	if (dlen < 0 || (size_t)dlen > cap)
+		return -EPROTO;
+	/* resp then dresp, contiguous */
+	memmove(ss->rbuf + sizeof(*h) + (size_t)n,
+		ss->rbuf + sizeof(*h) + sizeof(resp), (size_t)dlen);
+	memcpy(ss->rbuf + sizeof(*h), resp, (size_t)n);
+	h->resp_len = (uint32_t)n;
+	h->dresp_len = (uint32_t)dlen;
+	*len = sizeof(*h) + (size_t)n + (size_t)dlen;
+	return 0;
+}
+
+/* Serve one well-formed request; -EBADMSG: malformed (disconnect). */
+static int serve(struct sock *ss, struct client *c, const struct stlmd_hdr *h,
+		 const uint8_t *p)
+{
+	struct stlm_session *s;
+	size_t len = 0, plen = h->len;
+	int r = 0, fd = -1;
+
+#define NEED(T) do { if (plen != sizeof(T)) return -EBADMSG; } while (0)
+	if (!c->hello && h->type != STLMD_HELLO)
+		return -EBADMSG;
+	switch (h->type) {
+	case STLMD_HELLO: {
+		struct stlmd_hello q, *a = (struct stlmd_hello *)ss->rbuf;
+
+		NEED(q);
+		memcpy(&q, p, sizeof(q));
+		s = cur_session(ss);
+		memset(a, 0, sizeof(*a));
+		a->version = STLMD_PROTO_VERSION;
+		a->flags = c->privileged ? STLMD_HELLO_PRIVILEGED : 0;
+		a->generation = exported_gen(ss, s);
+		len = sizeof(*a);
+		c->hello = true;
+		if (q.version != STLMD_PROTO_VERSION)
+			r = -EPROTONOSUPPORT;
+		goto reply;
+	}
+	case STLMD_SUBSCRIBE: {
+		struct stlmd_subscribe q;
+
+		NEED(q);
+		memcpy(&q, p, sizeof(q));
+		if (q.reserved || (q.mask & ~(STLMD_SUB_GENERATION |
+					      STLMD_SUB_UPDATE)))
+			r = -EINVAL;
+		else
+			c->sub = q.mask;
+		goto reply;
+	}
+	case STLMD_INFO:
+	case STLMD_SHMTI_FDS:
+	case STLMD_RESET:
+	case STLMD_SINGLE_SAMPLE:
+		if (plen)
+			return -EBADMSG;
+		break;
+	case STLMD_DES:
+	case STLMD_STATE:
+		NEED(struct stlmd_page_req);
+		break;
+	case STLMD_INTERVALS:
+		NEED(struct stlmd_iv_req);
+		break;
+	case STLMD_COLL_GET:
+	case STLMD_COLL_SET:
+		NEED(struct stlmd_coll);
+		break;
+	case STLMD_CONFIG:
+		if (plen < sizeof(struct stlmd_config_hdr))
+			return -EBADMSG;
+		break;
+	default:
+		return -EBADMSG;
+	}
+#undef NEED
+
+	if ((h->type == STLMD_CONFIG || h->type == STLMD_COLL_SET ||
+	     h->type == STLMD_RESET) && !c->privileged) {
+		r = -EACCES;
+		goto reply;
+	}
+	s = stlmd_session(ss->d);
+	if (!s) {
+		r = -EIO;
+		goto reply;
+	}
+	switch (h->type) {
+	case STLMD_INFO:
+		r = do_info(ss, s, &len);
+		break;
+	case STLMD_DES: {
+		struct stlmd_page_req q;
+
+		memcpy(&q, p, sizeof(q));
+		r = q.flags ? -EINVAL : do_des(ss, s, &q, &len);
+		break;
+	}
+	case STLMD_STATE: {
+		struct stlmd_page_req q;
+
+		memcpy(&q, p, sizeof(q));
+		r = do_state(ss, s, q, &len);
+		break;
+	}
+	case STLMD_SHMTI_FDS:
+		r = do_shmti(ss, s, &len, &fd);
+		break;
+	case STLMD_INTERVALS: {
+		struct stlmd_iv_req q;
+
+		memcpy(&q, p, sizeof(q));
+		r = do_intervals(ss, s, &q, &len);
+		break;
+	}
+	case STLMD_CONFIG:
+		r = do_config(ss, s, p, plen, &len);
+		break;
+	case STLMD_COLL_GET: {
+		struct stlmd_coll q, *a = (struct stlmd_coll *)ss->rbuf;
+		struct stlm_collection col;
+
+		memcpy(&q, p, sizeof(q));
+		r = stlm_collection_get(s, q.group, &col);
+		if (r >= 0) {
+			memset(a, 0, sizeof(*a));
+			a->group = q.group;
+			a->enable = col.enabled;
+			a->mode = col.mode;
+			a->secs = col.interval.secs;
+			a->exp = col.interval.exp;
+			a->interval_ns = col.interval.ns;
+			len = sizeof(*a);
+		}
+		break;
+	}
+	case STLMD_COLL_SET: {
+		struct stlmd_coll q;
+
+		memcpy(&q, p, sizeof(q));
+		r = stlm_collection_set(s, q.group, q.enable, q.mode,
+					q.interval_ns);
+		break;
+	}
+	case STLMD_RESET:
+		r = stlm_reset(s);
+		break;
+	case STLMD_SINGLE_SAMPLE:
+		r = do_single(ss, s, &len);
+		break;
+	}
+	session_err(ss, r);
+	if (r < 0)
+		len = 0;
+	/* Everyone hears of a change before the requester's reply. */
+	watch(ss, false);
+reply:
+	if (r < 0 && fd >= 0) {
+		close(fd);
+		fd = -1;
+	}
+	client_queue(c, h->type, h->seq, r, ss->rbuf, len, NULL, 0, fd);
+	return 0;
+}
+
+/* Read and serve what c sent. -1: drop the client. */
+static int client_read(struct sock *ss, struct client *c)
+{
+	/* Bounded per wake-up so one client cannot starve the others. */
+	for (int k = 0; k < 64 && c->out_bytes < OUT_HIGH && !c->closing;
+	     k++) {
+		union {
+			struct cmsghdr h;
+			char b[CMSG_SPACE(4 * sizeof(int))];
+		} ctl;
+		struct iovec iov = { ss->buf, STLMD_MAX_MSG };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = ctl.b,
+				    .msg_controllen = sizeof(ctl.b) };
+		struct stlmd_hdr h;
+		struct cmsghdr *cm;
+		ssize_t n;
+		bool bad;
+
+		n = recvmsg(c->fd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		if (n == 0)
+			return -1;
+		/* We never accept fds from clients. */
+		for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm))
+			if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SCM_RIGHTS) {
+				size_t nfd = (cm->cmsg_len - CMSG_LEN(0)) /
+					     sizeof(int);
+
+				for (size_t i = 0; i < nfd; i++) {
+					int fd;
+
+					memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int),
+					       sizeof(int));
+					close(fd);
+				}
+			}
+		memcpy(&h, ss->buf, (size_t)n >= sizeof(h) ? sizeof(h) : 0);
+		bad = (size_t)n < sizeof(h) || (m.msg_flags & MSG_TRUNC) ||
+		      h.magic != STLMD_MAGIC || h.flags || h.status ||
+		      h.reserved || h.len != (size_t)n - sizeof(h);
+		if (!bad && serve(ss, c, &h, ss->buf + sizeof(h)) == -EBADMSG)
+			bad = true;
+		if (bad) {
+			client_queue(c, STLMD_ERROR, 0, -EPROTO, NULL, 0, NULL,
+				     0, -1);
+			c->closing = true;
+			stlmd_log(ss->d, LOG_DEBUG,
+				  "client pid %d: malformed message, disconnecting",
+				  (int)c->pid);
+		}
+	}
+	return 0;
+}
+
+static void do_accept(struct sock *ss)
+{
+	for (int k = 0; k < 64; k++) {
+		struct epoll_event ev = { .events = EPOLLIN };
+		struct ucred cred;
+		socklen_t cl = sizeof(cred);
+		struct client *c;
+		int fd;
+
+		fd = accept4(ss->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0)
+			return;
+		if (ss->n_clients >= MAX_CLIENTS ||
+		    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0 ||
+		    !(c = calloc(1, sizeof(*c)))) {
+			struct stlmd_hdr h = { .magic = STLMD_MAGIC,
+					       .type = STLMD_ERROR,
+					       .status = -EUSERS };
+
+			if (send(fd, &h, sizeof(h), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+				stlmd_log(ss->d, LOG_DEBUG, "refuse: %m");
+			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		c->uid = cred.uid;
+		c->gid = cred.gid;
+		c->pid = cred.pid;
+		c->privileged = cred.uid == 0 || cred.uid == geteuid() ||
+				cred.gid == ss->d->gid;
+		ev.data.ptr = c;
+		if (epoll_ctl(ss->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			close(fd);
+			free(c);
+			continue;
+		}
+		c->ev_mask = EPOLLIN;
+		c->next = ss->clients;
+		ss->clients = c;
+		ss->n_clients++;
+	}
+}
+
+static void tick(struct sock *ss)
+{
+	uint64_t now = stlmd_now_ns();
+	struct client *c;
+
+	watch(ss, true);
+	for (c = ss->clients; c; c = c->next) {
+		if (c->full_since && now - c->full_since > SLOW_KICK_NS &&
+		    c->out_n >= OUT_EVENTS) {
+			stlmd_log(ss->d, LOG_INFO,
+				  "client pid %d does not read its events: disconnecting",
+				  (int)c->pid);
+			c->dead = true;
+		}
+	}
+}
+
+static void *sock_main(void *arg)
+{
+	struct sock *ss = arg;
+
+	for (;;) {
+		struct epoll_event evs[64];
+		int n = epoll_wait(ss->ep, evs, 64, -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			void *p = evs[i].data.ptr;
+			uint64_t v;
+
+			if (p == &tag_stop)
+				return NULL;
+			if (p == &tag_listen) {
+				do_accept(ss);
+			} else if (p == &tag_timer) {
+				if (read(ss->timer_fd, &v, sizeof(v)) < 0)
+					v = 0;
+				tick(ss);
+			} else if (p == &tag_event) {
+				drain_events(ss);
+			} else {
+				struct client *c = p;
+
+				if (c->dead)
+					continue;
+				if ((evs[i].events & (EPOLLERR | EPOLLHUP)) &&
+				    !(evs[i].events & EPOLLIN)) {
+					client_free(ss, c);
+					continue;
+				}
+				if (evs[i].events & EPOLLIN &&
+				    client_read(ss, c) < 0) {
+					client_free(ss, c);
+					continue;
+				}
+				if (client_flush(ss, c) < 0)
+					client_free(ss, c);
+			}
+		}
+		flush_all(ss);
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Start and stop                                                      */
+
+static void sock_free(struct sock *ss)
+{
+	while (ss->clients)
+		client_free(ss, ss->clients);
+	if (ss->lfd >= 0)
+		close(ss->lfd);
+	if (ss->ep >= 0)
+		close(ss->ep);
+	if (ss->stop_fd >= 0)
+		close(ss->stop_fd);
+	if (ss->timer_fd >= 0)
+		close(ss->timer_fd);
+	free(ss->buf);
+	free(ss->rbuf);
+	free(ss);
+}
 
 int stlmd_sock_start(struct stlmd *d)
 {
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct itimerspec its = { { 0, TICK_NS }, { 0, TICK_NS } };
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct sock *ss;
+	int r;
+
 	if (!d->socket)
 		return 0;
-	return -EOPNOTSUPP; /* STUB */
+	if (strlen(d->socket) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa.sun_path, d->socket);
+	ss = calloc(1, sizeof(*ss));
+	if (!ss)
+		return -ENOMEM;
+	ss->d = d;
+	ss->lfd = ss->ep = ss->stop_fd = ss->timer_fd = ss->cur_evfd = -1;
+	ss->buf = malloc(STLMD_MAX_MSG);
+	ss->rbuf = malloc(STLMD_MAX_MSG);
+	if (!ss->buf || !ss->rbuf) {
+		r = -ENOMEM;
+		goto err;
+	}
+	ss->lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			 0);
+	ss->ep = epoll_create1(EPOLL_CLOEXEC);
+	ss->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ss->timer_fd = timerfd_create(CLOCK_MONOTONIC,
+				      TFD_CLOEXEC | TFD_NONBLOCK);
+	if (ss->lfd < 0 || ss->ep < 0 || ss->stop_fd < 0 || ss->timer_fd < 0) {
+		r = -errno;
+		goto err;
+	}
+	/* A stale socket file from a previous run (nobody listening). */
+	if (connect(ss->lfd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+		r = -EADDRINUSE;
+		goto err;
+	}
+	unlink(d->socket);
+	if (bind(ss->lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    chmod(d->socket, 0666) < 0 || listen(ss->lfd, 64) < 0 ||
+	    timerfd_settime(ss->timer_fd, 0, &its, NULL) < 0) {
+		r = -errno;
+		goto err;
+	}
+	ev.data.ptr = &tag_listen;
+	epoll_ctl(ss->ep, EPOLL_CTL_ADD, ss->lfd, &ev);
+	ev.data.ptr = &tag_stop;
+	epoll_ctl(ss->ep, EPOLL_CTL_ADD, ss->stop_fd, &ev);
+	ev.data.ptr = &tag_timer;
+	epoll_ctl(ss->ep, EPOLL_CTL_ADD, ss->timer_fd, &ev);
+	watch(ss, false);
+	r = pthread_create(&ss->thread, NULL, sock_main, ss);
+	if (r) {
+		r = -r;
+		unlink(d->socket);
+		goto err;
+	}
+	d->sock = ss;
+	return 0;
+err:
+	sock_free(ss);
+	return r;
 }
 
 void stlmd_sock_stop(struct stlmd *d)
 {
-	(void)d; /* STUB */
+	struct sock *ss = d->sock;
+	uint64_t one = 1;
+
+	if (!ss)
+		return;
+	if (write(ss->stop_fd, &one, sizeof(one)) < 0)
+		stlmd_log(d, LOG_WARNING, "socket stop: %m");
+	pthread_join(ss->thread, NULL);
+	unlink(d->socket);
+	sock_free(ss);
+	d->sock = NULL;
 }

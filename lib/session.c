@@ -474,6 +474,9 @@ int stlm__xfer(struct stlm_session *s, uint8_t proto, uint8_t id,
 	unsigned int retries;
 	int r;
 
+	if (s && s->stlmd)
+		return stlm__stlmd_xfer(s, proto, id, req, req_len, resp,
+					resp_cap, dresp, dresp_cap, ret_dlen);
 	if (!s || !s->t || (req_len && !req) || !resp || resp_cap < 4)
 		return -EINVAL;
 	if (4 + req_len > s->t->max_msg)
@@ -1200,6 +1203,57 @@ fail:
 }
 
 /* ------------------------------------------------------------------ */
+/* Helpers of the stlmd: backend (lib/stlmd.c)                         */
+
+int stlm__table_build(struct stlm_session *s, const struct scmi_tlm_de_desc *d,
+		      uint32_t n_des, uint32_t n_groups,
+		      struct stlm_table **ret)
+{
+	struct stlm_table *tb = calloc(1, sizeof(*tb));
+	uint32_t hsize = 16;
+	int r = 0;
+
+	if (!tb)
+		return -ENOMEM;
+	while (hsize < 2 * (uint64_t)n_des)
+		hsize <<= 1;
+	tb->des = calloc(n_des ? n_des : 1, sizeof(*tb->des));
+	tb->hash = calloc(hsize, sizeof(*tb->hash));
+	tb->hash_mask = hsize - 1;
+	if (!tb->des || !tb->hash) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	for (uint32_t i = 0; i < n_des; i++) {
+		r = de_init(s, tb, i, &d[i], n_groups);
+		if (r < 0)
+			goto fail;
+	}
+	tb->n_des = n_des;
+	r = build_groups(tb, n_groups);
+	if (r < 0)
+		goto fail;
+	*ret = tb;
+	return 0;
+fail:
+	table_free(tb);
+	return r;
+}
+
+void stlm__table_install(struct stlm_session *s, struct stlm_table *tb)
+{
+	pthread_mutex_lock(&s->lock);
+	table_install_locked(s, tb);
+	s->discovery_error = 0;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void stlm__table_free(struct stlm_table *tb)
+{
+	table_free(tb);
+}
+
+/* ------------------------------------------------------------------ */
 /* Current state: enabled list and SHMTI scans                         */
 
 /**
@@ -1545,8 +1599,8 @@ int stlm__discover(struct stlm_session *s)
  * @max_pending: commands that may await their response at once
  *
  * unix/tcp/shm/raw speak SCMI through an agent transport. stlmd: (a
- * daemon's client socket) and stlmfs: will plug in here with their own
- * open; until then they are -EPROTONOSUPPORT.
+ * daemon's client socket, lib/stlmd.c) sets s->stlmd and does its whole
+ * open itself. stlmfs: is -EPROTONOSUPPORT.
  */
 struct backend {
 	const char *scheme;
@@ -1570,7 +1624,7 @@ static const struct backend backends[] = {
 	{ "tcp", backend_transport_open, STLM_MAX_TOKENS },
 	{ "shm", backend_transport_open, 1 },
 	{ "raw", backend_transport_open, MAX_PENDING_RAW },
-	{ "stlmd", backend_unsupported, 0 },
+	{ "stlmd", stlm__stlmd_open, 0 },
 	{ "stlmfs", backend_unsupported, 0 },
 };
 
@@ -1685,6 +1739,10 @@ STLM_API int stlm_session_open(const char *uri,
 		stlm__log(s, STLM_LOG_DEBUG, "%s: %s", uri, strerror(-r));
 		goto err_close;
 	}
+	if (s->stlmd) {
+		*ret = s;
+		return 0;
+	}
 	s->max_pending = be->max_pending;
 	s->info.max_msg_size = (uint32_t)s->t->max_msg;
 	map_memory(s);
@@ -1725,6 +1783,7 @@ STLM_API void stlm_session_close(struct stlm_session *s)
 
 	if (!s)
 		return;
+	stlm__stlmd_close(s);
 	if (s->rx_running) {
 		uint64_t one = 1;
 
@@ -2025,6 +2084,18 @@ static int all_enable(struct stlm_session *s, bool ts, bool *changed)
 	return 0;
 }
 
+/* One configuration item through the daemon (stlmd: sessions). */
+static int remote_one(struct stlm_session *s, int op, uint32_t id, bool en,
+		      bool ts)
+{
+	struct stlm_batch_item it = {
+		.op = op, .id = id, .enable = en, .timestamps = ts,
+	};
+	int r = stlm__stlmd_batch(s, &it, 1);
+
+	return r < 0 ? r : it.status;
+}
+
 STLM_API int stlm_de_set(struct stlm_session *s, uint32_t id, bool enable,
 			 bool timestamps)
 {
@@ -2033,6 +2104,8 @@ STLM_API int stlm_de_set(struct stlm_session *s, uint32_t id, bool enable,
 
 	if (!s)
 		return -EINVAL;
+	if (s->stlmd)
+		return remote_one(s, STLM_BATCH_DE, id, enable, timestamps);
 	r = stlm__discover(s);
 	if (r < 0)
 		return r;
@@ -2050,6 +2123,8 @@ STLM_API int stlm_group_set(struct stlm_session *s, uint32_t group,
 
 	if (!s)
 		return -EINVAL;
+	if (s->stlmd)
+		return remote_one(s, STLM_BATCH_GROUP, group, enable, timestamps);
 	r = stlm__discover(s);
 	if (r < 0)
 		return r;
@@ -2067,6 +2142,8 @@ STLM_API int stlm_all_set(struct stlm_session *s, bool enable,
 
 	if (!s)
 		return -EINVAL;
+	if (s->stlmd)
+		return remote_one(s, STLM_BATCH_ALL, 0, enable, timestamps);
 	r = stlm__discover(s);
 	if (r < 0)
 		return r;
@@ -2085,6 +2162,8 @@ STLM_API int stlm_batch_apply(struct stlm_session *s,
 
 	if (!s || (n && !items))
 		return -EINVAL;
+	if (s->stlmd)
+		return stlm__stlmd_batch(s, items, n);
 	r = stlm__discover(s);
 	if (r < 0)
 		return r;
@@ -2146,8 +2225,11 @@ int stlm__group_intervals(struct stlm_session *s, uint32_t group,
 		return 0;
 	}
 	pthread_mutex_unlock(&s->lock);
-	r = list_intervals(s, SCMI_TLM_SEL_GROUP, group, &fresh.raw, &fresh.v,
-			   &fresh.n, &fresh.range);
+	if (s->stlmd)
+		r = stlm__stlmd_group_intervals(s, group, &fresh);
+	else
+		r = list_intervals(s, SCMI_TLM_SEL_GROUP, group, &fresh.raw,
+				   &fresh.v, &fresh.n, &fresh.range);
 	if (r < 0)
 		return r;
 	pthread_mutex_lock(&s->lock);
@@ -2249,6 +2331,9 @@ STLM_API int stlm_collection_set(struct stlm_session *s, uint32_t group,
 
 	if (!s || (mode != STLM_MODE_ON_DEMAND && mode != STLM_MODE_NOTIFY))
 		return -EINVAL;
+	if (s->stlmd)
+		return stlm__stlmd_coll_set(s, group, enable, mode,
+					    interval_ns);
 	n = stlm__discover(s);
 	if (n < 0)
 		return n;
@@ -2335,6 +2420,8 @@ STLM_API int stlm_collection_get(struct stlm_session *s, uint32_t group,
 
 	if (!s || !ret)
 		return -EINVAL;
+	if (s->stlmd)
+		return stlm__stlmd_coll_get(s, group, ret);
 	n = stlm__discover(s);
 	if (n < 0)
 		return n;
@@ -2391,6 +2478,8 @@ STLM_API int stlm_reset(struct stlm_session *s)
 		return -EINVAL;
 	if (!s->info.reset)
 		return -EOPNOTSUPP;
+	if (s->stlmd)
+		return stlm__stlmd_reset(s);
 	scmi_tlm_reset_req_encode(b, sizeof(b));
 	n = tcmd(s, SCMI_TLM_RESET, b, sizeof(b), r, sizeof(r));
 	if (n < 0)
@@ -2510,6 +2599,10 @@ void stlm__placement_lost(struct stlm_session *s)
 
 	if (!s)
 		return;
+	if (s->stlmd) {
+		stlm__stlmd_placement_lost(s);
+		return;
+	}
 	seq = __atomic_load_n(&s->resync_seq, __ATOMIC_ACQUIRE);
 	pthread_mutex_lock(&s->disc_lock);
 	/* Another thread resynchronised meanwhile: nothing left to do. */

@@ -248,6 +248,9 @@ struct stlm_session {
 
 	/* catalog */
 	void *catalog;		/* struct stlm_catalog (catalog.c) */
+
+	/* stlmd: backend state (lib/stlmd.c); NULL on SCMI transports */
+	void *stlmd;
 };
 
 /* logging */
@@ -333,5 +336,42 @@ const char *stlm__catalog_de_description(const struct stlm_de *de);
 bool stlm__catalog_de_signed(const struct stlm_de *de);
 const struct stlm_de *stlm__catalog_find(struct stlm_session *s,
 					 const char *name);
+
+/*
+ * stlmd: backend (lib/stlmd.c, docs/daemon-protocol.md). A session opened
+ * on "stlmd:PATH" has no agent transport (s->t is NULL, no rx thread): its
+ * open fills info, the table, the SHMTI mappings (from the memory file fd
+ * the daemon passes) and the state from the daemon, and the public
+ * configuration functions, stlm__group_intervals(), stlm__placement_lost()
+ * and stlm__xfer() (single sample only) forward to these when s->stlmd is
+ * set. Everything else (accessors, snapshots, events) runs unchanged.
+ */
+int stlm__stlmd_open(struct stlm_session *s, const char *uri);
+void stlm__stlmd_close(struct stlm_session *s);
+int stlm__stlmd_batch(struct stlm_session *s, struct stlm_batch_item *items,
+		      size_t n);
+int stlm__stlmd_coll_set(struct stlm_session *s, uint32_t group, bool enable,
+			 int mode, uint64_t interval_ns);
+int stlm__stlmd_coll_get(struct stlm_session *s, uint32_t group,
+			 struct stlm_collection *ret);
+int stlm__stlmd_reset(struct stlm_session *s);
+/* Fills raw, v, n and range of ret (allocated; freed by the caller). */
+int stlm__stlmd_group_intervals(struct stlm_session *s, uint32_t group,
+				struct stlm_group_iv *ret);
+void stlm__stlmd_placement_lost(struct stlm_session *s);
+int stlm__stlmd_xfer(struct stlm_session *s, uint8_t proto, uint8_t id,
+		     const void *req, size_t req_len, uint8_t *resp,
+		     size_t resp_cap, uint8_t *dresp, size_t dresp_cap,
+		     int *ret_dlen);
+
+/* session.c helpers for the stlmd: backend. */
+/* A table from descriptors (FastChannels mapped from s->mem); with @lock
+ * not held. */
+int stlm__table_build(struct stlm_session *s, const struct scmi_tlm_de_desc *d,
+		      uint32_t n_des, uint32_t n_groups,
+		      struct stlm_table **ret);
+/* Publish tb (retiring the current table), under @lock (taken here). */
+void stlm__table_install(struct stlm_session *s, struct stlm_table *tb);
+void stlm__table_free(struct stlm_table *tb);
 
 #endif /* STLM_LIB_SESSION_H */

@@ -11,3 +11,4 @@ echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 "$BUILD/bench/bench-lib" 50000 200
 "$BUILD/bench/bench-lib" 100000 100
 "$BUILD/bench/bench-daemon" "$BUILD" 50000 100000
+"$BUILD/bench/bench-stlmd" 50000 200
