@@ -86,5 +86,11 @@ void stlmd_fuse_stop(struct stlmd *d);
 /* sock.c */
 int stlmd_sock_start(struct stlmd *d);
 void stlmd_sock_stop(struct stlmd *d);
+/*
+ * Hand one session event (UPDATE or RESET) to the socket server. The FUSE
+ * tree's pump calls it: when a tree is mounted the pump owns the session's
+ * event queue. Copies the event; safe to call after the server stopped.
+ */
+void stlmd_sock_event(struct stlmd *d, const struct stlm_event *ev);
 
 #endif /* STLM_DAEMON_H */

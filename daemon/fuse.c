@@ -2117,6 +2117,8 @@ static void *pump_main(void *arg)
 		pfd.fd = stlm_event_fd(s);
 		poll(&pfd, 1, readers ? 5 : 50);
 		while ((r = stlm_event_read(s, &ev)) > 0) {
+			/* the socket's subscribers get them too */
+			stlmd_sock_event(fs->d, &ev);
 			if (ev.type == STLM_EVENT_UPDATE && readers)
 				pipe_push(fs, ev.samples, ev.n_samples, false);
 			else if (ev.type == STLM_EVENT_RESET)

@@ -108,10 +108,36 @@ struct sock {
 	uint64_t last_gen;
 	uint8_t *buf;			/* request buffer */
 	uint8_t *rbuf;			/* reply buffer */
+	/* events forwarded by the FUSE tree's pump (under fwd_mx) */
+	int fwd_efd;
+	struct fwd *fwd_head, *fwd_tail;
+	unsigned int fwd_n;
+	uint64_t fwd_dropped;
 };
 
+/**
+ * struct fwd - one event handed over by the FUSE tree (stlmd_sock_event)
+ * @ev:      the event; ev.samples points at @s
+ * @next:    queue link
+ * @s:       copies of its samples
+ */
+struct fwd {
+	struct stlm_event ev;
+	struct fwd *next;
+	struct stlm_sample s[];
+};
+
+#define FWD_MAX 4096
+
+/*
+ * Protects d->sock for stlmd_sock_event() (called from the FUSE pump
+ * thread, which may outlive the socket server at shutdown) and the
+ * forwarded-event queue.
+ */
+static pthread_mutex_t fwd_mx = PTHREAD_MUTEX_INITIALIZER;
+
 /* epoll tags: pointers to these identify the fixed fds. */
-static int tag_listen, tag_stop, tag_timer, tag_event;
+static int tag_listen, tag_stop, tag_timer, tag_event, tag_fwd;
 
 /* ------------------------------------------------------------------ */
 /* Output queues                                                       */
@@ -368,46 +394,113 @@ static void watch(struct sock *ss, bool reconnect)
 	}
 }
 
+/* Broadcast one session event: UPDATE samples and RESET. */
+static void handle_event(struct sock *ss, struct stlm_session *s,
+			 const struct stlm_event *ev)
+{
+	struct stlmd_sample *w = (struct stlmd_sample *)ss->rbuf;
+	const size_t per = (PAYLOAD_MAX - sizeof(struct stlmd_event)) /
+			   sizeof(*w);
+	struct stlmd_event e = { .type = (uint32_t)ev->type,
+				 .generation = exported_gen(ss, s) };
+
+	if (ev->type == STLM_EVENT_RESET) {
+		ss->last_gen = e.generation;
+		broadcast(ss, ~0u, &e, NULL, 0);
+		return;
+	}
+	if (ev->type != STLM_EVENT_UPDATE)
+		return;	/* GENERATION: watch(); LOST: ours */
+	for (size_t i = 0; i < ev->n_samples; i += per) {
+		size_t n = ev->n_samples - i < per ? ev->n_samples - i : per;
+
+		for (size_t j = 0; j < n; j++) {
+			const struct stlm_sample *x = &ev->samples[i + j];
+
+			memset(&w[j], 0, sizeof(w[j]));
+			w[j].id = x->id;
+			w[j].flags = x->flags;
+			w[j].raw = x->raw;
+			w[j].ts = x->ts;
+			w[j].ts_rate_khz = x->ts_rate_khz;
+		}
+		e.n = (uint32_t)n;
+		broadcast(ss, STLMD_SUB_UPDATE, &e, w, n * sizeof(*w));
+	}
+}
+
 /* Drain the session's events (no FUSE tree): UPDATE samples and RESET. */
 static void drain_events(struct sock *ss)
 {
 	struct stlm_session *s = ss->cur;
-	struct stlmd_sample *w = (struct stlmd_sample *)ss->rbuf;
-	const size_t per = (PAYLOAD_MAX - sizeof(struct stlmd_event)) /
-			   sizeof(*w);
 	struct stlm_event ev;
 
 	if (!s)
 		return;
-	for (int k = 0; k < 256 && stlm_event_read(s, &ev) > 0; k++) {
-		struct stlmd_event e = { .type = (uint32_t)ev.type,
-					 .generation = exported_gen(ss, s) };
+	for (int k = 0; k < 256 && stlm_event_read(s, &ev) > 0; k++)
+		handle_event(ss, s, &ev);
+	watch(ss, false);
+}
 
-		if (ev.type == STLM_EVENT_RESET) {
-			ss->last_gen = e.generation;
-			broadcast(ss, ~0u, &e, NULL, 0);
-			continue;
-		}
-		if (ev.type != STLM_EVENT_UPDATE)
-			continue;	/* GENERATION: watch(); LOST: ours */
-		for (size_t i = 0; i < ev.n_samples; i += per) {
-			size_t n = ev.n_samples - i < per ? ev.n_samples - i : per;
+/* Events the FUSE tree's pump forwarded (it owns the session's queue). */
+static void drain_fwd(struct sock *ss)
+{
+	struct fwd *list;
+	uint64_t v;
 
-			for (size_t j = 0; j < n; j++) {
-				const struct stlm_sample *x = &ev.samples[i + j];
+	if (read(ss->fwd_efd, &v, sizeof(v)) < 0)
+		v = 0;
+	pthread_mutex_lock(&fwd_mx);
+	list = ss->fwd_head;
+	ss->fwd_head = ss->fwd_tail = NULL;
+	ss->fwd_n = 0;
+	pthread_mutex_unlock(&fwd_mx);
+	while (list) {
+		struct fwd *f = list;
 
-				memset(&w[j], 0, sizeof(w[j]));
-				w[j].id = x->id;
-				w[j].flags = x->flags;
-				w[j].raw = x->raw;
-				w[j].ts = x->ts;
-				w[j].ts_rate_khz = x->ts_rate_khz;
-			}
-			e.n = (uint32_t)n;
-			broadcast(ss, STLMD_SUB_UPDATE, &e, w, n * sizeof(*w));
-		}
+		list = f->next;
+		if (ss->cur)
+			handle_event(ss, ss->cur, &f->ev);
+		free(f);
 	}
 	watch(ss, false);
+}
+
+void stlmd_sock_event(struct stlmd *d, const struct stlm_event *ev)
+{
+	struct sock *ss;
+	struct fwd *f;
+	uint64_t one = 1;
+
+	if (ev->type != STLM_EVENT_UPDATE && ev->type != STLM_EVENT_RESET)
+		return;
+	pthread_mutex_lock(&fwd_mx);
+	ss = d->sock;
+	if (!ss)
+		goto out;
+	if (ss->fwd_n >= FWD_MAX) {
+		/* the server is stuck: drop, as a slow client's events are */
+		ss->fwd_dropped++;
+		goto out;
+	}
+	f = malloc(sizeof(*f) + ev->n_samples * sizeof(f->s[0]));
+	if (!f)
+		goto out;
+	f->ev = *ev;
+	f->next = NULL;
+	if (ev->n_samples)
+		memcpy(f->s, ev->samples, ev->n_samples * sizeof(f->s[0]));
+	f->ev.samples = f->s;
+	if (ss->fwd_tail)
+		ss->fwd_tail->next = f;
+	else
+		ss->fwd_head = f;
+	ss->fwd_tail = f;
+	ss->fwd_n++;
+	if (write(ss->fwd_efd, &one, sizeof(one)) < 0)
+		stlmd_log(d, LOG_DEBUG, "event forward: %m");
+out:
+	pthread_mutex_unlock(&fwd_mx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -980,6 +1073,8 @@ static void *sock_main(void *arg)
 				tick(ss);
 			} else if (p == &tag_event) {
 				drain_events(ss);
+			} else if (p == &tag_fwd) {
+				drain_fwd(ss);
 			} else {
 				struct client *c = p;
 
@@ -1019,6 +1114,14 @@ static void sock_free(struct sock *ss)
 		close(ss->stop_fd);
 	if (ss->timer_fd >= 0)
 		close(ss->timer_fd);
+	if (ss->fwd_efd >= 0)
+		close(ss->fwd_efd);
+	while (ss->fwd_head) {
+		struct fwd *f = ss->fwd_head;
+
+		ss->fwd_head = f->next;
+		free(f);
+	}
 	free(ss->buf);
 	free(ss->rbuf);
 	free(ss);
@@ -1042,6 +1145,11 @@ int stlmd_sock_start(struct stlmd *d)
 		return -ENOMEM;
 	ss->d = d;
 	ss->lfd = ss->ep = ss->stop_fd = ss->timer_fd = ss->cur_evfd = -1;
+	ss->fwd_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (ss->fwd_efd < 0) {
+		r = -errno;
+		goto err;
+	}
 	ss->buf = malloc(STLMD_MAX_MSG);
 	ss->rbuf = malloc(STLMD_MAX_MSG);
 	if (!ss->buf || !ss->rbuf) {
@@ -1076,6 +1184,8 @@ int stlmd_sock_start(struct stlmd *d)
 	epoll_ctl(ss->ep, EPOLL_CTL_ADD, ss->stop_fd, &ev);
 	ev.data.ptr = &tag_timer;
 	epoll_ctl(ss->ep, EPOLL_CTL_ADD, ss->timer_fd, &ev);
+	ev.data.ptr = &tag_fwd;
+	epoll_ctl(ss->ep, EPOLL_CTL_ADD, ss->fwd_efd, &ev);
 	watch(ss, false);
 	r = pthread_create(&ss->thread, NULL, sock_main, ss);
 	if (r) {
@@ -1083,7 +1193,9 @@ int stlmd_sock_start(struct stlmd *d)
 		unlink(d->socket);
 		goto err;
 	}
+	pthread_mutex_lock(&fwd_mx);
 	d->sock = ss;
+	pthread_mutex_unlock(&fwd_mx);
 	return 0;
 err:
 	sock_free(ss);
@@ -1097,10 +1209,13 @@ void stlmd_sock_stop(struct stlmd *d)
 
 	if (!ss)
 		return;
+	/* No more forwarded events from here on. */
+	pthread_mutex_lock(&fwd_mx);
+	d->sock = NULL;
+	pthread_mutex_unlock(&fwd_mx);
 	if (write(ss->stop_fd, &one, sizeof(one)) < 0)
 		stlmd_log(d, LOG_WARNING, "socket stop: %m");
 	pthread_join(ss->thread, NULL);
 	unlink(d->socket);
 	sock_free(ss);
-	d->sock = NULL;
 }
