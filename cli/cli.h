@@ -279,5 +279,6 @@ int stlm_cmd_record_main(struct cli *c, int argc, char **argv);
 int stlm_cmd_replay_main(struct cli *c, int argc, char **argv);
 int stlm_cmd_decode_main(struct cli *c, int argc, char **argv);
 int stlm_cmd_catalog_main(struct cli *c, int argc, char **argv);
+int stlm_cmd_export_main(struct cli *c, int argc, char **argv);
 
 #endif /* STLM_CLI_H */

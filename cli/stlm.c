@@ -59,6 +59,9 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "catalog", 1, -1, stlm_cmd_catalog_main,
 	  "Check catalog files against the platform, or show the catalog in use",
 	  "[OPTION]... check FILE... | show" },
+	{ "export", 0, 0, stlm_cmd_export_main,
+	  "Serve DEs for Prometheus / OpenMetrics, or write a textfile",
+	  "[OPTION]..." },
 	{ "help", 0, 1, cmd_help_main,
 	  "Show the commands, or a command's help", "[COMMAND]" },
 };

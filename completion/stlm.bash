@@ -16,7 +16,7 @@ _stlm()
 {
 	local cur prev words cword
 	_init_completion || return
-	local cmds="info list show read watch enable disable config reset record replay decode catalog help"
+	local cmds="info list show read watch enable disable config reset record replay decode export catalog help"
 	local common="-h --help -j --json --pretty -q --quiet"
 	local i cmd="" _stlm_platform=""
 

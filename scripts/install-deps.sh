@@ -9,7 +9,7 @@
 set -eu
 
 PKGS="gcc make meson ninja-build pkg-config python3 libjson-c-dev \
-libfuse3-dev fuse3 libmicrohttpd-dev"
+libfuse3-dev fuse3 libmicrohttpd-dev prometheus"
 
 missing=""
 for p in $PKGS "$@"; do
