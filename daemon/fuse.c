@@ -1773,6 +1773,22 @@ static void fs_wait(struct fs *fs)
 	pthread_cond_timedwait(&fs->cond, &fs->lock, &ts);
 }
 
+/*
+ * Why a blocking read must stop waiting, as a positive errno (EIO at
+ * shutdown, EINTR when interrupted, EAGAIN for O_NONBLOCK), or 0 to wait.
+ * fs->lock held.
+ */
+static int wait_abort(fuse_req_t req, struct fs *fs, const struct ofile *f)
+{
+	if (fs->stopping)
+		return EIO;
+	if (fuse_req_interrupted(req))
+		return EINTR;
+	if (f->nonblock)
+		return EAGAIN;
+	return 0;
+}
+
 static void read_generation(fuse_req_t req, struct fs *fs, struct ofile *f,
 			    size_t size)
 {
@@ -1784,14 +1800,8 @@ static void read_generation(fuse_req_t req, struct fs *fs, struct ofile *f,
 		fuse_req_interrupt_func(req, stlmfs_interrupt, fs);
 		pthread_mutex_lock(&fs->lock);
 		while (fs->gen == f->last_gen) {
-			int err = 0;
+			int err = wait_abort(req, fs, f);
 
-			if (fs->stopping)
-				err = EIO;
-			else if (fuse_req_interrupted(req))
-				err = EINTR;
-			else if (f->nonblock)
-				err = EAGAIN;
 			if (err) {
 				pthread_mutex_unlock(&fs->lock);
 				pthread_mutex_unlock(&f->lock);
@@ -1825,14 +1835,8 @@ static void read_pipe(fuse_req_t req, struct fs *fs, struct ofile *f,
 	fuse_req_interrupt_func(req, stlmfs_interrupt, fs);
 	pthread_mutex_lock(&fs->lock);
 	while (f->cursor == fs->head) {
-		int err = 0;
+		int err = wait_abort(req, fs, f);
 
-		if (fs->stopping)
-			err = EIO;
-		else if (fuse_req_interrupted(req))
-			err = EINTR;
-		else if (f->nonblock)
-			err = EAGAIN;
 		if (err) {
 			pthread_mutex_unlock(&fs->lock);
 			pthread_mutex_unlock(&f->lock);

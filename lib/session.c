@@ -2096,8 +2096,26 @@ static int remote_one(struct stlm_session *s, int op, uint32_t id, bool en,
 	return r < 0 ? r : it.status;
 }
 
-STLM_API int stlm_de_set(struct stlm_session *s, uint32_t id, bool enable,
-			 bool timestamps)
+/* One configuration change of any kind (DE, group, all). */
+static int configure_item(struct stlm_session *s, int op, uint32_t id,
+			  bool enable, bool timestamps, bool *changed)
+{
+	switch (op) {
+	case STLM_BATCH_DE:
+		return de_configure(s, id, enable, timestamps, changed);
+	case STLM_BATCH_GROUP:
+		return group_configure(s, id, enable, timestamps, changed);
+	case STLM_BATCH_ALL:
+		return enable ? all_enable(s, timestamps, changed) :
+				all_disable(s, changed);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* stlm_de_set / stlm_group_set / stlm_all_set. */
+static int set_one(struct stlm_session *s, int op, uint32_t id, bool enable,
+		   bool timestamps)
 {
 	bool changed = false;
 	int r;
@@ -2105,53 +2123,32 @@ STLM_API int stlm_de_set(struct stlm_session *s, uint32_t id, bool enable,
 	if (!s)
 		return -EINVAL;
 	if (s->stlmd)
-		return remote_one(s, STLM_BATCH_DE, id, enable, timestamps);
+		return remote_one(s, op, id, enable, timestamps);
 	r = stlm__discover(s);
 	if (r < 0)
 		return r;
-	r = de_configure(s, id, enable, timestamps, &changed);
+	r = configure_item(s, op, id, enable, timestamps, &changed);
 	if (changed)
 		bump(s);
 	return r;
+}
+
+STLM_API int stlm_de_set(struct stlm_session *s, uint32_t id, bool enable,
+			 bool timestamps)
+{
+	return set_one(s, STLM_BATCH_DE, id, enable, timestamps);
 }
 
 STLM_API int stlm_group_set(struct stlm_session *s, uint32_t group,
 			    bool enable, bool timestamps)
 {
-	bool changed = false;
-	int r;
-
-	if (!s)
-		return -EINVAL;
-	if (s->stlmd)
-		return remote_one(s, STLM_BATCH_GROUP, group, enable, timestamps);
-	r = stlm__discover(s);
-	if (r < 0)
-		return r;
-	r = group_configure(s, group, enable, timestamps, &changed);
-	if (changed)
-		bump(s);
-	return r;
+	return set_one(s, STLM_BATCH_GROUP, group, enable, timestamps);
 }
 
 STLM_API int stlm_all_set(struct stlm_session *s, bool enable,
 			  bool timestamps)
 {
-	bool changed = false;
-	int r;
-
-	if (!s)
-		return -EINVAL;
-	if (s->stlmd)
-		return remote_one(s, STLM_BATCH_ALL, 0, enable, timestamps);
-	r = stlm__discover(s);
-	if (r < 0)
-		return r;
-	r = enable ? all_enable(s, timestamps, &changed) :
-		     all_disable(s, &changed);
-	if (changed)
-		bump(s);
-	return r;
+	return set_one(s, STLM_BATCH_ALL, 0, enable, timestamps);
 }
 
 STLM_API int stlm_batch_apply(struct stlm_session *s,
@@ -2175,23 +2172,8 @@ STLM_API int stlm_batch_apply(struct stlm_session *s,
 	for (size_t i = 0; i < n; i++) {
 		struct stlm_batch_item *it = &items[i];
 
-		switch (it->op) {
-		case STLM_BATCH_DE:
-			r = de_configure(s, it->id, it->enable, it->timestamps,
-					 &changed);
-			break;
-		case STLM_BATCH_GROUP:
-			r = group_configure(s, it->id, it->enable,
-					    it->timestamps, &changed);
-			break;
-		case STLM_BATCH_ALL:
-			r = it->enable ? all_enable(s, it->timestamps, &changed) :
-					 all_disable(s, &changed);
-			break;
-		default:
-			r = -EINVAL;
-			break;
-		}
+		r = configure_item(s, it->op, it->id, it->enable,
+				   it->timestamps, &changed);
 		it->status = r < 0 ? r : 0;
 		if (r < 0)
 			failed++;
