@@ -41,6 +41,7 @@ struct cli_cmd;
  */
 struct cli {
 	const char *platform;
+	const char *catalog;		/* --catalog: loaded after every open */
 	bool json;
 	bool pretty;
 	bool csv;
@@ -57,6 +58,7 @@ struct cli {
 	char errmsg[512];		/* first error, for the JSON error document */
 	bool is_builtin;		/* the session is on the built-in platform */
 	bool auto_enabled;		/* read/watch enabled DEs on the built-in one */
+	bool json_result;		/* --json: exit 1 still prints the document */
 };
 
 /**
@@ -118,6 +120,12 @@ const char *cli_kind_name(int kind);
 const char *cli_de_state_name(const struct stlm_de *de, int64_t v);
 /* The catalog applied to the session, or NULL. */
 const char *cli_catalog_name(struct stlm_session *s);
+/*
+ * catalog check of an ASTL description file (cmd-catalog-astl.c): 1 done
+ * (*findings increased), 0 not an ASTL file, -1 error (reported).
+ */
+int cli_catalog_check_astl(struct cli *c, const char *path, bool offline,
+			   struct jw *w, size_t *findings);
 int cli_catalog_load(struct stlm_session *s, const char *path, char *err,
 		     size_t errlen);
 /* list / show: one DE object (JSON) or row / page (text). */

@@ -10,14 +10,27 @@
 #include <getopt.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "cli.h"
+
+#define OPT_OFFLINE 0x2001
 
 static const char *catalog_help =
 	"  check FILE...   validate catalog files (docs/catalog-format.md) and\n"
 	"                  apply them to the platform's DEs; a valid catalog\n"
 	"                  for another platform is reported, not an error\n"
+	"                  ASTL description files (a spec, repometa.json or its\n"
+	"                  directory) are compared with the platform's DE list:\n"
+	"                  missing and extra DEs, duplicate ids and names,\n"
+	"                  normalised units, unit/exponent mismatches, UUID\n"
 	"  show            the catalog that names this platform's DEs\n"
 	"\n"
+	"  --offline       check: no platform; validate files and report the\n"
+	"                  ASTL findings of the files alone\n"
+	"\n"
+	"Exit status of check: 0 clean; 1 a catalog failed to validate or an\n"
+	"ASTL file has findings; 2 an ASTL file could not be read or parsed,\n"
+	"or the platform could not be opened.\n"
 	"Catalogs are searched in $STLM_CATALOG_PATH, then the data directory.\n";
 
 static int catalog_show(struct cli *c)
@@ -46,14 +59,24 @@ static int catalog_show(struct cli *c)
 
 int stlm_cmd_catalog_main(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_COMMON_LONGOPTS, { 0 } };
-	int opt, failed = 0;
+	static const struct option opts[] = {
+		CLI_COMMON_LONGOPTS,
+		{ "offline", no_argument, NULL, OPT_OFFLINE },
+		{ 0 },
+	};
+	int opt, failed = 0, astl_failed = 0;
+	size_t findings = 0;
+	bool offline = false;
 	struct jw w;
 
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, opts,
 				  NULL)) != -1) {
 		if (opt == 'h')
 			return cli_help(c, catalog_help);
+		if (opt == OPT_OFFLINE) {
+			offline = true;
+			continue;
+		}
 		if (!cli_common_opt(c, opt))
 			return cli_bad_option(c, argv);
 	}
@@ -69,8 +92,8 @@ int stlm_cmd_catalog_main(struct cli *c, int argc, char **argv)
 				     argv[optind]);
 	if (argc - optind < 2)
 		return cli_usage_err("catalog", "catalog check: missing FILE");
-	if (cli_open(c, NULL) < 0)
-		return 1;
+	if (!offline && cli_open(c, NULL) < 0)
+		return 2;
 	if (c->json) {
 		cli_doc_begin(c, &w);
 		jw_key(&w, "files");
@@ -78,14 +101,31 @@ int stlm_cmd_catalog_main(struct cli *c, int argc, char **argv)
 	}
 	for (int i = optind + 1; i < argc; i++) {
 		char err[512] = "";
-		int r = cli_catalog_load(c->s, argv[i], err, sizeof(err));
-		bool ok = r >= 0 || r == -ENOMSG;
+		struct stlm_catalog *cat = NULL;
+		int r = cli_catalog_check_astl(c, argv[i], offline, &w, &findings);
+		bool ok;
+
+		if (r) {
+			astl_failed += r < 0;
+			continue;
+		}
+		if (offline) {
+			r = stlm__catalog_read(argv[i], &cat, err, sizeof(err));
+			if (r >= 0)
+				r = (int)stlm__catalog_n_entries(cat);
+			stlm__catalog_destroy(cat);
+		} else {
+			r = cli_catalog_load(c->s, argv[i], err, sizeof(err));
+		}
+		ok = r >= 0 || r == -ENOMSG;
 
 		if (!ok) {
 			failed++;
 			cli_err(c, "%s", err[0] ? err : cli_strerror(r));
 		} else if (!c->json) {
-			if (r >= 0)
+			if (r >= 0 && offline)
+				fprintf(c->out, "%s: ok, %d DE entries\n", argv[i], r);
+			else if (r >= 0)
 				fprintf(c->out, "%s: ok, names %d DEs of this platform\n",
 					argv[i], r);
 			else
@@ -109,8 +149,13 @@ int stlm_cmd_catalog_main(struct cli *c, int argc, char **argv)
 	}
 	if (c->json) {
 		jw_array_end(&w);
-		jw_kv_uint(&w, "failed", (uint64_t)failed);
+		jw_kv_uint(&w, "failed", (uint64_t)(failed + astl_failed));
+		jw_kv_uint(&w, "findings", (uint64_t)findings);
 		cli_doc_end(c, &w);
 	}
-	return failed ? 1 : 0;
+	if (astl_failed)
+		return 2;
+	/* Findings alone: the --json document is the result. */
+	c->json_result = !failed && findings;
+	return failed || findings ? 1 : 0;
 }

@@ -226,6 +226,8 @@ struct exporter {
 	struct cli *c;
 	struct stlm_snapshot *snap;
 	pthread_mutex_t lock;
+	char *uri;		/* to reopen after the channel failed */
+	bool reopen;		/* the session's channel failed */
 	const char *include[MAX_FILTERS];
 	size_t n_include;
 	const char *exclude[MAX_FILTERS];
@@ -307,10 +309,50 @@ static const char *const label_keys[] = {
 	"cluster", "core", "socket", "die", "domain", "rail", "channel", "soc",
 };
 
+/*
+ * A session whose channel failed (the platform went away, or the framing
+ * broke) stays failed: the library never reconnects by itself. Such
+ * errors make the next scrape open a new session, so stlm_up returns to 1
+ * as soon as the platform is back. A timeout or a refused command (BUSY
+ * included) keeps the session.
+ */
+static bool channel_failed(int r)
+{
+	return r == -ECONNRESET || r == -EPIPE || r == -ENOTCONN ||
+	       r == -EPROTO;
+}
+
+/* e->lock held. 0, or -errno with the old session kept closed. */
+static int reopen(struct exporter *e)
+{
+	struct stlm_open_opts o = { .size = sizeof(o) };
+	struct stlm_session *s = NULL;
+	struct stlm_snapshot *snap = NULL;
+	int r;
+
+	stlm_snapshot_free(e->snap);
+	e->snap = NULL;
+	stlm_session_close(e->c->s);
+	e->c->s = NULL;
+	r = stlm_session_open(e->uri, &o, &s);
+	if (r >= 0)
+		r = stlm_snapshot_new(s, &snap);
+	if (r < 0) {
+		stlm_session_close(s);
+		return r;
+	}
+	e->c->s = s;
+	e->snap = snap;
+	e->reopen = false;
+	if (!e->c->quiet)
+		fprintf(stderr, "stlm: export: platform %s is back\n", e->uri);
+	return 0;
+}
+
 /* Build one exposition from a fresh snapshot. */
 static void expose(struct exporter *e, struct buf *b, bool om)
 {
-	struct stlm_session *s = e->c->s;
+	struct stlm_session *s;
 	const struct stlm_sample *v;
 	struct entry *ents = NULL;
 	size_t n = 0, ne = 0, valid = 0, invalid = 0;
@@ -319,12 +361,24 @@ static void expose(struct exporter *e, struct buf *b, bool om)
 	int r;
 
 	pthread_mutex_lock(&e->lock);
+	if (e->reopen && e->uri && reopen(e) < 0) {
+		meta_up(b, 0);
+		goto out;
+	}
+	s = e->c->s;
 	/* One request to the platform: shared memory alone would keep
 	 * serving the last values of a platform that is gone. */
 	r = stlm_collection_get(s, STLM_GROUP_ALL, &coll);
 	if (r >= 0)
 		r = stlm_snapshot_take(e->snap, 0);
 	if (r < 0) {
+		if (channel_failed(r) && !e->reopen) {
+			e->reopen = true;
+			if (!e->c->quiet)
+				fprintf(stderr,
+					"stlm: export: platform %s: %s; reopening at the next scrape\n",
+					stlm_session_uri(s), cli_strerror(r));
+		}
 		meta_up(b, 0);
 		goto out;
 	}
@@ -407,13 +461,21 @@ static void expose(struct exporter *e, struct buf *b, bool om)
 			family_header(b, false, "stlm_de_info", false, NULL,
 				      "DE descriptor and catalog labels.");
 		}
+		/* The exported entry of each sample (ents is sorted by
+		 * family; x->v points into the samples): O(1) per sample. */
+		const struct entry **by_sample = calloc(n ? n : 1,
+							sizeof(*by_sample));
+
+		if (!by_sample) {
+			b->oom = true;
+			goto out;
+		}
+		for (size_t j = 0; j < ne; j++)
+			by_sample[ents[j].v - v] = &ents[j];
 		for (size_t i = 0; i < n; i++) {
 			const struct stlm_de *de = stlm_de_get(s, v[i].id);
-			const struct entry *x = NULL;
+			const struct entry *x = by_sample[i];
 
-			for (size_t j = 0; j < ne; j++)
-				if (ents[j].id == v[i].id)
-					x = &ents[j];
 			if (!x)
 				continue;
 			buf_printf(b, "stlm_de_info{id=\"0x%08x\",name=\"", x->id);
@@ -437,6 +499,7 @@ static void expose(struct exporter *e, struct buf *b, bool om)
 			}
 			buf_printf(b, "} 1\n");
 		}
+		free(by_sample);
 	}
 
 	for (size_t i = 0; i < ne; i++) {
@@ -501,13 +564,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 
 	(void)version;
 	(void)upload;
-	(void)upload_size;
 	if (*ptr != &first) {
 		*ptr = &first;	/* headers only on the first call */
 		return MHD_YES;
 	}
 	*ptr = NULL;
 	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+		if (*upload_size) {
+			/* Discard a request body, then answer 405 (a response
+			 * queued with the body unread drops the connection). */
+			*upload_size = 0;
+			*ptr = &first;
+			return MHD_YES;
+		}
 		resp = MHD_create_response_from_buffer(0, (void *)"",
 						       MHD_RESPMEM_PERSISTENT);
 		ret = MHD_queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, resp);
@@ -720,6 +789,12 @@ int stlm_cmd_export_main(struct cli *c, int argc, char **argv)
 		cli_err(c, "cannot export: %s", cli_strerror(r));
 		return 1;
 	}
+	e.uri = strdup(stlm_session_uri(c->s));
+	if (!e.uri) {
+		cli_err(c, "cannot export: %s", strerror(ENOMEM));
+		stlm_snapshot_free(e.snap);
+		return 1;
+	}
 	cli_catch_stop();
 
 	if (textfile) {
@@ -766,5 +841,6 @@ int stlm_cmd_export_main(struct cli *c, int argc, char **argv)
 	rc = 0;
 out:
 	stlm_snapshot_free(e.snap);
+	free(e.uri);
 	return rc;
 }

@@ -11,19 +11,57 @@
  * records are all complete except possibly the last one, which the readers
  * skip as a torn tail. --fsync adds an fdatasync() after every record for
  * machine crashes.
+ *
+ * Readers of a file still being written: the recorder holds an exclusive
+ * flock() on the file while it records, so `stlm report --follow` knows
+ * when the writer has stopped.
+ *
+ * Workloads (`stlm record -o FILE -- COMMAND [ARG]...`): the first record
+ * is taken before COMMAND starts, then COMMAND is forked and executed
+ * with the recorder's stdin/stdout/stderr (or stdout and stderr to --log
+ * FILE); records follow every interval until COMMAND exits, and a last
+ * record is taken right after it exits. Event records (report.h) mark the
+ * start (with the command line) and the end (with the exit status). The
+ * wait is a ppoll() with SIGCHLD, SIGINT, SIGTERM and SIGHUP blocked
+ * outside it, so an exit or a signal ends the wait at once. SIGINT /
+ * SIGTERM / SIGHUP sent to stlm (kill) are passed on to COMMAND; a
+ * terminal's ^C already reaches COMMAND (same process group) and is not
+ * sent twice. Recording then goes on until COMMAND exits (at most
+ * STOP_GRACE_NS, then SIGKILL). When -n / -d end the recording first,
+ * COMMAND gets SIGTERM (then SIGKILL after STOP_GRACE_NS). A command that
+ * cannot be executed is detected before anything is created (PATH
+ * lookup); an exec() that still fails is reported through a CLOEXEC pipe
+ * and the half-made recording is removed.
+ *
+ * Exit status with a workload: 1 if recording failed, else COMMAND's exit
+ * status (128 + N when a signal N killed it; 126 not executable, 127 not
+ * found, as shells do); 0 when -n / -d ended the recording first and
+ * stlm stopped COMMAND itself.
+ *
+ * Streaming (--stream csv|json): every record is also printed on stdout
+ * as soon as it is written, and stdout is flushed after each one.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "cli.h"
 #include "record.h"
+#include "report.h"
+
+/* How long a workload gets to exit after a stop before SIGKILL. */
+#define STOP_GRACE_NS (5 * 1000000000ull)
 
 /* Consecutive failed takes before giving up. */
 #define MAX_TAKE_FAILURES 5
@@ -48,13 +86,30 @@ static const char help_text[] =
 	"  -S, --single-sample   ask the platform for a fresh sample each time\n"
 	"      --catalog PATH    load this catalog first (its names are stored\n"
 	"                        in the recording)\n"
+	"      --stream FORMAT   also print every record on stdout as it is\n"
+	"                        written: csv (timestamp_us,id,name,value,unit,\n"
+	"                        status) or json (one object per line)\n"
+	"      --log FILE        the workload's stdout and stderr go to FILE\n"
+	"                        (default: this terminal)\n"
 	"\n"
-	"Read the recording with 'stlm replay FILE' or 'stlm decode FILE'.\n";
+	"With -- COMMAND [ARG]...: record while COMMAND runs, from a record just\n"
+	"before it starts to one right after it exits (or -n / -d, whichever\n"
+	"ends first; COMMAND then gets SIGTERM). SIGINT / SIGTERM go to COMMAND\n"
+	"and end the recording when it exits. The exit status is COMMAND's\n"
+	"(128+N if signal N killed it, 126/127 if it cannot be executed), 0 if\n"
+	"-n / -d stopped it, or 1 if the recording failed.\n"
+	"\n"
+	"Read the recording with 'stlm report FILE', 'stlm replay FILE' or\n"
+	"'stlm decode FILE'.\n";
 
 enum {
 	OPT_FSYNC = 0x2001,
 	OPT_CATALOG,
+	OPT_STREAM,
+	OPT_LOG,
 };
+
+enum stream_fmt { STREAM_NONE, STREAM_CSV, STREAM_JSON };
 
 /**
  * struct config - stlm record options
@@ -67,6 +122,9 @@ enum {
  * @enable:      -E
  * @single:      -S
  * @catalog:     --catalog PATH
+ * @stream:      --stream
+ * @log:         --log FILE
+ * @argv:        the workload after "--" (NULL-terminated), or NULL
  */
 struct config {
 	const char *output;
@@ -78,6 +136,9 @@ struct config {
 	bool enable;
 	bool single;
 	const char *catalog;
+	enum stream_fmt stream;
+	const char *log;
+	char **argv;
 };
 
 /* Seconds ("10", "1.5") or a time with a unit ("500ms", "2s"). */
@@ -111,6 +172,8 @@ static int parse_config(struct cli *c, int argc, char **argv,
 		{ "enable", no_argument, NULL, 'E' },
 		{ "single-sample", no_argument, NULL, 'S' },
 		{ "catalog", required_argument, NULL, OPT_CATALOG },
+		{ "stream", required_argument, NULL, OPT_STREAM },
+		{ "log", required_argument, NULL, OPT_LOG },
 		CLI_COMMON_LONGOPTS,
 		{ 0 }
 	};
@@ -120,6 +183,29 @@ static int parse_config(struct cli *c, int argc, char **argv,
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->interval_ns = 1000000000ull;
+	/* The workload: everything after the first "--" that is not the
+	 * argument of an option taking one. */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			if (i + 1 >= argc)
+				return cli_usage_err(name, "%s: no COMMAND after '--'",
+						     name);
+			cfg->argv = &argv[i + 1];
+			argc = i;
+			break;
+		}
+		if (argv[i][0] == '-' && argv[i][1] && !argv[i][2] &&
+		    strchr("oind", argv[i][1]))
+			i++;
+		else if (!strcmp(argv[i], "--output") ||
+			 !strcmp(argv[i], "--interval") ||
+			 !strcmp(argv[i], "--count") ||
+			 !strcmp(argv[i], "--duration") ||
+			 !strcmp(argv[i], "--catalog") ||
+			 !strcmp(argv[i], "--stream") ||
+			 !strcmp(argv[i], "--log"))
+			i++;
+	}
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "o:i:n:d:fES",
 				  opts, NULL)) != -1) {
 		switch (opt) {
@@ -159,6 +245,18 @@ static int parse_config(struct cli *c, int argc, char **argv,
 		case OPT_CATALOG:
 			cfg->catalog = optarg;
 			break;
+		case OPT_STREAM:
+			if (!strcmp(optarg, "csv"))
+				cfg->stream = STREAM_CSV;
+			else if (!strcmp(optarg, "json"))
+				cfg->stream = STREAM_JSON;
+			else
+				return cli_usage_err(name, "%s: bad --stream '%s' (csv or json)",
+						     name, optarg);
+			break;
+		case OPT_LOG:
+			cfg->log = optarg;
+			break;
 		case 'h':
 			cli_help(c, help_text);
 			return -1;
@@ -174,6 +272,12 @@ static int parse_config(struct cli *c, int argc, char **argv,
 		return cli_usage_err(name, "%s: missing -o FILE", name);
 	if (cfg->count && cfg->duration_ns)
 		return cli_usage_err(name, "%s: -n and -d exclude each other",
+				     name);
+	if (cfg->log && !cfg->argv)
+		return cli_usage_err(name, "%s: --log needs a workload (-- COMMAND)",
+				     name);
+	if (cfg->stream && c->json)
+		return cli_usage_err(name, "%s: --stream and --json exclude each other",
 				     name);
 	return 0;
 }
@@ -310,18 +414,53 @@ static int build_header(struct cli *c, const struct config *cfg,
 	return r;
 }
 
-/* Sleep until CLOCK_MONOTONIC @deadline or a stop signal. */
-static void sleep_until(uint64_t deadline)
-{
-	struct timespec ts = {
-		.tv_sec = (time_t)(deadline / 1000000000ull),
-		.tv_nsec = (long)(deadline % 1000000000ull),
-	};
+/* ------------------------------------------------------------------ */
+/* Signals                                                             */
 
-	while (!cli_stop &&
-	       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-		       EINTR)
-		;
+/* A stop signal sent with kill() (not by the terminal, which already
+ * signals the workload's process group): pass it on. */
+static volatile sig_atomic_t forward_sig;
+
+static void on_stop_signal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	cli_stop = 1;
+	if (!si || si->si_code != SI_KERNEL)
+		forward_sig = sig;
+}
+
+static void on_child(int sig)
+{
+	(void)sig;
+}
+
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+/* Block SIGCHLD and the stop signals outside the waits (ppoll unblocks
+ * them atomically); with a workload, take over the stop signals. */
+static void signals_setup(bool workload, sigset_t *ret_orig)
+{
+	struct sigaction sa;
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaddset(&set, stop_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, ret_orig);
+	if (!workload)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = on_stop_signal;
+	sa.sa_flags = SA_SIGINFO;
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaction(stop_signals[i], &sa, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_child;
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
 }
 
 /**
@@ -331,6 +470,13 @@ static void sleep_until(uint64_t deadline)
  * @rs:      samples converted for the encoder (grows)
  * @buf:     the encoded record (grows)
  * @records, @bytes: written so far
+ * @waitmask: the signal mask inside the waits
+ * @pid:     the workload while it runs (0: none / reaped)
+ * @exited:  the workload ended (@status: exit code or -signal)
+ * @kill_at: CLOCK_MONOTONIC deadline for SIGKILL (0: none)
+ * @cmdline: the workload's command line, for the event record
+ * @interrupted: a stop signal arrived (workload mode)
+ * @limit_stop: -n / -d ended first and stopped the workload
  */
 struct recorder {
 	int fd;
@@ -341,7 +487,121 @@ struct recorder {
 	size_t buf_cap;
 	uint64_t records;
 	uint64_t bytes;
+	sigset_t waitmask;
+	pid_t pid;
+	bool exited;
+	int status;
+	uint64_t kill_at;
+	char *cmdline;
+	bool interrupted;
+	bool limit_stop;
 };
+
+/* ------------------------------------------------------------------ */
+/* Streaming                                                           */
+
+static void csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void stream_record(struct cli *c, const struct config *cfg,
+			  const struct recorder *rc)
+{
+	const struct stlm_sample *v;
+	uint64_t mono = stlm_snapshot_mono_ns(rc->snap);
+	FILE *f = stdout;
+	struct jw w;
+	size_t n;
+
+	v = stlm_snapshot_samples(rc->snap, &n);
+	if (cfg->stream == STREAM_JSON) {
+		jw_init(&w, f, false);
+		jw_object_begin(&w);
+		jw_kv_uint(&w, "record", rc->records - 1);
+		jw_kv_uint(&w, "time_ns", stlm_snapshot_time_ns(rc->snap));
+		jw_kv_uint(&w, "mono_ns", mono);
+		jw_key(&w, "samples");
+		jw_array_begin(&w);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct stlm_de *de = stlm_de_get(c->s, v[i].id);
+		const char *name = de ? cli_de_name(de) : NULL;
+		const char *unit = de ? cli_de_unit(de) : "";
+		const char *problem = cli_sample_problem(&v[i]);
+		char idbuf[16];
+
+		if (isnan(v[i].value) && !problem)
+			problem = "not a number";
+		snprintf(idbuf, sizeof(idbuf), "0x%08x", v[i].id);
+		if (!name)
+			name = idbuf;
+		if (cfg->stream == STREAM_CSV) {
+			fprintf(f, "%llu,%s,", (unsigned long long)(mono / 1000),
+				idbuf);
+			csv_field(f, name);
+			if (problem)
+				fputc(',', f);
+			else
+				fprintf(f, ",%.17g", v[i].value);
+			fputc(',', f);
+			csv_field(f, unit);
+			fprintf(f, ",%s\n", problem ? problem : "ok");
+			continue;
+		}
+		jw_object_begin(&w);
+		jw_kv_string(&w, "id", idbuf);
+		jw_kv_string(&w, "name", name);
+		jw_key(&w, "value");
+		if (problem)
+			jw_null(&w);
+		else
+			jw_double(&w, v[i].value);
+		jw_kv_string(&w, "unit", unit);
+		jw_kv_string(&w, "status", problem ? problem : "ok");
+		jw_object_end(&w);
+	}
+	if (cfg->stream == STREAM_JSON) {
+		jw_array_end(&w);
+		jw_object_end(&w);
+		jw_end(&w);
+	}
+	fflush(f);
+}
+
+static void stream_event(const struct config *cfg, const struct rec_event *e)
+{
+	struct jw w;
+
+	if (cfg->stream != STREAM_JSON)
+		return;
+	jw_init(&w, stdout, false);
+	jw_object_begin(&w);
+	jw_kv_string(&w, "event", e->kind == REC_EVENT_WORKLOAD_START ?
+					  "workload-start" : "workload-end");
+	jw_kv_uint(&w, "time_ns", e->time_ns);
+	jw_kv_uint(&w, "mono_ns", e->mono_ns);
+	if (e->kind == REC_EVENT_WORKLOAD_START)
+		jw_kv_string(&w, "command", e->text);
+	else
+		jw_kv_int(&w, "status", e->status);
+	jw_object_end(&w);
+	jw_end(&w);
+	fflush(stdout);
+}
+
+/* ------------------------------------------------------------------ */
+/* Records                                                             */
 
 /* Encode the last take and append it with one write(). */
 static int append_snapshot(struct cli *c, const struct config *cfg,
@@ -393,50 +653,377 @@ static int append_snapshot(struct cli *c, const struct config *cfg,
 		return -errno;
 	rc->records++;
 	rc->bytes += (uint64_t)len;
+	if (cfg->stream)
+		stream_record(c, cfg, rc);
 	return 0;
 }
 
-static int record_loop(struct cli *c, const struct config *cfg,
-		       struct recorder *rc)
+static int append_event(const struct config *cfg, struct recorder *rc,
+			uint32_t kind, int status, const char *text)
 {
-	unsigned int flags = cfg->single ? STLM_TAKE_SINGLE_SAMPLE : 0;
-	uint64_t start = now_ns(CLOCK_MONOTONIC), next = start;
-	int failures = 0, r;
+	uint8_t buf[REC_PREFIX_SIZE + REC_EVENT_FIXED + REC_EVENT_MAX_TEXT];
+	struct rec_event e = {
+		.time_ns = now_ns(CLOCK_REALTIME),
+		.mono_ns = now_ns(CLOCK_MONOTONIC),
+		.kind = kind,
+		.status = status,
+		.text = text,
+		.text_len = text ? (uint32_t)strlen(text) : 0,
+	};
+	long len;
+	int r;
 
-	while (!cli_stop) {
-		/* The first take waits for freshly enabled DEs. */
-		r = rc->records || failures ?
-			    stlm_snapshot_take(rc->snap, flags) :
-			    cli_take(c, rc->snap, flags, 1000);
-		if (r < 0) {
-			if (++failures >= MAX_TAKE_FAILURES) {
-				cli_err(c, "snapshot failed %d times in a row: %s",
-					failures, cli_strerror(r));
-				return r;
+	len = rec_event_encode(buf, sizeof(buf), &e);
+	if (len < 0)
+		return (int)len;
+	r = write_all(rc->fd, buf, (size_t)len);
+	if (r < 0)
+		return r;
+	if (cfg->fsync && fdatasync(rc->fd) < 0)
+		return -errno;
+	rc->bytes += (uint64_t)len;
+	stream_event(cfg, &e);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The workload                                                        */
+
+/* "sh -c 'sleep 1'": words with shell quoting where needed. */
+static char *join_command(char **argv)
+{
+	size_t len = 1;
+	char *s, *p;
+
+	for (char **a = argv; *a; a++)
+		len += 4 * strlen(*a) + 3;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	p = s;
+	for (char **a = argv; *a; a++) {
+		bool quote = !**a || strpbrk(*a, " \t\n'\"\\$`!*?[]{}()<>|&;#~");
+
+		if (a != argv)
+			*p++ = ' ';
+		if (quote)
+			*p++ = '\'';
+		for (const char *q = *a; *q; q++) {
+			if (*q == '\'') {
+				memcpy(p, "'\\''", 4);
+				p += 4;
+			} else {
+				*p++ = *q;
 			}
-			if (!c->quiet)
-				fprintf(stderr, "stlm: snapshot failed: %s; retrying\n",
-					cli_strerror(r));
-		} else {
-			failures = 0;
-			r = append_snapshot(c, cfg, rc);
-			if (r < 0) {
-				cli_err(c, "cannot write to %s: %s", cfg->output,
-					strerror(-r));
-				return r;
-			}
-			if (cfg->count && rc->records >= cfg->count)
+		}
+		if (quote)
+			*p++ = '\'';
+	}
+	*p = '\0';
+	return s;
+}
+
+static bool is_exec_file(const char *path, int *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		*err = errno;
+		return false;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		*err = EISDIR;
+		return false;
+	}
+	if (access(path, X_OK) < 0) {
+		*err = errno;
+		return false;
+	}
+	return true;
+}
+
+/* Can @cmd be executed (execvp's PATH search)? 0, or 126 / 127 after
+ * printing why. */
+static int check_command(struct cli *c, const char *cmd)
+{
+	const char *path = getenv("PATH");
+	int err = ENOENT, e;
+	char buf[4096];
+
+	if (!*cmd) {
+		cli_err(c, "cannot execute '': empty command");
+		return 127;
+	}
+	if (strchr(cmd, '/')) {
+		if (is_exec_file(cmd, &err))
+			return 0;
+	} else {
+		if (!path)
+			path = "/usr/local/bin:/usr/bin:/bin";
+		while (*path) {
+			const char *colon = strchr(path, ':');
+			size_t n = colon ? (size_t)(colon - path) : strlen(path);
+
+			snprintf(buf, sizeof(buf), "%.*s%s%s", (int)n, path,
+				 n ? "/" : "", cmd);
+			if (is_exec_file(buf, &e))
+				return 0;
+			if (e != ENOENT && e != ENOTDIR)
+				err = e;
+			path += n + (colon ? 1 : 0);
+			if (!colon)
 				break;
 		}
+	}
+	cli_err(c, "cannot execute '%s': %s", cmd,
+		err == ENOENT ? "command not found" : strerror(err));
+	return err == ENOENT ? 127 : 126;
+}
+
+/* Fork and exec the workload. 0, or 126 / 127 (reported). */
+static int spawn_workload(struct cli *c, const struct config *cfg,
+			  struct recorder *rc, const sigset_t *orig,
+			  int log_fd)
+{
+	int pfd[2], err = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		cli_err(c, "cannot start the workload: %s", strerror(errno));
+		return 126;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		cli_err(c, "cannot start the workload: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return 126;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+			signal(stop_signals[i], SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		sigprocmask(SIG_SETMASK, orig, NULL);
+		if (log_fd >= 0 &&
+		    (dup2(log_fd, STDOUT_FILENO) < 0 ||
+		     dup2(log_fd, STDERR_FILENO) < 0)) {
+			err = errno;
+		} else {
+			execvp(cfg->argv[0], cfg->argv);
+			err = errno;
+		}
+		if (write(pfd[1], &err, sizeof(err)) < 0)
+			_exit(127);
+		_exit(err == ENOENT ? 127 : 126);
+	}
+	close(pfd[1]);
+	do
+		n = read(pfd[0], &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	close(pfd[0]);
+	if (n == (ssize_t)sizeof(err)) {
+		waitpid(pid, NULL, 0);
+		cli_err(c, "cannot execute '%s': %s", cfg->argv[0],
+			strerror(err));
+		return err == ENOENT ? 127 : 126;
+	}
+	rc->pid = pid;
+	return 0;
+}
+
+/* Reap the workload if it ended; write the end event. */
+static int reap_workload(const struct config *cfg, struct recorder *rc)
+{
+	int st;
+	pid_t p;
+
+	if (rc->pid <= 0)
+		return 0;
+	do
+		p = waitpid(rc->pid, &st, WNOHANG);
+	while (p < 0 && errno == EINTR);
+	if (p == 0)
+		return 0;
+	rc->pid = 0;
+	rc->exited = true;
+	rc->kill_at = 0;
+	if (p < 0)
+		rc->status = 127;
+	else if (WIFEXITED(st))
+		rc->status = WEXITSTATUS(st);
+	else if (WIFSIGNALED(st))
+		rc->status = -WTERMSIG(st);
+	return append_event(cfg, rc, REC_EVENT_WORKLOAD_END, rc->status, NULL);
+}
+
+/* Ask the workload to stop (@sig), SIGKILL after STOP_GRACE_NS. */
+static void stop_workload(struct recorder *rc, int sig)
+{
+	if (rc->pid <= 0)
+		return;
+	if (sig)
+		kill(rc->pid, sig);
+	if (!rc->kill_at)
+		rc->kill_at = now_ns(CLOCK_MONOTONIC) + STOP_GRACE_NS;
+}
+
+/*
+ * Wait until CLOCK_MONOTONIC @deadline. Returns early on a stop signal
+ * without a workload, or when the workload ended (reaped here). Stop
+ * signals with a workload are passed on and the wait goes on.
+ */
+static int wait_until(const struct config *cfg, struct recorder *rc,
+		      uint64_t deadline)
+{
+	bool workload = cfg->argv != NULL;
+	int r;
+
+	for (;;) {
+		uint64_t now, until;
+		struct timespec ts;
+
+		if (workload) {
+			if (cli_stop) {
+				cli_stop = 0;
+				rc->interrupted = true;
+				stop_workload(rc, forward_sig);
+				forward_sig = 0;
+			}
+			r = reap_workload(cfg, rc);
+			if (r < 0 || rc->exited)
+				return r;
+		} else if (cli_stop) {
+			return 0;
+		}
+		now = now_ns(CLOCK_MONOTONIC);
+		if (rc->kill_at && now >= rc->kill_at) {
+			kill(rc->pid, SIGKILL);
+			rc->kill_at = 0;
+		}
+		if (now >= deadline)
+			return 0;
+		until = deadline;
+		if (rc->kill_at && rc->kill_at < until)
+			until = rc->kill_at;
+		ts.tv_sec = (time_t)((until - now) / 1000000000ull);
+		ts.tv_nsec = (long)((until - now) % 1000000000ull);
+		ppoll(NULL, 0, &ts, &rc->waitmask);
+	}
+}
+
+static int take_and_append(struct cli *c, const struct config *cfg,
+			   struct recorder *rc, int *failures)
+{
+	unsigned int flags = cfg->single ? STLM_TAKE_SINGLE_SAMPLE : 0;
+	int r;
+
+	/* The first take waits for freshly enabled DEs. */
+	r = rc->records || *failures ?
+		    stlm_snapshot_take(rc->snap, flags) :
+		    cli_take(c, rc->snap, flags, 1000);
+	if (r < 0) {
+		if (++*failures >= MAX_TAKE_FAILURES) {
+			cli_err(c, "snapshot failed %d times in a row: %s",
+				*failures, cli_strerror(r));
+			return r;
+		}
+		if (!c->quiet)
+			fprintf(stderr, "stlm: snapshot failed: %s; retrying\n",
+				cli_strerror(r));
+		return 0;
+	}
+	*failures = 0;
+	r = append_snapshot(c, cfg, rc);
+	if (r < 0)
+		cli_err(c, "cannot write to %s: %s", cfg->output, strerror(-r));
+	return r;
+}
+
+/*
+ * The loop. Without a workload: until -n, -d or a stop signal. With one:
+ * the workload is started after the first record and the loop ends with
+ * a record right after it exits; -n / -d ending first stop it.
+ */
+static int record_loop(struct cli *c, const struct config *cfg,
+		       struct recorder *rc, const sigset_t *orig, int log_fd,
+		       int *ret_spawn)
+{
+	uint64_t start = now_ns(CLOCK_MONOTONIC), next = start;
+	bool workload = cfg->argv != NULL, started = false;
+	int failures = 0, r;
+
+	for (;;) {
+		bool last = workload && rc->exited;
+
+		r = take_and_append(c, cfg, rc, &failures);
+		if (r < 0)
+			return r;
+		/* The workload starts once the first record is written. */
+		if (workload && !started && rc->records) {
+			started = true;
+			r = append_event(cfg, rc, REC_EVENT_WORKLOAD_START, 0,
+					 rc->cmdline);
+			if (r < 0) {
+				cli_err(c, "cannot write to %s: %s",
+					cfg->output, strerror(-r));
+				return r;
+			}
+			*ret_spawn = spawn_workload(c, cfg, rc, orig, log_fd);
+			if (*ret_spawn)
+				return -ENOEXEC;
+		}
+		if (last)
+			break;
+		if (cfg->count && rc->records >= cfg->count)
+			break;
+		if (!workload && cli_stop)
+			break;
 		next += cfg->interval_ns;
 		if (cfg->duration_ns && next - start >= cfg->duration_ns)
 			break;
 		/* Fell behind (slow platform): skip the missed slots. */
 		if (next < now_ns(CLOCK_MONOTONIC))
 			next = now_ns(CLOCK_MONOTONIC);
-		sleep_until(next);
+		r = wait_until(cfg, rc, next);
+		if (r < 0)
+			return r;
+		if (!workload && cli_stop)
+			break;
 	}
 	return 0;
+}
+
+/* After the loop: a workload still running (-n / -d, an error) is
+ * stopped and reaped; its end event is written. */
+static void finish_workload(const struct config *cfg, struct recorder *rc)
+{
+	if (rc->pid <= 0)
+		return;
+	rc->limit_stop = true;
+	stop_workload(rc, SIGTERM);
+	while (rc->pid > 0) {
+		if (reap_workload(cfg, rc) < 0 || rc->exited)
+			break;
+		if (!rc->kill_at) {
+			/* SIGKILL sent: wait for it. */
+			int st;
+
+			if (waitpid(rc->pid, &st, 0) == rc->pid) {
+				rc->pid = 0;
+				rc->exited = true;
+				rc->status = WIFEXITED(st) ? WEXITSTATUS(st) :
+					     -WTERMSIG(st);
+				append_event(cfg, rc, REC_EVENT_WORKLOAD_END,
+					     rc->status, NULL);
+			}
+			break;
+		}
+		wait_until(cfg, rc, rc->kill_at);
+	}
 }
 
 int stlm_cmd_record_main(struct cli *c, int argc, char **argv)
@@ -446,14 +1033,28 @@ int stlm_cmd_record_main(struct cli *c, int argc, char **argv)
 	uint32_t *ids = NULL;
 	size_t n_ids = 0, hlen;
 	uint8_t *hdr = NULL;
-	int r, ret = 1, flags;
+	int r, ret = 1, flags, spawn = 0, log_fd = -1, n_args;
+	bool created = false;
+	sigset_t orig;
 
 	r = parse_config(c, argc, argv, &cfg);
 	if (r)
 		return r < 0 ? 0 : r; /* -1: --help */
+	/* parse_config() stopped at "--": the DEs are before it. */
+	n_args = (cfg.argv ? (int)(cfg.argv - 1 - argv) : argc) - optind;
 
+	if (cfg.argv) {
+		r = check_command(c, cfg.argv[0]);
+		if (r)
+			return r;
+		rc.cmdline = join_command(cfg.argv);
+		if (!rc.cmdline) {
+			cli_err(c, "out of memory");
+			return 1;
+		}
+	}
 	if (cli_open(c, NULL) < 0)
-		return 1;
+		goto out;
 	if (cfg.catalog) {
 		char err[512] = "";
 
@@ -461,16 +1062,16 @@ int stlm_cmd_record_main(struct cli *c, int argc, char **argv)
 		if (r < 0) {
 			cli_err(c, "cannot load catalog %s: %s", cfg.catalog,
 				err[0] ? err : cli_strerror(r));
-			return 1;
+			goto out;
 		}
 	}
-	if (argc - optind > 0) {
-		ids = calloc((size_t)(argc - optind), sizeof(*ids));
+	if (n_args > 0) {
+		ids = calloc((size_t)n_args, sizeof(*ids));
 		if (!ids) {
 			cli_err(c, "out of memory");
-			return 1;
+			goto out;
 		}
-		for (int i = optind; i < argc; i++) {
+		for (int i = optind; i < optind + n_args; i++) {
 			if (cli_parse_de(c, argv[i], &ids[n_ids]) < 0)
 				goto out;
 			n_ids++;
@@ -497,6 +1098,15 @@ int stlm_cmd_record_main(struct cli *c, int argc, char **argv)
 	if (build_header(c, &cfg, ids, n_ids, &hdr, &hlen) < 0)
 		goto out;
 
+	if (cfg.log) {
+		log_fd = open(cfg.log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			      0644);
+		if (log_fd < 0) {
+			cli_err(c, "cannot create %s: %s", cfg.log,
+				strerror(errno));
+			goto out;
+		}
+	}
 	flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
 		(cfg.force ? O_TRUNC : O_EXCL);
 	rc.fd = open(cfg.output, flags, 0644);
@@ -510,6 +1120,9 @@ int stlm_cmd_record_main(struct cli *c, int argc, char **argv)
 				strerror(r));
 		goto out;
 	}
+	created = true;
+	/* Readers following the file see the writer through this lock. */
+	flock(rc.fd, LOCK_EX | LOCK_NB);
 	r = write_all(rc.fd, hdr, hlen);
 	if (r >= 0 && cfg.fsync && fsync(rc.fd) < 0)
 		r = -errno;
@@ -518,9 +1131,28 @@ int stlm_cmd_record_main(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	rc.bytes = hlen;
+	if (cfg.stream == STREAM_CSV) {
+		fputs("timestamp_us,id,name,value,unit,status\n", stdout);
+		fflush(stdout);
+	}
 
 	cli_catch_stop();
-	r = record_loop(c, &cfg, &rc);
+	signals_setup(cfg.argv != NULL, &orig);
+	rc.waitmask = orig;
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigdelset(&rc.waitmask, stop_signals[i]);
+	sigdelset(&rc.waitmask, SIGCHLD);
+	r = record_loop(c, &cfg, &rc, &orig, log_fd, &spawn);
+	finish_workload(&cfg, &rc);
+	sigprocmask(SIG_SETMASK, &orig, NULL);
+	if (spawn) {
+		/* exec() failed: nothing half-written stays behind. */
+		close(rc.fd);
+		rc.fd = -1;
+		unlink(cfg.output);
+		ret = spawn;
+		goto out;
+	}
 	if (close(rc.fd) < 0 && r >= 0) {
 		cli_err(c, "cannot write to %s: %s", cfg.output,
 			strerror(errno));
@@ -536,21 +1168,56 @@ int stlm_cmd_record_main(struct cli *c, int argc, char **argv)
 		jw_kv_uint(&w, "records", rc.records);
 		jw_kv_uint(&w, "bytes", rc.bytes);
 		jw_kv_uint(&w, "interval_ns", cfg.interval_ns);
-		jw_kv_bool(&w, "interrupted", cli_stop != 0);
+		jw_kv_bool(&w, "interrupted", cli_stop != 0 || rc.interrupted);
+		if (cfg.argv) {
+			jw_key(&w, "workload");
+			jw_object_begin(&w);
+			jw_kv_string(&w, "command", rc.cmdline);
+			if (rc.exited && rc.status >= 0)
+				jw_kv_int(&w, "exit_status", rc.status);
+			else
+				jw_kv_string(&w, "exit_status", NULL);
+			if (rc.exited && rc.status < 0)
+				jw_kv_int(&w, "signal", -rc.status);
+			jw_object_end(&w);
+		}
 		cli_doc_end(c, &w);
 	} else if (!c->quiet) {
 		fprintf(stderr, "stlm: recorded %llu record%s (%llu bytes) to %s\n",
 			(unsigned long long)rc.records,
 			rc.records == 1 ? "" : "s",
 			(unsigned long long)rc.bytes, cfg.output);
+		if (cfg.argv && rc.exited) {
+			if (rc.status >= 0)
+				fprintf(stderr, "stlm: workload exited with status %d\n",
+					rc.status);
+			else
+				fprintf(stderr, "stlm: workload killed by signal %d (%s)\n",
+					-rc.status, strsignal(-rc.status));
+		}
 	}
-	ret = r < 0 ? 1 : 0;
+	if (r < 0)
+		ret = 1;
+	else if (cfg.argv && rc.exited && !rc.limit_stop)
+		ret = rc.status >= 0 ? rc.status : 128 - rc.status;
+	else
+		ret = 0;
+	created = false;
 out:
+	if (rc.pid > 0) {
+		kill(rc.pid, SIGKILL);
+		waitpid(rc.pid, NULL, 0);
+	}
 	if (rc.fd >= 0)
 		close(rc.fd);
+	if (created && spawn)
+		unlink(cfg.output);
+	if (log_fd >= 0)
+		close(log_fd);
 	stlm_snapshot_free(rc.snap);
 	free(rc.rs);
 	free(rc.buf);
+	free(rc.cmdline);
 	free(hdr);
 	free(ids);
 	return ret;

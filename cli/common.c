@@ -11,8 +11,10 @@
  * holds the memory file; the session opens "unix:DIR/p.sock?mem=DIR/mem"
  * like any other platform. cli_close() (or a fatal signal) removes it.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -26,6 +28,8 @@
 
 #define STLMD_DEFAULT_SOCKET "/run/stlm/stlmd.sock"
 #define BUILTIN_NOTICE "using the built-in emulated platform"
+/* The kernel's STLMFS mount point; $STLM_STLMFS_ROOT overrides it. */
+#define STLMFS_DEFAULT_ROOT "/sys/fs/arm_telemetry"
 
 volatile int cli_stop;
 static bool stop_catch;
@@ -73,11 +77,13 @@ const char *cli_strerror(int err)
 	case ENOENT:
 		return "no such platform or DE";
 	case EBUSY:
-		return "busy (another agent owns the channel)";
+		return "busy (another agent owns the channel, or the platform kept answering BUSY)";
 	case ETIMEDOUT:
 		return "the platform did not answer in time";
 	case EPROTO:
 		return "the platform broke the protocol";
+	case EBADMSG:
+		return "the platform sent a malformed reply";
 	case ECONNRESET:
 	case EPIPE:
 		return "the platform went away";
@@ -249,6 +255,29 @@ static int open_uri(struct cli *c, const char *uri,
 	return stlm_session_open(uri, opts, &c->s);
 }
 
+/* Does root hold a mounted STLMFS tree (an instance or tlm_<N>)? */
+static bool stlmfs_present(const char *root)
+{
+	struct dirent *e;
+	bool found = false;
+	char p[PATH_MAX];
+	DIR *d;
+
+	if (snprintf(p, sizeof(p), "%s/version", root) < (int)sizeof(p) &&
+	    access(p, F_OK) == 0)
+		return true;
+	d = opendir(root);
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		const char *n = e->d_name;
+
+		found = !strncmp(n, "tlm_", 4) && n[4] >= '0' && n[4] <= '9';
+	}
+	closedir(d);
+	return found;
+}
+
 static int open_builtin(struct cli *c, const struct stlm_open_opts *opts)
 {
 	struct stlmp_config *cfg = NULL;
@@ -293,7 +322,29 @@ static int open_builtin(struct cli *c, const struct stlm_open_opts *opts)
 	return 0;
 }
 
+static int open_platform(struct cli *c, const struct stlm_open_opts *opts);
+
+/* Open the platform, then apply --catalog (a failure to load it fails). */
 int cli_open(struct cli *c, const struct stlm_open_opts *opts)
+{
+	char err[512] = "";
+	bool opened = c->s != NULL;
+	int r;
+
+	r = open_platform(c, opts);
+	if (r < 0 || opened || !c->catalog)
+		return r;
+	r = stlm_catalog_load(c->s, c->catalog, err, sizeof(err));
+	if (r < 0) {
+		cli_err(c, "catalog %s: %s", c->catalog,
+			err[0] ? err : cli_strerror(r));
+		cli_close(c);
+		return r;
+	}
+	return 0;
+}
+
+static int open_platform(struct cli *c, const struct stlm_open_opts *opts)
 {
 	struct stlm_open_opts o = { .size = sizeof(o) };
 	const char *uri = c->platform;
@@ -331,6 +382,29 @@ int cli_open(struct cli *c, const struct stlm_open_opts *opts)
 		snprintf(whybuf, sizeof(whybuf), "stlmd at %s not usable (%s)",
 			 STLMD_DEFAULT_SOCKET, cli_strerror(r));
 		why = whybuf;
+	}
+	{
+		const char *root = getenv("STLM_STLMFS_ROOT");
+		char fsuri[PATH_MAX + 8];
+
+		if (!root || !root[0])
+			root = STLMFS_DEFAULT_ROOT;
+		if (stlmfs_present(root) &&
+		    snprintf(fsuri, sizeof(fsuri), "stlmfs:%s", root) <
+			    (int)sizeof(fsuri)) {
+			r = open_uri(c, fsuri, &o);
+			if (r >= 0) {
+				if (!c->quiet)
+					fprintf(stderr,
+						"stlm: %s; using the kernel telemetry tree %s\n",
+						why, fsuri);
+				return 0;
+			}
+			snprintf(whybuf, sizeof(whybuf),
+				 "telemetry tree at %s not usable (%s)", root,
+				 cli_strerror(r));
+			why = whybuf;
+		}
 	}
 	if (!c->quiet)
 		fprintf(stderr, "stlm: %s; " BUILTIN_NOTICE "\n", why);

@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "cli.h"
+#include "report.h"
 
 static int cmd_help_main(struct cli *c, int argc, char **argv);
 
@@ -25,6 +26,7 @@ static int cmd_help_main(struct cli *c, int argc, char **argv);
 #pragma weak stlm_cmd_record_main
 #pragma weak stlm_cmd_replay_main
 #pragma weak stlm_cmd_decode_main
+#pragma weak stlm_cmd_report_main
 
 static const struct cli_cmd cli_cmds[] = {
 	{ "info", 0, 0, stlm_cmd_info_main,
@@ -50,12 +52,16 @@ static const struct cli_cmd cli_cmds[] = {
 	  "Reset telemetry: everything disabled, default intervals",
 	  "[OPTION]..." },
 	{ "record", 0, -1, stlm_cmd_record_main,
-	  "Record snapshots to a file", "-o FILE [OPTION]... [DE]..." },
+	  "Record snapshots to a file",
+	  "-o FILE [OPTION]... [DE]... [-- COMMAND [ARG]...]" },
 	{ "replay", 1, -1, stlm_cmd_replay_main,
 	  "Replay a recording as watch would print it",
 	  "[OPTION]... FILE [DE]..." },
 	{ "decode", 1, -1, stlm_cmd_decode_main,
 	  "Decode a recording", "[OPTION]... FILE [DE]..." },
+	{ "report", 1, -1, stlm_cmd_report_main,
+	  "Summarise a recording: statistics, CSV, plots, Perfetto",
+	  "[OPTION]... FILE [DE|GLOB]..." },
 	{ "catalog", 1, -1, stlm_cmd_catalog_main,
 	  "Check catalog files against the platform, or show the catalog in use",
 	  "[OPTION]... check FILE... | show" },
@@ -90,9 +96,13 @@ static void usage(FILE *f)
 		"\n"
 		"Global options:\n"
 		"  -p, --platform URI  unix:PATH?mem=FILE, tcp:HOST:PORT, shm:DIR,\n"
-		"                      raw:DIR, stlmd:PATH (default: $STLM_PLATFORM,\n"
-		"                      then stlmd at /run/stlm/stlmd.sock, then the\n"
-		"                      built-in emulated platform)\n"
+		"                      raw:DIR, stlmd:PATH, stlmfs:DIR (default:\n"
+		"                      $STLM_PLATFORM, then stlmd at\n"
+		"                      /run/stlm/stlmd.sock, then a kernel tree at\n"
+		"                      /sys/fs/arm_telemetry, then the built-in\n"
+		"                      emulated platform)\n"
+		"  -c, --catalog PATH  apply this catalog: stlm JSON, an ASTL spec,\n"
+		"                      repometa.json, or a directory of them\n"
 		"  -j, --json          one JSON document on stdout\n"
 		"      --pretty        indented JSON (implies --json)\n"
 		"  -q, --quiet         no notices on stderr\n"
@@ -177,6 +187,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "platform", required_argument, NULL, 'p' },
+		{ "catalog", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, CLI_OPT_PRETTY },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -191,10 +202,13 @@ int main(int argc, char **argv)
 
 	c.out = stdout;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+p:jqvhV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+p:c:jqvhV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			c.platform = optarg;
+			break;
+		case 'c':
+			c.catalog = optarg;
 			break;
 		case 'v':
 			c.verbose++;
@@ -218,6 +232,8 @@ int main(int argc, char **argv)
 		default:
 			if (optopt == 'p')
 				rc = cli_usage_err(NULL, "option '--platform' needs a URI");
+			else if (optopt == 'c')
+				rc = cli_usage_err(NULL, "option '--catalog' needs a path");
 			else if (optopt)
 				rc = cli_usage_err(NULL, "invalid option '-%c'", optopt);
 			else
@@ -261,11 +277,11 @@ int main(int argc, char **argv)
 	cli_close(&c);
 	if (c.out != stdout) {
 		fclose(c.out);
-		if (rc == 0 || !c.json)
+		if (rc == 0 || !c.json || c.json_result)
 			fwrite(c.out_buf, 1, c.out_len, stdout);
 		free(c.out_buf);
 	}
-	if (rc != 0 && c.json) {
+	if (rc != 0 && c.json && !c.json_result) {
 		if (rc == 2 && !c.errmsg[0])
 			snprintf(c.errmsg, sizeof(c.errmsg), "%s",
 				 cli_usage_msg[0] ? cli_usage_msg : "usage error");

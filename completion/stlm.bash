@@ -16,7 +16,7 @@ _stlm()
 {
 	local cur prev words cword
 	_init_completion || return
-	local cmds="info list show read watch enable disable config reset record replay decode export catalog help"
+	local cmds="info list show read watch enable disable config reset record replay decode report export catalog help"
 	local common="-h --help -j --json --pretty -q --quiet"
 	local i cmd="" _stlm_platform=""
 
@@ -24,6 +24,7 @@ _stlm()
 		case ${words[i]} in
 		-p | --platform) _stlm_platform=${words[i + 1]}; ((i++)) ;;
 		--platform=*) _stlm_platform=${words[i]#--platform=} ;;
+		-c | --catalog) ((i++)) ;;
 		-*) ;;
 		*) cmd=${words[i]}; break ;;
 		esac
@@ -32,12 +33,13 @@ _stlm()
 	if [[ -z $cmd ]]; then
 		case $prev in
 		-p | --platform)
-			COMPREPLY=($(compgen -W "unix: tcp: shm: raw: stlmd:" -- "$cur"))
+			COMPREPLY=($(compgen -W "unix: tcp: shm: raw: stlmd: stlmfs:" -- "$cur"))
 			compopt -o nospace
 			return ;;
+		-c | --catalog) _filedir; return ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "-p --platform -j --json --pretty -q --quiet -v --verbose -h --help -V --version" -- "$cur"))
+			COMPREPLY=($(compgen -W "-p --platform -c --catalog -j --json --pretty -q --quiet -v --verbose -h --help -V --version" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$cmds" -- "$cur"))
 		fi
@@ -54,7 +56,17 @@ _stlm()
 	enable) opts="-g --group -a --all -t --timestamps" ;;
 	disable) opts="-g --group -a --all" ;;
 	config) opts="-i --interval -m --mode --on --off -g --group" ;;
-	record) opts="-o --output" ;;
+	record) opts="-o --output -i --interval -n --count -d --duration --fsync -f --force -E --enable -S --single-sample --catalog --stream --log" ;;
+	report)
+		opts="--catalog --clock --bins -a --aggregate --follow --csv --summary-csv --interval-csv --wide-csv --svg --svg-dir --png --perfetto --histogram"
+		case $prev in
+		--clock) COMPREPLY=($(compgen -W "auto platform host" -- "$cur")); return ;;
+		-a | --aggregate) COMPREPLY=($(compgen -W "max min mean sum" -- "$cur")); return ;;
+		--bins) return ;;
+		--catalog | --summary-csv | --interval-csv | --wide-csv | --svg | --png | --perfetto) _filedir; return ;;
+		--svg-dir) _filedir -d; return ;;
+		esac
+		[[ $cur == -* ]] || { _filedir; return; } ;;
 	catalog)
 		if [[ $prev == catalog ]]; then
 			COMPREPLY=($(compgen -W "check show" -- "$cur"))
@@ -70,7 +82,8 @@ _stlm()
 	-m | --mode) COMPREPLY=($(compgen -W "on_demand notify" -- "$cur")); return ;;
 	-i | --interval)
 		[[ $cmd == list ]] || { COMPREPLY=($(compgen -W "10ms 100ms 500ms 1s" -- "$cur")); return; } ;;
-	-o | --output) _filedir; return ;;
+	-o | --output | --log | --catalog) _filedir; return ;;
+	--stream) COMPREPLY=($(compgen -W "csv json" -- "$cur")); return ;;
 	-n | --count | -g | --group | -c | --component | --name) return ;;
 	esac
 	if [[ $cur == -* ]]; then

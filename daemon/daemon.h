@@ -60,6 +60,7 @@ struct stlmd {
 	uint64_t next_retry_ns;		/* CLOCK_MONOTONIC */
 	uint64_t reconnects;		/* sessions opened so far */
 	bool platform_ok;		/* last command reached the platform */
+	bool unresponsive;		/* @s timed out; the channel is kept */
 };
 
 /* Logging (stderr, or syslog when not in the foreground). */
@@ -72,8 +73,16 @@ void stlmd_log(struct stlmd *d, int level, const char *fmt, ...)
  * then answer EIO, never stale data).
  */
 struct stlm_session *stlmd_session(struct stlmd *d);
-/* Mark the session broken after an I/O error so the next call reconnects. */
+/*
+ * Mark the session broken after an I/O error so the next call reconnects;
+ * after -ETIMEDOUT the session is kept but unresponsive: stlmd_session()
+ * gives NULL (EIO) until stlmd_session_ok().
+ */
 void stlmd_session_failed(struct stlmd *d, int err);
+/* The kept session while it is unresponsive (for the probe), else NULL. */
+struct stlm_session *stlmd_session_unresponsive(struct stlmd *d);
+/* The probe got an answer: the session serves again. */
+void stlmd_session_ok(struct stlmd *d);
 /* True if @err (negative errno) means the platform is gone. */
 bool stlmd_err_is_fatal(int err);
 /* CLOCK_MONOTONIC in ns. */

@@ -51,15 +51,20 @@
 #include <fuse_lowlevel.h>
 
 #include "daemon.h"
+#include "fuse-parse.h"
 #include "snapshot-bin.h"
 #include "tree.h"
 
 #define FS_TTL 1.0
 #define FS_MAX_THREADS 128
+/* Blocked generation/pipe reads each hold a worker thread: at most this
+ * many for unprivileged readers together, and for everyone, so that the
+ * rest of the tree and FUSE_INTERRUPT keep being served (SECURITY.md). */
+#define FS_MAX_BLOCKED_USER (FS_MAX_THREADS / 2)
+#define FS_MAX_BLOCKED (FS_MAX_THREADS - 16)
 #define FS_IDLE_THREADS 16
 #define PROBE_MS 250
 #define PIPE_CAP 65536u
-#define WRITE_MAX 128
 #define FILE_SIZE 4096
 
 /* ---------------------------------------------------------------- */
@@ -241,6 +246,7 @@ struct fs {
 	struct stlm_collection coll;	/* last probe */
 	struct ofile *files;		/* generation and pipe files */
 	unsigned int pipe_readers;
+	unsigned int n_blocked;		/* reads waiting in fs_wait() */
 	struct pipe_rec *ring;
 	uint64_t head;			/* records ever pushed */
 
@@ -417,76 +423,9 @@ static bool cond_ok(struct fs *fs, enum cond q, const struct stlm_de *de)
 	return false;
 }
 
-/* kstrtobool */
-static int parse_bool(const char *s, bool *ret)
-{
-	switch (s[0]) {
-	case 'y': case 'Y': case '1':
-		*ret = true;
-		return 0;
-	case 'n': case 'N': case '0':
-		*ret = false;
-		return 0;
-	case 'o': case 'O':
-		if (s[1] == 'n' || s[1] == 'N') {
-			*ret = true;
-			return 0;
-		}
-		if (s[1] == 'f' || s[1] == 'F') {
-			*ret = false;
-			return 0;
-		}
-		return -EINVAL;
-	default:
-		return -EINVAL;
-	}
-}
-
 static const char *yes_no(bool b)
 {
 	return b ? "Y\n" : "N\n";
-}
-
-/* "<secs>" or "<secs>,<exp>" (exp defaults to -3) → ns. */
-static int parse_interval(const char *s, uint64_t *ret)
-{
-	char *end;
-	unsigned long long secs;
-	long long ex = -3;
-	long double ns;
-
-	while (*s == ' ' || *s == '\t' || *s == '\n')
-		s++;
-	if (!*s || *s == '-' || *s == '+')
-		return -EINVAL;
-	errno = 0;
-	secs = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return errno == ERANGE ? -ERANGE : -EINVAL;
-	while (*end == ' ' || *end == '\t')
-		end++;
-	if (*end == ',') {
-		s = end + 1;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		errno = 0;
-		ex = strtoll(s, &end, 0);
-		if (errno || end == s)
-			return errno == ERANGE ? -ERANGE : -EINVAL;
-	}
-	while (*end == ' ' || *end == '\t' || *end == '\n')
-		end++;
-	if (*end)
-		return -EINVAL;
-	if (secs > 0xffff || ex < -16 || ex > 15)
-		return -ERANGE;
-	ns = (long double)secs * 1e9L;
-	for (long long i = 0; i < (ex < 0 ? -ex : ex); i++)
-		ns = ex < 0 ? ns / 10 : ns * 10;
-	if (ns < 1 || ns > 1.8e19L)
-		return -ERANGE;
-	*ret = (uint64_t)(ns + 0.5L);
-	return 0;
 }
 
 static void fill_attr(struct fs *fs, fuse_ino_t ino, mode_t mode,
@@ -1248,7 +1187,7 @@ static int content_write(struct fs *fs, struct ofile *f, const char *txt)
 	if (f->fe->t == T_CUR_INT || f->fe->t == T_G_CUR_INT) {
 		if (f->fe->t == T_G_CUR_INT)
 			scope = a;
-		r = parse_interval(txt, &ns);
+		r = stlmfs_parse_interval(txt, &ns);
 		if (r < 0)
 			return r;
 		if (!s)
@@ -1264,7 +1203,7 @@ static int content_write(struct fs *fs, struct ofile *f, const char *txt)
 			return -EIO;
 		return fs_err(fs, stlm_reset(s));
 	}
-	r = parse_bool(txt, &v);
+	r = stlmfs_parse_bool(txt, &v);
 	if (r < 0)
 		return r;
 	if (!s)
@@ -1789,9 +1728,34 @@ static int wait_abort(fuse_req_t req, struct fs *fs, const struct ofile *f)
 	return 0;
 }
 
+/*
+ * Count a read that is about to block (*counted), or EAGAIN when too many
+ * already do (see FS_MAX_BLOCKED). fs->lock held.
+ */
+static int block_begin(fuse_req_t req, struct fs *fs, bool *counted)
+{
+	const struct fuse_ctx *ctx = fuse_req_ctx(req);
+	bool priv = ctx->uid == 0 || ctx->uid == geteuid();
+
+	if (*counted)
+		return 0;
+	if (fs->n_blocked >= (priv ? FS_MAX_BLOCKED : FS_MAX_BLOCKED_USER))
+		return EAGAIN;
+	fs->n_blocked++;
+	*counted = true;
+	return 0;
+}
+
+static void block_end(struct fs *fs, bool counted)
+{
+	if (counted)
+		fs->n_blocked--;
+}
+
 static void read_generation(fuse_req_t req, struct fs *fs, struct ofile *f,
 			    size_t size)
 {
+	bool counted = false;
 	size_t n;
 
 	pthread_mutex_lock(&f->lock);
@@ -1802,7 +1766,10 @@ static void read_generation(fuse_req_t req, struct fs *fs, struct ofile *f,
 		while (fs->gen == f->last_gen) {
 			int err = wait_abort(req, fs, f);
 
+			if (!err)
+				err = block_begin(req, fs, &counted);
 			if (err) {
+				block_end(fs, counted);
 				pthread_mutex_unlock(&fs->lock);
 				pthread_mutex_unlock(&f->lock);
 				fuse_reply_err(req, err);
@@ -1810,6 +1777,7 @@ static void read_generation(fuse_req_t req, struct fs *fs, struct ofile *f,
 			}
 			fs_wait(fs);
 		}
+		block_end(fs, counted);
 		f->last_gen = fs->gen;
 		pthread_mutex_unlock(&fs->lock);
 		sb_reset(&f->buf);
@@ -1828,6 +1796,7 @@ static void read_pipe(fuse_req_t req, struct fs *fs, struct ofile *f,
 		      size_t size)
 {
 	struct sbuf *b = &f->buf;
+	bool counted = false;
 	char line[64];
 
 	pthread_mutex_lock(&f->lock);
@@ -1837,7 +1806,10 @@ static void read_pipe(fuse_req_t req, struct fs *fs, struct ofile *f,
 	while (f->cursor == fs->head) {
 		int err = wait_abort(req, fs, f);
 
+		if (!err)
+			err = block_begin(req, fs, &counted);
 		if (err) {
+			block_end(fs, counted);
 			pthread_mutex_unlock(&fs->lock);
 			pthread_mutex_unlock(&f->lock);
 			fuse_reply_err(req, err);
@@ -1845,6 +1817,7 @@ static void read_pipe(fuse_req_t req, struct fs *fs, struct ofile *f,
 		}
 		fs_wait(fs);
 	}
+	block_end(fs, counted);
 	if (fs->head - f->cursor > PIPE_CAP) {
 		uint64_t lost = fs->head - PIPE_CAP - f->cursor;
 
@@ -1924,7 +1897,7 @@ static void stlmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 {
 	struct fs *fs = fs_data(req);
 	struct ofile *f = (struct ofile *)(uintptr_t)fi->fh;
-	char txt[WRITE_MAX];
+	char txt[STLMFS_WRITE_MAX];
 	int r;
 
 	(void)ino;
@@ -1945,18 +1918,10 @@ static void stlmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
 			fuse_reply_write(req, size);
 		return;
 	}
-	if (size >= WRITE_MAX) {
-		fuse_reply_err(req, f->fe->t == T_CUR_INT ||
-				    f->fe->t == T_G_CUR_INT ? ENOSPC : EINVAL);
-		return;
-	}
-	memcpy(txt, buf, size);
-	txt[size] = 0;
-	if (strlen(txt) != size) {
-		fuse_reply_err(req, EINVAL); /* embedded NUL */
-		return;
-	}
-	r = content_write(fs, f, txt);
+	r = stlmfs_write_text(buf, size, f->fe->t == T_CUR_INT ||
+					 f->fe->t == T_G_CUR_INT, txt);
+	if (r == 0)
+		r = content_write(fs, f, txt);
 	if (r < 0)
 		fuse_reply_err(req, -r);
 	else
@@ -2076,7 +2041,20 @@ static void *pump_main(void *arg)
 		}
 		fs_gen_refresh(fs, s);
 		if (!s) {
-			usleep(50000);
+			struct stlm_session *u = stlmd_session_unresponsive(fs->d);
+			struct stlm_collection c;
+
+			/* Timed out on a channel that is still ours: probe
+			 * it until it answers (stlmd.c keeps it); a lost
+			 * channel retires it. */
+			if (u) {
+				r = stlm_collection_get(u, STLM_GROUP_ALL, &c);
+				if (r >= 0)
+					stlmd_session_ok(fs->d);
+				else
+					fs_err(fs, r);
+			}
+			usleep(u ? PROBE_MS * 1000 : 50000);
 			continue;
 		}
 		now = stlmd_now_ns();

@@ -20,8 +20,9 @@
  *    count goes out as one LOST event once there is room again; a client
  *    whose queue stays full for SLOW_KICK_NS is disconnected.
  * A malformed message (bad magic, length, flags, type, truncated, unknown
- * before HELLO) is answered with one ERROR message, then the client is
- * disconnected. At most MAX_CLIENTS clients; more are refused the same way.
+ * before HELLO: stlmd_req_decode() in lib/stlmd-frame.c) is answered with
+ * one ERROR message, then the client is disconnected. At most MAX_CLIENTS
+ * clients; more are refused the same way.
  *
  * Requests are served in the loop with the daemon's session (public API,
  * plus the library internals of lib/session.h for placements, descriptors
@@ -56,9 +57,15 @@
 
 #include "daemon.h"
 #include "session.h"
+#include "stlmd-frame.h"
 #include "stlmd-proto.h"
 
 #define MAX_CLIENTS	256
+/* An unprivileged uid holds at most this many connections, and the last
+ * PRIV_RESERVE slots are kept for privileged clients: one local user
+ * cannot lock out root or the other users (docs/SECURITY.md). */
+#define MAX_CLIENTS_PER_UID	32
+#define PRIV_RESERVE	16
 #define OUT_HIGH	(1u << 20)	/* stop reading requests above this */
 #define OUT_EVENTS	256u		/* queued messages before events drop */
 #define SLOW_KICK_NS	(5ull * 1000000000ull)
@@ -713,12 +720,9 @@ static int do_config(struct sock *ss, struct stlm_session *s,
 	struct stlm_batch_item *items;
 	int r;
 
-	if (plen < sizeof(ch))
-		return -EINVAL;
-	memcpy(&ch, p, sizeof(ch));
-	if (ch.reserved || !ch.n || ch.n > STLMD_MAX_CONFIG_ITEMS ||
-	    plen != sizeof(ch) + (size_t)ch.n * sizeof(*w))
-		return -EINVAL;
+	r = stlmd_config_req_decode(p, plen, &ch);
+	if (r < 0)
+		return r;
 	items = calloc(ch.n, sizeof(*items));
 	if (!items)
 		return -ENOMEM;
@@ -774,23 +778,21 @@ static int do_single(struct sock *ss, struct stlm_session *s, size_t *len)
 	return 0;
 }
 
-/* Serve one well-formed request; -EBADMSG: malformed (disconnect). */
-static int serve(struct sock *ss, struct client *c, const struct stlmd_hdr *h,
-		 const uint8_t *p)
+/* Serve one request that stlmd_req_decode() accepted. */
+static void serve(struct sock *ss, struct client *c,
+		  const struct stlmd_req *rq)
 {
+	const struct stlmd_hdr *h = &rq->h;
+	const uint8_t *p = rq->p;
 	struct stlm_session *s;
 	size_t len = 0, plen = h->len;
 	int r = 0, fd = -1;
 
-#define NEED(T) do { if (plen != sizeof(T)) return -EBADMSG; } while (0)
-	if (!c->hello && h->type != STLMD_HELLO)
-		return -EBADMSG;
 	switch (h->type) {
 	case STLMD_HELLO: {
-		struct stlmd_hello q, *a = (struct stlmd_hello *)ss->rbuf;
+		struct stlmd_hello q = rq->u.hello;
+		struct stlmd_hello *a = (struct stlmd_hello *)ss->rbuf;
 
-		NEED(q);
-		memcpy(&q, p, sizeof(q));
 		s = cur_session(ss);
 		memset(a, 0, sizeof(*a));
 		a->version = STLMD_PROTO_VERSION;
@@ -803,10 +805,8 @@ static int serve(struct sock *ss, struct client *c, const struct stlmd_hdr *h,
 		goto reply;
 	}
 	case STLMD_SUBSCRIBE: {
-		struct stlmd_subscribe q;
+		struct stlmd_subscribe q = rq->u.sub;
 
-		NEED(q);
-		memcpy(&q, p, sizeof(q));
 		if (q.reserved || (q.mask & ~(STLMD_SUB_GENERATION |
 					      STLMD_SUB_UPDATE)))
 			r = -EINVAL;
@@ -814,32 +814,9 @@ static int serve(struct sock *ss, struct client *c, const struct stlmd_hdr *h,
 			c->sub = q.mask;
 		goto reply;
 	}
-	case STLMD_INFO:
-	case STLMD_SHMTI_FDS:
-	case STLMD_RESET:
-	case STLMD_SINGLE_SAMPLE:
-		if (plen)
-			return -EBADMSG;
-		break;
-	case STLMD_DES:
-	case STLMD_STATE:
-		NEED(struct stlmd_page_req);
-		break;
-	case STLMD_INTERVALS:
-		NEED(struct stlmd_iv_req);
-		break;
-	case STLMD_COLL_GET:
-	case STLMD_COLL_SET:
-		NEED(struct stlmd_coll);
-		break;
-	case STLMD_CONFIG:
-		if (plen < sizeof(struct stlmd_config_hdr))
-			return -EBADMSG;
-		break;
 	default:
-		return -EBADMSG;
+		break;
 	}
-#undef NEED
 
 	if ((h->type == STLMD_CONFIG || h->type == STLMD_COLL_SET ||
 	     h->type == STLMD_RESET) && !c->privileged) {
@@ -856,16 +833,14 @@ static int serve(struct sock *ss, struct client *c, const struct stlmd_hdr *h,
 		r = do_info(ss, s, &len);
 		break;
 	case STLMD_DES: {
-		struct stlmd_page_req q;
+		struct stlmd_page_req q = rq->u.page;
 
-		memcpy(&q, p, sizeof(q));
 		r = q.flags ? -EINVAL : do_des(ss, s, &q, &len);
 		break;
 	}
 	case STLMD_STATE: {
-		struct stlmd_page_req q;
+		struct stlmd_page_req q = rq->u.page;
 
-		memcpy(&q, p, sizeof(q));
 		r = do_state(ss, s, q, &len);
 		break;
 	}
@@ -873,9 +848,8 @@ static int serve(struct sock *ss, struct client *c, const struct stlmd_hdr *h,
 		r = do_shmti(ss, s, &len, &fd);
 		break;
 	case STLMD_INTERVALS: {
-		struct stlmd_iv_req q;
+		struct stlmd_iv_req q = rq->u.iv;
 
-		memcpy(&q, p, sizeof(q));
 		r = do_intervals(ss, s, &q, &len);
 		break;
 	}
@@ -883,10 +857,10 @@ static int serve(struct sock *ss, struct client *c, const struct stlmd_hdr *h,
 		r = do_config(ss, s, p, plen, &len);
 		break;
 	case STLMD_COLL_GET: {
-		struct stlmd_coll q, *a = (struct stlmd_coll *)ss->rbuf;
+		struct stlmd_coll q = rq->u.coll;
+		struct stlmd_coll *a = (struct stlmd_coll *)ss->rbuf;
 		struct stlm_collection col;
 
-		memcpy(&q, p, sizeof(q));
 		r = stlm_collection_get(s, q.group, &col);
 		if (r >= 0) {
 			memset(a, 0, sizeof(*a));
@@ -901,9 +875,8 @@ static int serve(struct sock *ss, struct client *c, const struct stlmd_hdr *h,
 		break;
 	}
 	case STLMD_COLL_SET: {
-		struct stlmd_coll q;
+		struct stlmd_coll q = rq->u.coll;
 
-		memcpy(&q, p, sizeof(q));
 		r = stlm_collection_set(s, q.group, q.enable, q.mode,
 					q.interval_ns);
 		break;
@@ -926,7 +899,6 @@ reply:
 		fd = -1;
 	}
 	client_queue(c, h->type, h->seq, r, ss->rbuf, len, NULL, 0, fd);
-	return 0;
 }
 
 /* Read and serve what c sent. -1: drop the client. */
@@ -943,10 +915,9 @@ static int client_read(struct sock *ss, struct client *c)
 		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
 				    .msg_control = ctl.b,
 				    .msg_controllen = sizeof(ctl.b) };
-		struct stlmd_hdr h;
+		struct stlmd_req rq;
 		struct cmsghdr *cm;
 		ssize_t n;
-		bool bad;
 
 		n = recvmsg(c->fd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 		if (n < 0)
@@ -968,13 +939,11 @@ static int client_read(struct sock *ss, struct client *c)
 					close(fd);
 				}
 			}
-		memcpy(&h, ss->buf, (size_t)n >= sizeof(h) ? sizeof(h) : 0);
-		bad = (size_t)n < sizeof(h) || (m.msg_flags & MSG_TRUNC) ||
-		      h.magic != STLMD_MAGIC || h.flags || h.status ||
-		      h.reserved || h.len != (size_t)n - sizeof(h);
-		if (!bad && serve(ss, c, &h, ss->buf + sizeof(h)) == -EBADMSG)
-			bad = true;
-		if (bad) {
+		if (stlmd_req_decode(ss->buf, (size_t)n,
+				     m.msg_flags & MSG_TRUNC, c->hello,
+				     &rq) == 0) {
+			serve(ss, c, &rq);
+		} else {
 			client_queue(c, STLMD_ERROR, 0, -EPROTO, NULL, 0, NULL,
 				     0, -1);
 			c->closing = true;
@@ -986,6 +955,23 @@ static int client_read(struct sock *ss, struct client *c)
 	return 0;
 }
 
+/* May a new connection with these credentials be accepted? */
+static bool accept_ok(struct sock *ss, const struct ucred *cred, bool priv)
+{
+	unsigned int same = 0;
+
+	if (ss->n_clients >= MAX_CLIENTS)
+		return false;
+	if (priv)
+		return true;
+	if (ss->n_clients >= MAX_CLIENTS - PRIV_RESERVE)
+		return false;
+	for (struct client *c = ss->clients; c; c = c->next)
+		if (c->uid == cred->uid && !c->dead)
+			same++;
+	return same < MAX_CLIENTS_PER_UID;
+}
+
 static void do_accept(struct sock *ss)
 {
 	for (int k = 0; k < 64; k++) {
@@ -993,13 +979,17 @@ static void do_accept(struct sock *ss)
 		struct ucred cred;
 		socklen_t cl = sizeof(cred);
 		struct client *c;
+		bool priv;
 		int fd;
 
 		fd = accept4(ss->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (fd < 0)
 			return;
-		if (ss->n_clients >= MAX_CLIENTS ||
-		    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0 ||
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0)
+			cred.pid = -1;
+		priv = cred.uid == 0 || cred.uid == geteuid() ||
+		       cred.gid == ss->d->gid;
+		if (cred.pid < 0 || !accept_ok(ss, &cred, priv) ||
 		    !(c = calloc(1, sizeof(*c)))) {
 			struct stlmd_hdr h = { .magic = STLMD_MAGIC,
 					       .type = STLMD_ERROR,
@@ -1007,6 +997,11 @@ static void do_accept(struct sock *ss)
 
 			if (send(fd, &h, sizeof(h), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 				stlmd_log(ss->d, LOG_DEBUG, "refuse: %m");
+			/* Closing with unread requests would reset the
+			 * connection and lose the ERROR: discard them. */
+			for (int i = 0; i < 64; i++)
+				if (recv(fd, &h, sizeof(h), MSG_DONTWAIT) <= 0)
+					break;
 			close(fd);
 			continue;
 		}
@@ -1014,8 +1009,7 @@ static void do_accept(struct sock *ss)
 		c->uid = cred.uid;
 		c->gid = cred.gid;
 		c->pid = cred.pid;
-		c->privileged = cred.uid == 0 || cred.uid == geteuid() ||
-				cred.gid == ss->d->gid;
+		c->privileged = priv;
 		ev.data.ptr = c;
 		if (epoll_ctl(ss->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
 			close(fd);

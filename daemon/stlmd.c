@@ -123,7 +123,9 @@ struct stlm_session *stlmd_session(struct stlmd *d)
 
 	pthread_mutex_lock(&d->lock);
 	s = d->s;
-	if (s || d->stopping) {
+	if (s && d->unresponsive)
+		s = NULL; /* EIO until the probe gets an answer */
+	if (d->s || d->stopping) {
 		pthread_mutex_unlock(&d->lock);
 		if (!s)
 			errno = EIO;
@@ -161,12 +163,48 @@ void stlmd_session_failed(struct stlmd *d, int err)
 	if (!stlmd_err_is_fatal(err))
 		return;
 	pthread_mutex_lock(&d->lock);
-	if (d->s) {
+	if (d->s && err == -ETIMEDOUT) {
+		/*
+		 * No answer, but the channel is still ours. A retired session
+		 * is never closed while threads may use it, so retiring this
+		 * one would keep the platform's single agent slot and every
+		 * reconnection would be refused (EBUSY). Keep it: files that
+		 * need the platform give EIO until the pump's probe gets an
+		 * answer again (stlmd_session_ok()).
+		 */
+		if (!d->unresponsive)
+			stlmd_log(d, LOG_WARNING, "platform %s not answering: %s",
+				  d->platform, strerror(-err));
+		d->unresponsive = true;
+		d->platform_ok = false;
+	} else if (d->s) {
+		d->unresponsive = false;
 		stlmd_log(d, LOG_WARNING, "platform %s lost: %s", d->platform,
 			  strerror(-err));
 		stlmd_retire_locked(d);
 		d->platform_ok = false;
 		d->next_retry_ns = 0;
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
+struct stlm_session *stlmd_session_unresponsive(struct stlmd *d)
+{
+	struct stlm_session *s;
+
+	pthread_mutex_lock(&d->lock);
+	s = d->unresponsive ? d->s : NULL;
+	pthread_mutex_unlock(&d->lock);
+	return s;
+}
+
+void stlmd_session_ok(struct stlmd *d)
+{
+	pthread_mutex_lock(&d->lock);
+	if (d->unresponsive) {
+		d->unresponsive = false;
+		d->platform_ok = true;
+		stlmd_log(d, LOG_NOTICE, "platform %s answers again", d->platform);
 	}
 	pthread_mutex_unlock(&d->lock);
 }

@@ -46,6 +46,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "astl.h"
+#include "catalog-astl.h"
 #include "catalog.h"
 #include "config.h"
 #include "expr.h"
@@ -143,6 +145,8 @@ struct stlm_catalog {
 	/* match */
 	bool m_uuid;
 	char uuid[37];
+	uint8_t uuid_raw[16];
+	uint8_t uuid_bytes;	/* built catalogs: leading bytes compared */
 	char *vendor;
 	char *sub_vendor;
 	bool m_impl;
@@ -1689,8 +1693,15 @@ bool stlm__catalog_matches(const struct stlm_catalog *c,
 {
 	if (!c || !info)
 		return false;
-	if (c->m_uuid && strcasecmp(c->uuid, info->uuid_str))
+	if (c->m_uuid && c->uuid_bytes) {
+		uint8_t u[16];
+
+		if (stlm__astl_uuid_parse(info->uuid_str, u, NULL) < 0 ||
+		    !stlm__astl_uuid_match(c->uuid_raw, c->uuid_bytes, u))
+			return false;
+	} else if (c->m_uuid && strcasecmp(c->uuid, info->uuid_str)) {
 		return false;
+	}
 	if (c->vendor && strncmp(c->vendor, info->vendor, sizeof(info->vendor)))
 		return false;
 	if (c->sub_vendor &&
@@ -1700,6 +1711,124 @@ bool stlm__catalog_matches(const struct stlm_catalog *c,
 			  info->impl_version > c->impl_max))
 		return false;
 	return true;
+}
+
+struct stlm_catalog *stlm__catalog_new(const char *file, const char *name,
+				       const char *description,
+				       uint32_t max_entries)
+{
+	struct stlm_catalog *c;
+	uint32_t cap = 64;
+
+	if (!file || !name || max_entries > CATALOG_MAX_ENTRIES)
+		return NULL;
+	while (cap < max_entries * 2u)
+		cap <<= 1;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->file = strdup(file);
+	c->name = strdup(name);
+	c->description = description ? strdup(description) : NULL;
+	c->hash_mask = cap - 1;
+	c->id_hash = calloc(cap, sizeof(*c->id_hash));
+	c->name_hash = calloc(cap, sizeof(*c->name_hash));
+	if (!c->file || !c->name || (description && !c->description) ||
+	    !c->id_hash || !c->name_hash) {
+		stlm__catalog_destroy(c);
+		return NULL;
+	}
+	return c;
+}
+
+int stlm__catalog_set_uuid(struct stlm_catalog *c, const uint8_t uuid[16],
+			   unsigned int uuid_bytes)
+{
+	if (!c || !uuid || uuid_bytes < 1 || uuid_bytes > 16)
+		return -EINVAL;
+	memcpy(c->uuid_raw, uuid, 16);
+	c->uuid_bytes = (uint8_t)uuid_bytes;
+	snprintf(c->uuid, sizeof(c->uuid),
+		 "%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X",
+		 uuid[0], uuid[1], uuid[2], uuid[3], uuid[4], uuid[5], uuid[6],
+		 uuid[7], uuid[8], uuid[9], uuid[10], uuid[11], uuid[12],
+		 uuid[13], uuid[14], uuid[15]);
+	c->m_uuid = true;
+	return 0;
+}
+
+int stlm__catalog_add(struct stlm_catalog *c, const struct stlm__catalog_def *d)
+{
+	struct stlm_catalog_entry *e;
+
+	if (!c || !d || !d->name || !*d->name ||
+	    strlen(d->name) > CATALOG_MAX_STRING ||
+	    d->n_labels > CATALOG_MAX_LABELS ||
+	    (d->unit >= 0 && d->unit != UNIT_OEM &&
+	     (size_t)d->unit >= ARRAY_SIZE(unit_words)) ||
+	    !(d->scale != 0 && isfinite(d->scale)))
+		return -EINVAL;
+	if ((c->n_entries + 1u) * 2u > c->hash_mask + 1u)
+		return -ENOSPC;
+	if (id_lookup(c, d->id) >= 0 ||
+	    name_lookup(c, d->name, strlen(d->name)))
+		return -EEXIST;
+	if (c->n_entries == c->cap_entries) {
+		uint32_t cap = c->cap_entries ? c->cap_entries * 2 : 64;
+		struct stlm_catalog_entry *v;
+
+		v = realloc(c->entries, (size_t)cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		c->entries = v;
+		c->cap_entries = cap;
+	}
+	e = &c->entries[c->n_entries];
+	memset(e, 0, sizeof(*e));
+	e->id = d->id;
+	e->kind = (int8_t)(d->kind >= 0 ? d->kind : -1);
+	e->scale = d->scale;
+	e->has_unit = d->unit >= 0;
+	e->unit = d->unit >= 0 ? (uint8_t)d->unit : 0;
+	e->cat = c;
+	e->name = strdup(d->name);
+	e->description = d->description ? strdup(d->description) : NULL;
+	if (d->n_labels)
+		e->labels = calloc(d->n_labels, sizeof(*e->labels));
+	if (!e->name || (d->description && !e->description) ||
+	    (d->n_labels && !e->labels)) {
+		entry_done(e);
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < d->n_labels; i++) {
+		e->labels[i].key = strdup(d->label_keys[i]);
+		e->labels[i].val = strdup(d->label_vals[i]);
+		e->n_labels++;
+		if (!e->labels[i].key || !e->labels[i].val) {
+			entry_done(e);
+			return -ENOMEM;
+		}
+	}
+	c->n_entries++;
+	{
+		uint32_t h = hash_u32(e->id) & c->hash_mask;
+
+		while (c->id_hash[h])
+			h = (h + 1) & c->hash_mask;
+		c->id_hash[h] = c->n_entries;
+	}
+	name_insert(c, e->name, c->n_entries);
+	return 0;
+}
+
+const char *stlm__catalog_name_of(const struct stlm_catalog *c)
+{
+	return c ? c->name : NULL;
+}
+
+const char *stlm__catalog_file_of(const struct stlm_catalog *c)
+{
+	return c ? c->file : NULL;
 }
 
 size_t stlm__catalog_n_entries(const struct stlm_catalog *c)
@@ -1839,6 +1968,21 @@ static int find_in(struct stlm_session *s, const char *path, bool strict,
 		char e2[512];
 
 		r = stlm__catalog_read(path, &c, e2, sizeof(e2));
+		if (r == -EINVAL) {
+			/* Not a native catalog: an ASTL description file? */
+			char e3[512];
+			int a = stlm__astl_catalog_find(s, path, &c, e3, sizeof(e3));
+
+			if (a >= 0) {
+				if (a > 0)
+					*ret = c;
+				return a;
+			}
+			if (a != -EMEDIUMTYPE) {
+				r = a;
+				snprintf(e2, sizeof(e2), "%s", e3);
+			}
+		}
 		if (r < 0) {
 			if (strict) {
 				if (err && errlen)
@@ -1857,6 +2001,23 @@ static int find_in(struct stlm_session *s, const char *path, bool strict,
 		}
 		*ret = c;
 		return 1;
+	}
+	/* A directory holding an ASTL repometa.json is that index. */
+	{
+		char e3[512] = "";
+
+		r = stlm__astl_catalog_find(s, path, ret, e3, sizeof(e3));
+		if (r != -EMEDIUMTYPE) {
+			if (r >= 0)
+				return r;
+			if (strict) {
+				if (err && errlen)
+					snprintf(err, errlen, "%s", e3);
+				return r;
+			}
+			stlm__log(s, STLM_LOG_WARNING, "catalog: %s", e3);
+			return 0;
+		}
 	}
 	n = scandir(path, &names, json_filter, alphasort);
 	if (n < 0) {
@@ -1981,6 +2142,15 @@ const char *stlm__catalog_de_description(const struct stlm_de *de)
 	const struct stlm_catalog_entry *e = entry_of(de);
 
 	return e ? e->description : NULL;
+}
+
+uint8_t stlm__catalog_de_desc_unit(const struct stlm_de *de)
+{
+	const struct stlm_catalog_entry *e = entry_of(de);
+
+	if (!de)
+		return 0;
+	return e && e->has_unit ? e->orig_unit : de->desc.unit;
 }
 
 bool stlm__catalog_de_signed(const struct stlm_de *de)

@@ -477,6 +477,8 @@ int stlm__xfer(struct stlm_session *s, uint8_t proto, uint8_t id,
 	if (s && s->stlmd)
 		return stlm__stlmd_xfer(s, proto, id, req, req_len, resp,
 					resp_cap, dresp, dresp_cap, ret_dlen);
+	if (s && s->stlmfs)
+		return -EOPNOTSUPP; /* no SCMI channel behind an STLMFS tree */
 	if (!s || !s->t || (req_len && !req) || !resp || resp_cap < 4)
 		return -EINVAL;
 	if (4 + req_len > s->t->max_msg)
@@ -1393,7 +1395,7 @@ static int learn_state(struct stlm_session *s, struct stlm_table *tb,
 	struct place_vec pv = { 0 };
 	size_t page_cap = s->rx_cap / 8 + 1;
 	uint8_t *mode = NULL, *buf = NULL, b[8], gresp[16];
-	bool list_ok = true, cfg_ok, sat = false;
+	bool list_ok = true, cfg_ok, sat = false, unknown = false;
 	uint32_t total = 0, idx = 0;
 	int n, r = 0;
 
@@ -1490,11 +1492,18 @@ static int learn_state(struct stlm_session *s, struct stlm_table *tb,
 			r = n;
 			goto out;
 		}
-		if (n == -EAGAIN)
-			stlm__log(s, STLM_LOG_WARNING,
+		if (n == -EAGAIN) {
+			/* Snapshots learn them again: warn once, not at
+			 * every retry. */
+			stlm__log(s, __atomic_load_n(&s->placements_unknown,
+						     __ATOMIC_RELAXED) ?
+					     STLM_LOG_DEBUG : STLM_LOG_WARNING,
 				  "SHMTI %u: no consistent pass, its placements are unknown",
 				  tb->shmti[si].desc.id);
+			unknown = true;
+		}
 	}
+	__atomic_store_n(&s->placements_unknown, unknown, __ATOMIC_RELAXED);
 
 	pthread_mutex_lock(&s->lock);
 	before = state_digest(s, tb);
@@ -1600,7 +1609,8 @@ int stlm__discover(struct stlm_session *s)
  *
  * unix/tcp/shm/raw speak SCMI through an agent transport. stlmd: (a
  * daemon's client socket, lib/stlmd.c) sets s->stlmd and does its whole
- * open itself. stlmfs: is -EPROTONOSUPPORT.
+ * open itself; stlmfs: (an STLMFS tree, lib/stlmfs.c) likewise sets
+ * s->stlmfs.
  */
 struct backend {
 	const char *scheme;
@@ -1613,19 +1623,13 @@ static int backend_transport_open(struct stlm_session *s, const char *uri)
 	return stlm_transport_open(uri, &s->t);
 }
 
-static int backend_unsupported(struct stlm_session *s, const char *uri)
-{
-	stlm__log(s, STLM_LOG_ERR, "%s: scheme not supported yet", uri);
-	return -EPROTONOSUPPORT;
-}
-
 static const struct backend backends[] = {
 	{ "unix", backend_transport_open, STLM_MAX_TOKENS },
 	{ "tcp", backend_transport_open, STLM_MAX_TOKENS },
 	{ "shm", backend_transport_open, 1 },
 	{ "raw", backend_transport_open, MAX_PENDING_RAW },
 	{ "stlmd", stlm__stlmd_open, 0 },
-	{ "stlmfs", backend_unsupported, 0 },
+	{ "stlmfs", stlm__stlmfs_open, 0 },
 };
 
 /* Map the memory file read-only. Not fatal: areas become unreachable. */
@@ -1739,7 +1743,7 @@ STLM_API int stlm_session_open(const char *uri,
 		stlm__log(s, STLM_LOG_DEBUG, "%s: %s", uri, strerror(-r));
 		goto err_close;
 	}
-	if (s->stlmd) {
+	if (s->stlmd || s->stlmfs) {
 		*ret = s;
 		return 0;
 	}
@@ -1784,6 +1788,7 @@ STLM_API void stlm_session_close(struct stlm_session *s)
 	if (!s)
 		return;
 	stlm__stlmd_close(s);
+	stlm__stlmfs_close(s);
 	if (s->rx_running) {
 		uint64_t one = 1;
 
@@ -2091,7 +2096,8 @@ static int remote_one(struct stlm_session *s, int op, uint32_t id, bool en,
 	struct stlm_batch_item it = {
 		.op = op, .id = id, .enable = en, .timestamps = ts,
 	};
-	int r = stlm__stlmd_batch(s, &it, 1);
+	int r = s->stlmfs ? stlm__stlmfs_batch(s, &it, 1) :
+			    stlm__stlmd_batch(s, &it, 1);
 
 	return r < 0 ? r : it.status;
 }
@@ -2122,7 +2128,7 @@ static int set_one(struct stlm_session *s, int op, uint32_t id, bool enable,
 
 	if (!s)
 		return -EINVAL;
-	if (s->stlmd)
+	if (s->stlmd || s->stlmfs)
 		return remote_one(s, op, id, enable, timestamps);
 	r = stlm__discover(s);
 	if (r < 0)
@@ -2161,6 +2167,8 @@ STLM_API int stlm_batch_apply(struct stlm_session *s,
 		return -EINVAL;
 	if (s->stlmd)
 		return stlm__stlmd_batch(s, items, n);
+	if (s->stlmfs)
+		return stlm__stlmfs_batch(s, items, n);
 	r = stlm__discover(s);
 	if (r < 0)
 		return r;
@@ -2209,6 +2217,8 @@ int stlm__group_intervals(struct stlm_session *s, uint32_t group,
 	pthread_mutex_unlock(&s->lock);
 	if (s->stlmd)
 		r = stlm__stlmd_group_intervals(s, group, &fresh);
+	else if (s->stlmfs)
+		r = stlm__stlmfs_group_intervals(s, group, &fresh);
 	else
 		r = list_intervals(s, SCMI_TLM_SEL_GROUP, group, &fresh.raw,
 				   &fresh.v, &fresh.n, &fresh.range);
@@ -2316,6 +2326,9 @@ STLM_API int stlm_collection_set(struct stlm_session *s, uint32_t group,
 	if (s->stlmd)
 		return stlm__stlmd_coll_set(s, group, enable, mode,
 					    interval_ns);
+	if (s->stlmfs)
+		return stlm__stlmfs_coll_set(s, group, enable, mode,
+					     interval_ns);
 	n = stlm__discover(s);
 	if (n < 0)
 		return n;
@@ -2404,6 +2417,8 @@ STLM_API int stlm_collection_get(struct stlm_session *s, uint32_t group,
 		return -EINVAL;
 	if (s->stlmd)
 		return stlm__stlmd_coll_get(s, group, ret);
+	if (s->stlmfs)
+		return stlm__stlmfs_coll_get(s, group, ret);
 	n = stlm__discover(s);
 	if (n < 0)
 		return n;
@@ -2462,6 +2477,8 @@ STLM_API int stlm_reset(struct stlm_session *s)
 		return -EOPNOTSUPP;
 	if (s->stlmd)
 		return stlm__stlmd_reset(s);
+	if (s->stlmfs)
+		return stlm__stlmfs_reset(s);
 	scmi_tlm_reset_req_encode(b, sizeof(b));
 	n = tcmd(s, SCMI_TLM_RESET, b, sizeof(b), r, sizeof(r));
 	if (n < 0)
@@ -2585,6 +2602,8 @@ void stlm__placement_lost(struct stlm_session *s)
 		stlm__stlmd_placement_lost(s);
 		return;
 	}
+	if (s->stlmfs)
+		return; /* no placements: values come from the bulk files */
 	seq = __atomic_load_n(&s->resync_seq, __ATOMIC_ACQUIRE);
 	pthread_mutex_lock(&s->disc_lock);
 	/* Another thread resynchronised meanwhile: nothing left to do. */

@@ -241,6 +241,8 @@ struct stlm_session {
 	 */
 	pthread_mutex_t disc_lock;
 	uint64_t resync_seq;	/* completed resynchronisations */
+	bool placements_unknown; /* a SHMTI had no consistent pass when its
+				    lines were learnt (atomic access) */
 
 	/* events */
 	int event_fd;		/* eventfd, readable while events are queued */
@@ -251,6 +253,8 @@ struct stlm_session {
 
 	/* stlmd: backend state (lib/stlmd.c); NULL on SCMI transports */
 	void *stlmd;
+	/* stlmfs: backend state (lib/stlmfs.c); NULL otherwise */
+	void *stlmfs;
 };
 
 /* logging */
@@ -373,5 +377,29 @@ int stlm__table_build(struct stlm_session *s, const struct scmi_tlm_de_desc *d,
 /* Publish tb (retiring the current table), under @lock (taken here). */
 void stlm__table_install(struct stlm_session *s, struct stlm_table *tb);
 void stlm__table_free(struct stlm_table *tb);
+
+/*
+ * stlmfs: backend (lib/stlmfs.c, docs/stlmfs-backend.md). A session opened
+ * on "stlmfs:DIR" reads an STLMFS v4 tree: like stlmd: it has no agent
+ * transport (s->t is NULL, no rx thread); its open fills info and the
+ * table (no SHMTI, no FastChannel: every DE is message-only), and the
+ * public configuration functions, stlm__group_intervals() and
+ * stlm__placement_lost() forward to these when s->stlmfs is set.
+ * snapshot.c calls stlm__stlmfs_fetch() before each take: one bulk file
+ * read fills the DEs' message cache (ids NULL: all enabled DEs).
+ */
+int stlm__stlmfs_open(struct stlm_session *s, const char *uri);
+void stlm__stlmfs_close(struct stlm_session *s);
+int stlm__stlmfs_fetch(struct stlm_session *s, unsigned int flags,
+		       const uint32_t *ids, size_t n);
+int stlm__stlmfs_batch(struct stlm_session *s, struct stlm_batch_item *items,
+		       size_t n);
+int stlm__stlmfs_coll_set(struct stlm_session *s, uint32_t group, bool enable,
+			  int mode, uint64_t interval_ns);
+int stlm__stlmfs_coll_get(struct stlm_session *s, uint32_t group,
+			  struct stlm_collection *ret);
+int stlm__stlmfs_reset(struct stlm_session *s);
+int stlm__stlmfs_group_intervals(struct stlm_session *s, uint32_t group,
+				 struct stlm_group_iv *ret);
 
 #endif /* STLM_LIB_SESSION_H */

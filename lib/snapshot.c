@@ -962,15 +962,20 @@ static void read_msg(struct stlm_snapshot *snap, struct xslot *x)
 	}
 	de = &s->des[x->de_index];
 	if (!de->msg_valid) {
-		sample_clear(sm, STLM_SAMPLE_UNREACHABLE);
+		/* STLMFS: a bulk file refused at open = telemetry off. */
+		sample_clear(sm, s->stlmfs && !s->telemetry_on ?
+					 STLM_SAMPLE_DISABLED :
+					 STLM_SAMPLE_UNREACHABLE);
 		return;
 	}
 	sm->raw = raw_of(de->msg_raw, x->zshift);
 	sm->value = value_of(sm->raw, x->zshift, x->sign, x->scale);
-	sm->flags = STLM_SAMPLE_VALID | STLM_SAMPLE_MESSAGE;
+	/* STLMFS values come from a bulk file, not from a message. */
+	sm->flags = STLM_SAMPLE_VALID | (s->stlmfs ? 0 : STLM_SAMPLE_MESSAGE);
 	sm->ts = 0;
 	sm->ts_rate_khz = 0;
-	if (x->ts) {
+	/* STLMFS: timestamp 0 means none (stlmfs-interface.md §5.1). */
+	if (x->ts && !(s->stlmfs && !de->msg_ts)) {
 		sm->flags |= STLM_SAMPLE_TIMESTAMP;
 		sm->ts = de->msg_ts;
 		sm->ts_rate_khz = x->ts_rate;
@@ -1110,7 +1115,20 @@ STLM_API int stlm_snapshot_take(struct stlm_snapshot *snap,
 	r = stlm__discover(s);
 	if (r < 0)
 		return r;
-	if (flags & STLM_TAKE_SINGLE_SAMPLE) {
+	/* The channel is gone (sticky): shared memory alone would keep
+	 * serving the last values of a platform that is no longer there. */
+	pthread_mutex_lock(&s->rx_lock);
+	r = s->rx_error;
+	pthread_mutex_unlock(&s->rx_lock);
+	if (r < 0)
+		return r;
+	if (s->stlmfs) {
+		/* One bulk file read fills the message cache. */
+		r = stlm__stlmfs_fetch(s, flags, snap->sel_all ? NULL : snap->sel,
+				       snap->n_sel);
+		if (r < 0)
+			return r;
+	} else if (flags & STLM_TAKE_SINGLE_SAMPLE) {
 		r = single_sample(snap);
 		if (r < 0)
 			return r;
@@ -1143,7 +1161,10 @@ STLM_API int stlm_snapshot_take(struct stlm_snapshot *snap,
 	for (size_t i = 0; i < snap->n_fcs; i++)
 		read_fc(snap, &snap->fcs[i]);
 
-	if (snap->lost) {
+	/* Lines missing, or never placed (learnt while a SHMTI had no
+	 * consistent pass, e.g. torn): re-learn them. */
+	if (snap->lost ||
+	    __atomic_load_n(&s->placements_unknown, __ATOMIC_RELAXED)) {
 		/* Re-learn placements once, outside every pass and lock. */
 		snap->replan = true;
 		stlm__placement_lost(s);

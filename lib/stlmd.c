@@ -48,6 +48,7 @@
 #include "scmi.h"
 #include "telemetry.h"
 #include "session.h"
+#include "stlmd-frame.h"
 #include "stlmd-proto.h"
 
 #define REQ_TIMEOUT_MS		10000	/* the daemon may wait on the platform */
@@ -221,19 +222,12 @@ static int refresh_state(struct stlm_session *s, bool resync)
 				    STLMD_MAX_MSG, &len, NULL);
 			if (r < 0)
 				break;
-			if (len < sizeof(ph)) {
-				r = -EPROTO;
+			/* -ESTALE: the daemon's table changed: a RESET
+			 * follows. */
+			r = stlmd_page_reply_check(buf, len, idx, tb->n_des,
+						   sizeof(*st), &ph);
+			if (r < 0)
 				break;
-			}
-			memcpy(&ph, buf, sizeof(ph));
-			if (ph.total != tb->n_des || ph.index != idx ||
-			    ph.n > tb->n_des - idx ||
-			    len != sizeof(ph) + (size_t)ph.n * sizeof(*st) ||
-			    (!ph.n && idx < tb->n_des)) {
-				/* The daemon's table changed: a RESET follows. */
-				r = -ESTALE;
-				break;
-			}
 			if (!idx) {
 				gen = ph.generation;
 			} else if (ph.generation != gen) {
@@ -331,13 +325,9 @@ static int fetch_shmti(struct stlm_session *s, struct stlmd_shmti **ret_d,
 	r = request(s, STLMD_SHMTI_FDS, NULL, 0, buf, STLMD_MAX_MSG, &len, &fd);
 	if (r < 0)
 		goto out;
-	memcpy(&sh, buf, len >= sizeof(sh) ? sizeof(sh) : 0);
-	if (len < sizeof(sh) ||
-	    len != sizeof(sh) + (size_t)sh.n * sizeof(*d) ||
-	    (sh.has_fd != 0) != (fd >= 0)) {
-		r = -EPROTO;
+	r = stlmd_shmti_reply_check(buf, len, fd >= 0, &sh);
+	if (r < 0)
 		goto out;
-	}
 	d = calloc(sh.n ? sh.n : 1, sizeof(*d));
 	if (!d) {
 		r = -ENOMEM;
@@ -396,17 +386,10 @@ static int fetch_des(struct stlm_session *s, uint32_t n_des,
 			    &len, NULL);
 		if (r < 0)
 			goto out;
-		if (len < sizeof(ph)) {
-			r = -EPROTO;
+		r = stlmd_page_reply_check(buf, len, idx, n_des,
+					   sizeof(struct stlmd_de), &ph);
+		if (r < 0)
 			goto out;
-		}
-		memcpy(&ph, buf, sizeof(ph));
-		if (ph.index != idx || ph.total != n_des || !ph.n ||
-		    ph.n > n_des - idx ||
-		    len != sizeof(ph) + (size_t)ph.n * sizeof(struct stlmd_de)) {
-			r = -ESTALE;
-			goto out;
-		}
 		for (uint32_t i = 0; i < ph.n; i++) {
 			struct stlmd_de w;
 			struct scmi_tlm_de_desc *o = &d[idx + i];
@@ -461,12 +444,9 @@ static int fetch_intervals(struct stlm_session *s, uint32_t group,
 		    &len, NULL);
 	if (r < 0)
 		goto out;
-	memcpy(&ih, buf, len >= sizeof(ih) ? sizeof(ih) : 0);
-	if (len < sizeof(ih) ||
-	    len != sizeof(ih) + (size_t)ih.n * sizeof(struct stlmd_iv)) {
-		r = -EPROTO;
+	r = stlmd_iv_reply_check(buf, len, &ih);
+	if (r < 0)
 		goto out;
-	}
 	raw = calloc(ih.n ? ih.n : 1, sizeof(*raw));
 	v = calloc(ih.n ? ih.n : 1, sizeof(*v));
 	if (!raw || !v) {
@@ -603,8 +583,9 @@ static void forget_state(struct stlm_session *s)
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* p: e->n samples (checked by stlmd_event_decode()) */
 static void handle_update(struct stlm_session *s, const uint8_t *p,
-			  const struct stlmd_event *e, size_t len)
+			  const struct stlmd_event *e)
 {
 	struct stlm_table *tb = __atomic_load_n(&s->table, __ATOMIC_ACQUIRE);
 	struct stlm_event ev = { .type = STLM_EVENT_UPDATE,
@@ -612,7 +593,7 @@ static void handle_update(struct stlm_session *s, const uint8_t *p,
 	struct stlm_sample *v;
 	size_t n = e->n;
 
-	if (len != n * sizeof(struct stlmd_sample) || !tb)
+	if (!tb)
 		return;
 	v = calloc(n ? n : 1, sizeof(*v));
 	if (!v)
@@ -653,12 +634,11 @@ static void handle_event(struct stlm_session *s, const uint8_t *p, size_t len)
 	struct stlmd_client *c = cl(s);
 	struct stlmd_event e;
 
-	if (len < sizeof(e))
+	if (stlmd_event_decode(p, len, &e) < 0)
 		return;
-	memcpy(&e, p, sizeof(e));
 	switch (e.type) {
 	case STLM_EVENT_UPDATE:
-		handle_update(s, p + sizeof(e), &e, len - sizeof(e));
+		handle_update(s, p + sizeof(e), &e);
 		break;
 	case STLM_EVENT_LOST: {
 		struct stlm_event ev = { .type = STLM_EVENT_LOST,
@@ -730,10 +710,9 @@ static void *rx_main(void *arg)
 			forget_state(s);
 			break;
 		}
-		memcpy(&h, c->rx_buf, (size_t)n >= sizeof(h) ? sizeof(h) : 0);
-		if ((size_t)n < sizeof(h) || h.magic != STLMD_MAGIC ||
-		    (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
-		    h.len != (size_t)n - sizeof(h)) {
+		if (stlmd_reply_frame_decode(c->rx_buf, (size_t)n,
+					     m.msg_flags & (MSG_TRUNC | MSG_CTRUNC),
+					     &h) < 0) {
 			if (fd >= 0)
 				close(fd);
 			fail_all(c, -EPROTO);
@@ -1107,13 +1086,9 @@ int stlm__stlmd_xfer(struct stlm_session *s, uint8_t proto, uint8_t id,
 		    NULL);
 	if (r < 0)
 		goto out;
-	memcpy(&sh, buf, len >= sizeof(sh) ? sizeof(sh) : 0);
-	if (len < sizeof(sh) ||
-	    len != sizeof(sh) + (size_t)sh.resp_len + sh.dresp_len ||
-	    sh.resp_len > resp_cap || sh.dresp_len > dresp_cap) {
-		r = -EPROTO;
+	r = stlmd_single_reply_check(buf, len, resp_cap, dresp_cap, &sh);
+	if (r < 0)
 		goto out;
-	}
 	memcpy(resp, buf + sizeof(sh), sh.resp_len);
 	memcpy(dresp, buf + sizeof(sh) + sh.resp_len, sh.dresp_len);
 	*ret_dlen = (int)sh.dresp_len;

@@ -155,6 +155,7 @@ struct parser {
 	char **group_names;
 	bool *shmti_auto;
 	bool shmti_list;
+	bool no_files;		/* STLMP_PARSE_NO_FILES */
 	struct json_object *de_defaults;
 };
 
@@ -606,7 +607,7 @@ static int get_intervals(struct parser *ps, struct json_object *o,
 static int get_name(struct parser *ps, struct json_object *o,
 		    const char *place, char *buf, size_t cap)
 {
-	const char *s;
+	const char *s = NULL;
 	int r = get_str(ps, o, place, &s);
 
 	if (r < 0)
@@ -817,6 +818,9 @@ static int get_gen(struct parser *ps, struct json_object *g, const char *place,
 			r = get_str(ps, f, sub(pl, place, "file"), &fn);
 			if (r < 0)
 				return r;
+			if (ps->no_files)
+				return perr(ps, pl,
+					    "no files may be read for this description");
 			if (fn[0] != '/' && ps->dir) {
 				if (asprintf(&path, "%s/%s", ps->dir, fn) < 0)
 					return -ENOMEM;
@@ -1805,11 +1809,12 @@ static void syntax_error(struct parser *ps, const char *json, size_t len,
 }
 
 static int parse_doc(const char *json, size_t len, const char *name,
-		     const char *dir, struct stlmp_config **ret, char *err,
-		     size_t errlen)
+		     const char *dir, unsigned int flags,
+		     struct stlmp_config **ret, char *err, size_t errlen)
 {
 	struct parser ps = { .name = name, .dir = dir, .err = err,
-			     .errlen = errlen };
+			     .errlen = errlen,
+			     .no_files = flags & STLMP_PARSE_NO_FILES };
 	struct json_tokener *tok;
 	struct json_object *root;
 	enum json_tokener_error je;
@@ -1898,7 +1903,17 @@ int stlmp_config_parse(const char *json, const char *name,
 	if (!json || !ret)
 		return -EINVAL;
 	return parse_doc(json, strlen(json), name ? name : "<string>", NULL,
-			 ret, err, errlen);
+			 0, ret, err, errlen);
+}
+
+int stlmp_config_parse_mem(const char *buf, size_t len, const char *name,
+			   unsigned int flags, struct stlmp_config **ret,
+			   char *err, size_t errlen)
+{
+	if ((!buf && len) || !ret || (flags & ~STLMP_PARSE_NO_FILES))
+		return -EINVAL;
+	return parse_doc(buf ? buf : "", len, name ? name : "<string>", NULL,
+			 flags, ret, err, errlen);
 }
 
 int stlmp_config_load(const char *path, struct stlmp_config **ret, char *err,
@@ -1965,8 +1980,8 @@ int stlmp_config_load(const char *path, struct stlmp_config **ret, char *err,
 	slash = strrchr(dir, '/');
 	if (slash)
 		*slash = '\0';
-	r = parse_doc(buf, len, path, slash ? (*dir ? dir : "/") : NULL, ret,
-		      err, errlen);
+	r = parse_doc(buf, len, path, slash ? (*dir ? dir : "/") : NULL, 0,
+		      ret, err, errlen);
 	free(dir);
 	free(buf);
 	return r;
@@ -1980,10 +1995,15 @@ void stlmp_shmti_needs(const struct stlmp_config *c, bool worst_case,
 {
 	for (uint32_t s = 0; s < c->n_shmti; s++)
 		ret_need[s] = 16 + 16 + 8 + 8; /* header, BLK_TS, spare, epilogue */
+	for (uint32_t s = 0; c->shmti_fixed && s < c->n_shmti; s++)
+		if (c->shmti_fixed[s].lines_end) /* lines, spare, epilogue */
+			ret_need[s] = (uint64_t)c->shmti_fixed[s].lines_end + 16;
 	for (uint32_t i = 0; i < c->n_des; i++) {
 		const struct stlmp_de_cfg *d = &c->des[i];
 
 		if (d->desc.has_fc || d->shmti >= c->n_shmti)
+			continue;
+		if (c->shmti_fixed && c->shmti_fixed[d->shmti].lines_end)
 			continue;
 		if (d->desc.ts_support == SCMI_TLM_TS_LINE)
 			ret_need[d->shmti] += worst_case ? 16 + 24 : 24;
@@ -2247,6 +2267,16 @@ static int validate(const struct stlmp_config *c, const struct vctx *v)
 		if (r < 0)
 			return r;
 	}
+	{
+		char fplace[PLACE_MAX], fmsg[160];
+
+		r = stlmp_fixed_layout_check(c, fplace, sizeof(fplace), fmsg,
+					     sizeof(fmsg));
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
+			return vfail(v, fplace, "%s", fmsg);
+	}
 
 	if (c->n_shmti) {
 		need = calloc(c->n_shmti, sizeof(*need));
@@ -2341,6 +2371,7 @@ void stlmp_config_free(struct stlmp_config *c)
 		return;
 	free(c->intervals.v);
 	free(c->shmti_size);
+	free(c->shmti_fixed);
 	if (c->groups)
 		for (uint32_t g = 0; g < c->n_groups; g++)
 			free(c->groups[g].intervals.v);

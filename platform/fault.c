@@ -111,7 +111,7 @@ int stlmp_fault_parse(const char *spec, struct fault *f, char *err,
 	strcpy(buf, colon + 1);
 	for (kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(kv, '=');
-		long v;
+		long v = 0;
 		int r = 0;
 
 		if (!eq) {

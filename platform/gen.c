@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config-internal.h"
 #include "gen.h"
@@ -24,6 +25,8 @@
 #define NS_PER_SEC 1000000000ull
 #define NS_PER_MS 1000000ull
 #define CSV_MAX_SAMPLES 1000000u
+/* Replay files are read whole: regular files of at most this size. */
+#define CSV_MAX_BYTES (64u << 20)
 
 static uint64_t splitmix64(uint64_t x)
 {
@@ -284,6 +287,19 @@ int stlmp_gen_load_csv(const char *path, int64_t **ret_samples,
 		if (err)
 			snprintf(err, errlen, "%s: %s", path, strerror(-r));
 		return r;
+	}
+	{
+		struct stat st;
+
+		if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode) ||
+		    st.st_size > (off_t)CSV_MAX_BYTES) {
+			if (err)
+				snprintf(err, errlen,
+					 "%s: not a regular file of at most %u MiB",
+					 path, CSV_MAX_BYTES >> 20);
+			r = -EINVAL;
+			goto fail;
+		}
 	}
 	while ((len = getline(&line, &lsz, f)) >= 0) {
 		char *s, *c, *field;

@@ -355,7 +355,7 @@ static int de_configure_group(struct ctx *c,
 		if (rt->ts &&
 		    cfg->des[i].desc.ts_support == SCMI_TLM_TS_BLOCK &&
 		    rt->shmti == resp->shmti_id)
-			resp->blk_ts_offset = STLMP_BLK_TS_OFF;
+			resp->blk_ts_offset = p->shmti[rt->shmti].blk_ts_off;
 	}
 	return SCMI_SUCCESS;
 }
@@ -408,7 +408,7 @@ static int tlm_de_configure(struct ctx *c)
 		resp.de_offset = p->de[r].off;
 		if (p->de[r].ts &&
 		    cfg->des[r].desc.ts_support == SCMI_TLM_TS_BLOCK)
-			resp.blk_ts_offset = STLMP_BLK_TS_OFF;
+			resp.blk_ts_offset = p->shmti[p->de[r].shmti].blk_ts_off;
 	}
 	return scmi_tlm_de_configure_resp_encode(&resp, c->pl, c->pl_cap);
 }

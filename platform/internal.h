@@ -60,11 +60,18 @@ struct de_rt {
  * @lines:    DE indexes with a live line here; @n_lines of @cap_lines
  * @torn:     fault: passes left to leave torn
  * @stuck:    fault: leave match_start odd (writer hung)
+ * @fixed:    lines at fixed offsets (stlmp_config.shmti_fixed)
+ * @blk_ts_off: offset of the BLK_TS line, 0 = none
+ * @tmpl:     fixed: the formatted line area [0x10, end) with every line
+ *            DATA_INVALID (copied in at every format)
  */
 struct shmti_rt {
 	size_t mem_off;
 	uint32_t len;
 	uint32_t end;
+	bool fixed;
+	uint32_t blk_ts_off;
+	uint8_t *tmpl;
 	uint32_t *lines;
 	uint32_t n_lines;
 	uint32_t cap_lines;

@@ -76,6 +76,8 @@ static struct stlmp_config *cfg_copy(const struct stlmp_config *s)
 				   sizeof(*s->intervals.v), &fail);
 	c->shmti_size = dup_array(s->shmti_size, s->n_shmti,
 				  sizeof(*s->shmti_size), &fail);
+	c->shmti_fixed = dup_array(s->shmti_fixed, s->n_shmti,
+				   sizeof(*s->shmti_fixed), &fail);
 	c->groups = dup_array(s->groups, s->n_groups, sizeof(*s->groups), &fail);
 	c->des = dup_array(s->des, s->n_des, sizeof(*s->des), &fail);
 	c->boot_des = dup_array(s->boot_des, s->n_boot_des,
@@ -157,7 +159,10 @@ static int mem_create(struct stlmp_platform *p, size_t size)
 	int fd;
 
 	if (p->opts.mem_path) {
-		fd = open(p->opts.mem_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
+		/* O_NOFOLLOW: a symlink planted in a shared directory must
+		 * not make us truncate its target (docs/SECURITY.md). */
+		fd = open(p->opts.mem_path,
+			  O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 			  0644);
 		if (fd < 0)
 			return -errno;
@@ -426,7 +431,11 @@ static uint64_t run_due(struct stlmp_platform *p, uint64_t now)
 				p->cfg->uuid[15] ^= 0x5A;
 			}
 			stlmp_state_reset(p);
-			f->due_ns = f->count ? now + (uint64_t)f->ms * 1000000ull :
+			/* The reset restarted platform time: a repeating reset
+			 * is due ms from now in the new time base (not from
+			 * the old now, which would drift further each time). */
+			f->due_ns = f->count ? stlmp_now_ns(p) +
+						       (uint64_t)f->ms * 1000000ull :
 					       UINT64_MAX;
 		}
 		if (f->kind == FAULT_RESET && f->count != 0 && f->due_ns < next)
@@ -729,8 +738,10 @@ void stlmp_platform_free(struct stlmp_platform *p)
 	if (p->mem_fd >= 0)
 		close(p->mem_fd);
 	if (p->shmti) {
-		for (uint32_t i = 0; p->cfg && i < p->cfg->n_shmti; i++)
+		for (uint32_t i = 0; p->cfg && i < p->cfg->n_shmti; i++) {
 			free(p->shmti[i].lines);
+			free(p->shmti[i].tmpl);
+		}
 		free(p->shmti);
 	}
 	free(p->mem_path);

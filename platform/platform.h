@@ -87,11 +87,32 @@ struct stlmp_gen {
  *           (FastChannel-only, or reachable only through notifications /
  *           single-sample reads)
  * @gen:     value generator
+ * @line_off: fixed line offset from the SHMTI base in a fixed-layout SHMTI
+ *           (struct stlmp_shmti_fixed), 0 = placed by the platform
  */
 struct stlmp_de_cfg {
 	struct scmi_tlm_de_desc desc;
 	uint32_t shmti;
 	struct stlmp_gen gen;
+	uint32_t line_off;
+};
+
+/**
+ * struct stlmp_shmti_fixed - a SHMTI whose lines sit at fixed offsets
+ * @lines_end:  end of the line area (offset from the SHMTI base); 0 = the
+ *              SHMTI is laid out by the platform (append / holes). When
+ *              set, num_qwords always covers [0x10, lines_end): every DE
+ *              line of the SHMTI has its @line_off, a line that is not in
+ *              use (and any gap) is a DATA_INVALID line
+ * @blk_ts_off: offset of the BLK_TS line, 0 = none (no block timestamps)
+ * @uuid_off:   offset of a UUID line (24 bytes), 0 = none
+ * @uuid:       its DE implementation revision (canonical bytes)
+ */
+struct stlmp_shmti_fixed {
+	uint32_t lines_end;
+	uint32_t blk_ts_off;
+	uint32_t uuid_off;
+	uint8_t uuid[16];
 };
 
 /**
@@ -134,6 +155,7 @@ struct stlmp_group_cfg {
  * @default_interval:    interval in force at boot and after reset
  * @boot_on:             telemetry enabled at boot, with @boot_des enabled
  * @n_shmti, @shmti_size: SHMTI count and the size of each (bytes)
+ * @shmti_fixed:         NULL, or n_shmti entries: fixed line layouts
  * @n_groups, @groups:   groups 0..n_groups-1
  * @n_des, @des:         the DEs, in DE_DESCRIPTION order
  * @n_boot_des, @boot_des: DE ids enabled at boot when boot_on
@@ -157,6 +179,7 @@ struct stlmp_config {
 	bool boot_on;
 	uint32_t n_shmti;
 	uint32_t *shmti_size;
+	struct stlmp_shmti_fixed *shmti_fixed;
 	uint32_t n_groups;
 	struct stlmp_group_cfg *groups;
 	uint32_t n_des;
@@ -181,6 +204,16 @@ int stlmp_config_parse(const char *json, const char *name,
 int stlmp_config_default(struct stlmp_config **ret);
 /* A generated platform of n DEs across SHMTIs, for scale tests. */
 int stlmp_config_generate(uint32_t n, struct stlmp_config **ret);
+/*
+ * Build a platform from ASTL spec files (docs/platform-format.md,
+ * "Platforms from ASTL specs"): spec i is instantiated targets[i] times.
+ * Warnings (duplicate ids...) go to warn (may be NULL). On error returns
+ * a negative errno with "FILE: problem" in err.
+ */
+int stlmp_config_from_astl(const char *const *paths, const uint32_t *targets,
+			   uint32_t n_specs, struct stlmp_config **ret,
+			   void (*warn)(void *data, const char *msg),
+			   void *warn_data, char *err, size_t errlen);
 /* Check a description for consistency (ids unique, groups in range...). */
 int stlmp_config_validate(const struct stlmp_config *c, char *err,
 			  size_t errlen);

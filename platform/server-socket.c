@@ -578,7 +578,7 @@ static int server_run(struct stlmp_server *s, struct stlmp_server **ret)
 static int unix_start(struct stlmp_platform *p, const char *arg,
 		      struct stlmp_server **ret)
 {
-	struct stlmp_server *s;
+	struct stlmp_server *s = NULL;
 	int r;
 
 	if (!p || !arg || !arg[0] || strchr(arg, '?'))
@@ -660,7 +660,7 @@ static int tcp_start(struct stlmp_platform *p, const char *arg,
 	struct addrinfo *res = NULL, *ai;
 	struct sockaddr_storage ss;
 	socklen_t sslen = sizeof(ss);
-	struct stlmp_server *s;
+	struct stlmp_server *s = NULL;
 	char host[256], port[8];
 	int r, one = 1;
 

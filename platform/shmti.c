@@ -20,6 +20,15 @@
  * while it sits in a 16-byte line: it moves to a 24-byte line and leaves a
  * hole. Every update pass rewrites the lines of the due DEs inside one
  * consistent update, so the counted line area is well-formed at all times.
+ *
+ * A fixed-layout SHMTI (stlmp_config.shmti_fixed, used for platforms built
+ * from ASTL specs) has every line at an offset given by the description:
+ * its line area is formatted once from a template in which the UUID and
+ * BLK_TS lines sit at their offsets and every DE line (and every gap) is a
+ * DATA_INVALID line, and num_qwords covers the whole area from the start.
+ * Enabling a DE rewrites its own line in place (a DE with line timestamps
+ * has a 24-byte line from the start, so nothing ever moves); disabling
+ * marks it DATA_INVALID again.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -42,6 +51,92 @@ static uint8_t *area(struct stlmp_platform *p, uint32_t s)
 	return p->mem + p->shmti[s].mem_off;
 }
 
+/* Fill [off, end) with DATA_INVALID lines (the caller checked end - off is
+ * 0 or at least 16, a multiple of 8). */
+static void fill_invalid(uint8_t *a, uint32_t off, uint32_t end)
+{
+	struct tdcf_line l = { .type = TDCF_LINE_DATA, .invalid = true };
+
+	if ((end - off) % 16) {
+		l.ext = true;
+		tdcf_line_encode(a + off, &l);
+		off += TDCF_LINE_EXT_SIZE;
+		l.ext = false;
+	}
+	for (; off < end; off += TDCF_LINE_SIZE)
+		tdcf_line_encode(a + off, &l);
+}
+
+static uint8_t fixed_line_len(const struct stlmp_de_cfg *dc)
+{
+	return dc->desc.ts_support == SCMI_TLM_TS_LINE ? TDCF_LINE_EXT_SIZE :
+							 TDCF_LINE_SIZE;
+}
+
+/*
+ * The template of a fixed SHMTI: an image of the area's first lines_end
+ * bytes (the 16-byte header left zero) with every line in place.
+ */
+static int build_template(struct stlmp_platform *p, uint32_t s)
+{
+	const struct stlmp_config *c = p->cfg;
+	const struct stlmp_shmti_fixed *fx = &c->shmti_fixed[s];
+	uint32_t nq = fx->lines_end / 8;
+	uint8_t *used, *t;
+
+	t = calloc(1, fx->lines_end);
+	used = calloc(nq, 1);
+	if (!t || !used) {
+		free(t);
+		free(used);
+		return -ENOMEM;
+	}
+	if (fx->uuid_off) {
+		struct tdcf_line l = { .type = TDCF_LINE_UUID };
+
+		memcpy(l.uuid, fx->uuid, sizeof(l.uuid));
+		tdcf_line_encode(t + fx->uuid_off, &l);
+		memset(used + fx->uuid_off / 8, 1, TDCF_LINE_EXT_SIZE / 8);
+	}
+	if (fx->blk_ts_off) {
+		struct tdcf_line l = { .type = TDCF_LINE_BLK_TS };
+
+		tdcf_line_encode(t + fx->blk_ts_off, &l);
+		memset(used + fx->blk_ts_off / 8, 1, TDCF_LINE_SIZE / 8);
+	}
+	for (uint32_t i = 0; i < c->n_des; i++) {
+		const struct stlmp_de_cfg *dc = &c->des[i];
+		struct tdcf_line l = {
+			.type = TDCF_LINE_DATA,
+			.invalid = true,
+			.id = dc->desc.id,
+		};
+		uint8_t len = fixed_line_len(dc);
+
+		if (dc->shmti != s || dc->desc.has_fc)
+			continue;
+		l.ext = len == TDCF_LINE_EXT_SIZE;
+		tdcf_line_encode(t + dc->line_off, &l);
+		memset(used + dc->line_off / 8, 1, len / 8);
+	}
+	/* Gaps (stlmp_fixed_layout_check() made them 0 or >= 2 qwords). */
+	for (uint32_t q = TDCF_HDR_SIZE / 8; q < nq;) {
+		uint32_t e = q;
+
+		if (used[q]) {
+			q++;
+			continue;
+		}
+		while (e < nq && !used[e])
+			e++;
+		fill_invalid(t, q * 8, e * 8);
+		q = e;
+	}
+	free(used);
+	p->shmti[s].tmpl = t;
+	return 0;
+}
+
 int stlmp_layout(struct stlmp_platform *p)
 {
 	struct stlmp_config *c = p->cfg;
@@ -55,6 +150,14 @@ int stlmp_layout(struct stlmp_platform *p)
 	for (uint32_t s = 0; s < c->n_shmti; s++) {
 		p->shmti[s].mem_off = off;
 		p->shmti[s].len = c->shmti_size[s];
+		p->shmti[s].blk_ts_off = STLMP_BLK_TS_OFF;
+		if (c->shmti_fixed && c->shmti_fixed[s].lines_end) {
+			p->shmti[s].fixed = true;
+			p->shmti[s].blk_ts_off = c->shmti_fixed[s].blk_ts_off;
+			r = build_template(p, s);
+			if (r < 0)
+				return r;
+		}
 		off = round_up(off + c->shmti_size[s], SHMTI_ALIGN);
 	}
 	off = round_up(off, SHMTI_ALIGN);
@@ -95,13 +198,39 @@ static uint32_t begin_update(struct stlmp_platform *p, uint32_t s)
 	return tdcf_write_begin(a, p->shmti[s].len);
 }
 
+/* Copy the template in with 32-bit stores; line lengths never change. */
+static void format_fixed(struct stlmp_platform *p, uint32_t s)
+{
+	struct shmti_rt *sh = &p->shmti[s];
+	uint32_t end = p->cfg->shmti_fixed[s].lines_end;
+	uint8_t *a = area(p, s);
+	uint32_t seq = begin_update(p, s);
+
+	for (uint32_t o = TDCF_HDR_SIZE; o < end; o += 4) {
+		uint32_t w;
+
+		memcpy(&w, sh->tmpl + o, 4);
+		__atomic_store_n((uint32_t *)(a + o), w, __ATOMIC_RELAXED);
+	}
+	tdcf_set_num_qwords(a, (end - TDCF_HDR_SIZE) / 8);
+	tdcf_write_end(a, sh->len, seq);
+	sh->end = end;
+	sh->n_lines = 0;
+}
+
 void stlmp_shmti_format_all(struct stlmp_platform *p)
 {
 	for (uint32_t s = 0; s < p->cfg->n_shmti; s++) {
 		struct shmti_rt *sh = &p->shmti[s];
 		struct tdcf_line blk = { .type = TDCF_LINE_BLK_TS };
 		uint8_t *a = area(p, s);
-		uint32_t seq = begin_update(p, s);
+		uint32_t seq;
+
+		if (sh->fixed) {
+			format_fixed(p, s);
+			continue;
+		}
+		seq = begin_update(p, s);
 
 		tdcf_line_encode(a + STLMP_BLK_TS_OFF, &blk);
 		tdcf_set_num_qwords(a, TDCF_LINE_SIZE / 8);
@@ -259,6 +388,8 @@ static int alloc_line(struct stlmp_platform *p, uint32_t s, uint8_t len,
 {
 	struct shmti_rt *sh = &p->shmti[s];
 
+	if (sh->fixed)
+		return -ENOSPC; /* only DEs with a fixed offset live here */
 	if (find_hole(p, s, len, ret_off) == 0) {
 		*ret_append = false;
 		return 0;
@@ -282,7 +413,8 @@ static void publish(struct stlmp_platform *p, uint32_t s, bool append,
 				     p->cfg->default_blk_ts_rate / 1000000u);
 
 	/* The block timestamp is as fresh as the value published with it. */
-	tdcf_line_store_value(a + STLMP_BLK_TS_OFF, blk_ts, false, 0);
+	if (sh->blk_ts_off)
+		tdcf_line_store_value(a + sh->blk_ts_off, blk_ts, false, 0);
 	if (invalidate_old) {
 		uint32_t meta = TDCF_META_DATA_INVALID;
 
@@ -324,6 +456,29 @@ int stlmp_de_enable(struct stlmp_platform *p, uint32_t idx, bool ts,
 	want = (ts && dc->desc.ts_support == SCMI_TLM_TS_LINE) ?
 		       TDCF_LINE_EXT_SIZE :
 		       TDCF_LINE_SIZE;
+	if (p->shmti[s].fixed) {
+		/* The line is where the description says, at its full size. */
+		if (rt->enabled && rt->shmti == s) {
+			rt->by_group = rt->by_group || by_group;
+			rt->ts = ts;
+			publish(p, s, false, 0, 0, false, idx);
+			return 0;
+		}
+		if (!dc->line_off)
+			return -ENOSPC;
+		r = lines_push(&p->shmti[s], idx, &rt->slot);
+		if (r < 0)
+			return r;
+		rt->enabled = true;
+		rt->by_group = by_group;
+		rt->ts = ts;
+		rt->shmti = s;
+		rt->off = dc->line_off;
+		rt->line_len = fixed_line_len(dc);
+		sample(p, idx, stlmp_now_ns(p));
+		publish(p, s, false, 0, 0, false, idx);
+		return 0;
+	}
 	if (rt->enabled && rt->shmti == s) {
 		/* Already placed: change flags in place unless a line
 		 * timestamp needs the extension it does not have. */
@@ -409,7 +564,9 @@ void stlmp_update_pass(struct stlmp_platform *p, const bool *due,
 		if (sh->stuck)
 			continue; /* the writer "hangs" mid-update */
 		seq = begin_update(p, s);
-		tdcf_line_store_value(a + STLMP_BLK_TS_OFF, blk_ts, false, 0);
+		if (sh->blk_ts_off)
+			tdcf_line_store_value(a + sh->blk_ts_off, blk_ts, false,
+					      0);
 		for (uint32_t k = 0; k < sh->n_lines; k++) {
 			uint32_t idx = sh->lines[k];
 			struct de_rt *rt = &p->de[idx];

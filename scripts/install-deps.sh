@@ -9,7 +9,7 @@
 set -eu
 
 PKGS="gcc make meson ninja-build pkg-config python3 libjson-c-dev \
-libfuse3-dev fuse3 libmicrohttpd-dev prometheus"
+libfuse3-dev fuse3 libmicrohttpd-dev prometheus gnuplot-nox valgrind"
 
 missing=""
 for p in $PKGS "$@"; do

@@ -375,3 +375,20 @@ STLM_TEST(csv_sample_cap)
 	ASSERT_TRUE(strstr(err, ":1000001: more than 1000000 samples"));
 	ASSERT_NULL(v);
 }
+
+/* A replay file must be a regular file of bounded size: a description
+ * naming /dev/zero or a directory is refused, not read forever. */
+STLM_TEST(csv_not_regular)
+{
+	int64_t *v = NULL;
+	uint32_t n = 0;
+	char err[256];
+
+	ASSERT_ERR(stlmp_gen_load_csv("/dev/zero", &v, &n, err, sizeof(err)),
+		   -EINVAL);
+	ASSERT_TRUE(strstr(err, "/dev/zero: not a regular file"));
+	ASSERT_NULL(v);
+	ASSERT_ERR(stlmp_gen_load_csv(stlm_test_tmpdir(), &v, &n, err,
+				      sizeof(err)), -EINVAL);
+	ASSERT_NULL(v);
+}

@@ -90,7 +90,7 @@ static uint8_t *make_file(size_t nrec, size_t nsamp, size_t *ret_len,
 	struct rec_de des[3];
 	struct rec_sample s[8];
 	uint8_t *hb, *buf;
-	size_t hlen, len;
+	size_t hlen = 0, len = 0;
 
 	make_header(&h, des);
 	if (rec_header_encode(&h, &hb, &hlen) < 0)
@@ -391,7 +391,7 @@ STLM_TEST(header_hostile_counts)
 
 STLM_TEST(records_round_trip)
 {
-	size_t len, hlen;
+	size_t len = 0, hlen = 0;
 	uint8_t *buf = make_file(5, 3, &len, &hlen, NULL);
 	struct walk w;
 
@@ -443,7 +443,7 @@ STLM_TEST(record_layout)
 
 STLM_TEST(torn_tail)
 {
-	size_t len, hlen, off[4];
+	size_t len = 0, hlen = 0, off[4] = { 0 };
 	uint8_t *buf = make_file(4, 3, &len, &hlen, off);
 	struct walk w;
 
@@ -476,7 +476,7 @@ STLM_TEST(torn_tail)
 
 STLM_TEST(corrupt_middle)
 {
-	size_t len, hlen, off[5];
+	size_t len = 0, hlen = 0, off[5] = { 0 };
 	uint8_t *buf = make_file(5, 3, &len, &hlen, off);
 	struct walk w;
 
@@ -513,7 +513,7 @@ STLM_TEST(corrupt_middle)
 
 STLM_TEST(hostile_lengths)
 {
-	size_t len, hlen, off[3];
+	size_t len = 0, hlen = 0, off[3] = { 0 };
 	uint8_t *buf = make_file(3, 2, &len, &hlen, off);
 	struct walk w;
 	uint8_t *p = buf + off[1];
@@ -555,7 +555,7 @@ STLM_TEST(hostile_lengths)
 
 STLM_TEST(unknown_record_type_skipped)
 {
-	size_t len, hlen, off[3];
+	size_t len = 0, hlen = 0, off[3] = { 0 };
 	uint8_t *buf = make_file(3, 1, &len, &hlen, off);
 	struct rec_reader r;
 	struct rec_record rec;

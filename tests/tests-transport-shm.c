@@ -115,7 +115,7 @@ static struct stlmp_platform *tt_platform(const char *mem_path,
 static struct stlmp_platform *tt_default(struct stlmp_config **ret_cfg,
 					 char *uri, size_t cap)
 {
-	char mem[PATH_MAX];
+	char mem[PATH_MAX + 8];
 
 	snprintf(mem, sizeof(mem), "%s/mem", tt_dir());
 	return tt_platform(mem, ret_cfg, uri, cap);

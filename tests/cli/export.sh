@@ -4,8 +4,8 @@
 # 0.0.4 (promtool check metrics clean) and OpenMetrics 1.0 by content
 # negotiation, a real Prometheus scraping it (values compared with stlm read
 # on the constant-valued fixture platform), and the platform going away
-# (stlm_up 0, no DE series). Skips (77) only when prometheus / promtool
-# are missing and cannot be installed.
+# (stlm_up 0, no DE series) and coming back (stlm_up 1). Skips (77)
+# only when prometheus / promtool are missing and cannot be installed.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
@@ -202,6 +202,19 @@ done
 [ "$got" = 0 ] || fail "prometheus: stlm_up after the platform died: $got"
 got=$(query 'stlm_soc_temp_celsius')
 [ "$got" = none ] || fail "prometheus: stale stlm_soc_temp_celsius=$got"
+
+# ... and comes back: the exporter opens a new session (stlm_up 1; the
+# new platform has nothing enabled, so no DE series yet).
+start_platform f --config "$STLM_SRCDIR/tests/cli/fixture.json"
+got=0
+for _ in $(seq 50); do
+	if fetch "$URL" "$T/back.txt" 2>/dev/null && grep -qx 'stlm_up 1' "$T/back.txt"; then
+		got=1
+		break
+	fi
+	sleep 0.1
+done
+[ "$got" = 1 ] || fail "back: stlm_up 1 after the platform returned"
 
 # The exporter ends cleanly on SIGTERM.
 kill "$PID_export"

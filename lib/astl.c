@@ -1,0 +1,2076 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (c) 2026 The stlm authors
+ *
+ * ASTL description files (lib/astl.h, docs/catalog-format.md "ASTL
+ * description files"): spec files of both generations, repometa.json,
+ * platform_lookup.json and metrics declarations.
+ *
+ * Theory of operation
+ * -------------------
+ * A document (at most ASTL_MAX_FILE bytes, no NUL) is parsed by json-c
+ * in strict mode with a nesting limit; a syntax error is reported as
+ * FILE:LINE:COL at the tokener's offset. The tree is then walked with a
+ * small JSON path stack, so every semantic error reads
+ * "FILE: layout[3].members[1].base_de_id: problem". Unknown keys are
+ * ignored (the format has no version and grows fields); known keys are
+ * checked for type and range, and every count is bounded.
+ *
+ * A spec keeps its blocks in document order, HEADER blocks included (the
+ * block index in a message is the index in the file). While parsing, the
+ * file-only findings are collected: a register declared twice for one
+ * component in a block, unit texts that needed normalising (once per
+ * distinct text), and the block ranges [start, start + count * size)
+ * checked against [0, size) for overlaps, gaps and overruns.
+ *
+ * Expansion follows ASTL: for target t, instance i of a block of count
+ * n gets global instance t * n + i, and DE id (global << 16) | base id.
+ * Duplicate ids and duplicate full names are found with open-addressing
+ * hash tables over the slots; every slot keeps the index of the first
+ * slot with its id.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "astl.h"
+
+#define ASTL_DEPTH	32	/* JSON nesting */
+#define PATH_DEPTH	8
+
+/* ------------------------------------------------------------------ */
+/* Units                                                               */
+
+struct unit_map {
+	const char *text;	/* lower case */
+	int unit;
+	int exp;
+	bool astl_known;	/* ASTL's own unit table accepts it */
+	const char *note;
+};
+
+static const struct unit_map unit_map[] = {
+	{ "", 0, 0, true, NULL },
+	{ "none", 0, 0, false, "not an ASTL unit" },
+	{ "c", 2, 0, true, "abbreviation" },
+	{ "celsius", 2, 0, true, NULL },
+	{ "celcius", 2, 0, true, "misspelt" },
+	{ "degc", 2, 0, false, "abbreviation" },
+	{ "w", 7, 0, true, "abbreviation" },
+	{ "watt", 7, 0, true, "singular" },
+	{ "watts", 7, 0, true, NULL },
+	{ "mw", 7, -3, false, "mW: exponent -3" },
+	{ "v", 5, 0, true, "abbreviation" },
+	{ "volt", 5, 0, true, "singular" },
+	{ "volts", 5, 0, true, NULL },
+	{ "mv", 5, -3, false, "mV: exponent -3" },
+	{ "a", 6, 0, true, "abbreviation" },
+	{ "amp", 6, 0, true, "singular" },
+	{ "amps", 6, 0, true, NULL },
+	{ "ampere", 6, 0, false, "not recognised by ASTL" },
+	{ "amperes", 6, 0, false, "not recognised by ASTL" },
+	{ "ma", 6, -3, false, "mA: exponent -3" },
+	{ "s", 21, 0, true, "abbreviation" },
+	{ "sec", 21, 0, true, "abbreviation" },
+	{ "second", 21, 0, true, "singular" },
+	{ "seconds", 21, 0, true, NULL },
+	{ "ms", 21, -3, false, "ms: exponent -3" },
+	{ "us", 21, -6, false, "us: exponent -6" },
+	{ "ns", 21, -9, false, "ns: exponent -9" },
+	{ "hz", 20, 0, false, "not recognised by ASTL" },
+	{ "hertz", 20, 0, false, "not recognised by ASTL" },
+	{ "khz", 20, 3, false, "kHz: exponent +3" },
+	{ "mhz", 20, 6, true, "MHz: exponent +6" },
+	{ "ghz", 20, 9, false, "GHz: exponent +9" },
+	{ "j", 8, 0, false, "abbreviation" },
+	{ "joule", 8, 0, false, "singular" },
+	{ "joules", 8, 0, false, NULL },
+	{ "rpm", 19, 0, true, NULL },
+	{ "%", 65, 0, true, "percent sign" },
+	{ "percent", 65, 0, false, "percent" },
+	{ "percentage", 65, 0, false, NULL },
+	{ "count", 67, 0, true, "singular" },
+	{ "counts", 67, 0, false, NULL },
+	{ "bit", 60, 0, false, "not recognised by ASTL" },
+	{ "bits", 60, 0, false, "not recognised by ASTL" },
+	{ "byte", 61, 0, false, "singular" },
+	{ "bytes", 61, 0, false, NULL },
+	{ "cycles", 39, 0, false, NULL },
+};
+
+/* Platform-format words of the codes above. */
+static const struct {
+	int unit;
+	const char *word;
+} unit_words[] = {
+	{ 0, "none" }, { 1, "unspecified" }, { 2, "celsius" }, { 5, "volts" },
+	{ 6, "amps" }, { 7, "watts" }, { 8, "joules" }, { 19, "rpm" },
+	{ 20, "hertz" }, { 21, "seconds" }, { 39, "cycles" }, { 60, "bits" },
+	{ 61, "bytes" }, { 65, "percentage" }, { 67, "counts" },
+};
+
+const char *stlm__astl_unit_word(int unit)
+{
+	for (size_t i = 0; i < sizeof(unit_words) / sizeof(unit_words[0]); i++)
+		if (unit_words[i].unit == unit)
+			return unit_words[i].word;
+	return NULL;
+}
+
+void stlm__astl_unit(const char *text, int *unit, int *exp_adjust,
+		     bool *normalised, const char **note)
+{
+	char low[32];
+	size_t n;
+
+	*unit = ASTL_UNIT_UNKNOWN;
+	*exp_adjust = 0;
+	*normalised = true;
+	*note = "unknown unit";
+	if (!text)
+		text = "";
+	n = strlen(text);
+	if (n >= sizeof(low))
+		return;
+	for (size_t i = 0; i <= n; i++)
+		low[i] = (char)tolower((unsigned char)text[i]);
+	for (size_t i = 0; i < sizeof(unit_map) / sizeof(unit_map[0]); i++) {
+		const struct unit_map *m = &unit_map[i];
+		const char *w;
+
+		if (strcmp(m->text, low))
+			continue;
+		*unit = m->unit;
+		*exp_adjust = m->exp;
+		w = stlm__astl_unit_word(m->unit);
+		if (!n) {
+			*normalised = false;
+			*note = NULL;
+		} else if (!strcmp(text, w) && m->astl_known) {
+			*normalised = false;
+			*note = NULL;
+		} else {
+			*normalised = true;
+			*note = m->note ? m->note :
+				!strcmp(low, text) ? "not recognised by ASTL" :
+				"letter case";
+		}
+		return;
+	}
+}
+
+const char *stlm__astl_kind_name(enum astl_kind k)
+{
+	switch (k) {
+	case ASTL_KIND_GAUGE:
+		return "gauge";
+	case ASTL_KIND_COUNTER:
+		return "counter";
+	case ASTL_KIND_HISTOGRAM:
+		return "histogram";
+	default:
+		return "unknown";
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* UUIDs                                                               */
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int stlm__astl_uuid_parse(const char *text, uint8_t uuid[16],
+			  unsigned int *nbytes)
+{
+	unsigned int n = 0, nb = 16;
+	const char *p = text;
+
+	if (!text)
+		return -EINVAL;
+	memset(uuid, 0, 16);
+	while (*p && *p != '/') {
+		int hi, lo;
+
+		if (*p == '-') {
+			p++;
+			continue;
+		}
+		hi = hexval(p[0]);
+		lo = hi >= 0 ? hexval(p[1]) : -1;
+		if (lo < 0 || n >= 16)
+			return -EINVAL;
+		uuid[n++] = (uint8_t)(hi << 4 | lo);
+		p += 2;
+	}
+	if (n != 16)
+		return -EINVAL;
+	if (*p == '/') {
+		char *end;
+		long v;
+
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		errno = 0;
+		v = strtol(p, &end, 10);
+		if (errno || *end || v < 1 || v > 16)
+			return -EINVAL;
+		nb = (unsigned int)v;
+	}
+	if (nbytes)
+		*nbytes = nb;
+	return 0;
+}
+
+bool stlm__astl_uuid_match(const uint8_t key[16], unsigned int nbytes,
+			   const uint8_t uuid[16])
+{
+	if (nbytes < 1 || nbytes > 16)
+		nbytes = 16;
+	return !memcmp(key, uuid, nbytes);
+}
+
+/* ------------------------------------------------------------------ */
+/* Walking with a path                                                 */
+
+struct pcomp {
+	const char *key;	/* NULL: array index */
+	uint32_t index;
+};
+
+struct walk {
+	const char *file;
+	char *err;
+	size_t errlen;
+	struct pcomp path[PATH_DEPTH];
+	int depth;
+	int gen;
+};
+
+static void push_key(struct walk *w, const char *key)
+{
+	if (w->depth < PATH_DEPTH)
+		w->path[w->depth] = (struct pcomp){ .key = key };
+	w->depth++;
+}
+
+static void push_index(struct walk *w, uint32_t index)
+{
+	if (w->depth < PATH_DEPTH)
+		w->path[w->depth] = (struct pcomp){ .index = index };
+	w->depth++;
+}
+
+static void pop(struct walk *w)
+{
+	w->depth--;
+}
+
+static void path_str(const struct walk *w, char *buf, size_t n)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < w->depth && i < PATH_DEPTH && o < n; i++) {
+		int k;
+
+		if (w->path[i].key)
+			k = snprintf(buf + o, n - o, "%s%s", i ? "." : "",
+				     w->path[i].key);
+		else
+			k = snprintf(buf + o, n - o, "[%u]", w->path[i].index);
+		if (k < 0)
+			break;
+		o += (size_t)k;
+	}
+}
+
+__attribute__((format(printf, 2, 3)))
+static int werr(struct walk *w, const char *fmt, ...)
+{
+	char path[256], msg[512];
+	va_list ap;
+
+	if (!w->err || !w->errlen)
+		return -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	path_str(w, path, sizeof(path));
+	if (path[0])
+		snprintf(w->err, w->errlen, "%s: %s: %s", w->file, path, msg);
+	else
+		snprintf(w->err, w->errlen, "%s: %s", w->file, msg);
+	return -EINVAL;
+}
+
+static void line_col(const char *t, size_t len, size_t off, int *line,
+		     int *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off && i < len; i++) {
+		if (t[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+/* Parse JSON text strictly: the root or -EINVAL/-EFBIG with err. */
+static int json_parse(const char *text, size_t len, const char *file,
+		      struct json_object **ret, char *err, size_t errlen)
+{
+	struct json_tokener *tok;
+	struct json_object *root;
+	const char *nul;
+	int line, col;
+
+	*ret = NULL;
+	if (len > ASTL_MAX_FILE) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: larger than %u bytes", file,
+				 ASTL_MAX_FILE);
+		return -EFBIG;
+	}
+	nul = len ? memchr(text, '\0', len) : NULL;
+	if (nul) {
+		line_col(text, len, (size_t)(nul - text), &line, &col);
+		if (err && errlen)
+			snprintf(err, errlen, "%s:%d:%d: NUL byte in the file",
+				 file, line, col);
+		return -EINVAL;
+	}
+	tok = json_tokener_new_ex(ASTL_DEPTH);
+	if (!tok)
+		return -ENOMEM;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
+		enum json_tokener_error je = json_tokener_get_error(tok);
+		size_t off = je == json_tokener_continue ? len :
+			json_tokener_get_parse_end(tok);
+
+		line_col(text, len, off, &line, &col);
+		if (err && errlen)
+			snprintf(err, errlen, "%s:%d:%d: %s", file, line, col,
+				 je == json_tokener_continue || je == json_tokener_success ?
+				 "unexpected end of file" :
+				 json_tokener_error_desc(je));
+		json_object_put(root);
+		json_tokener_free(tok);
+		return -EINVAL;
+	}
+	{
+		size_t end = json_tokener_get_parse_end(tok);
+
+		while (end < len && strchr(" \t\r\n", text[end]))
+			end++;
+		if (end < len) {
+			line_col(text, len, end, &line, &col);
+			if (err && errlen)
+				snprintf(err, errlen,
+					 "%s:%d:%d: trailing characters after the JSON value",
+					 file, line, col);
+			json_object_put(root);
+			json_tokener_free(tok);
+			return -EINVAL;
+		}
+	}
+	json_tokener_free(tok);
+	*ret = root;
+	return 0;
+}
+
+int stlm__astl_read_file(const char *path, char **buf, size_t *len,
+			 char *err, size_t errlen)
+{
+	struct stat st;
+	size_t n = 0;
+	int fd, r;
+
+	*buf = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
+		if (err && errlen)
+			snprintf(err, errlen, "%s: %s", path, strerror(-r));
+		return r;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		if (err && errlen)
+			snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return r;
+	}
+	if (st.st_size > (off_t)ASTL_MAX_FILE) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: larger than %u bytes", path,
+				 ASTL_MAX_FILE);
+		close(fd);
+		return -EFBIG;
+	}
+	*buf = malloc((size_t)st.st_size + 1);
+	if (!*buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (n < (size_t)st.st_size) {
+		ssize_t k = read(fd, *buf + n, (size_t)st.st_size - n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			r = -errno;
+			if (err && errlen)
+				snprintf(err, errlen, "%s: %s", path, strerror(-r));
+			close(fd);
+			free(*buf);
+			*buf = NULL;
+			return r;
+		}
+		if (!k)
+			break;
+		n += (size_t)k;
+	}
+	close(fd);
+	(*buf)[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+/* Typed getters: 0 (found), 1 (absent, optional), or -EINVAL. */
+static int get_obj(struct walk *w, struct json_object *o, const char *key,
+		   bool required, enum json_type t, struct json_object **ret)
+{
+	static const char *const tname[] = {
+		[json_type_null] = "null", [json_type_boolean] = "a boolean",
+		[json_type_double] = "a number", [json_type_int] = "an integer",
+		[json_type_object] = "an object", [json_type_array] = "an array",
+		[json_type_string] = "a string",
+	};
+	struct json_object *v;
+	int r = 0;
+
+	*ret = NULL;
+	if (!json_object_object_get_ex(o, key, &v) || !v) {
+		if (!required)
+			return 1;
+		return werr(w, "missing key '%s'", key);
+	}
+	if (json_object_get_type(v) != t) {
+		push_key(w, key);
+		r = werr(w, "must be %s", tname[t]);
+		pop(w);
+		return r;
+	}
+	*ret = v;
+	return 0;
+}
+
+static int get_str(struct walk *w, struct json_object *o, const char *key,
+		   bool required, char **ret)
+{
+	struct json_object *v;
+	const char *s;
+	int r;
+
+	*ret = NULL;
+	r = get_obj(w, o, key, required, json_type_string, &v);
+	if (r)
+		return r;
+	s = json_object_get_string(v);
+	if ((size_t)json_object_get_string_len(v) > ASTL_MAX_STRING ||
+	    strlen(s) != (size_t)json_object_get_string_len(v)) {
+		push_key(w, key);
+		r = werr(w, "string longer than %u bytes or with a NUL",
+			 ASTL_MAX_STRING);
+		pop(w);
+		return r;
+	}
+	*ret = strdup(s);
+	return *ret ? 0 : -ENOMEM;
+}
+
+/* An integer, or a string "0x..." (hex) or decimal, in [min, max]. */
+static int get_num(struct walk *w, struct json_object *o, const char *key,
+		   bool required, int64_t min, int64_t max, int64_t *ret)
+{
+	struct json_object *v;
+	int64_t x = 0;
+	int r = 0;
+
+	if (!json_object_object_get_ex(o, key, &v) || !v) {
+		if (!required)
+			return 1;
+		return werr(w, "missing key '%s'", key);
+	}
+	push_key(w, key);
+	if (json_object_get_type(v) == json_type_int) {
+		errno = 0;
+		x = json_object_get_int64(v);
+		if (errno)
+			r = werr(w, "integer out of range");
+	} else if (json_object_get_type(v) == json_type_string) {
+		const char *s = json_object_get_string(v);
+		bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+		const char *d = hex ? s + 2 : s;
+		uint64_t u = 0;
+		size_t nd = 0;
+
+		for (; *d; d++, nd++) {
+			int h = hex ? hexval(*d) : (*d >= '0' && *d <= '9' ? *d - '0' : -1);
+
+			if (h < 0 || nd >= 16) {
+				nd = 0;
+				break;
+			}
+			u = u * (hex ? 16 : 10) + (uint64_t)h;
+		}
+		if (!nd || u > INT64_MAX)
+			r = werr(w, "'%.64s' is not a %s number", s,
+				 hex ? "hexadecimal" : "decimal or 0x hexadecimal");
+		x = (int64_t)u;
+	} else {
+		r = werr(w, "must be an integer or a \"0x...\" string");
+	}
+	if (!r && (x < min || x > max))
+		r = werr(w, "%lld out of range [%lld, %lld]", (long long)x,
+			 (long long)min, (long long)max);
+	pop(w);
+	if (!r)
+		*ret = x;
+	return r;
+}
+
+static int get_bool(struct walk *w, struct json_object *o, const char *key,
+		    bool *ret)
+{
+	struct json_object *v;
+	int r = get_obj(w, o, key, false, json_type_boolean, &v);
+
+	if (r)
+		return r;
+	*ret = json_object_get_boolean(v);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Findings                                                            */
+
+static int add_finding_v(struct astl_finding **arr, uint32_t *n,
+			 const struct astl_finding *f, const char *fmt,
+			 va_list ap) __attribute__((format(printf, 4, 0)));
+
+static int add_finding_v(struct astl_finding **arr, uint32_t *n,
+			 const struct astl_finding *f, const char *fmt,
+			 va_list ap)
+{
+	struct astl_finding *a;
+	char buf[600];
+
+	if (*n >= ASTL_MAX_FINDINGS)
+		return 1;
+	if (!*n || !(*n & (*n - 1))) {
+		uint32_t cap = *n ? *n * 2 : 8;
+
+		a = realloc(*arr, cap * sizeof(**arr));
+		if (!a)
+			return -ENOMEM;
+		*arr = a;
+	}
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	(*arr)[*n] = *f;
+	(*arr)[*n].text = strdup(buf);
+	if (!(*arr)[*n].text)
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+static void findings_free(struct astl_finding *f, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		free(f[i].text);
+	free(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Spec files                                                          */
+
+static void member_done(struct astl_member *m)
+{
+	free(m->key);
+	free(m->name);
+	free(m->component);
+	free(m->description);
+	free(m->unit_text);
+}
+
+void stlm__astl_spec_free(struct astl_spec *s)
+{
+	if (!s)
+		return;
+	for (uint32_t b = 0; b < s->n_blocks; b++) {
+		for (uint32_t m = 0; m < s->blocks[b].n_members; m++)
+			member_done(&s->blocks[b].members[m]);
+		free(s->blocks[b].members);
+		free(s->blocks[b].component_name);
+	}
+	free(s->blocks);
+	for (uint32_t i = 0; i < s->n_headers; i++)
+		free(s->headers[i].name);
+	free(s->headers);
+	for (uint32_t i = 0; i < s->n_aliases; i++) {
+		free(s->aliases[i].component);
+		free(s->aliases[i].alias);
+	}
+	free(s->aliases);
+	findings_free(s->findings, s->n_findings);
+	free(s->file);
+	free(s->uuid_text);
+	free(s->description);
+	free(s->instance_id);
+	free(s->chiplet_id);
+	free(s);
+}
+
+__attribute__((format(printf, 3, 4)))
+static int spec_finding(struct astl_spec *s, const struct astl_finding *f,
+			const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	s->n_findings_total++;
+	va_start(ap, fmt);
+	r = add_finding_v(&s->findings, &s->n_findings, f, fmt, ap);
+	va_end(ap);
+	return r < 0 ? r : 0;
+}
+
+static int parse_member(struct walk *w, struct astl_spec *s,
+			struct astl_block *blk, struct json_object *o,
+			const char *key, struct astl_member *m)
+{
+	int64_t v;
+	int r, adj;
+	char *type = NULL;
+	bool has_ue, has_mod;
+	int64_t ue = 0, mod = 0;
+
+	if (json_object_get_type(o) != json_type_object)
+		return werr(w, "must be an object");
+	if (key && !(m->key = strdup(key)))
+		return -ENOMEM;
+	r = get_str(w, o, "name", !key, &m->name);
+	if (r < 0)
+		return r;
+	if (!m->name && !(m->name = strdup(key)))
+		return -ENOMEM;
+	if (!m->name[0]) {
+		push_key(w, "name");
+		r = werr(w, "empty name");
+		pop(w);
+		return r;
+	}
+	r = get_str(w, o, "component", !blk->component_name, &m->component);
+	if (r < 0)
+		return r;
+	if (!m->component && !(m->component = strdup(blk->component_name)))
+		return -ENOMEM;
+	if (!m->component[0]) {
+		push_key(w, "component");
+		r = werr(w, "empty component");
+		pop(w);
+		return r;
+	}
+	if ((r = get_str(w, o, "description", false, &m->description)) < 0)
+		return r;
+	if (!m->description && !(m->description = strdup("")))
+		return -ENOMEM;
+	if ((r = get_str(w, o, "unit", false, &m->unit_text)) < 0)
+		return r;
+	if (!m->unit_text && !(m->unit_text = strdup("")))
+		return -ENOMEM;
+	r = get_num(w, o, "base_de_id", true, 0, 0xFFFF, &v);
+	if (r < 0) {
+		struct json_object *x;
+
+		/* A clearer message for ids with instance bits set. */
+		if (json_object_object_get_ex(o, "base_de_id", &x) &&
+		    strstr(w->err ? w->err : "", "out of range")) {
+			push_key(w, "base_de_id");
+			r = werr(w, "%s: the upper 16 bits hold the instance and must be 0",
+				 json_object_get_string(x));
+			pop(w);
+		}
+		return r;
+	}
+	m->base_id = (uint32_t)v;
+	r = get_num(w, o, "rel_offset", true, 0, ASTL_MAX_SIZE, &v);
+	if (r < 0)
+		return r;
+	m->rel_offset = (uint32_t)v;
+	m->line_size = 16;
+	r = get_num(w, o, "line_size", false, 1, 4096, &v);
+	if (r < 0)
+		return r;
+	if (!r)
+		m->line_size = (uint32_t)v;
+	r = get_num(w, o, "unit_exponent", false, -ASTL_MAX_EXPONENT,
+		    ASTL_MAX_EXPONENT, &ue);
+	if (r < 0)
+		return r;
+	has_ue = !r;
+	r = get_num(w, o, "base10_unit_modifier", false, -ASTL_MAX_EXPONENT,
+		    ASTL_MAX_EXPONENT, &mod);
+	if (r < 0)
+		return r;
+	has_mod = !r;
+	if (has_ue && has_mod && ue != mod) {
+		push_key(w, "base10_unit_modifier");
+		r = werr(w, "%lld disagrees with unit_exponent %lld",
+			 (long long)mod, (long long)ue);
+		pop(w);
+		return r;
+	}
+	m->unit_exponent = (int)(has_mod ? mod : ue);
+	r = get_str(w, o, "type", false, &type);
+	if (r < 0)
+		return r;
+	m->kind = ASTL_KIND_UNKNOWN;
+	if (type) {
+		if (!strcasecmp(type, "gauge"))
+			m->kind = ASTL_KIND_GAUGE;
+		else if (!strcasecmp(type, "counter"))
+			m->kind = ASTL_KIND_COUNTER;
+		else if (!strcasecmp(type, "histogram"))
+			m->kind = ASTL_KIND_HISTOGRAM;
+		else {
+			push_key(w, "type");
+			r = werr(w, "unknown type '%.64s' (Gauge, Counter or Histogram)",
+				 type);
+			pop(w);
+			free(type);
+			return r;
+		}
+		free(type);
+	}
+	m->component_type = blk->component_type >= 0 ?
+		(uint8_t)blk->component_type : (uint8_t)(m->base_id >> 8);
+	stlm__astl_unit(m->unit_text, &m->unit, &adj, &m->unit_normalised,
+			&m->unit_note);
+	m->exponent = m->unit_exponent + adj;
+	(void)s;
+	return 0;
+}
+
+/* One finding per distinct unit text that needed normalising. */
+static int unit_findings(struct astl_spec *s)
+{
+	for (uint32_t b = 0; b < s->n_blocks; b++) {
+		for (uint32_t i = 0; i < s->blocks[b].n_members; i++) {
+			struct astl_member *m = &s->blocks[b].members[i];
+			struct astl_finding f = {
+				.type = ASTL_FIND_UNIT, .block_a = (int)b,
+				.member_a = (int)i, .block_b = -1,
+				.member_b = -1, .count = 0,
+			};
+			bool seen = false;
+			char buf[160];
+			int r;
+
+			if (!m->unit_normalised || s->blocks[b].header)
+				continue;
+			/* Counted on its first occurrence only. */
+			for (uint32_t b2 = 0; b2 <= b && !seen; b2++)
+				for (uint32_t j = 0; j < s->blocks[b2].n_members &&
+				     (b2 < b || j < i); j++) {
+					const struct astl_member *o = &s->blocks[b2].members[j];
+
+					if (!s->blocks[b2].header &&
+					    !strcmp(o->unit_text, m->unit_text)) {
+						seen = true;
+						break;
+					}
+				}
+			if (seen)
+				continue;
+			for (uint32_t b2 = 0; b2 < s->n_blocks; b2++)
+				for (uint32_t j = 0; j < s->blocks[b2].n_members; j++)
+					if (!s->blocks[b2].header &&
+					    !strcmp(s->blocks[b2].members[j].unit_text,
+						    m->unit_text))
+						f.count++;
+			if (m->unit == ASTL_UNIT_UNKNOWN)
+				snprintf(buf, sizeof(buf), "unknown, kept as text");
+			else if (m->exponent != m->unit_exponent)
+				snprintf(buf, sizeof(buf), "%s, exponent %+d",
+					 stlm__astl_unit_word(m->unit),
+					 m->exponent - m->unit_exponent);
+			else
+				snprintf(buf, sizeof(buf), "%s",
+					 stlm__astl_unit_word(m->unit));
+			r = spec_finding(s, &f,
+					"unit \"%s\" -> %s (%s; %u DEs per target)",
+					m->unit_text, buf,
+					m->unit_note ? m->unit_note : "normalised",
+					f.count);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+static const char *blk_word(const struct astl_spec *s)
+{
+	return s->generation == 1 ? "layout" : "members";
+}
+
+static int dup_name_findings(struct astl_spec *s)
+{
+	for (uint32_t b = 0; b < s->n_blocks; b++) {
+		const struct astl_block *blk = &s->blocks[b];
+
+		if (blk->header)
+			continue;
+		for (uint32_t i = 1; i < blk->n_members; i++) {
+			const struct astl_member *m = &blk->members[i];
+
+			for (uint32_t j = 0; j < i; j++) {
+				const struct astl_member *o = &blk->members[j];
+				struct astl_finding f = {
+					.type = ASTL_FIND_DUP_NAME,
+					.block_a = (int)b, .member_a = (int)j,
+					.block_b = (int)b, .member_b = (int)i,
+					.id = m->base_id,
+				};
+				char txt[600];
+				int r;
+
+				if (strcmp(m->name, o->name) ||
+				    strcmp(m->component, o->component))
+					continue;
+				snprintf(txt, sizeof(txt),
+					 "%s[%u].members[%u] (0x%04x) and [%u] (0x%04x)",
+					 blk_word(s), b, j, o->base_id, i, m->base_id);
+				r = spec_finding(s, &f,
+						 "register %s declared twice: %s",
+						 m->name, txt);
+				if (r < 0)
+					return r;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+struct range {
+	uint64_t begin, end;
+	uint32_t block;
+};
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+
+	if (x->begin != y->begin)
+		return x->begin < y->begin ? -1 : 1;
+	return x->block < y->block ? -1 : x->block > y->block;
+}
+
+static int layout_findings(struct astl_spec *s)
+{
+	struct range *rg;
+	uint64_t covered = 0;
+	char t1[64], t2[64];
+	int r = 0;
+
+	if (!s->n_blocks)
+		return 0;
+	rg = calloc(s->n_blocks, sizeof(*rg));
+	if (!rg)
+		return -ENOMEM;
+	for (uint32_t b = 0; b < s->n_blocks; b++) {
+		const struct astl_block *blk = &s->blocks[b];
+
+		rg[b].begin = blk->start_offset;
+		rg[b].end = blk->start_offset + (uint64_t)blk->count * blk->block_size;
+		rg[b].block = b;
+		for (uint32_t i = 0; i < blk->n_members && !r; i++) {
+			const struct astl_member *m = &blk->members[i];
+			struct astl_finding f = {
+				.type = ASTL_FIND_OUTSIDE, .block_a = (int)b,
+				.member_a = (int)i, .block_b = -1, .member_b = -1,
+				.begin = m->rel_offset,
+				.end = (uint64_t)m->rel_offset + m->line_size,
+			};
+
+			if (f.end <= blk->block_size)
+				continue;
+			if (s->generation == 1)
+				snprintf(t1, sizeof(t1), "layout[%u].members[%u]", b, i);
+			else
+				snprintf(t1, sizeof(t1), "members[%u].metrics", b);
+			r = spec_finding(s, &f,
+					 "%s%s%s: line [%u, %llu) past the end of its block (block_size %u)",
+					 t1, s->generation == 1 ? "" : ".",
+					 s->generation == 1 ? "" : m->key,
+					 m->rel_offset, (unsigned long long)f.end,
+					 blk->block_size);
+		}
+		if (r < 0)
+			goto out;
+		if (rg[b].end > s->size) {
+			struct astl_finding f = {
+				.type = ASTL_FIND_OUTSIDE, .block_a = (int)b,
+				.member_a = -1, .block_b = -1, .member_b = -1,
+				.begin = rg[b].begin, .end = rg[b].end,
+			};
+
+			snprintf(t1, sizeof(t1), "%s[%u]", blk_word(s), b);
+			snprintf(t2, sizeof(t2), "[%llu, %llu)",
+				 (unsigned long long)rg[b].begin,
+				 (unsigned long long)rg[b].end);
+			r = spec_finding(s, &f, "%s: bytes %s extend past size", t1, t2);
+			if (r < 0)
+				goto out;
+		}
+	}
+	qsort(rg, s->n_blocks, sizeof(*rg), cmp_range);
+	for (uint32_t k = 0; k < s->n_blocks; k++) {
+		struct astl_finding f = { .member_a = -1, .member_b = -1 };
+
+		if (rg[k].begin > covered) {
+			f.type = ASTL_FIND_GAP;
+			f.block_a = -1;
+			f.block_b = (int)rg[k].block;
+			f.begin = covered;
+			f.end = rg[k].begin;
+			snprintf(t1, sizeof(t1), "[%llu, %llu)",
+				 (unsigned long long)f.begin,
+				 (unsigned long long)f.end);
+			snprintf(t2, sizeof(t2), "%s[%u]", blk_word(s), rg[k].block);
+			r = spec_finding(s, &f, "gap: bytes %s are in no block (before %s)",
+					 t1, t2);
+		} else if (rg[k].begin < covered && k) {
+			/* The latest block reaching past this one's start. */
+			uint32_t prev = rg[0].block;
+
+			for (uint32_t j = 0; j < k; j++)
+				if (rg[j].end > rg[k].begin)
+					prev = rg[j].block;
+			f.type = ASTL_FIND_OVERLAP;
+			f.block_a = (int)prev;
+			f.block_b = (int)rg[k].block;
+			f.begin = rg[k].begin;
+			f.end = covered < rg[k].end ? covered : rg[k].end;
+			snprintf(t1, sizeof(t1), "%s[%u]", blk_word(s), prev);
+			snprintf(t2, sizeof(t2), "%s[%u]", blk_word(s), rg[k].block);
+			r = spec_finding(s, &f, "overlap: %s and %s share bytes", t1, t2);
+		}
+		if (r < 0)
+			goto out;
+		if (rg[k].end > covered)
+			covered = rg[k].end;
+	}
+	if (covered < s->size) {
+		struct astl_finding f = {
+			.type = ASTL_FIND_GAP, .block_a = -1, .block_b = -1,
+			.member_a = -1, .member_b = -1,
+			.begin = covered, .end = s->size,
+		};
+
+		snprintf(t1, sizeof(t1), "[%llu, %u)", (unsigned long long)covered,
+			 s->size);
+		r = spec_finding(s, &f, "gap: bytes %s are in no block", t1);
+	}
+out:
+	free(rg);
+	return r < 0 ? r : 0;
+}
+
+static int parse_block(struct walk *w, struct astl_spec *s,
+		       struct json_object *o, struct astl_block *blk)
+{
+	struct json_object *mem;
+	int64_t v;
+	int r;
+
+	if (json_object_get_type(o) != json_type_object)
+		return werr(w, "must be an object");
+	r = get_num(w, o, "count", true, 1, ASTL_MAX_COUNT, &v);
+	if (r < 0)
+		return r;
+	blk->count = (uint32_t)v;
+	r = get_num(w, o, "start_offset", true, 0, ASTL_MAX_SIZE, &v);
+	if (r < 0)
+		return r;
+	blk->start_offset = (uint32_t)v;
+	r = get_num(w, o, "block_size", true, 1, ASTL_MAX_SIZE, &v);
+	if (r < 0)
+		return r;
+	blk->block_size = (uint32_t)v;
+	if ((uint64_t)blk->count * blk->block_size + blk->start_offset >
+	    (uint64_t)ASTL_MAX_SIZE) {
+		push_key(w, "count");
+		r = werr(w, "count x block_size past %u bytes", ASTL_MAX_SIZE);
+		pop(w);
+		return r;
+	}
+	blk->component_type = -1;
+	if (s->generation == 2) {
+		r = get_num(w, o, "component_type", false, 0, 255, &v);
+		if (r < 0)
+			return r;
+		if (!r)
+			blk->component_type = (int)v;
+		r = get_str(w, o, "component_name", false, &blk->component_name);
+		if (r < 0)
+			return r;
+		r = get_obj(w, o, "metrics", true, json_type_object, &mem);
+		if (r)
+			return r;
+		if (json_object_object_length(mem) < 1 ||
+		    (uint32_t)json_object_object_length(mem) > ASTL_MAX_MEMBERS) {
+			push_key(w, "metrics");
+			r = werr(w, "1 to %u metrics per block", ASTL_MAX_MEMBERS);
+			pop(w);
+			return r;
+		}
+		blk->members = calloc((size_t)json_object_object_length(mem),
+				      sizeof(*blk->members));
+		if (!blk->members)
+			return -ENOMEM;
+		push_key(w, "metrics");
+		json_object_object_foreach(mem, k, val) {
+			struct astl_member *m = &blk->members[blk->n_members++];
+
+			if (strlen(k) > ASTL_MAX_STRING) {
+				r = werr(w, "key longer than %u bytes", ASTL_MAX_STRING);
+				break;
+			}
+			push_key(w, k);
+			r = parse_member(w, s, blk, val, k, m);
+			pop(w);
+			if (r < 0)
+				break;
+		}
+		pop(w);
+	} else {
+		r = get_obj(w, o, "members", true, json_type_array, &mem);
+		if (r)
+			return r;
+		if (json_object_array_length(mem) < 1 ||
+		    json_object_array_length(mem) > ASTL_MAX_MEMBERS) {
+			push_key(w, "members");
+			r = werr(w, "1 to %u members per block", ASTL_MAX_MEMBERS);
+			pop(w);
+			return r;
+		}
+		blk->members = calloc(json_object_array_length(mem),
+				      sizeof(*blk->members));
+		if (!blk->members)
+			return -ENOMEM;
+		push_key(w, "members");
+		for (size_t i = 0; i < json_object_array_length(mem); i++) {
+			struct astl_member *m = &blk->members[blk->n_members++];
+
+			push_index(w, (uint32_t)i);
+			r = parse_member(w, s, blk, json_object_array_get_idx(mem, i),
+					 NULL, m);
+			pop(w);
+			if (r < 0)
+				break;
+		}
+		pop(w);
+	}
+	if (r < 0)
+		return r;
+	blk->header = true;
+	for (uint32_t i = 0; i < blk->n_members; i++)
+		if (strcmp(blk->members[i].component, "HEADER"))
+			blk->header = false;
+	if (!blk->header)
+		for (uint32_t i = 0; i < blk->n_members; i++)
+			if (!strcmp(blk->members[i].component, "HEADER")) {
+				push_key(w, s->generation == 1 ? "members" : "metrics");
+				if (s->generation == 1)
+					push_index(w, i);
+				else
+					push_key(w, blk->members[i].key);
+				r = werr(w, "HEADER member in a block of DEs");
+				w->depth -= 2;
+				return r;
+			}
+	return 0;
+}
+
+static int parse_aliases(struct walk *w, struct astl_spec *s,
+			 struct json_object *o)
+{
+	int r = 0;
+
+	if ((uint32_t)json_object_object_length(o) > ASTL_MAX_ALIASES) {
+		push_key(w, "aliases");
+		r = werr(w, "more than %u aliases", ASTL_MAX_ALIASES);
+		pop(w);
+		return r;
+	}
+	s->aliases = calloc((size_t)json_object_object_length(o) + 1,
+			    sizeof(*s->aliases));
+	if (!s->aliases)
+		return -ENOMEM;
+	push_key(w, "aliases");
+	json_object_object_foreach(o, k, v) {
+		struct astl_alias *a = &s->aliases[s->n_aliases];
+		const char *dot = strrchr(k, '.');
+		char *end;
+		long inst;
+
+		if (strlen(k) > ASTL_MAX_STRING) {
+			r = werr(w, "key longer than %u bytes", ASTL_MAX_STRING);
+			break;
+		}
+		push_key(w, k);
+		errno = 0;
+		inst = dot && dot != k && isdigit((unsigned char)dot[1]) ?
+			strtol(dot + 1, &end, 10) : -1;
+		if (inst < 0 || inst > 0xFFFF || errno || *end) {
+			r = werr(w, "key must be COMPONENT.INSTANCE");
+		} else if (json_object_get_type(v) != json_type_string ||
+			   !json_object_get_string_len(v) ||
+			   (size_t)json_object_get_string_len(v) > ASTL_MAX_STRING ||
+			   strlen(json_object_get_string(v)) !=
+			   (size_t)json_object_get_string_len(v)) {
+			r = werr(w, "must be a non-empty string");
+		} else {
+			a->component = strndup(k, (size_t)(dot - k));
+			a->alias = strdup(json_object_get_string(v));
+			a->instance = (uint32_t)inst;
+			s->n_aliases++;
+			if (!a->component || !a->alias)
+				r = -ENOMEM;
+		}
+		pop(w);
+		if (r < 0)
+			break;
+	}
+	pop(w);
+	return r;
+}
+
+static int parse_spec(struct walk *w, struct json_object *root,
+		      struct astl_spec *s)
+{
+	struct json_object *blocks, *x;
+	char *type = NULL;
+	int64_t v;
+	int r;
+
+	if (json_object_get_type(root) != json_type_object)
+		return werr(w, "the document must be a JSON object");
+	r = get_str(w, root, "_type", false, &type);
+	if (r < 0)
+		return r;
+	if (type && strcmp(type, "metrics_specification")) {
+		push_key(w, "_type");
+		r = werr(w, "'%.64s' is not \"metrics_specification\"", type);
+		pop(w);
+		free(type);
+		return r;
+	}
+	free(type);
+	r = get_str(w, root, "uuid", true, &s->uuid_text);
+	if (r)
+		return r;
+	if (stlm__astl_uuid_parse(s->uuid_text, s->uuid, &s->uuid_bytes) < 0) {
+		push_key(w, "uuid");
+		r = werr(w, "'%.64s' is not a UUID (32 hex digits, optional hyphens, optional /N with N 1..16)",
+			 s->uuid_text);
+		pop(w);
+		return r;
+	}
+	if ((r = get_str(w, root, "description", false, &s->description)) < 0)
+		return r;
+	if (!s->description && !(s->description = strdup("")))
+		return -ENOMEM;
+	r = get_num(w, root, "size", true, 1, ASTL_MAX_SIZE, &v);
+	if (r)
+		return r;
+	s->size = (uint32_t)v;
+	if ((r = get_str(w, root, "chiplet_id", false, &s->chiplet_id)) < 0)
+		return r;
+	bool has_layout = json_object_object_get_ex(root, "layout", &x);
+	bool has_members = json_object_object_get_ex(root, "members", &x);
+
+	if (has_layout == has_members)
+		return werr(w, has_layout ?
+			    "both 'layout' (generation 1) and 'members' (generation 2)" :
+			    "missing key 'layout' (generation 1) or 'members' (generation 2)");
+	s->generation = has_layout ? 1 : 2;
+	w->gen = s->generation;
+	r = get_str(w, root, s->generation == 1 ? "instance_id" : "tdcf_instance_id",
+		    false, &s->instance_id);
+	if (r < 0)
+		return r;
+	if (!s->instance_id &&
+	    (r = get_str(w, root, s->generation == 1 ? "tdcf_instance_id" : "instance_id",
+			 false, &s->instance_id)) < 0)
+		return r;
+	r = get_obj(w, root, blk_word(s), true, json_type_array, &blocks);
+	if (r)
+		return r;
+	if (json_object_array_length(blocks) < 1 ||
+	    json_object_array_length(blocks) > ASTL_MAX_BLOCKS) {
+		push_key(w, blk_word(s));
+		r = werr(w, "1 to %u blocks", ASTL_MAX_BLOCKS);
+		pop(w);
+		return r;
+	}
+	s->blocks = calloc(json_object_array_length(blocks), sizeof(*s->blocks));
+	if (!s->blocks)
+		return -ENOMEM;
+	push_key(w, blk_word(s));
+	for (size_t i = 0; i < json_object_array_length(blocks); i++) {
+		push_index(w, (uint32_t)i);
+		r = parse_block(w, s, json_object_array_get_idx(blocks, i),
+				&s->blocks[s->n_blocks++]);
+		pop(w);
+		if (r < 0)
+			break;
+	}
+	pop(w);
+	if (r < 0)
+		return r;
+	if (s->generation == 2) {
+		r = get_obj(w, root, "aliases", false, json_type_object, &x);
+		if (r < 0)
+			return r;
+		if (!r && (r = parse_aliases(w, s, x)) < 0)
+			return r;
+	}
+	/* Headers and the per-target DE count. */
+	for (uint32_t b = 0; b < s->n_blocks; b++) {
+		const struct astl_block *blk = &s->blocks[b];
+
+		if (!blk->header) {
+			s->n_des_per_target += (uint64_t)blk->count * blk->n_members;
+			continue;
+		}
+		for (uint32_t i = 0; i < blk->n_members; i++) {
+			struct astl_header *h;
+
+			h = realloc(s->headers, (s->n_headers + 1) * sizeof(*h));
+			if (!h)
+				return -ENOMEM;
+			s->headers = h;
+			h = &s->headers[s->n_headers];
+			h->name = strdup(blk->members[i].name);
+			if (!h->name)
+				return -ENOMEM;
+			h->offset = blk->start_offset + blk->members[i].rel_offset;
+			h->size = blk->block_size;
+			s->n_headers++;
+		}
+	}
+	if (s->n_des_per_target > ASTL_MAX_SLOTS)
+		return werr(w, "%llu DEs per target (at most %u)",
+			    (unsigned long long)s->n_des_per_target, ASTL_MAX_SLOTS);
+	if ((r = dup_name_findings(s)) < 0)
+		return r;
+	if ((r = unit_findings(s)) < 0)
+		return r;
+	return layout_findings(s);
+}
+
+int stlm__astl_spec_parse(const char *text, size_t len, const char *file,
+			  struct astl_spec **ret, char *err, size_t errlen)
+{
+	struct walk w = { .file = file ? file : "(spec)", .err = err,
+			  .errlen = errlen };
+	struct json_object *root;
+	struct astl_spec *s;
+	int r;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!ret || (!text && len))
+		return -EINVAL;
+	*ret = NULL;
+	r = json_parse(text ? text : "", len, w.file, &root, err, errlen);
+	if (r < 0)
+		return r;
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->file = strdup(w.file))) {
+		free(s);
+		json_object_put(root);
+		return -ENOMEM;
+	}
+	r = parse_spec(&w, root, s);
+	json_object_put(root);
+	if (r < 0) {
+		if (r == -ENOMEM && err && errlen)
+			snprintf(err, errlen, "%s: out of memory", w.file);
+		stlm__astl_spec_free(s);
+		return r;
+	}
+	*ret = s;
+	return 0;
+}
+
+int stlm__astl_spec_read(const char *path, struct astl_spec **ret,
+			 char *err, size_t errlen)
+{
+	char *buf;
+	size_t len = 0;
+	int r;
+
+	if (err && errlen)
+		err[0] = '\0';
+	r = stlm__astl_read_file(path, &buf, &len, err, errlen);
+	if (r < 0)
+		return r;
+	r = stlm__astl_spec_parse(buf, len, path, ret, err, errlen);
+	free(buf);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* Expansion                                                           */
+
+static uint32_t hash_u32(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x7feb352du;
+	x ^= x >> 15;
+	x *= 0x846ca68bu;
+	x ^= x >> 16;
+	return x;
+}
+
+static uint32_t hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static const char *alias_of(const struct astl_spec *s, const char *comp,
+			    uint32_t inst)
+{
+	for (uint32_t i = 0; i < s->n_aliases; i++)
+		if (s->aliases[i].instance == inst &&
+		    !strcmp(s->aliases[i].component, comp))
+			return s->aliases[i].alias;
+	return comp;
+}
+
+void stlm__astl_expansion_free(struct astl_expansion *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->n_slots; i++)
+		free(e->slots[i].full_name);
+	free(e->slots);
+	findings_free(e->findings, e->n_findings);
+	free(e);
+}
+
+static void slot_place(const struct astl_spec *s, const struct astl_slot *sl,
+		       char *buf, size_t n)
+{
+	const struct astl_member *m = &s->blocks[sl->block].members[sl->member];
+
+	if (s->generation == 1)
+		snprintf(buf, n, "layout[%u].members[%u]", sl->block, sl->member);
+	else
+		snprintf(buf, n, "members[%u].metrics.%s", sl->block,
+			 m->key ? m->key : m->name);
+}
+
+__attribute__((format(printf, 3, 4)))
+static int exp_finding(struct astl_expansion *e, const struct astl_finding *f,
+		       const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	e->n_findings_total++;
+	va_start(ap, fmt);
+	r = add_finding_v(&e->findings, &e->n_findings, f, fmt, ap);
+	va_end(ap);
+	return r < 0 ? r : 0;
+}
+
+int stlm__astl_expand(const struct astl_spec *s, uint32_t first_target,
+		      uint32_t n_targets, struct astl_expansion **ret,
+		      char *err, size_t errlen)
+{
+	struct astl_expansion *e;
+	uint32_t *idh = NULL, *nmh = NULL, mask;
+	uint64_t total;
+	size_t cap;
+	int r = 0;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!s || !ret || !n_targets || n_targets > ASTL_MAX_TARGETS)
+		return -EINVAL;
+	*ret = NULL;
+	total = s->n_des_per_target * n_targets;
+	if (total > ASTL_MAX_SLOTS) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: %u targets give %llu DEs (at most %u)",
+				 s->file, n_targets, (unsigned long long)total,
+				 ASTL_MAX_SLOTS);
+		return -EINVAL;
+	}
+	for (uint32_t b = 0; b < s->n_blocks; b++) {
+		const struct astl_block *blk = &s->blocks[b];
+		uint64_t last = ((uint64_t)first_target + n_targets) * blk->count - 1;
+
+		if (!blk->header && last > 0xFFFF) {
+			if (err && errlen)
+				snprintf(err, errlen,
+					 "%s: %s[%u]: global instance %llu of target %u does not fit in 16 bits",
+					 s->file, blk_word(s), b,
+					 (unsigned long long)last,
+					 first_target + n_targets - 1);
+			return -EINVAL;
+		}
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	e->spec = s;
+	e->first_target = first_target;
+	e->n_targets = n_targets;
+	cap = total ? (size_t)total : 1;
+	e->slots = calloc(cap, sizeof(*e->slots));
+	for (mask = 1; mask < cap * 2; mask <<= 1)
+		;
+	idh = calloc(mask, sizeof(*idh));
+	nmh = calloc(mask, sizeof(*nmh));
+	mask--;
+	if (!e->slots || !idh || !nmh) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (uint32_t t = first_target; t < first_target + n_targets; t++) {
+		for (uint32_t b = 0; b < s->n_blocks; b++) {
+			const struct astl_block *blk = &s->blocks[b];
+
+			if (blk->header)
+				continue;
+			for (uint32_t i = 0; i < blk->count; i++) {
+				for (uint32_t k = 0; k < blk->n_members; k++) {
+					const struct astl_member *m = &blk->members[k];
+					struct astl_slot *sl = &e->slots[e->n_slots];
+					uint32_t g = t * blk->count + i, h;
+					char buf[64];
+					size_t fl;
+
+					sl->base_id = m->base_id;
+					sl->id = g << 16 | m->base_id;
+					sl->block = b;
+					sl->member = k;
+					sl->target = t;
+					sl->local_instance = i;
+					sl->global_instance = g;
+					sl->name = m->name;
+					sl->component = m->component;
+					sl->display_component = alias_of(s, m->component, g);
+					sl->description = m->description;
+					sl->unit_text = m->unit_text;
+					sl->unit = m->unit;
+					sl->unit_normalised = m->unit_normalised;
+					sl->unit_exponent = m->unit_exponent;
+					sl->exponent = m->exponent;
+					sl->kind = m->kind;
+					sl->component_type = m->component_type;
+					sl->line_size = m->line_size;
+					sl->offset = blk->start_offset +
+						(uint64_t)i * blk->block_size + m->rel_offset;
+					snprintf(buf, sizeof(buf), ".%u.", g);
+					fl = strlen(sl->display_component) + strlen(buf) +
+						strlen(m->name) + 1;
+					sl->full_name = malloc(fl);
+					if (!sl->full_name) {
+						r = -ENOMEM;
+						goto out;
+					}
+					snprintf(sl->full_name, fl, "%s%s%s",
+						 sl->display_component, buf, m->name);
+					e->n_slots++;
+					/* ids */
+					for (h = hash_u32(sl->id) & mask;; h = (h + 1) & mask) {
+						uint32_t v = idh[h];
+
+						if (!v) {
+							idh[h] = (uint32_t)e->n_slots;
+							e->n_distinct_ids++;
+							sl->first_of_id = (uint32_t)e->n_slots - 1;
+							break;
+						}
+						if (e->slots[v - 1].id == sl->id) {
+							struct astl_slot *o = &e->slots[v - 1];
+							struct astl_finding f = {
+								.type = ASTL_FIND_DUP_ID,
+								.block_a = (int)o->block,
+								.member_a = (int)o->member,
+								.block_b = (int)b,
+								.member_b = (int)k,
+								.id = sl->id, .count = 2,
+							};
+							char pa[128], pb[128], idt[16];
+
+							sl->duplicate_id = true;
+							sl->first_of_id = v - 1;
+							e->n_dup_ids++;
+							slot_place(s, o, pa, sizeof(pa));
+							slot_place(s, sl, pb, sizeof(pb));
+							snprintf(idt, sizeof(idt), "0x%08x", sl->id);
+							r = exp_finding(e, &f,
+									"duplicate id %s: %s (%s) repeats %s (%s)",
+									idt, sl->full_name, pb,
+									o->full_name, pa);
+							if (r < 0)
+								goto out;
+							break;
+						}
+					}
+					/* names */
+					for (h = hash_str(sl->full_name) & mask;; h = (h + 1) & mask) {
+						uint32_t v = nmh[h];
+
+						if (!v) {
+							nmh[h] = (uint32_t)e->n_slots;
+							break;
+						}
+						if (!strcmp(e->slots[v - 1].full_name, sl->full_name)) {
+							struct astl_slot *o = &e->slots[v - 1];
+							struct astl_finding f = {
+								.type = ASTL_FIND_DUP_NAME,
+								.block_a = (int)o->block,
+								.member_a = (int)o->member,
+								.block_b = (int)b,
+								.member_b = (int)k,
+								.id = sl->id, .count = 2,
+							};
+							char pa[128], pb[128];
+
+							sl->duplicate_name = true;
+							e->n_dup_names++;
+							slot_place(s, o, pa, sizeof(pa));
+							slot_place(s, sl, pb, sizeof(pb));
+							r = exp_finding(e, &f,
+									"duplicate name %s: %s and %s",
+									sl->full_name, pa, pb);
+							if (r < 0)
+								goto out;
+							break;
+						}
+					}
+				}
+			}
+		}
+	}
+out:
+	free(idh);
+	free(nmh);
+	if (r < 0) {
+		stlm__astl_expansion_free(e);
+		if (err && errlen)
+			snprintf(err, errlen, "%s: out of memory", s->file);
+		return r;
+	}
+	*ret = e;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Index files                                                         */
+
+void stlm__astl_index_free(struct astl_index *x)
+{
+	if (!x)
+		return;
+	for (uint32_t i = 0; i < x->n_entries; i++) {
+		free(x->entries[i].uuid_text);
+		free(x->entries[i].path);
+		free(x->entries[i].description);
+		free(x->entries[i].name_template);
+	}
+	free(x->entries);
+	free(x->file);
+	free(x);
+}
+
+static char *resolve(const char *base, const char *rel)
+{
+	const char *slash = strrchr(base, '/');
+	size_t dl = slash ? (size_t)(slash - base) : 0;
+	char *p;
+
+	if (rel[0] == '/' || !slash)
+		return strdup(rel);
+	p = malloc(dl + strlen(rel) + 2);
+	if (p)
+		sprintf(p, "%.*s/%s", (int)dl, base, rel);
+	return p;
+}
+
+static int parse_index(struct walk *w, struct json_object *root,
+		       struct astl_index *x)
+{
+	const char *mapkey, *filekey;
+	struct json_object *map;
+	int r = 0;
+
+	if (json_object_get_type(root) != json_type_object)
+		return werr(w, "the document must be a JSON object");
+	if (json_object_object_get_ex(root, "uuid_mapping", &map)) {
+		x->kind = ASTL_DOC_REPOMETA;
+		mapkey = "uuid_mapping";
+		filekey = "specification_file";
+	} else if (json_object_object_get_ex(root, "scmi_uuid_mapping", &map)) {
+		x->kind = ASTL_DOC_LOOKUP;
+		mapkey = "scmi_uuid_mapping";
+		filekey = "metrics_file";
+	} else {
+		return werr(w, "missing key 'uuid_mapping' (repometa) or 'scmi_uuid_mapping' (platform_lookup)");
+	}
+	r = get_obj(w, root, mapkey, true, json_type_object, &map);
+	if (r)
+		return r;
+	if ((uint32_t)json_object_object_length(map) > ASTL_MAX_ENTRIES) {
+		push_key(w, mapkey);
+		r = werr(w, "more than %u entries", ASTL_MAX_ENTRIES);
+		pop(w);
+		return r;
+	}
+	x->entries = calloc((size_t)json_object_object_length(map) + 1,
+			    sizeof(*x->entries));
+	if (!x->entries)
+		return -ENOMEM;
+	push_key(w, mapkey);
+	json_object_object_foreach(map, k, v) {
+		struct astl_index_entry *e = &x->entries[x->n_entries];
+		char *rel = NULL;
+
+		if (strlen(k) > ASTL_MAX_STRING) {
+			r = werr(w, "key longer than %u bytes", ASTL_MAX_STRING);
+			break;
+		}
+		push_key(w, k);
+		if (stlm__astl_uuid_parse(k, e->uuid, &e->uuid_bytes) < 0) {
+			r = werr(w, "key is not a UUID (32 hex digits, optional hyphens, optional /N with N 1..16)");
+		} else if (json_object_get_type(v) != json_type_object) {
+			r = werr(w, "must be an object");
+		} else if (!(e->uuid_text = strdup(k))) {
+			r = -ENOMEM;
+		} else {
+			x->n_entries++;
+			r = get_str(w, v, filekey, true, &rel);
+			if (!r && !rel[0]) {
+				push_key(w, filekey);
+				r = werr(w, "empty path");
+				pop(w);
+			}
+			if (!r && !(e->path = resolve(x->file, rel)))
+				r = -ENOMEM;
+			if (!r)
+				r = get_str(w, v, "description", false, &e->description);
+			if (r >= 0 && x->kind == ASTL_DOC_LOOKUP) {
+				static const char *const tk[] = {
+					"name_template", "target_name", "name",
+				};
+
+				for (size_t i = 0; i < 3 && r >= 0 && !e->name_template; i++)
+					r = get_str(w, v, tk[i], false, &e->name_template);
+			}
+			r = r < 0 ? r : 0;
+			free(rel);
+		}
+		pop(w);
+		if (r < 0)
+			break;
+	}
+	pop(w);
+	return r;
+}
+
+int stlm__astl_index_parse(const char *text, size_t len, const char *file,
+			   struct astl_index **ret, char *err, size_t errlen)
+{
+	struct walk w = { .file = file ? file : "(index)", .err = err,
+			  .errlen = errlen };
+	struct json_object *root;
+	struct astl_index *x;
+	int r;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!ret || (!text && len))
+		return -EINVAL;
+	*ret = NULL;
+	r = json_parse(text ? text : "", len, w.file, &root, err, errlen);
+	if (r < 0)
+		return r;
+	x = calloc(1, sizeof(*x));
+	if (!x || !(x->file = strdup(w.file))) {
+		free(x);
+		json_object_put(root);
+		return -ENOMEM;
+	}
+	r = parse_index(&w, root, x);
+	json_object_put(root);
+	if (r < 0) {
+		if (r == -ENOMEM && err && errlen)
+			snprintf(err, errlen, "%s: out of memory", w.file);
+		stlm__astl_index_free(x);
+		return r;
+	}
+	*ret = x;
+	return 0;
+}
+
+int stlm__astl_index_read(const char *path, struct astl_index **ret,
+			  char *err, size_t errlen)
+{
+	char *buf;
+	size_t len = 0;
+	int r;
+
+	if (err && errlen)
+		err[0] = '\0';
+	r = stlm__astl_read_file(path, &buf, &len, err, errlen);
+	if (r < 0)
+		return r;
+	r = stlm__astl_index_parse(buf, len, path, ret, err, errlen);
+	free(buf);
+	return r;
+}
+
+const struct astl_index_entry *
+stlm__astl_index_find(const struct astl_index *x, const uint8_t uuid[16])
+{
+	for (uint32_t i = 0; x && i < x->n_entries; i++)
+		if (stlm__astl_uuid_match(x->entries[i].uuid,
+					  x->entries[i].uuid_bytes, uuid))
+			return &x->entries[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Metrics declarations                                                */
+
+void stlm__astl_metrics_free(struct astl_metrics *m)
+{
+	if (!m)
+		return;
+	for (uint32_t i = 0; i < m->n_metrics; i++) {
+		struct astl_metric *x = &m->metrics[i];
+
+		free(x->key);
+		free(x->reg);
+		free(x->description);
+		free(x->unit);
+		free(x->metric_type);
+		free(x->identifier);
+		free(x->protocol);
+		free(x->formula);
+		free(x->component_filter);
+		for (uint32_t g = 0; g < x->n_groups; g++)
+			free(x->groups[g]);
+		free(x->groups);
+	}
+	free(m->metrics);
+	free(m->file);
+	free(m);
+}
+
+static int parse_metric(struct walk *w, struct json_object *o,
+			struct astl_metric *m)
+{
+	struct json_object *col = NULL, *groups;
+	char *inst = NULL;
+	int r;
+
+	if (json_object_get_type(o) != json_type_object)
+		return werr(w, "must be an object");
+	m->instance_filter = -1;
+	if ((r = get_str(w, o, "description", false, &m->description)) < 0 ||
+	    (r = get_str(w, o, "unit", false, &m->unit)) < 0 ||
+	    (r = get_str(w, o, "metric_type", false, &m->metric_type)) < 0 ||
+	    (r = get_str(w, o, "identifier", false, &m->identifier)) < 0 ||
+	    (r = get_str(w, o, "formula", false, &m->formula)) < 0 ||
+	    (r = get_bool(w, o, "disabled", &m->disabled)) < 0 ||
+	    (r = get_bool(w, o, "confidential", &m->confidential)) < 0)
+		return r;
+	if (!m->identifier &&
+	    (r = get_str(w, o, "category", false, &m->identifier)) < 0)
+		return r;
+	r = get_obj(w, o, "collection", false, json_type_object, &col);
+	if (r < 0)
+		return r;
+	if (col) {
+		struct json_object *v;
+
+		push_key(w, "collection");
+		r = get_str(w, col, "protocol", false, &m->protocol);
+		if (r >= 0)
+			r = get_str(w, col, "register", false, &m->reg);
+		if (r >= 0)
+			r = get_str(w, col, "scmi_component_filter", false,
+				    &m->component_filter);
+		if (r >= 0 && json_object_object_get_ex(col, "scmi_instance_filter", &v)) {
+			if (json_object_get_type(v) == json_type_string)
+				r = get_str(w, col, "scmi_instance_filter", false, &inst);
+			else
+				r = get_num(w, col, "scmi_instance_filter", true, 0,
+					    0xFFFF, &m->instance_filter);
+		}
+		if (r >= 0 && inst) {
+			char *end;
+			long x;
+
+			errno = 0;
+			x = isdigit((unsigned char)inst[0]) ? strtol(inst, &end, 10) : -1;
+			if (x < 0 || x > 0xFFFF || errno || *end) {
+				push_key(w, "scmi_instance_filter");
+				r = werr(w, "'%.64s' is not an instance number", inst);
+				pop(w);
+			} else {
+				m->instance_filter = x;
+			}
+			free(inst);
+		}
+		pop(w);
+		if (r < 0)
+			return r;
+	}
+	if (!m->protocol &&
+	    (r = get_str(w, o, "collection_protocol", false, &m->protocol)) < 0)
+		return r;
+	if (!m->reg && (r = get_str(w, o, "register", false, &m->reg)) < 0)
+		return r;
+	if (!m->reg && (!m->protocol || !strcmp(m->protocol, "scmi")))
+		return werr(w, "missing key 'register' (or collection.register)");
+	r = get_obj(w, o, "metric_groups", false, json_type_array, &groups);
+	if (r < 0)
+		return r;
+	if (!r) {
+		size_t n = json_object_array_length(groups);
+
+		push_key(w, "metric_groups");
+		if (n > ASTL_MAX_GROUPS) {
+			r = werr(w, "more than %u groups", ASTL_MAX_GROUPS);
+			pop(w);
+			return r;
+		}
+		m->groups = calloc(n + 1, sizeof(*m->groups));
+		if (!m->groups)
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *g = json_object_array_get_idx(groups, i);
+
+			push_index(w, (uint32_t)i);
+			if (json_object_get_type(g) != json_type_string ||
+			    !json_object_get_string_len(g) ||
+			    (size_t)json_object_get_string_len(g) > ASTL_MAX_STRING ||
+			    strchr(json_object_get_string(g), ',')) {
+				r = werr(w, "must be a non-empty string without commas");
+			} else if (!(m->groups[m->n_groups] =
+				     strdup(json_object_get_string(g)))) {
+				r = -ENOMEM;
+			} else {
+				m->n_groups++;
+			}
+			pop(w);
+			if (r < 0)
+				break;
+		}
+		pop(w);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int parse_metrics(struct walk *w, struct json_object *root,
+			 struct astl_metrics *m)
+{
+	struct json_object *map, *x;
+	int r = 0;
+
+	if (json_object_get_type(root) != json_type_object)
+		return werr(w, "the document must be a JSON object");
+	if (json_object_object_get_ex(root, "extends", &x))
+		return werr(w, "extends: inherited declarations are not supported");
+	r = get_obj(w, root, "metrics", true, json_type_object, &map);
+	if (r)
+		return r;
+	if ((uint32_t)json_object_object_length(map) > ASTL_MAX_ENTRIES) {
+		push_key(w, "metrics");
+		r = werr(w, "more than %u metrics", ASTL_MAX_ENTRIES);
+		pop(w);
+		return r;
+	}
+	m->metrics = calloc((size_t)json_object_object_length(map) + 1,
+			    sizeof(*m->metrics));
+	if (!m->metrics)
+		return -ENOMEM;
+	push_key(w, "metrics");
+	json_object_object_foreach(map, k, v) {
+		struct astl_metric *d = &m->metrics[m->n_metrics];
+
+		if (strlen(k) > ASTL_MAX_STRING || !k[0]) {
+			r = werr(w, "key empty or longer than %u bytes", ASTL_MAX_STRING);
+			break;
+		}
+		if (!(d->key = strdup(k))) {
+			r = -ENOMEM;
+			break;
+		}
+		m->n_metrics++;
+		push_key(w, k);
+		r = parse_metric(w, v, d);
+		pop(w);
+		if (r < 0)
+			break;
+	}
+	pop(w);
+	return r;
+}
+
+int stlm__astl_metrics_parse(const char *text, size_t len, const char *file,
+			     struct astl_metrics **ret, char *err,
+			     size_t errlen)
+{
+	struct walk w = { .file = file ? file : "(metrics)", .err = err,
+			  .errlen = errlen };
+	struct json_object *root;
+	struct astl_metrics *m;
+	int r;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!ret || (!text && len))
+		return -EINVAL;
+	*ret = NULL;
+	r = json_parse(text ? text : "", len, w.file, &root, err, errlen);
+	if (r < 0)
+		return r;
+	m = calloc(1, sizeof(*m));
+	if (!m || !(m->file = strdup(w.file))) {
+		free(m);
+		json_object_put(root);
+		return -ENOMEM;
+	}
+	r = parse_metrics(&w, root, m);
+	json_object_put(root);
+	if (r < 0) {
+		if (r == -ENOMEM && err && errlen)
+			snprintf(err, errlen, "%s: out of memory", w.file);
+		stlm__astl_metrics_free(m);
+		return r;
+	}
+	*ret = m;
+	return 0;
+}
+
+int stlm__astl_metrics_read(const char *path, struct astl_metrics **ret,
+			    char *err, size_t errlen)
+{
+	char *buf;
+	size_t len = 0;
+	int r;
+
+	if (err && errlen)
+		err[0] = '\0';
+	r = stlm__astl_read_file(path, &buf, &len, err, errlen);
+	if (r < 0)
+		return r;
+	r = stlm__astl_metrics_parse(buf, len, path, ret, err, errlen);
+	free(buf);
+	return r;
+}
+
+bool stlm__astl_metric_matches(const struct astl_metric *m,
+			       const struct astl_slot *s)
+{
+	if (!m || !s || !m->reg)
+		return false;
+	if (m->protocol && strcmp(m->protocol, "scmi"))
+		return false;
+	if (strcmp(m->reg, s->name))
+		return false;
+	if (m->component_filter && strcmp(m->component_filter, s->component) &&
+	    strcmp(m->component_filter, s->display_component))
+		return false;
+	if (m->instance_filter >= 0 &&
+	    (uint32_t)m->instance_filter != s->global_instance)
+		return false;
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Detection                                                           */
+
+enum astl_doc stlm__astl_detect(const char *text, size_t len)
+{
+	struct json_object *root = NULL, *x;
+	enum astl_doc d = ASTL_DOC_NONE;
+
+	if (!text || json_parse(text, len, "", &root, NULL, 0) < 0)
+		return ASTL_DOC_NONE;
+	if (json_object_get_type(root) != json_type_object)
+		goto out;
+	if (json_object_object_get_ex(root, "format", &x) ||
+	    json_object_object_get_ex(root, "des", &x))
+		goto out;	/* a native catalog */
+	if ((json_object_object_get_ex(root, "_type", &x) &&
+	     json_object_get_type(x) == json_type_string &&
+	     !strcmp(json_object_get_string(x), "metrics_specification")) ||
+	    (json_object_object_get_ex(root, "uuid", &x) &&
+	     (json_object_object_get_ex(root, "layout", &x) ||
+	      json_object_object_get_ex(root, "members", &x))))
+		d = ASTL_DOC_SPEC;
+	else if (json_object_object_get_ex(root, "uuid_mapping", &x))
+		d = ASTL_DOC_REPOMETA;
+	else if (json_object_object_get_ex(root, "scmi_uuid_mapping", &x))
+		d = ASTL_DOC_LOOKUP;
+	else if (json_object_object_get_ex(root, "metrics", &x) &&
+		 json_object_get_type(x) == json_type_object)
+		d = ASTL_DOC_METRICS;
+out:
+	json_object_put(root);
+	return d;
+}
