@@ -1,15 +1,20 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 #
-# Build the codec fuzzers with clang libFuzzer + ASan/UBSan and run each one
-# for SECONDS (default 60), one after the other. Prints one summary line per
+# Build the fuzzers with clang libFuzzer + ASan/UBSan and run each one for
+# SECONDS (default 60), one after the other. Prints one summary line per
 # fuzzer with its exec count (from libFuzzer's final "Done N runs in S
-# second(s)" line) and exits non-zero if any fuzzer crashed.
+# second(s)" line) and exits non-zero if any fuzzer crashed. A fuzzer
+# whose target the build does not define (yet) is skipped with a message.
 #
-# Usage: scripts/run-fuzzers.sh [-u] [SECONDS] [FUZZER...]
+# Usage: scripts/run-fuzzers.sh [-u] [-c] [SECONDS] [FUZZER...]
 #   -u       also merge new coverage into the committed corpus
 #            (fuzz/corpus/<name>/) and copy crashing inputs there as
 #            crash-<sha1 prefix>; without it nothing under fuzz/ is touched
+#   -c       afterwards replay each fuzzer's committed and work corpus in a
+#            clang source-coverage build ($BUILD_FUZZ/coverage-build, no
+#            libFuzzer) and print the line coverage of the sources that
+#            fuzzer targets (llvm-cov report)
 #   FUZZER   names such as "tdcf" or "fuzz-tdcf"; default: all of them
 #
 # Environment: BUILD_FUZZ (build directory, default build-fuzz), CC (default
@@ -22,18 +27,37 @@ set -eu
 
 cd "$(dirname "$0")/.."
 
-ALL="agent-responses platform-requests de-desc intervals tdcf notification catalog expr record"
+ALL="agent-responses platform-requests de-desc intervals tdcf notification \
+catalog expr record stlmfs-text astl platform-config daemon-socket fuse-writes"
 BUILD=${BUILD_FUZZ:-build-fuzz}
 UPDATE=0
+COVERAGE=0
 
 usage() {
-	echo "usage: $0 [-u] [SECONDS] [FUZZER...]" >&2
+	echo "usage: $0 [-u] [-c] [SECONDS] [FUZZER...]" >&2
 	exit 2
+}
+
+# The sources whose line coverage -c reports for a fuzzer.
+cov_sources() {
+	case $1 in
+	agent-responses|platform-requests|de-desc|intervals|tdcf|notification)
+		echo lib/proto/*.c ;;
+	catalog) echo lib/catalog.c lib/expr.c ;;
+	expr) echo lib/expr.c ;;
+	record) echo cli/record.c ;;
+	stlmfs-text) echo lib/stlmfs-text.c ;;
+	astl) echo lib/astl.c ;;
+	platform-config) echo platform/config.c ;;
+	daemon-socket) echo lib/stlmd-frame.c ;;
+	fuse-writes) echo daemon/fuse-parse.c ;;
+	esac
 }
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	-u|--update-corpus) UPDATE=1; shift ;;
+	-c|--coverage) COVERAGE=1; shift ;;
 	-h|--help) usage ;;
 	-*) usage ;;
 	*) break ;;
@@ -66,10 +90,24 @@ if [ ! -f "$BUILD/build.ninja" ]; then
 		-Db_sanitize=address,undefined -Db_lundef=false
 fi
 
+# Regenerate build.ninja if a meson.build changed, then keep only the
+# fuzzers the build defines (one being written may not exist yet).
+ninja -C "$BUILD" build.ninja >/dev/null
 targets=""
+present=""
 for f in $FUZZERS; do
-	targets="$targets fuzz/fuzz-$f"
+	if grep -q "^build fuzz/fuzz-$f: " "$BUILD/build.ninja"; then
+		targets="$targets fuzz/fuzz-$f"
+		present="$present $f"
+	else
+		echo "fuzz-$f: no such target in $BUILD (fuzz/fuzz-$f.c not built yet?), skipped" >&2
+	fi
 done
+FUZZERS=$present
+if [ -z "$FUZZERS" ]; then
+	echo "$0: nothing to run" >&2
+	exit 1
+fi
 # shellcheck disable=SC2086
 meson compile -C "$BUILD" $targets
 
@@ -150,4 +188,54 @@ done
 echo
 echo "summary (${SECONDS_PER_FUZZER}s per fuzzer):"
 printf '%s' "$summary"
+
+if [ "$COVERAGE" = 1 ]; then
+	# Plain replay drivers (fuzz/fuzz-main.c) with clang's source-based
+	# coverage: no sanitizers, no libFuzzer, so it is quick to build.
+	cov="$BUILD/coverage-build"
+	flags="-fprofile-instr-generate -fcoverage-mapping"
+	if [ ! -f "$cov/build.ninja" ]; then
+		CC=${CC:-clang} meson setup "$cov" -Dbuildtype=debug \
+			-Dc_args="$flags" -Dc_link_args="$flags" >/dev/null
+	fi
+	# shellcheck disable=SC2086
+	meson compile -C "$cov" $targets >/dev/null
+	echo
+	echo "line coverage (committed + work corpus, llvm-cov):"
+	for f in $FUZZERS; do
+		prof="$BUILD/fuzz-work/$f/cov"
+		rm -rf "$prof"
+		mkdir -p "$prof" "$BUILD/fuzz-work/$f/corpus"
+		LLVM_PROFILE_FILE="$prof/%p.profraw" \
+			"$cov/fuzz/fuzz-$f" "fuzz/corpus/$f" \
+			"$BUILD/fuzz-work/$f/corpus" >/dev/null 2>&1 || true
+		llvm-profdata merge -sparse -o "$prof/all.profdata" \
+			"$prof"/*.profraw 2>/dev/null || continue
+		# Sum the Lines / Missed Lines columns (8, 9) of the rows of the
+		# targeted files (llvm-cov prints paths relative to their
+		# common prefix: match on the end of the path).
+		pct=$(llvm-cov report "$cov/fuzz/fuzz-$f" \
+			-instr-profile="$prof/all.profdata" 2>/dev/null |
+			awk -v want="$(cov_sources "$f")" '
+			BEGIN { n = split(want, w, " ") }
+			NF == 13 {
+				for (i = 1; i <= n; i++) {
+					l = length(w[i])
+					if (substr($1, length($1) - l + 1) == w[i] &&
+					    (length($1) == l ||
+					     substr($1, length($1) - l, 1) == "/")) {
+						lines += $8; missed += $9
+					}
+				}
+			}
+			END {
+				if (lines)
+					printf "%.1f%% (%d/%d)", \
+						100 * (lines - missed) / lines,
+						lines - missed, lines
+			}')
+		printf '%-24s lines %s of %s\n' "fuzz-$f" "${pct:-?}" \
+			"$(cov_sources "$f")"
+	done
+fi
 exit "$failed"
