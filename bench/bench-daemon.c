@@ -3,36 +3,47 @@
  * Copyright (c) 2026 The stlm authors
  *
  * stlmd benchmarks: real FUSE mounts of an emulated platform
- * (stlm-platform --des N). Prints one line per figure:
- *   BENCH <name> <value> <unit> [ratio=<r> vs=<baseline>]
+ * (stlm-platform --des N), one line per figure (bench-util.h). Every DE is
+ * enabled and collection started (stlm enable --all; stlm config --on)
+ * before stlmd owns the platform. Each figure has a baseline measured
+ * here, in the same run:
  *
- * At N DEs (default 50000), every DE enabled and collection on:
- *  - one read of snapshot.bin (open + read to EOF + close; median), and of
- *    the text snapshot;
- *  - reading every des/<id>/value file (open + read + close each; median
- *    of rounds), against snapshot.bin;
- *  - baseline: one real sysfs attribute file read N times (open + read +
- *    close), the per-file cost of the kernel RFC's design, against
- *    snapshot.bin.
- * At N_BIG DEs (default 100000):
- *  - mount-ready time with -o lazy (from fork+exec of stlmd to
- *    tlm_0/version being readable; median), against the same without lazy;
- *  - stlmd's VmRSS after the mount, a full listing of des/ (readdir and
- *    lstat of every entry), snapshots and a read of every value file
- *    (goal <= 64 MiB), and its peak (VmHWM).
+ *  - mount-ready time with -o lazy (fork+exec of stlmd to tlm_0/version
+ *    readable; median of 3), against the same without lazy;
+ *  - one read (open + read to EOF + close; median) of snapshot.bin,
+ *    snapshot and des_bulk_read, each against the same read of a tmpfs
+ *    file holding the same bytes;
+ *  - the read of one des/<id>/value file (per file, over a sample of up
+ *    to 2000 DEs spread over the table), against a tmpfs file of the same
+ *    bytes and against a real sysfs attribute (the per-file cost of the
+ *    kernel's one-attribute-per-DE design);
+ *  - `stlm read` of every DE through stlmd's client socket (a whole CLI
+ *    run, output to a file), against `cat` of that output;
+ *  - a Prometheus scrape of `stlm export` over stlmd's socket (HTTP GET
+ *    /metrics on loopback), against the libstlm snapshot through the same
+ *    socket that each scrape takes (up to 10000 DEs: see bench_export());
+ *  - libstlm's stlmfs: backend on the mounted tree (lib/stlmfs.c): open
+ *    and snapshot, against the same through stlmd's client socket (up to
+ *    10000 DEs: see bench_stlmfs());
+ *  - stlmd's VmRSS after all of that, against its VmRSS right after the
+ *    mount, and its peak (VmHWM).
  *
- * Needs root and /dev/fuse; without them prints "BENCH daemon_skipped 0
- * n/a" and exits 0. Every process is started here and killed by pid; the
- * mount is always removed (also on failure, signal or the time limit).
+ * Needs root and /dev/fuse; without them prints "# skipped" and exits 0.
+ * Any failed operation is fatal (exit 1). Every process is started here
+ * and killed by pid; the mount is always removed (also on failure, signal
+ * or the time limit).
  *
- * Usage: bench-daemon [BUILD] [N] [N_BIG]
- *   BUILD: the build directory (default: this program's ../); binaries
- *   BUILD/platform/stlm-platform, BUILD/daemon/stlmd, BUILD/cli/stlm.
+ * Usage: bench-daemon BUILD [N] [BUDGET_MS]
+ *   BUILD: the build directory; binaries BUILD/platform/stlm-platform,
+ *   BUILD/daemon/stlmd, BUILD/cli/stlm. N: DEs (default 50000).
+ *   BUDGET_MS: time budget of each repeated measurement (default 1000).
  */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -40,18 +51,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <stlm/stlm.h>
+
+#include "bench-util.h"
 #include "snapshot-bin.h"
 
-#define TIME_LIMIT_S 150	/* the whole program */
-#define SNAP_ROUNDS 41
-#define FILE_ROUNDS 3
+#define TIME_LIMIT_S 120	/* the whole program */
 #define LAZY_ROUNDS 3
+#define VALUE_SAMPLE 2000
+#define MAX_ROUNDS 101
 
 static char build_dir[PATH_MAX];
 static char tmp_dir[PATH_MAX] = "";
@@ -59,37 +75,23 @@ static char mnt[PATH_MAX + 16];
 static char tlm[PATH_MAX + 32];
 static char uri[2 * PATH_MAX + 64];
 static char sock_path[PATH_MAX + 16];
+static char dsock_path[PATH_MAX + 16];
 static char mem_path[PATH_MAX + 16];
 static char log_path[PATH_MAX + 16];
+static char out_path[PATH_MAX + 16];
+static char shm_path[PATH_MAX + 32];
+static char cli_bin[PATH_MAX + 16];
+static double budget_ms = 1000;
 static volatile pid_t pid_platform = -1;
 static volatile pid_t pid_daemon = -1;
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
+static volatile pid_t pid_export = -1;
+static volatile pid_t pid_child = -1;
 
 static void sleep_us(long us)
 {
 	struct timespec ts = { us / 1000000, (us % 1000000) * 1000 };
 
 	nanosleep(&ts, NULL);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* ------------------------------------------------------------------ */
@@ -102,7 +104,7 @@ static bool is_mounted(void)
 	bool found = false;
 	FILE *f;
 
-	if (!mnt[0] || !(f = fopen("/proc/self/mounts", "r")))
+	if (!mnt[0] || !(f = fopen("/proc/self/mounts", "re")))
 		return false;
 	while (!found && fgets(line, sizeof(line), f)) {
 		char *p = strchr(line, ' ');
@@ -146,6 +148,8 @@ static void stop_daemon(void)
 	stop_pid(&pid_daemon);
 	if (is_mounted())
 		umount2(mnt, MNT_DETACH);
+	if (dsock_path[0])
+		unlink(dsock_path);
 }
 
 static void stop_platform(void)
@@ -159,10 +163,15 @@ static void stop_platform(void)
 
 static void cleanup(void)
 {
+	stop_pid(&pid_child);
+	stop_pid(&pid_export);
 	stop_daemon();
 	stop_platform();
+	if (shm_path[0])
+		unlink(shm_path);
 	if (tmp_dir[0]) {
 		unlink(log_path);
+		unlink(out_path);
 		rmdir(mnt);
 		rmdir(tmp_dir);
 		tmp_dir[0] = 0;
@@ -184,13 +193,13 @@ static void show_log(void)
 {
 	char buf[4096];
 	ssize_t n;
-	int fd = open(log_path, O_RDONLY);
+	int fd = open(log_path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return;
 	fprintf(stderr, "--- log ---\n");
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		fwrite(buf, 1, n, stderr);
+		fwrite(buf, 1, (size_t)n, stderr);
 	close(fd);
 }
 
@@ -208,53 +217,65 @@ static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt,
 	exit(1);
 }
 
-/* fork + exec argv with stdout/stderr appended to the log; returns pid */
-static pid_t spawn(char *const argv[])
+/* fork + exec argv, stdout to out (NULL: the log), stderr to the log */
+static pid_t spawn_to(char *const argv[], const char *out)
 {
 	pid_t pid = fork();
 
 	if (pid < 0)
 		die("fork: %s", strerror(errno));
 	if (pid == 0) {
-		int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		int nul = open("/dev/null", O_RDONLY);
+		int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		int ofd = out ? open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+				   0600) : fd;
 
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		if (nul >= 0)
-			dup2(nul, 0);
+		if (fd < 0 || nul < 0 || ofd < 0)
+			_exit(126);
+		dup2(ofd, 1);
+		dup2(fd, 2);
+		dup2(nul, 0);
 		signal(SIGALRM, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
 		execv(argv[0], argv);
 		_exit(127);
 	}
 	return pid;
 }
 
-static void run(char *const argv[])
+static pid_t spawn(char *const argv[])
 {
-	pid_t pid = spawn(argv);
-	int st;
-
-	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
-		die("%s %s failed", argv[0], argv[1]);
+	return spawn_to(argv, NULL);
 }
 
-static void start_platform(unsigned n)
+/* Run argv to completion (stdout to out or the log); fatal unless exit 0. */
+static void run_to(char *const argv[], const char *out)
+{
+	int st;
+
+	pid_child = spawn_to(argv, out);
+	if (waitpid(pid_child, &st, 0) != pid_child || !WIFEXITED(st) ||
+	    WEXITSTATUS(st))
+		die("%s %s failed", argv[0], argv[1]);
+	pid_child = -1;
+}
+
+static void start_platform(unsigned int n)
 {
 	char bin[PATH_MAX + 32], des[16], listen[PATH_MAX + 32];
 	char *argv[] = { bin, "--des", des, "--listen", listen, "--mem",
 			 mem_path, "-q", NULL };
+	char *en[] = { cli_bin, "-q", "--platform", uri, "enable", "--all", NULL };
+	char *on[] = { cli_bin, "-q", "--platform", uri, "config", "--on", NULL };
 
 	snprintf(bin, sizeof(bin), "%s/platform/stlm-platform", build_dir);
 	snprintf(des, sizeof(des), "%u", n);
 	snprintf(listen, sizeof(listen), "unix:%s", sock_path);
 	unlink(sock_path);
 	pid_platform = spawn(argv);
-	for (int i = 0; i < 2000; i++) {
+	for (int i = 0;; i++) {
 		struct stat st;
 
 		if (!stat(sock_path, &st) && S_ISSOCK(st.st_mode))
@@ -263,34 +284,32 @@ static void start_platform(unsigned n)
 			pid_platform = -1;
 			die("stlm-platform exited");
 		}
+		if (i == 2000)
+			die("stlm-platform not listening after 10 s");
 		sleep_us(5000);
 	}
-
 	/* Configuration is global on the platform: enable every DE and
 	 * start collection with the CLI before stlmd owns the platform. */
-	char cli[PATH_MAX + 16];
-	char *en[] = { cli, "-q", "--platform", uri, "enable", "--all", NULL };
-	char *on[] = { cli, "-q", "--platform", uri, "config", "--on", NULL };
-
-	snprintf(cli, sizeof(cli), "%s/cli/stlm", build_dir);
-	run(en);
-	run(on);
+	run_to(en, NULL);
+	run_to(on, NULL);
 }
 
-/* Start stlmd; returns the ms from fork+exec to tlm_0/version readable. */
+/* Start stlmd (with its client socket unless lazy); returns the ms from
+ * fork+exec to tlm_0/version readable. */
 static double start_daemon(bool lazy)
 {
 	char bin[PATH_MAX + 32], version[PATH_MAX + 64];
 	char *argv[] = { bin, "-f", "--platform", uri, "--mount", mnt,
-			 lazy ? "-o" : NULL, "lazy", NULL };
-	double t0, t1;
+			 lazy ? "-o" : "--socket", lazy ? "lazy" : dsock_path,
+			 NULL };
+	double t0;
 
 	snprintf(bin, sizeof(bin), "%s/daemon/stlmd", build_dir);
 	snprintf(version, sizeof(version), "%s/version", tlm);
-	t0 = now_ms();
+	t0 = bench_now_ms();
 	pid_daemon = spawn(argv);
 	for (;;) {
-		int fd = open(version, O_RDONLY);
+		int fd = open(version, O_RDONLY | O_CLOEXEC);
 
 		if (fd >= 0) {
 			char b[64];
@@ -304,84 +323,112 @@ static double start_daemon(bool lazy)
 			pid_daemon = -1;
 			die("stlmd exited before the mount was ready");
 		}
-		if (now_ms() - t0 > 20000)
+		if (bench_now_ms() - t0 > 20000)
 			die("stlmd mount not ready after 20 s");
 		sleep_us(100);
 	}
-	t1 = now_ms();
-	return t1 - t0;
+	return bench_now_ms() - t0;
 }
 
 /* ------------------------------------------------------------------ */
 /* Reads                                                              */
 
 static char *big_buf;
-static size_t big_len = 16u << 20;
+static size_t big_len = 64u << 20;
 
 /* open + read to EOF + close; returns bytes or -errno */
 static ssize_t read_file(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY);
-	ssize_t tot = 0, n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t tot = 0, n = 0;
 
 	if (fd < 0)
 		return -errno;
-	while ((n = read(fd, buf + tot, len - tot)) > 0)
+	while ((size_t)tot < len && (n = read(fd, buf + tot, len - (size_t)tot)) > 0)
 		tot += n;
 	if (n < 0)
 		tot = -errno;
 	close(fd);
+	if ((size_t)tot == len)
+		tot = -EFBIG;
 	return tot;
 }
 
-static double bench_snapshot_bin(unsigned n)
+static void write_file(const char *path, const char *buf, size_t len)
 {
-	char path[PATH_MAX + 64];
-	double t[SNAP_ROUNDS];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
-	snprintf(path, sizeof(path), "%s/snapshot.bin", tlm);
-	for (int r = 0; r < SNAP_ROUNDS; r++) {
-		double t0 = now_ms();
-		ssize_t got = read_file(path, big_buf, big_len);
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
+		die("cannot write %s: %s", path, strerror(errno));
+	close(fd);
+}
 
-		t[r] = now_ms() - t0;
-		if (got < 0)
-			die("snapshot.bin: %s", strerror(-got));
+/* Checks what a FUSE read returned (got bytes in big_buf). */
+static void check_content(const char *leaf, unsigned int n, ssize_t got)
+{
+	if (!strcmp(leaf, "snapshot.bin")) {
 		const struct stlmd_snap_header *h = (const void *)big_buf;
 
 		if ((size_t)got < sizeof(*h) || h->magic != STLMD_SNAP_MAGIC ||
-		    !h->n_samples ||
-		    (size_t)got != h->header_size + (size_t)h->n_samples * h->sample_size)
+		    (size_t)got != h->header_size +
+				   (size_t)h->n_samples * h->sample_size)
 			die("snapshot.bin: bad header or length (%zd bytes)", got);
-		if (h->n_samples != n && !r)
-			printf("# snapshot.bin: %u samples, expected %u (every DE enabled)\n",
-			       h->n_samples, n);
+		if (h->n_samples != n)
+			die("snapshot.bin: %u samples, expected %u", h->n_samples,
+			    n);
+	} else if (!strcmp(leaf, "des_bulk_read")) {
+		size_t lines = 0;
+
+		for (ssize_t i = 0; i < got; i++)
+			lines += big_buf[i] == '\n';
+		if (lines != n)
+			die("des_bulk_read: %zu lines, expected %u", lines, n);
 	}
-	return median(t, SNAP_ROUNDS);
 }
 
-static double bench_snapshot_txt(void)
+/*
+ * One FUSE file read whole vs a tmpfs file of the same bytes. The two
+ * reads alternate, round by round (at least 5, at most MAX_ROUNDS within
+ * the budget), so that both see the same load; medians.
+ */
+static void bench_read(unsigned int n, const char *leaf, const char *name)
 {
+	double t[MAX_ROUNDS], b[MAX_ROUNDS], t0;
 	char path[PATH_MAX + 64];
-	double t[SNAP_ROUNDS];
+	ssize_t len, got;
+	int k;
 
-	snprintf(path, sizeof(path), "%s/snapshot", tlm);
-	for (int r = 0; r < SNAP_ROUNDS; r++) {
-		double t0 = now_ms();
-		ssize_t got = read_file(path, big_buf, big_len);
+	snprintf(path, sizeof(path), "%s/%s", tlm, leaf);
+	len = read_file(path, big_buf, big_len);
+	if (len <= 0)
+		die("%s: %s", path, len ? strerror((int)-len) : "empty");
+	check_content(leaf, n, len);
+	write_file(shm_path, big_buf, (size_t)len);
+	t0 = bench_now_ms();
+	for (k = 0; bench_more(k, 5, MAX_ROUNDS, t0, budget_ms); k++) {
+		double t1 = bench_now_ms();
 
-		t[r] = now_ms() - t0;
+		got = read_file(path, big_buf, big_len);
+		t[k] = bench_now_ms() - t1;
 		if (got <= 0)
-			die("snapshot: %s", got ? strerror(-got) : "empty");
+			die("%s: %s", path, got ? strerror((int)-got) : "empty");
+		check_content(leaf, n, got);
+		t1 = bench_now_ms();
+		got = read_file(shm_path, big_buf, big_len);
+		b[k] = bench_now_ms() - t1;
+		if (got != len)
+			die("%s: read %zd bytes, wrote %zd", shm_path, got, len);
 	}
-	return median(t, SNAP_ROUNDS);
+	printf("# %s: %zd bytes, median of %d\n", name, len, k);
+	bench_vs(name, n, bench_median(t, (size_t)k) * 1e3, "tmpfs_same_size",
+		 bench_median(b, (size_t)k) * 1e3, "us");
 }
 
 /* The des/ entries, as value paths. */
-static char **list_des(unsigned *count, bool do_lstat)
+static char **list_des(unsigned int *count)
 {
 	char path[PATH_MAX + 64];
-	unsigned cap = 1024, n = 0;
+	unsigned int cap = 1024, n = 0;
 	char **v = malloc(cap * sizeof(*v));
 	struct dirent *d;
 	DIR *dir;
@@ -396,15 +443,6 @@ static char **list_des(unsigned *count, bool do_lstat)
 			die("out of memory");
 		if (asprintf(&v[n], "%s/%s/value", path, d->d_name) < 0)
 			die("out of memory");
-		if (do_lstat) {
-			struct stat st;
-			char *slash = strrchr(v[n], '/');
-
-			*slash = 0;
-			if (lstat(v[n], &st))
-				die("lstat %s: %s", v[n], strerror(errno));
-			*slash = '/';
-		}
 		n++;
 	}
 	closedir(dir);
@@ -412,34 +450,28 @@ static char **list_des(unsigned *count, bool do_lstat)
 	return v;
 }
 
-static void free_list(char **v, unsigned n)
+static void free_list(char **v, unsigned int n)
 {
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned int i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
 }
 
-/* Reads every value file (or, with leaf, the sibling file leaf) once;
- * returns ms, counts failures. */
-static double read_values(char **v, unsigned n, const char *leaf,
-			  unsigned *failed)
+/* Reading each of paths[0..n) once (every path the same file if same);
+ * returns ms. */
+static double read_many(char **paths, unsigned int n, const char *same)
 {
-	char buf[128], path[PATH_MAX + 64];
-	double t0 = now_ms();
+	double t0 = bench_now_ms();
+	char buf[4096];
 
-	*failed = 0;
-	for (unsigned i = 0; i < n; i++) {
-		const char *p = v[i];
+	for (unsigned int i = 0; i < n; i++) {
+		const char *p = same ? same : paths[i];
+		ssize_t got = read_file(p, buf, sizeof(buf));
 
-		if (leaf) {
-			snprintf(path, sizeof(path), "%.*s/%s",
-				 (int)(strrchr(v[i], '/') - v[i]), v[i], leaf);
-			p = path;
-		}
-		if (read_file(p, buf, sizeof(buf)) <= 0)
-			(*failed)++;
+		if (got <= 0)
+			die("%s: %s", p, got ? strerror((int)-got) : "empty");
 	}
-	return now_ms() - t0;
+	return bench_now_ms() - t0;
 }
 
 static const char *const sysfs_candidates[] = {
@@ -449,15 +481,283 @@ static const char *const sysfs_candidates[] = {
 	"/proc/self/stat",
 };
 
-static double read_sysfs(const char *path, unsigned n)
+static void bench_values(unsigned int n)
 {
-	char buf[4096];
-	double t0 = now_ms();
+	unsigned int count, m;
+	char **all = list_des(&count), **sample, buf[4096];
+	const char *sys_path = NULL;
+	double fuse, tmpfs, sysfs, tf[7], tt[7], ts[7], t0;
+	ssize_t got;
+	int k;
 
-	for (unsigned i = 0; i < n; i++)
-		if (read_file(path, buf, sizeof(buf)) <= 0)
-			die("%s: read failed", path);
-	return now_ms() - t0;
+	if (count != n)
+		die("des/ has %u entries, expected %u", count, n);
+	m = count < VALUE_SAMPLE ? count : VALUE_SAMPLE;
+	sample = malloc(m * sizeof(*sample));
+	if (!sample)
+		die("out of memory");
+	for (unsigned int i = 0; i < m; i++)
+		sample[i] = all[(size_t)i * count / m];
+	got = read_file(sample[m - 1], buf, sizeof(buf));
+	if (got <= 0)
+		die("%s: read failed", sample[m - 1]);
+	write_file(shm_path, buf, (size_t)got);
+	for (size_t i = 0; i < sizeof(sysfs_candidates) / sizeof(*sysfs_candidates); i++) {
+		if (read_file(sysfs_candidates[i], buf, sizeof(buf)) > 0) {
+			sys_path = sysfs_candidates[i];
+			break;
+		}
+	}
+	if (!sys_path)
+		die("no readable sysfs or proc file for the baseline");
+	/* the three alternate, pass by pass (3 to 7 passes in the budget) */
+	t0 = bench_now_ms();
+	for (k = 0; bench_more(k, 3, 7, t0, budget_ms); k++) {
+		tf[k] = read_many(sample, m, NULL);
+		tt[k] = read_many(NULL, m, shm_path);
+		ts[k] = read_many(NULL, m, sys_path);
+	}
+	fuse = bench_median(tf, (size_t)k);
+	tmpfs = bench_median(tt, (size_t)k);
+	sysfs = bench_median(ts, (size_t)k);
+	printf("# daemon_read_value: per file, %u of %u DEs; sysfs baseline %s\n",
+	       m, count, sys_path);
+	bench_vs("daemon_read_value", n, fuse * 1e3 / m, "tmpfs_same_size",
+		 tmpfs * 1e3 / m, "us");
+	bench_vs("daemon_read_value_vs_sysfs", n, fuse * 1e3 / m,
+		 "sysfs_attribute", sysfs * 1e3 / m, "us");
+	free(sample);
+	free_list(all, count);
+}
+
+/* `stlm read` through stlmd's socket vs `cat` of the same output. */
+static void bench_cli_read(unsigned int n)
+{
+	char platform[PATH_MAX + 32];
+	char *rd[] = { cli_bin, "-q", "--platform", platform, "read", NULL };
+	char *cat[] = { "/bin/cat", out_path, NULL };
+	double t[MAX_ROUNDS], b[MAX_ROUNDS], t0 = bench_now_ms();
+	struct stat st;
+	int k;
+
+	snprintf(platform, sizeof(platform), "stlmd:%s", dsock_path);
+	for (k = 0; bench_more(k, 3, 21, t0, 3 * budget_ms); k++) {
+		double t1 = bench_now_ms();
+
+		run_to(rd, out_path);
+		t[k] = bench_now_ms() - t1;
+		if (stat(out_path, &st) || st.st_size == 0)
+			die("stlm read printed nothing");
+		t1 = bench_now_ms();
+		run_to(cat, "/dev/null");
+		b[k] = bench_now_ms() - t1;
+	}
+	printf("# cli_read_stlmd: %lld bytes of output\n", (long long)st.st_size);
+	bench_vs("cli_read_stlmd", n, bench_median(t, (size_t)k), "cat_same_output",
+		 bench_median(b, (size_t)k), "ms");
+}
+
+/* A free loopback TCP port (bound then released). */
+static int free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t l = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port;
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    getsockname(fd, (struct sockaddr *)&a, &l))
+		die("cannot find a free port: %s", strerror(errno));
+	port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+/* GET /metrics; returns the body length, or -errno (-EPROTO: not 200). */
+static ssize_t scrape(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons((uint16_t)port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	static const char req[] = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ssize_t tot = 0, r = 0;
+	char *body;
+
+	struct timeval tv = { .tv_sec = 60 };
+
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    write(fd, req, sizeof(req) - 1) != (ssize_t)sizeof(req) - 1) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	while ((size_t)tot < big_len - 1 &&
+	       (r = read(fd, big_buf + tot, big_len - 1 - (size_t)tot)) > 0)
+		tot += r;
+	if (r < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	close(fd);
+	big_buf[tot] = 0;
+	if (strncmp(big_buf, "HTTP/1.", 7) || strncmp(big_buf + 8, " 200", 4))
+		return -EPROTO;
+	body = strstr(big_buf, "\r\n\r\n");
+	if (!body || !strstr(body, "stlm_up 1"))
+		return -EPROTO;
+	return tot - (body + 4 - big_buf);
+}
+
+/*
+ * The scrape's cost grows with the square of the DEs (one pass over the
+ * exported DEs per DE for the stlm_de_info series): about 8 s per scrape
+ * at 50k DEs here, so this runs up to STLM_BENCH_EXPORT_MAX DEs (default
+ * 10000) only.
+ */
+static void bench_export(unsigned int n)
+{
+	const char *env = getenv("STLM_BENCH_EXPORT_MAX");
+	unsigned long max = env ? strtoul(env, NULL, 0) : 10000;
+	char platform[PATH_MAX + 32], listen[64];
+	char *ex[] = { cli_bin, "-q", "--platform", platform, "export",
+		       "--listen", listen, NULL };
+	struct stlm_open_opts oo = { .size = sizeof(oo), .timeout_ms = 10000,
+				     .no_catalog = true };
+	double t[MAX_ROUNDS], b[MAX_ROUNDS], t0;
+	struct stlm_session *s;
+	struct stlm_snapshot *snap;
+	ssize_t body = 0;
+	int port, k, r, min;
+
+	if (n > max) {
+		printf("# export_scrape: skipped above %lu DEs "
+		       "(STLM_BENCH_EXPORT_MAX)\n", max);
+		return;
+	}
+	port = free_port();
+	snprintf(platform, sizeof(platform), "stlmd:%s", dsock_path);
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
+	pid_export = spawn(ex);
+	for (t0 = bench_now_ms(); (body = scrape(port)) < 0;) {
+		if (waitpid(pid_export, NULL, WNOHANG) == pid_export) {
+			pid_export = -1;
+			die("stlm export exited");
+		}
+		if (body == -EPROTO)
+			die("stlm export: bad answer");
+		if (bench_now_ms() - t0 > 20000)
+			die("stlm export not answering after 20 s");
+		sleep_us(2000);
+	}
+	/* baseline: the snapshot each scrape takes, through the same socket */
+	if ((r = stlm_session_open(platform, &oo, &s)) < 0 ||
+	    (r = stlm_snapshot_new(s, &snap)) < 0 ||
+	    (r = stlm_snapshot_take(snap, 0)) < 0) /* builds the plan */
+		die("snapshot through %s: %s", platform, strerror(-r));
+
+	/* a scrape costing more than a third of the budget is done once;
+	 * scrape and snapshot alternate, round by round */
+	t0 = bench_now_ms();
+	body = scrape(port);
+	min = bench_now_ms() - t0 > budget_ms / 3 ? 1 : 5;
+	t0 = bench_now_ms();
+	for (k = 0; bench_more(k, min, MAX_ROUNDS, t0, 2 * budget_ms); k++) {
+		double t1 = bench_now_ms();
+
+		body = scrape(port);
+		t[k] = bench_now_ms() - t1;
+		if (body <= 0)
+			die("scrape: %s", body ? strerror((int)-body) : "empty");
+		t1 = bench_now_ms();
+		r = stlm_snapshot_take(snap, 0);
+		b[k] = bench_now_ms() - t1;
+		if (r < 0)
+			die("snapshot through %s: %s", platform, strerror(-r));
+	}
+	stop_pid(&pid_export);
+	stlm_snapshot_free(snap);
+	stlm_session_close(s);
+	printf("# export_scrape: %zd bytes of body, median of %d\n", body, k);
+	bench_vs("export_scrape", n, bench_median(t, (size_t)k) * 1e3,
+		 "stlmd_snapshot", bench_median(b, (size_t)k) * 1e3, "us");
+}
+
+/* Open a session on u (timed) and a snapshot of every DE on it. */
+static void open_snap(const char *u, unsigned int n, struct stlm_session **s,
+		      struct stlm_snapshot **snap, double *open_ms)
+{
+	struct stlm_open_opts oo = { .size = sizeof(oo), .timeout_ms = 10000,
+				     .no_catalog = true };
+	const struct stlm_sample *v;
+	double t0 = bench_now_ms();
+	size_t ns, valid = 0;
+	int r;
+
+	if ((r = stlm_session_open(u, &oo, s)) < 0)
+		die("open %s: %s", u, strerror(-r));
+	*open_ms = bench_now_ms() - t0;
+	if ((r = stlm_snapshot_new(*s, snap)) < 0 ||
+	    (r = stlm_snapshot_take(*snap, 0)) < 0)
+		die("snapshot on %s: %s", u, strerror(-r));
+	v = stlm_snapshot_samples(*snap, &ns);
+	for (size_t i = 0; i < ns; i++)
+		valid += !!(v[i].flags & STLM_SAMPLE_VALID);
+	if (ns != n || valid != n)
+		die("snapshot on %s: %zu samples, %zu valid, expected %u", u,
+		    ns, valid, n);
+}
+
+/*
+ * libstlm on stlmfs:TREE vs on stlmd:SOCK, the same daemon; snapshots
+ * alternate round by round. Opening the tree reads every DE's files
+ * (0.2-2 ms per DE here), so this runs up to STLM_BENCH_STLMFS_MAX DEs
+ * (default 10000) only.
+ */
+static void bench_stlmfs(unsigned int n)
+{
+	const char *env = getenv("STLM_BENCH_STLMFS_MAX");
+	unsigned long max = env ? strtoul(env, NULL, 0) : 10000;
+	double open_fs, open_d, t[MAX_ROUNDS], b[MAX_ROUNDS], t0;
+	struct stlm_snapshot *snap_fs, *snap_d;
+	struct stlm_session *s_fs, *s_d;
+	char u[PATH_MAX + 64];
+	int k, r;
+
+	if (n > max) {
+		printf("# lib_stlmfs: skipped above %lu DEs "
+		       "(STLM_BENCH_STLMFS_MAX)\n", max);
+		return;
+	}
+	snprintf(u, sizeof(u), "stlmd:%s", dsock_path);
+	open_snap(u, n, &s_d, &snap_d, &open_d);
+	snprintf(u, sizeof(u), "stlmfs:%s", tlm);
+	open_snap(u, n, &s_fs, &snap_fs, &open_fs);
+	t0 = bench_now_ms();
+	for (k = 0; bench_more(k, 5, MAX_ROUNDS, t0, budget_ms); k++) {
+		double t1 = bench_now_ms();
+
+		r = stlm_snapshot_take(snap_fs, 0);
+		t[k] = bench_now_ms() - t1;
+		if (r < 0)
+			die("snapshot on %s: %s", u, strerror(-r));
+		t1 = bench_now_ms();
+		r = stlm_snapshot_take(snap_d, 0);
+		b[k] = bench_now_ms() - t1;
+		if (r < 0)
+			die("snapshot on stlmd: %s", strerror(-r));
+	}
+	stlm_snapshot_free(snap_fs);
+	stlm_snapshot_free(snap_d);
+	stlm_session_close(s_fs);
+	stlm_session_close(s_d);
+	bench_vs("lib_stlmfs_open", n, open_fs, "stlmd_open", open_d, "ms");
+	bench_vs("lib_stlmfs_snapshot", n, bench_median(t, (size_t)k) * 1e3,
+		 "stlmd_snapshot", bench_median(b, (size_t)k) * 1e3, "us");
 }
 
 static long status_kib(pid_t pid, const char *key)
@@ -468,7 +768,7 @@ static long status_kib(pid_t pid, const char *key)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (!(f = fopen(path, "r")))
+	if (!(f = fopen(path, "re")))
 		return -1;
 	while (fgets(line, sizeof(line), f))
 		if (!strncmp(line, key, kl) && line[kl] == ':') {
@@ -476,159 +776,66 @@ static long status_kib(pid_t pid, const char *key)
 			break;
 		}
 	fclose(f);
+	if (v < 0)
+		die("no %s in %s", key, path);
 	return v;
 }
 
 /* ------------------------------------------------------------------ */
 
-static void bench_files(unsigned n)
+static void bench_all(unsigned int n)
 {
-	unsigned k = n / 1000, count, failed;
-	double snap, txt, t[FILE_ROUNDS], files, sysfs;
-	const char *sys_path = NULL;
-	char **v;
-
-	start_platform(n);
-	double ready = start_daemon(false);
-
-	printf("BENCH daemon_mount_ready_%uk %.1f ms\n", k, ready);
-	snap = bench_snapshot_bin(n);
-	printf("BENCH daemon_snapshot_bin_%uk %.3f ms (%zu bytes)\n", k, snap,
-	       sizeof(struct stlmd_snap_header) +
-	       (size_t)n * sizeof(struct stlmd_snap_sample));
-	txt = bench_snapshot_txt();
-	printf("BENCH daemon_snapshot_txt_%uk %.3f ms ratio=%.2f vs=daemon_snapshot_bin_%uk\n",
-	       k, txt, txt / snap, k);
-
-	v = list_des(&count, false);
-	if (count != n)
-		die("des/ has %u entries, expected %u", count, n);
-	for (int r = 0; r < FILE_ROUNDS; r++) {
-		t[r] = read_values(v, count, NULL, &failed);
-		if (failed)
-			die("%u of %u value files failed", failed, count);
-	}
-	files = median(t, FILE_ROUNDS);
-	printf("BENCH daemon_value_files_%uk %.1f ms ratio=%.1f vs=daemon_snapshot_bin_%uk\n",
-	       k, files, files / snap, k);
-	printf("BENCH daemon_value_file_each %.2f us\n", files * 1e3 / count);
-	/* the FUSE round trips alone: a constant file (type) of every DE */
-	double types = read_values(v, count, "type", &failed);
-
-	types = read_values(v, count, "type", &failed); /* warm: 2nd pass */
-
-	if (failed)
-		die("%u of %u type files failed", failed, count);
-	printf("BENCH daemon_type_files_%uk %.1f ms ratio=%.2f vs=daemon_value_files_%uk\n",
-	       k, types, types / files, k);
-	free_list(v, count);
-
-	for (size_t i = 0; i < sizeof(sysfs_candidates) / sizeof(*sysfs_candidates); i++) {
-		char buf[4096];
-
-		if (read_file(sysfs_candidates[i], buf, sizeof(buf)) > 0) {
-			sys_path = sysfs_candidates[i];
-			break;
-		}
-	}
-	if (!sys_path)
-		die("no readable sysfs or proc file for the baseline");
-	for (int r = 0; r < FILE_ROUNDS; r++)
-		t[r] = read_sysfs(sys_path, n);
-	sysfs = median(t, FILE_ROUNDS);
-	printf("# sysfs baseline: %s\n", sys_path);
-	printf("BENCH sysfs_read_x%uk %.1f ms ratio=%.1f vs=daemon_snapshot_bin_%uk\n",
-	       k, sysfs, sysfs / snap, k);
-	printf("BENCH sysfs_read_each %.2f us\n", sysfs * 1e3 / n);
-	printf("BENCH daemon_value_files_vs_sysfs_%uk %.2f ratio=%.2f vs=sysfs_read_x%uk\n",
-	       k, files / sysfs, files / sysfs, k);
-	fflush(stdout);
-
-	stop_daemon();
-	stop_platform();
-}
-
-static void bench_big(unsigned n)
-{
-	unsigned k = n / 1000, count, failed;
-	double lazy[LAZY_ROUNDS], l, full;
-	char **v;
+	double lazy[LAZY_ROUNDS], full, rss_mounted;
 
 	start_platform(n);
 	for (int r = 0; r < LAZY_ROUNDS; r++) {
 		lazy[r] = start_daemon(true);
 		stop_daemon();
 	}
-	l = median(lazy, LAZY_ROUNDS);
 	full = start_daemon(false);
-	printf("BENCH daemon_mount_ready_%uk %.1f ms\n", k, full);
-	printf("BENCH daemon_mount_ready_lazy_%uk %.1f ms ratio=%.3f vs=daemon_mount_ready_%uk\n",
-	       k, l, l / full, k);
-	fflush(stdout);
+	bench_vs("daemon_mount_ready_lazy", n, bench_median(lazy, LAZY_ROUNDS),
+		 "daemon_mount_ready_full", full, "ms");
+	rss_mounted = status_kib(pid_daemon, "VmRSS") / 1024.0;
 
-	/* RSS of the non-lazy daemon under a full workload */
-	printf("BENCH daemon_rss_mounted_%uk %.1f MiB\n", k,
-	       status_kib(pid_daemon, "VmRSS") / 1024.0);
-	v = list_des(&count, true);
-	if (count != n)
-		die("des/ has %u entries, expected %u", count, n);
-	printf("BENCH daemon_rss_listed_%uk %.1f MiB\n", k,
-	       status_kib(pid_daemon, "VmRSS") / 1024.0);
-	(void)bench_snapshot_bin(n);
-	(void)bench_snapshot_txt();
-	printf("BENCH daemon_rss_snapshots_%uk %.1f MiB\n", k,
-	       status_kib(pid_daemon, "VmRSS") / 1024.0);
-	double tv = read_values(v, count, NULL, &failed);
+	bench_read(n, "snapshot.bin", "daemon_read_snapshot_bin");
+	bench_read(n, "snapshot", "daemon_read_snapshot_txt");
+	bench_read(n, "des_bulk_read", "daemon_read_des_bulk_read");
+	bench_values(n);
+	bench_cli_read(n);
+	bench_export(n);
+	bench_stlmfs(n);
 
-	if (failed)
-		printf("# %u of %u value files failed\n", failed, count);
-	printf("BENCH daemon_value_files_%uk %.1f ms\n", k, tv);
-	free_list(v, count);
-	long rss = status_kib(pid_daemon, "VmRSS");
-	long hwm = status_kib(pid_daemon, "VmHWM");
-
-	printf("BENCH daemon_rss_%uk %.1f MiB\n", k, rss / 1024.0);
-	printf("BENCH daemon_rss_peak_%uk %.1f MiB\n", k, hwm / 1024.0);
-	fflush(stdout);
-
+	bench_vs("daemon_rss", n, status_kib(pid_daemon, "VmRSS") / 1024.0,
+		 "daemon_rss_mounted", rss_mounted, "MiB");
+	bench_figure("daemon_rss_peak", n,
+		     status_kib(pid_daemon, "VmHWM") / 1024.0, "MiB");
 	stop_daemon();
 	stop_platform();
 }
 
 int main(int argc, char **argv)
 {
-	unsigned n = argc > 2 ? strtoul(argv[2], NULL, 0) : 50000;
-	unsigned n_big = argc > 3 ? strtoul(argv[3], NULL, 0) : 100000;
+	unsigned int n = argc > 2 ? (unsigned int)strtoul(argv[2], NULL, 0) : 50000;
 	struct sigaction sa = { .sa_handler = on_signal };
 	char tmpl[] = "/tmp/stlm-bench-daemon.XXXXXX";
 	int fd;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc > 1) {
-		snprintf(build_dir, sizeof(build_dir), "%s", argv[1]);
-	} else {
-		ssize_t l = readlink("/proc/self/exe", build_dir, sizeof(build_dir) - 1);
-
-		if (l <= 0)
-			return 1;
-		build_dir[l] = 0;
-		for (int i = 0; i < 2; i++) {
-			char *s = strrchr(build_dir, '/');
-
-			if (s)
-				*s = 0;
-		}
+	if (argc < 2 || !n) {
+		fprintf(stderr, "usage: bench-daemon BUILD [N] [BUDGET_MS]\n");
+		return 2;
 	}
+	if (argc > 3)
+		budget_ms = strtod(argv[3], NULL);
+	snprintf(build_dir, sizeof(build_dir), "%s", argv[1]);
+	snprintf(cli_bin, sizeof(cli_bin), "%s/cli/stlm", build_dir);
 
-	fd = open("/dev/fuse", O_RDWR);
+	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 	if (geteuid() != 0 || fd < 0) {
-		printf("# stlmd benchmarks need root and /dev/fuse\n");
-		printf("BENCH daemon_skipped 0 n/a\n");
+		printf("# skipped: the stlmd benchmarks need root and /dev/fuse\n");
 		return 0;
 	}
 	close(fd);
-	if (!n || !n_big)
-		return 2;
 
 	if (!mkdtemp(tmpl))
 		die("mkdtemp: %s", strerror(errno));
@@ -637,9 +844,22 @@ int main(int argc, char **argv)
 	snprintf(mnt, sizeof(mnt), "%s/mnt", tmp_dir);
 	snprintf(tlm, sizeof(tlm), "%s/tlm_0", mnt);
 	snprintf(sock_path, sizeof(sock_path), "%s/p.sock", tmp_dir);
+	snprintf(dsock_path, sizeof(dsock_path), "%s/stlmd.sock", tmp_dir);
 	snprintf(mem_path, sizeof(mem_path), "%s/p.mem", tmp_dir);
 	snprintf(log_path, sizeof(log_path), "%s/log", tmp_dir);
+	snprintf(out_path, sizeof(out_path), "%s/read.out", tmp_dir);
 	snprintf(uri, sizeof(uri), "unix:%s?mem=%s", sock_path, mem_path);
+	/* the baseline files live on tmpfs (else in the page cache) */
+	{
+		struct stat st;
+
+		if (!stat("/dev/shm", &st) && S_ISDIR(st.st_mode))
+			snprintf(shm_path, sizeof(shm_path),
+				 "/dev/shm/stlm-bench-daemon.%d", (int)getpid());
+		else
+			snprintf(shm_path, sizeof(shm_path), "%s/baseline",
+				 tmp_dir);
+	}
 	if (mkdir(mnt, 0755))
 		die("mkdir %s: %s", mnt, strerror(errno));
 	if (!(big_buf = malloc(big_len)))
@@ -651,8 +871,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	alarm(TIME_LIMIT_S);
 
-	bench_files(n);
-	bench_big(n_big);
+	bench_all(n);
 
 	cleanup();
 	free(big_buf);

@@ -3,17 +3,23 @@
  * Copyright (c) 2026 The stlm authors
  *
  * Library benchmarks against an in-process emulator of N generated DEs
- * (stlmp_config_generate). Prints one line per figure:
- *   BENCH <name> <value> <unit> [ratio=<r> vs=<baseline>]
+ * (stlmp_config_generate), one line per figure (bench-util.h):
  *
  *  - full discovery (stlm_session_open, STLM_DISCOVERY_FULL) over shm:
- *    and unix: (goal < 100 ms at 50k over shm:)
- *  - lazy open (STLM_DISCOVERY_LAZY; goal < 5 ms)
+ *    and unix: (goal < 100 ms at 50k over shm:), against the bare
+ *    DE_DESCRIPTION pages on the same transport (a test agent reading
+ *    every page and nothing else): what the library adds;
+ *  - lazy open (STLM_DISCOVERY_LAZY; goal < 5 ms), against the full
+ *    discovery (opens and their baselines alternate, 5 rounds, medians);
  *  - one snapshot of every DE enabled, against a plain memcpy of the same
- *    SHMTI bytes measured in the same run (medians; goal <= 3x)
- *  - allocations per steady-state snapshot (goal 0)
+ *    SHMTI bytes measured in the same run (medians; goal <= 3x);
+ *  - allocations per steady-state snapshot (goal 0).
  *
- * Usage: bench-lib [N] [RUNS]   (defaults 50000, 200)
+ * Any failed operation is fatal (exit 1).
+ *
+ * Usage: bench-lib [N] [RUNS] [BUDGET_MS]   (defaults 50000, 200, 1000):
+ * snapshots are repeated RUNS times at most, and no more once BUDGET_MS
+ * is spent (at least 11 times).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -25,8 +31,11 @@
 
 #include <stlm/stlm.h>
 
+#include "bench-util.h"
 #include "platform.h"
 #include "session.h"
+#include "tagent.h"
+#include "telemetry.h"
 
 /* ------------------------------------------------------------------ */
 /* Allocation counter: forwarders to glibc's allocator                */
@@ -72,25 +81,17 @@ void free(void *p)
 #define BENCH_COUNT_ALLOCS 0
 #endif
 
-static double now_ms(void)
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
 {
-	struct timespec ts;
+	va_list ap;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, size_t n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	va_start(ap, fmt);
+	fputs("bench-lib: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	bench_tmp_cleanup();
+	exit(1);
 }
 
 /* Library warnings and errors go to stderr (never timed: rare). */
@@ -113,11 +114,117 @@ static int open_timed(const char *uri, int discovery, struct stlm_session **s,
 		.log = log_stderr,
 		.no_catalog = true,
 	};
-	double t0 = now_ms();
+	double t0 = bench_now_ms();
 	int r = stlm_session_open(uri, &o, s);
 
-	*ret_ms = now_ms() - t0;
+	*ret_ms = bench_now_ms() - t0;
 	return r;
+}
+
+#define OPEN_ROUNDS 5
+
+/* One open, closed again; fatal on failure. */
+static double open_once(const char *uri, int discovery)
+{
+	struct stlm_session *s;
+	double ms;
+	int r = open_timed(uri, discovery, &s, &ms);
+
+	if (r < 0)
+		die("open %s: %s", uri, strerror(-r));
+	stlm_session_close(s);
+	/* let the shm server see the agent go (not timed) */
+	usleep(20000);
+	return ms;
+}
+
+/*
+ * Wait until the platform serves this agent: it answers EBUSY while it has
+ * not yet noticed the previous agent (on any transport) leave.
+ */
+static void ready(struct tagent *a, const char *uri)
+{
+	static uint8_t resp[TA_MAX_MSG];
+	int len = -EBUSY;
+
+	for (int i = 0; i < 300; i++) {
+		len = ta_xfer(a, SCMI_PROTO_TELEMETRY,
+			      SCMI_TLM_PROTOCOL_VERSION, NULL, 0, resp,
+			      sizeof(resp), 5000);
+		if (len != -EBUSY &&
+		    !(len >= 4 && (int32_t)scmi_get_le32(resp) == SCMI_BUSY))
+			break;
+		usleep(10000);
+	}
+	if (len < 4 || scmi_get_le32(resp) != 0)
+		die("%s: PROTOCOL_VERSION failed: %d", uri,
+		    len < 4 ? len : (int32_t)scmi_get_le32(resp));
+}
+
+/*
+ * The baseline of discovery: every DE_DESCRIPTION page through a test
+ * agent on the same transport, decoded, nothing else.
+ */
+static double raw_once(const char *uri, uint32_t n_des)
+{
+	static struct scmi_tlm_de_desc d[1024];
+	static uint8_t resp[TA_MAX_MSG];
+	struct tagent *a;
+	uint32_t idx = 0;
+	double t0, ms;
+	int r;
+
+	/* the shm server notices a previous agent's departure asynchronously */
+	for (int i = 0; (r = ta_new_uri(uri, &a)) == -EBUSY && i < 200; i++)
+		usleep(10000);
+	if (r < 0)
+		die("agent on %s: %s", uri, strerror(-r));
+	ready(a, uri);
+	t0 = bench_now_ms();
+	while (idx < n_des) {
+		struct scmi_list_hdr h;
+		uint8_t b[4];
+		int len, got;
+
+		scmi_u32_req_encode(idx, b, 4);
+		len = ta_xfer(a, SCMI_PROTO_TELEMETRY, SCMI_TLM_DE_DESCRIPTION,
+			      b, 4, resp, sizeof(resp), 5000);
+		if (len < 0)
+			die("DE_DESCRIPTION on %s: %s", uri, strerror(-len));
+		got = scmi_tlm_de_description_resp_decode(resp, (size_t)len, &h,
+							  d, 1024);
+		if (got <= 0)
+			die("DE_DESCRIPTION on %s: bad page", uri);
+		idx += (uint32_t)got;
+	}
+	ms = bench_now_ms() - t0;
+	ta_free(a);
+	usleep(20000);
+	return ms;
+}
+
+/*
+ * Full discovery on lib_uri against the bare pages on raw_uri, and (lazy)
+ * the lazy open against the full one; the three alternate, round by
+ * round, so that both sides of a ratio see the same load.
+ */
+static void bench_discovery(const char *raw_uri, const char *lib_uri,
+			    uint32_t n, const char *name, const char *lazy)
+{
+	double raw[OPEN_ROUNDS], full[OPEN_ROUNDS], lz[OPEN_ROUNDS], m_full;
+
+	for (int k = 0; k < OPEN_ROUNDS; k++) {
+		raw[k] = raw_once(raw_uri, n);
+		full[k] = open_once(lib_uri, STLM_DISCOVERY_FULL);
+		if (lazy)
+			lz[k] = open_once(lib_uri, STLM_DISCOVERY_LAZY);
+	}
+	m_full = bench_median(full, OPEN_ROUNDS);
+	bench_vs(name, n, m_full, "bare_de_description_pages",
+		 bench_median(raw, OPEN_ROUNDS), "ms");
+	if (lazy)
+		bench_vs(lazy, n, bench_median(lz, OPEN_ROUNDS), name, m_full,
+			 "ms");
 }
 
 /* Enable every DE: per group, then the DEs without a group. */
@@ -148,120 +255,96 @@ int main(int argc, char **argv)
 {
 	uint32_t n = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 0) : 50000;
 	int runs = argc > 2 ? atoi(argv[2]) : 200;
-	char dir[] = "/tmp/stlm-bench-lib-XXXXXX", uri[512], mem[256];
+	double budget = argc > 3 ? strtod(argv[3], NULL) : 1000;
+	char dir[] = "/tmp/stlm-bench-lib-XXXXXX", uri[512], unix_uri[512];
+	char mem[256], path[300];
 	struct stlmp_opts o = { .seed = 1 };
 	struct stlmp_config *cfg;
 	struct stlmp_platform *p;
 	struct stlm_session *s;
 	struct stlm_snapshot *snap;
-	double ms, *t_snap, *t_copy, m_snap, m_copy;
+	double ms, *t_snap, *t_copy, m_snap, m_copy, t_start;
 	size_t total = 0, valid = 0, ns;
 	const struct stlm_sample *v;
 	uint8_t *buf;
-	int r;
+	int r, k;
 
-	if (runs < 1)
-		runs = 1;
-	if (!mkdtemp(dir))
-		return 1;
-	if (stlmp_config_generate(n, &cfg) < 0) {
-		fprintf(stderr, "cannot generate %u DEs\n", n);
-		return 1;
-	}
+	if (!n || runs < 1)
+		die("usage: bench-lib [N] [RUNS] [BUDGET_MS]");
+	if (!bench_tmp_make(dir))
+		die("mkdtemp: %s", strerror(errno));
+	if (stlmp_config_generate(n, &cfg) < 0)
+		die("cannot generate %u DEs", n);
 	snprintf(mem, sizeof(mem), "%s/mem", dir);
 	o.mem_path = mem;
-	if (stlmp_platform_new(cfg, &o, &p) < 0)
-		return 1;
+	r = stlmp_platform_new(cfg, &o, &p);
+	if (r < 0)
+		die("cannot create the platform: %s", strerror(-r));
 	snprintf(uri, sizeof(uri), "unix:%s/p.sock", dir);
-	if (stlmp_platform_listen(p, uri) < 0)
-		return 1;
+	if ((r = stlmp_platform_listen(p, uri)) < 0)
+		die("listen %s: %s", uri, strerror(-r));
+	snprintf(unix_uri, sizeof(unix_uri), "unix:%s/p.sock?mem=%s", dir, mem);
 	snprintf(uri, sizeof(uri), "shm:%s", dir);
-	if (stlmp_platform_listen(p, uri) < 0)
-		return 1;
+	if ((r = stlmp_platform_listen(p, uri)) < 0)
+		die("listen %s: %s", uri, strerror(-r));
 
-	/* lazy open (median of a few) */
-	{
-		double t[5];
-		int k;
-
-		for (k = 0; k < 5; k++) {
-			r = open_timed(uri, STLM_DISCOVERY_LAZY, &s, &t[k]);
-			if (r < 0)
-				break;
-			stlm_session_close(s);
-		}
-		if (k == 5)
-			printf("BENCH lib_lazy_open_%uk_shm %.3f ms\n", n / 1000,
-			       median(t, 5));
-		else
-			printf("# lazy open %s: %s\n", uri, strerror(-r));
-	}
-
-	/* full discovery over shm: and unix: */
-	r = open_timed(uri, STLM_DISCOVERY_FULL, &s, &ms);
-	if (r < 0) {
-		printf("# full discovery %s: %s\n", uri, strerror(-r));
-		goto out_platform;
-	}
-	printf("BENCH lib_discovery_%uk_shm %.1f ms\n", n / 1000, ms);
-	stlm_session_close(s);
-	snprintf(uri, sizeof(uri), "unix:%s/p.sock?mem=%s", dir, mem);
-	r = open_timed(uri, STLM_DISCOVERY_FULL, &s, &ms);
-	if (r == 0) {
-		printf("BENCH lib_discovery_%uk_unix %.1f ms\n", n / 1000, ms);
-		stlm_session_close(s);
-	} else {
-		printf("# full discovery %s: %s\n", uri, strerror(-r));
-	}
-	snprintf(uri, sizeof(uri), "shm:%s", dir);
+	/* full discovery over shm: and unix:, against the bare pages; lazy */
+	bench_discovery(uri, uri, n, "lib_discovery_shm", "lib_lazy_open_shm");
+	snprintf(path, sizeof(path), "unix:%s/p.sock", dir);
+	bench_discovery(path, unix_uri, n, "lib_discovery_unix", NULL);
 
 	/* snapshot of every DE vs memcpy of the SHMTIs */
 	r = open_timed(uri, STLM_DISCOVERY_FULL, &s, &ms);
 	if (r < 0)
-		goto out_platform;
+		die("open %s: %s", uri, strerror(-r));
 	r = enable_all(s);
-	if (r < 0) {
-		printf("# enable: %s\n", strerror(-r));
-		stlm_session_close(s);
-		goto out_platform;
-	}
+	if (r < 0)
+		die("enable: %s", strerror(-r));
 	/* updates every second: the SHMTIs change, the readers rarely retry */
-	stlm_collection_set(s, STLM_GROUP_ALL, true, STLM_MODE_ON_DEMAND,
-			    1000000000ull);
-	if (stlm_snapshot_new(s, &snap) < 0 || stlm_snapshot_take(snap, 0) < 0)
-		return 1;
+	r = stlm_collection_set(s, STLM_GROUP_ALL, true, STLM_MODE_ON_DEMAND,
+				1000000000ull);
+	if (r < 0)
+		die("collection: %s", strerror(-r));
+	if ((r = stlm_snapshot_new(s, &snap)) < 0 ||
+	    (r = stlm_snapshot_take(snap, 0)) < 0)
+		die("snapshot: %s", strerror(-r));
 	v = stlm_snapshot_samples(snap, &ns);
 	for (size_t i = 0; i < ns; i++)
 		valid += !!(v[i].flags & STLM_SAMPLE_VALID);
+	if (ns != n || valid != n)
+		die("snapshot: %zu samples, %zu valid, expected %u", ns, valid,
+		    n);
 	for (uint32_t i = 0; i < s->info.n_shmti; i++)
 		total += s->shmti[i].desc.length;
 	buf = malloc(total);
 	t_snap = calloc((size_t)runs, sizeof(double));
 	t_copy = calloc((size_t)runs, sizeof(double));
 	if (!buf || !t_snap || !t_copy)
-		return 1;
-	for (int k = 0; k < runs; k++) {
-		double t0 = now_ms();
+		die("out of memory");
+	t_start = bench_now_ms();
+	for (k = 0; bench_more(k, 11, runs, t_start, budget); k++) {
+		double t0 = bench_now_ms();
 		size_t off = 0;
 
-		stlm_snapshot_take(snap, 0);
-		t_snap[k] = now_ms() - t0;
-		t0 = now_ms();
+		r = stlm_snapshot_take(snap, 0);
+		t_snap[k] = bench_now_ms() - t0;
+		if (r < 0)
+			die("snapshot: %s", strerror(-r));
+		t0 = bench_now_ms();
 		for (uint32_t i = 0; i < s->info.n_shmti; i++) {
 			memcpy(buf + off, s->shmti[i].base,
 			       s->shmti[i].desc.length);
 			off += s->shmti[i].desc.length;
 		}
 		__asm__ __volatile__("" : : "r"(buf) : "memory");
-		t_copy[k] = now_ms() - t0;
+		t_copy[k] = bench_now_ms() - t0;
 	}
-	m_snap = median(t_snap, (size_t)runs);
-	m_copy = median(t_copy, (size_t)runs);
-	printf("BENCH memcpy_shmti_bytes_%uk %.1f us (%zu bytes)\n", n / 1000,
-	       m_copy * 1e3, total);
-	printf("BENCH lib_snapshot_%uk %.1f us ratio=%.2f vs=memcpy_shmti_bytes"
-	       " (%zu samples, %zu valid)\n",
-	       n / 1000, m_snap * 1e3, m_snap / m_copy, ns, valid);
+	m_snap = bench_median(t_snap, (size_t)k);
+	m_copy = bench_median(t_copy, (size_t)k);
+	printf("# lib_snapshot: median of %d; %zu SHMTI bytes, %zu samples\n",
+	       k, total, ns);
+	bench_vs("lib_snapshot", n, m_snap * 1e3, "memcpy_shmti_bytes",
+		 m_copy * 1e3, "us");
 
 #if BENCH_COUNT_ALLOCS
 	{
@@ -269,12 +352,14 @@ int main(int argc, char **argv)
 
 		n_allocs = 0;
 		counting = true;
-		for (int k = 0; k < runs; k++)
-			stlm_snapshot_take(snap, 0);
+		for (int i = 0; i < k; i++)
+			r |= stlm_snapshot_take(snap, 0);
 		counting = false;
 		total_allocs = n_allocs;
-		printf("BENCH lib_snapshot_allocs_%uk %.2f allocs/snapshot\n",
-		       n / 1000, (double)total_allocs / runs);
+		if (r < 0)
+			die("snapshot failed");
+		bench_figure("lib_snapshot_allocs", n,
+			     (double)total_allocs / k, "allocs");
 	}
 #endif
 
@@ -283,10 +368,13 @@ int main(int argc, char **argv)
 	free(buf);
 	stlm_snapshot_free(snap);
 	stlm_session_close(s);
-out_platform:
 	stlmp_platform_free(p);
 	stlmp_config_free(cfg);
 	unlink(mem);
-	rmdir(dir);
+	snprintf(path, sizeof(path), "%s/p.sock", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/doorbell", dir);
+	unlink(path);
+	bench_tmp_cleanup();
 	return 0;
 }

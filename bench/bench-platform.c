@@ -2,17 +2,22 @@
 /*
  * Copyright (c) 2026 The stlm authors
  *
- * Emulator benchmarks. Prints one line per figure:
- *   BENCH <name> <value> <unit> [ratio=<r> vs=<baseline>]
+ * Emulator benchmarks, one line per figure (bench-util.h):
  *
- *  - discovery of N DEs (DE_DESCRIPTION pages) over unix: and shm:
+ *  - discovery of N DEs (every DE_DESCRIPTION page) over unix: and shm:,
+ *    against the same number of bare round trips (telemetry
+ *    PROTOCOL_VERSION) on the same transport: what building and decoding
+ *    the descriptor pages adds to the transport (medians of 5);
  *  - CPU cost of refreshing N enabled DEs every 10 ms (fraction of one
- *    core), against a memcpy of the same SHMTI bytes at the same rate
- *    measured in the same run.
+ *    core), against a memcpy of the same line bytes at the same rate,
+ *    measured in the same run; and the refresh passes per second.
+ *
+ * Any failed command is fatal (exit 1).
  *
  * Usage: bench-platform [N] [SECONDS]   (defaults 50000, 3)
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-util.h"
 #include "platform.h"
 #include "tagent.h"
 #include "telemetry.h"
@@ -32,7 +38,22 @@ static double now_s(clockid_t clk)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int discover(struct tagent *a, uint32_t n_des, double *ret_ms)
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("bench-platform: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	bench_tmp_cleanup();
+	exit(1);
+}
+
+/* Every DE_DESCRIPTION page; *ret_pages: the round trips it took. */
+static int discover(struct tagent *a, uint32_t n_des, double *ret_ms,
+		    int *ret_pages)
 {
 	static struct scmi_tlm_de_desc d[1024];
 	static uint8_t r[TA_MAX_MSG];
@@ -53,9 +74,95 @@ static int discover(struct tagent *a, uint32_t n_des, double *ret_ms)
 		if (k <= 0)
 			return k < 0 ? k : -EPROTO;
 		idx += (uint32_t)k;
+		(*ret_pages)++;
 	}
 	*ret_ms = (now_s(CLOCK_MONOTONIC) - t0) * 1e3;
 	return 0;
+}
+
+/* pages bare round trips (PROTOCOL_VERSION) on the same agent. */
+static int round_trips(struct tagent *a, int pages, double *ret_ms)
+{
+	static uint8_t r[TA_MAX_MSG];
+	double t0 = now_s(CLOCK_MONOTONIC);
+
+	for (int i = 0; i < pages; i++) {
+		int n = ta_xfer(a, SCMI_PROTO_TELEMETRY,
+				SCMI_TLM_PROTOCOL_VERSION, NULL, 0, r,
+				sizeof(r), 5000);
+
+		if (n < 4 || scmi_get_le32(r) != 0)
+			return n < 0 ? n : -EPROTO;
+	}
+	*ret_ms = (now_s(CLOCK_MONOTONIC) - t0) * 1e3;
+	return 0;
+}
+
+/*
+ * Wait until the platform serves this agent: it answers EBUSY while it has
+ * not yet noticed the previous agent (on any transport) leave.
+ */
+static void ready(struct tagent *a, const char *uri)
+{
+	static uint8_t resp[TA_MAX_MSG];
+	int len = -EBUSY;
+
+	for (int i = 0; i < 300; i++) {
+		len = ta_xfer(a, SCMI_PROTO_TELEMETRY,
+			      SCMI_TLM_PROTOCOL_VERSION, NULL, 0, resp,
+			      sizeof(resp), 5000);
+		if (len != -EBUSY &&
+		    !(len >= 4 && (int32_t)scmi_get_le32(resp) == SCMI_BUSY))
+			break;
+		usleep(10000);
+	}
+	if (len < 4 || scmi_get_le32(resp) != 0)
+		die("%s: PROTOCOL_VERSION failed: %d", uri,
+		    len < 4 ? len : (int32_t)scmi_get_le32(resp));
+}
+
+#define ROUNDS 5
+
+/* Discovery on uri, then its baseline (medians); one figure. */
+static void bench_discovery(const char *uri, const char *name, uint32_t n)
+{
+	double t[ROUNDS], b[ROUNDS];
+	struct tagent *a;
+	int pages = 0, rc;
+
+	/* the shm server notices a previous agent's departure asynchronously */
+	for (int i = 0; (rc = ta_new_uri(uri, &a)) == -EBUSY && i < 200; i++)
+		usleep(10000);
+	if (rc < 0)
+		die("%s: cannot attach: %s", uri, strerror(-rc));
+	ready(a, uri);
+	for (int k = 0; k < ROUNDS; k++) {
+		pages = 0;
+		rc = discover(a, n, &t[k], &pages);
+		if (rc < 0)
+			die("%s: discovery failed: %s", uri, strerror(-rc));
+		rc = round_trips(a, pages, &b[k]);
+		if (rc < 0)
+			die("%s: PROTOCOL_VERSION failed: %s", uri,
+			    strerror(-rc));
+	}
+	bench_vs(name, n, bench_median(t, ROUNDS), "bare_round_trips",
+		 bench_median(b, ROUNDS), "ms");
+	printf("# %s: %d DE_DESCRIPTION pages\n", name, pages);
+	ta_free(a);
+}
+
+/* A configuration command that must succeed. */
+static void configure(struct tagent *a, uint8_t msg, const uint8_t *b,
+		      size_t len)
+{
+	static uint8_t r[TA_MAX_MSG];
+	int n = ta_xfer(a, SCMI_PROTO_TELEMETRY, msg, b, len, r, sizeof(r),
+			5000);
+
+	if (n < 4 || scmi_get_le32(r) != 0)
+		die("command 0x%x failed: %d", msg,
+		    n < 4 ? n : (int32_t)scmi_get_le32(r));
 }
 
 int main(int argc, char **argv)
@@ -66,59 +173,45 @@ int main(int argc, char **argv)
 	struct stlmp_platform *p;
 	struct stlmp_opts o = { .seed = 1 };
 	struct tagent *a;
-	char dir[] = "/tmp/stlm-bench-XXXXXX", uri[256], mem[256];
-	static uint8_t r[TA_MAX_MSG];
-	double ms, c0, c1, w0, w1, plat, base;
+	char dir[] = "/tmp/stlm-bench-XXXXXX", uri[256], mem[256], path[300];
+	double c0, c1, w0, w1, plat, base;
 	struct stlmp_stats st0, st1;
 	int rc;
 
-	if (!mkdtemp(dir))
-		return 1;
-	if (stlmp_config_generate(n, &cfg) < 0) {
-		fprintf(stderr, "cannot generate %u DEs\n", n);
-		return 1;
-	}
+	if (!n || !(secs > 0))
+		die("usage: bench-platform [N] [SECONDS]");
+	if (!bench_tmp_make(dir))
+		die("mkdtemp: %s", strerror(errno));
+	if (stlmp_config_generate(n, &cfg) < 0)
+		die("cannot generate %u DEs", n);
 	snprintf(mem, sizeof(mem), "%s/mem", dir);
 	o.mem_path = mem;
-	if (stlmp_platform_new(cfg, &o, &p) < 0)
-		return 1;
+	rc = stlmp_platform_new(cfg, &o, &p);
+	if (rc < 0)
+		die("cannot create the platform: %s", strerror(-rc));
 
-	/* discovery over unix: */
 	snprintf(uri, sizeof(uri), "unix:%s/p.sock", dir);
-	if (stlmp_platform_listen(p, uri) < 0 || ta_new_uri(uri, &a) < 0)
-		return 1;
-	rc = discover(a, n, &ms);
-	if (rc < 0) {
-		fprintf(stderr, "discovery failed: %s\n", strerror(-rc));
-		return 1;
-	}
-	printf("BENCH platform_discovery_%uk_unix %.1f ms\n", n / 1000, ms);
-	ta_free(a);
-
-	/* discovery over shm: */
+	rc = stlmp_platform_listen(p, uri);
+	if (rc < 0)
+		die("listen %s: %s", uri, strerror(-rc));
+	bench_discovery(uri, "platform_discovery_unix", n);
 	snprintf(uri, sizeof(uri), "shm:%s", dir);
-	if (stlmp_platform_listen(p, uri) == 0 && ta_new_uri(uri, &a) == 0) {
-		if (discover(a, n, &ms) == 0)
-			printf("BENCH platform_discovery_%uk_shm %.1f ms\n",
-			       n / 1000, ms);
-		ta_free(a);
-	}
+	rc = stlmp_platform_listen(p, uri);
+	if (rc < 0)
+		die("listen %s: %s", uri, strerror(-rc));
+	bench_discovery(uri, "platform_discovery_shm", n);
 
-	/* enable everything through the groups, collect every 10 ms; the
-	 * shm server notices the previous agent's departure asynchronously */
+	/* enable everything through the groups, collect every 10 ms */
 	for (int i = 0; (rc = ta_new_inproc(p, &a)) == -EBUSY && i < 200; i++)
 		usleep(10000);
-	if (rc < 0) {
-		fprintf(stderr, "cannot attach: %s\n", strerror(-rc));
-		return 1;
-	}
+	if (rc < 0)
+		die("cannot attach: %s", strerror(-rc));
 	for (uint32_t g = 0; g < cfg->n_groups; g++) {
 		uint8_t b[8];
 
 		scmi_put_le32(b, g);
 		scmi_put_le32(b + 4, 1u | (1u << 3));
-		ta_xfer(a, SCMI_PROTO_TELEMETRY, SCMI_TLM_DE_CONFIGURE, b, 8, r,
-			sizeof(r), 5000);
+		configure(a, SCMI_TLM_DE_CONFIGURE, b, 8);
 	}
 	for (uint32_t i = 0; i < cfg->n_des; i++) {
 		uint8_t b[8];
@@ -127,8 +220,7 @@ int main(int argc, char **argv)
 			continue;
 		scmi_put_le32(b, cfg->des[i].desc.id);
 		scmi_put_le32(b + 4, 1);
-		ta_xfer(a, SCMI_PROTO_TELEMETRY, SCMI_TLM_DE_CONFIGURE, b, 8, r,
-			sizeof(r), 5000);
+		configure(a, SCMI_TLM_DE_CONFIGURE, b, 8);
 	}
 	{
 		uint8_t b[12];
@@ -136,13 +228,7 @@ int main(int argc, char **argv)
 		scmi_put_le32(b, SCMI_TLM_GROUP_NONE);
 		scmi_put_le32(b + 4, 1u | (2u << 5));
 		scmi_put_le32(b + 8, 0x15D); /* 10 ms */
-		ta_xfer(a, SCMI_PROTO_TELEMETRY, SCMI_TLM_CONFIG_SET, b, 12, r,
-			sizeof(r), 5000);
-		if (scmi_get_le32(r) != 0) {
-			fprintf(stderr, "CONFIG_SET failed: %d\n",
-				(int32_t)scmi_get_le32(r));
-			return 1;
-		}
+		configure(a, SCMI_TLM_CONFIG_SET, b, 12);
 	}
 	stlmp_platform_stats(p, &st0);
 	w0 = now_s(CLOCK_MONOTONIC);
@@ -152,6 +238,8 @@ int main(int argc, char **argv)
 	w1 = now_s(CLOCK_MONOTONIC);
 	stlmp_platform_stats(p, &st1);
 	plat = (c1 - c0) / (w1 - w0);
+	if (st1.lines_written == st0.lines_written)
+		die("no line was written in %.1f s", w1 - w0);
 
 	/* baseline: copy the same number of line bytes at the same rate */
 	{
@@ -159,9 +247,13 @@ int main(int argc, char **argv)
 			       16;
 		uint8_t *src = malloc(16u * n), *dst = malloc(16u * n);
 		size_t done = 0;
-		double b0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+		double b0;
 
+		if (!src || !dst)
+			die("out of memory");
 		memset(src, 0x5A, 16u * n);
+		memset(dst, 0, 16u * n);
+		b0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
 		while (done < bytes) {
 			size_t chunk = bytes - done < 16u * n ? bytes - done :
 								 16u * n;
@@ -174,22 +266,18 @@ int main(int argc, char **argv)
 		free(src);
 		free(dst);
 	}
-	printf("BENCH platform_update_%uk_10ms_cpu %.4f cores ratio=%.1f vs=memcpy_same_bytes\n",
-	       n / 1000, plat, base > 0 ? plat / base : 0.0);
-	printf("BENCH platform_update_%uk_10ms_passes %.1f per_s\n", n / 1000,
-	       (double)(st1.updates - st0.updates) / (w1 - w0));
+	bench_vs("platform_update_10ms_cpu", n, plat, "memcpy_same_bytes",
+		 base, "cores");
+	bench_figure("platform_update_10ms_passes", n,
+		     (double)(st1.updates - st0.updates) / (w1 - w0), "per_s");
 	ta_free(a);
 	stlmp_platform_free(p);
 	stlmp_config_free(cfg);
 	unlink(mem);
-	{
-		char sock[300];
-
-		snprintf(sock, sizeof(sock), "%s/p.sock", dir);
-		unlink(sock);
-		snprintf(sock, sizeof(sock), "%s/doorbell", dir);
-		unlink(sock);
-	}
-	rmdir(dir);
+	snprintf(path, sizeof(path), "%s/p.sock", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/doorbell", dir);
+	unlink(path);
+	bench_tmp_cleanup();
 	return 0;
 }
