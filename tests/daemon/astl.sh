@@ -25,8 +25,16 @@ PY
 # --- the committed fixture spec -------------------------------------------
 SPEC="$STLM_SRCDIR/tests/data/astl-platform/gen1.json"
 start_platform --astl-spec "$SPEC" --seed 7
-start_daemon --socket "$T/d.sock"
+mkdir -p "$T/cat"
+cp "$SPEC" "$T/cat/"
+# stlmd finds the spec by the platform's UUID too: its by-name/ view.
+STLM_CATALOG_PATH="$T/cat" start_daemon --socket "$T/d.sock"
 for _ in $(seq 50); do [ -S "$T/d.sock" ] && break; sleep 0.1; done
+[ -L "$TLM/by-name/CORE/1/CORE_MPID" ] ||
+	fail "stlmd by-name: $(ls -R "$TLM/by-name" 2>&1 | head -5)"
+[ "$(readlink "$TLM/by-name/CORE/1/CORE_MPID")" = "../../../des/0x00010111" ] ||
+	fail "by-name link: $(readlink "$TLM/by-name/CORE/1/CORE_MPID")"
+ok "stlmd names the tree from the spec (by-name/CORE/1/CORE_MPID)"
 "${FS[@]}" info --json > "$T/info.json" || fail "info"
 pycheck "$T/info.json" 'd["uuid"] == "53544C4D-4153-544C-8000-000000000001"'
 ok "the tree carries the spec's UUID"
@@ -35,8 +43,6 @@ ok "the tree carries the spec's UUID"
 pycheck "$T/list.json" '"CORE.1.CORE_MPID" in [x["name"] for x in d["des"]] and all(not x["name"].startswith("0x") for x in d["des"])'
 ok "stlmfs: list names every DE from the spec (--catalog)"
 
-mkdir -p "$T/cat"
-cp "$SPEC" "$T/cat/"
 STLM_CATALOG_PATH="$T/cat" "${FS[@]}" list > "$T/list.txt" || fail "list path"
 grep -q "CORE.1.CORE_MPID" "$T/list.txt" || fail "autoload: $(head -3 "$T/list.txt")"
 ok "stlmfs: the spec is found by UUID on the catalog path"
