@@ -34,6 +34,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,8 @@
 #include <unistd.h>
 
 #include "astl.h"
+#include "jsonerr.h"
+#include "telemetry.h"
 
 #define ASTL_DEPTH	32	/* JSON nesting */
 #define PATH_DEPTH	8
@@ -183,17 +186,6 @@ const char *stlm__astl_kind_name(enum astl_kind k)
 /* ------------------------------------------------------------------ */
 /* UUIDs                                                               */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int stlm__astl_uuid_parse(const char *text, uint8_t uuid[16],
 			  unsigned int *nbytes)
 {
@@ -210,8 +202,8 @@ int stlm__astl_uuid_parse(const char *text, uint8_t uuid[16],
 			p++;
 			continue;
 		}
-		hi = hexval(p[0]);
-		lo = hi >= 0 ? hexval(p[1]) : -1;
+		hi = scmi_tlm_hex_digit(p[0]);
+		lo = hi >= 0 ? scmi_tlm_hex_digit(p[1]) : -1;
 		if (lo < 0 || n >= 16)
 			return -EINVAL;
 		uuid[n++] = (uint8_t)(hi << 4 | lo);
@@ -248,56 +240,28 @@ bool stlm__astl_uuid_match(const uint8_t key[16], unsigned int nbytes,
 /* ------------------------------------------------------------------ */
 /* Walking with a path                                                 */
 
-struct pcomp {
-	const char *key;	/* NULL: array index */
-	uint32_t index;
-};
-
 struct walk {
 	const char *file;
 	char *err;
 	size_t errlen;
-	struct pcomp path[PATH_DEPTH];
+	struct jsonerr_comp path[PATH_DEPTH];
 	int depth;
 	int gen;
 };
 
 static void push_key(struct walk *w, const char *key)
 {
-	if (w->depth < PATH_DEPTH)
-		w->path[w->depth] = (struct pcomp){ .key = key };
-	w->depth++;
+	stlm__jsonerr_push(w->path, PATH_DEPTH, &w->depth, key, 0);
 }
 
 static void push_index(struct walk *w, uint32_t index)
 {
-	if (w->depth < PATH_DEPTH)
-		w->path[w->depth] = (struct pcomp){ .index = index };
-	w->depth++;
+	stlm__jsonerr_push(w->path, PATH_DEPTH, &w->depth, NULL, index);
 }
 
 static void pop(struct walk *w)
 {
 	w->depth--;
-}
-
-static void path_str(const struct walk *w, char *buf, size_t n)
-{
-	size_t o = 0;
-
-	buf[0] = '\0';
-	for (int i = 0; i < w->depth && i < PATH_DEPTH && o < n; i++) {
-		int k;
-
-		if (w->path[i].key)
-			k = snprintf(buf + o, n - o, "%s%s", i ? "." : "",
-				     w->path[i].key);
-		else
-			k = snprintf(buf + o, n - o, "[%u]", w->path[i].index);
-		if (k < 0)
-			break;
-		o += (size_t)k;
-	}
 }
 
 __attribute__((format(printf, 2, 3)))
@@ -309,9 +273,9 @@ static int werr(struct walk *w, const char *fmt, ...)
 	if (!w->err || !w->errlen)
 		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	stlm__jsonerr_vformat(w->path, PATH_DEPTH, w->depth, path,
+			      sizeof(path), msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	path_str(w, path, sizeof(path));
 	if (path[0])
 		snprintf(w->err, w->errlen, "%s: %s: %s", w->file, path, msg);
 	else
@@ -319,142 +283,39 @@ static int werr(struct walk *w, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static void line_col(const char *t, size_t len, size_t off, int *line,
-		     int *col)
-{
-	*line = 1;
-	*col = 1;
-	for (size_t i = 0; i < off && i < len; i++) {
-		if (t[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else {
-			(*col)++;
-		}
-	}
-}
-
 /* Parse JSON text strictly: the root or -EINVAL/-EFBIG with err. */
 static int json_parse(const char *text, size_t len, const char *file,
 		      struct json_object **ret, char *err, size_t errlen)
 {
-	struct json_tokener *tok;
-	struct json_object *root;
-	const char *nul;
-	int line, col;
-
-	*ret = NULL;
-	if (len > ASTL_MAX_FILE) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: larger than %u bytes", file,
-				 ASTL_MAX_FILE);
-		return -EFBIG;
-	}
-	nul = len ? memchr(text, '\0', len) : NULL;
-	if (nul) {
-		line_col(text, len, (size_t)(nul - text), &line, &col);
-		if (err && errlen)
-			snprintf(err, errlen, "%s:%d:%d: NUL byte in the file",
-				 file, line, col);
-		return -EINVAL;
-	}
-	tok = json_tokener_new_ex(ASTL_DEPTH);
-	if (!tok)
-		return -ENOMEM;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	root = json_tokener_parse_ex(tok, text, (int)len);
-	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
-		enum json_tokener_error je = json_tokener_get_error(tok);
-		size_t off = je == json_tokener_continue ? len :
-			json_tokener_get_parse_end(tok);
-
-		line_col(text, len, off, &line, &col);
-		if (err && errlen)
-			snprintf(err, errlen, "%s:%d:%d: %s", file, line, col,
-				 je == json_tokener_continue || je == json_tokener_success ?
-				 "unexpected end of file" :
-				 json_tokener_error_desc(je));
-		json_object_put(root);
-		json_tokener_free(tok);
-		return -EINVAL;
-	}
-	{
-		size_t end = json_tokener_get_parse_end(tok);
-
-		while (end < len && strchr(" \t\r\n", text[end]))
-			end++;
-		if (end < len) {
-			line_col(text, len, end, &line, &col);
-			if (err && errlen)
-				snprintf(err, errlen,
-					 "%s:%d:%d: trailing characters after the JSON value",
-					 file, line, col);
-			json_object_put(root);
-			json_tokener_free(tok);
-			return -EINVAL;
-		}
-	}
-	json_tokener_free(tok);
-	*ret = root;
-	return 0;
+	return stlm__jsonerr_parse(text, len, file, ASTL_MAX_FILE, ASTL_DEPTH,
+				   true, ret, err, errlen);
 }
 
 int stlm__astl_read_file(const char *path, char **buf, size_t *len,
 			 char *err, size_t errlen)
 {
-	struct stat st;
-	size_t n = 0;
-	int fd, r;
+	return stlm__jsonerr_read_file(path, ASTL_MAX_FILE, "", buf, len, err,
+				       errlen);
+}
 
-	*buf = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		if (err && errlen)
-			snprintf(err, errlen, "%s: %s", path, strerror(-r));
+/*
+ * An array for the members of object o (at key, at most max of what), one
+ * more than there are, zeroed: 0, -EINVAL with err or -ENOMEM.
+ */
+static int alloc_members(struct walk *w, struct json_object *o,
+			 const char *key, uint32_t max, const char *what,
+			 size_t size, void **ret)
+{
+	int r;
+
+	if ((uint32_t)json_object_object_length(o) > max) {
+		push_key(w, key);
+		r = werr(w, "more than %u %s", max, what);
+		pop(w);
 		return r;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-		if (err && errlen)
-			snprintf(err, errlen, "%s: not a regular file", path);
-		close(fd);
-		return r;
-	}
-	if (st.st_size > (off_t)ASTL_MAX_FILE) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: larger than %u bytes", path,
-				 ASTL_MAX_FILE);
-		close(fd);
-		return -EFBIG;
-	}
-	*buf = malloc((size_t)st.st_size + 1);
-	if (!*buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (n < (size_t)st.st_size) {
-		ssize_t k = read(fd, *buf + n, (size_t)st.st_size - n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			r = -errno;
-			if (err && errlen)
-				snprintf(err, errlen, "%s: %s", path, strerror(-r));
-			close(fd);
-			free(*buf);
-			*buf = NULL;
-			return r;
-		}
-		if (!k)
-			break;
-		n += (size_t)k;
-	}
-	close(fd);
-	(*buf)[n] = '\0';
-	*len = n;
-	return 0;
+	*ret = calloc((size_t)json_object_object_length(o) + 1, size);
+	return *ret ? 0 : -ENOMEM;
 }
 
 /* Typed getters: 0 (found), 1 (absent, optional), or -EINVAL. */
@@ -537,7 +398,7 @@ static int get_num(struct walk *w, struct json_object *o, const char *key,
 		size_t nd = 0;
 
 		for (; *d; d++, nd++) {
-			int h = hex ? hexval(*d) : (*d >= '0' && *d <= '9' ? *d - '0' : -1);
+			int h = hex ? scmi_tlm_hex_digit(*d) : (*d >= '0' && *d <= '9' ? *d - '0' : -1);
 
 			if (h < 0 || nd >= 16) {
 				nd = 0;
@@ -576,19 +437,22 @@ static int get_bool(struct walk *w, struct json_object *o, const char *key,
 /* ------------------------------------------------------------------ */
 /* Findings                                                            */
 
-static int add_finding_v(struct astl_finding **arr, uint32_t *n,
-			 const struct astl_finding *f, const char *fmt,
-			 va_list ap) __attribute__((format(printf, 4, 0)));
-
-static int add_finding_v(struct astl_finding **arr, uint32_t *n,
-			 const struct astl_finding *f, const char *fmt,
-			 va_list ap)
+/*
+ * Count a finding in *total and keep it (text from fmt) in (*arr)[*n] while
+ * there are fewer than ASTL_MAX_FINDINGS: 0 or -ENOMEM.
+ */
+__attribute__((format(printf, 5, 6)))
+static int add_finding(struct astl_finding **arr, uint32_t *n,
+		       uint32_t *total, const struct astl_finding *f,
+		       const char *fmt, ...)
 {
 	struct astl_finding *a;
 	char buf[600];
+	va_list ap;
 
+	(*total)++;
 	if (*n >= ASTL_MAX_FINDINGS)
-		return 1;
+		return 0;
 	if (!*n || !(*n & (*n - 1))) {
 		uint32_t cap = *n ? *n * 2 : 8;
 
@@ -597,7 +461,9 @@ static int add_finding_v(struct astl_finding **arr, uint32_t *n,
 			return -ENOMEM;
 		*arr = a;
 	}
+	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
 	(*arr)[*n] = *f;
 	(*arr)[*n].text = strdup(buf);
 	if (!(*arr)[*n].text)
@@ -653,19 +519,9 @@ void stlm__astl_spec_free(struct astl_spec *s)
 	free(s);
 }
 
-__attribute__((format(printf, 3, 4)))
-static int spec_finding(struct astl_spec *s, const struct astl_finding *f,
-			const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	s->n_findings_total++;
-	va_start(ap, fmt);
-	r = add_finding_v(&s->findings, &s->n_findings, f, fmt, ap);
-	va_end(ap);
-	return r < 0 ? r : 0;
-}
+#define spec_finding(s, f, ...)						\
+	add_finding(&(s)->findings, &(s)->n_findings,			\
+		    &(s)->n_findings_total, f, __VA_ARGS__)
 
 static int parse_member(struct walk *w, struct astl_spec *s,
 			struct astl_block *blk, struct json_object *o,
@@ -1132,16 +988,10 @@ static int parse_aliases(struct walk *w, struct astl_spec *s,
 {
 	int r = 0;
 
-	if ((uint32_t)json_object_object_length(o) > ASTL_MAX_ALIASES) {
-		push_key(w, "aliases");
-		r = werr(w, "more than %u aliases", ASTL_MAX_ALIASES);
-		pop(w);
+	r = alloc_members(w, o, "aliases", ASTL_MAX_ALIASES, "aliases",
+			  sizeof(*s->aliases), (void **)&s->aliases);
+	if (r)
 		return r;
-	}
-	s->aliases = calloc((size_t)json_object_object_length(o) + 1,
-			    sizeof(*s->aliases));
-	if (!s->aliases)
-		return -ENOMEM;
 	push_key(w, "aliases");
 	json_object_object_foreach(o, k, v) {
 		struct astl_alias *a = &s->aliases[s->n_aliases];
@@ -1182,8 +1032,9 @@ static int parse_aliases(struct walk *w, struct astl_spec *s,
 }
 
 static int parse_spec(struct walk *w, struct json_object *root,
-		      struct astl_spec *s)
+		void *doc)
 {
+	struct astl_spec *s = doc;
 	struct json_object *blocks, *x;
 	char *type = NULL;
 	int64_t v;
@@ -1305,13 +1156,23 @@ static int parse_spec(struct walk *w, struct json_object *root,
 	return layout_findings(s);
 }
 
-int stlm__astl_spec_parse(const char *text, size_t len, const char *file,
-			  struct astl_spec **ret, char *err, size_t errlen)
+/* One kind of document for doc_parse() and doc_read(). */
+struct doc_kind {
+	const char *name;	/* the file name when none is given */
+	size_t size;
+	size_t file_off;	/* of its "char *file" member */
+	int (*parse)(struct walk *w, struct json_object *root, void *doc);
+	void (*free)(void *doc);
+};
+
+static int doc_parse(const struct doc_kind *k, const char *text, size_t len,
+		     const char *file, void **ret, char *err, size_t errlen)
 {
-	struct walk w = { .file = file ? file : "(spec)", .err = err,
+	struct walk w = { .file = file ? file : k->name, .err = err,
 			  .errlen = errlen };
 	struct json_object *root;
-	struct astl_spec *s;
+	char **name;
+	void *doc;
 	int r;
 
 	if (err && errlen)
@@ -1322,26 +1183,27 @@ int stlm__astl_spec_parse(const char *text, size_t len, const char *file,
 	r = json_parse(text ? text : "", len, w.file, &root, err, errlen);
 	if (r < 0)
 		return r;
-	s = calloc(1, sizeof(*s));
-	if (!s || !(s->file = strdup(w.file))) {
-		free(s);
+	doc = calloc(1, k->size);
+	name = doc ? (char **)((char *)doc + k->file_off) : NULL;
+	if (!doc || !(*name = strdup(w.file))) {
+		free(doc);
 		json_object_put(root);
 		return -ENOMEM;
 	}
-	r = parse_spec(&w, root, s);
+	r = k->parse(&w, root, doc);
 	json_object_put(root);
 	if (r < 0) {
 		if (r == -ENOMEM && err && errlen)
 			snprintf(err, errlen, "%s: out of memory", w.file);
-		stlm__astl_spec_free(s);
+		k->free(doc);
 		return r;
 	}
-	*ret = s;
+	*ret = doc;
 	return 0;
 }
 
-int stlm__astl_spec_read(const char *path, struct astl_spec **ret,
-			 char *err, size_t errlen)
+static int doc_read(const struct doc_kind *k, const char *path, void **ret,
+		    char *err, size_t errlen)
 {
 	char *buf;
 	size_t len = 0;
@@ -1352,15 +1214,49 @@ int stlm__astl_spec_read(const char *path, struct astl_spec **ret,
 	r = stlm__astl_read_file(path, &buf, &len, err, errlen);
 	if (r < 0)
 		return r;
-	r = stlm__astl_spec_parse(buf, len, path, ret, err, errlen);
+	r = doc_parse(k, buf, len, path, ret, err, errlen);
 	free(buf);
 	return r;
 }
 
+/*
+ * The doc_kind of struct astl_KIND and its public stlm__astl_KIND_parse()
+ * and stlm__astl_KIND_read() (lib/astl.h).
+ */
+#define ASTL_DOC_KIND(KIND, NAME)					\
+static void KIND##_free_doc(void *doc)					\
+{									\
+	stlm__astl_##KIND##_free(doc);					\
+}									\
+									\
+static const struct doc_kind KIND##_kind = {				\
+	.name = NAME, .size = sizeof(struct astl_##KIND),		\
+	.file_off = offsetof(struct astl_##KIND, file),			\
+	.parse = parse_##KIND, .free = KIND##_free_doc,			\
+};									\
+									\
+int stlm__astl_##KIND##_parse(const char *text, size_t len,		\
+			      const char *file,				\
+			      struct astl_##KIND **ret, char *err,	\
+			      size_t errlen)				\
+{									\
+	return doc_parse(&KIND##_kind, text, len, file, (void **)ret,	\
+			 err, errlen);					\
+}									\
+									\
+int stlm__astl_##KIND##_read(const char *path,				\
+			     struct astl_##KIND **ret, char *err,	\
+			     size_t errlen)				\
+{									\
+	return doc_read(&KIND##_kind, path, (void **)ret, err, errlen);	\
+}
+
+ASTL_DOC_KIND(spec, "(spec)")
+
 /* ------------------------------------------------------------------ */
 /* Expansion                                                           */
 
-static uint32_t hash_u32(uint32_t x)
+uint32_t stlm__astl_hash_u32(uint32_t x)
 {
 	x ^= x >> 16;
 	x *= 0x7feb352du;
@@ -1414,19 +1310,9 @@ static void slot_place(const struct astl_spec *s, const struct astl_slot *sl,
 			 m->key ? m->key : m->name);
 }
 
-__attribute__((format(printf, 3, 4)))
-static int exp_finding(struct astl_expansion *e, const struct astl_finding *f,
-		       const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	e->n_findings_total++;
-	va_start(ap, fmt);
-	r = add_finding_v(&e->findings, &e->n_findings, f, fmt, ap);
-	va_end(ap);
-	return r < 0 ? r : 0;
-}
+#define exp_finding(e, f, ...)						\
+	add_finding(&(e)->findings, &(e)->n_findings,			\
+		    &(e)->n_findings_total, f, __VA_ARGS__)
 
 int stlm__astl_expand(const struct astl_spec *s, uint32_t first_target,
 		      uint32_t n_targets, struct astl_expansion **ret,
@@ -1529,7 +1415,8 @@ int stlm__astl_expand(const struct astl_spec *s, uint32_t first_target,
 						 sl->display_component, buf, m->name);
 					e->n_slots++;
 					/* ids */
-					for (h = hash_u32(sl->id) & mask;; h = (h + 1) & mask) {
+					for (h = stlm__astl_hash_u32(sl->id) & mask;;
+					     h = (h + 1) & mask) {
 						uint32_t v = idh[h];
 
 						if (!v) {
@@ -1647,8 +1534,9 @@ static char *resolve(const char *base, const char *rel)
 }
 
 static int parse_index(struct walk *w, struct json_object *root,
-		       struct astl_index *x)
+		void *doc)
 {
+	struct astl_index *x = doc;
 	const char *mapkey, *filekey;
 	struct json_object *map;
 	int r = 0;
@@ -1669,16 +1557,10 @@ static int parse_index(struct walk *w, struct json_object *root,
 	r = get_obj(w, root, mapkey, true, json_type_object, &map);
 	if (r)
 		return r;
-	if ((uint32_t)json_object_object_length(map) > ASTL_MAX_ENTRIES) {
-		push_key(w, mapkey);
-		r = werr(w, "more than %u entries", ASTL_MAX_ENTRIES);
-		pop(w);
+	r = alloc_members(w, map, mapkey, ASTL_MAX_ENTRIES, "entries",
+			  sizeof(*x->entries), (void **)&x->entries);
+	if (r)
 		return r;
-	}
-	x->entries = calloc((size_t)json_object_object_length(map) + 1,
-			    sizeof(*x->entries));
-	if (!x->entries)
-		return -ENOMEM;
 	push_key(w, mapkey);
 	json_object_object_foreach(map, k, v) {
 		struct astl_index_entry *e = &x->entries[x->n_entries];
@@ -1726,57 +1608,7 @@ static int parse_index(struct walk *w, struct json_object *root,
 	return r;
 }
 
-int stlm__astl_index_parse(const char *text, size_t len, const char *file,
-			   struct astl_index **ret, char *err, size_t errlen)
-{
-	struct walk w = { .file = file ? file : "(index)", .err = err,
-			  .errlen = errlen };
-	struct json_object *root;
-	struct astl_index *x;
-	int r;
-
-	if (err && errlen)
-		err[0] = '\0';
-	if (!ret || (!text && len))
-		return -EINVAL;
-	*ret = NULL;
-	r = json_parse(text ? text : "", len, w.file, &root, err, errlen);
-	if (r < 0)
-		return r;
-	x = calloc(1, sizeof(*x));
-	if (!x || !(x->file = strdup(w.file))) {
-		free(x);
-		json_object_put(root);
-		return -ENOMEM;
-	}
-	r = parse_index(&w, root, x);
-	json_object_put(root);
-	if (r < 0) {
-		if (r == -ENOMEM && err && errlen)
-			snprintf(err, errlen, "%s: out of memory", w.file);
-		stlm__astl_index_free(x);
-		return r;
-	}
-	*ret = x;
-	return 0;
-}
-
-int stlm__astl_index_read(const char *path, struct astl_index **ret,
-			  char *err, size_t errlen)
-{
-	char *buf;
-	size_t len = 0;
-	int r;
-
-	if (err && errlen)
-		err[0] = '\0';
-	r = stlm__astl_read_file(path, &buf, &len, err, errlen);
-	if (r < 0)
-		return r;
-	r = stlm__astl_index_parse(buf, len, path, ret, err, errlen);
-	free(buf);
-	return r;
-}
+ASTL_DOC_KIND(index, "(index)")
 
 const struct astl_index_entry *
 stlm__astl_index_find(const struct astl_index *x, const uint8_t uuid[16])
@@ -1925,8 +1757,9 @@ static int parse_metric(struct walk *w, struct json_object *o,
 }
 
 static int parse_metrics(struct walk *w, struct json_object *root,
-			 struct astl_metrics *m)
+		void *doc)
 {
+	struct astl_metrics *m = doc;
 	struct json_object *map, *x;
 	int r = 0;
 
@@ -1937,16 +1770,10 @@ static int parse_metrics(struct walk *w, struct json_object *root,
 	r = get_obj(w, root, "metrics", true, json_type_object, &map);
 	if (r)
 		return r;
-	if ((uint32_t)json_object_object_length(map) > ASTL_MAX_ENTRIES) {
-		push_key(w, "metrics");
-		r = werr(w, "more than %u metrics", ASTL_MAX_ENTRIES);
-		pop(w);
+	r = alloc_members(w, map, "metrics", ASTL_MAX_ENTRIES, "metrics",
+			  sizeof(*m->metrics), (void **)&m->metrics);
+	if (r)
 		return r;
-	}
-	m->metrics = calloc((size_t)json_object_object_length(map) + 1,
-			    sizeof(*m->metrics));
-	if (!m->metrics)
-		return -ENOMEM;
 	push_key(w, "metrics");
 	json_object_object_foreach(map, k, v) {
 		struct astl_metric *d = &m->metrics[m->n_metrics];
@@ -1970,58 +1797,7 @@ static int parse_metrics(struct walk *w, struct json_object *root,
 	return r;
 }
 
-int stlm__astl_metrics_parse(const char *text, size_t len, const char *file,
-			     struct astl_metrics **ret, char *err,
-			     size_t errlen)
-{
-	struct walk w = { .file = file ? file : "(metrics)", .err = err,
-			  .errlen = errlen };
-	struct json_object *root;
-	struct astl_metrics *m;
-	int r;
-
-	if (err && errlen)
-		err[0] = '\0';
-	if (!ret || (!text && len))
-		return -EINVAL;
-	*ret = NULL;
-	r = json_parse(text ? text : "", len, w.file, &root, err, errlen);
-	if (r < 0)
-		return r;
-	m = calloc(1, sizeof(*m));
-	if (!m || !(m->file = strdup(w.file))) {
-		free(m);
-		json_object_put(root);
-		return -ENOMEM;
-	}
-	r = parse_metrics(&w, root, m);
-	json_object_put(root);
-	if (r < 0) {
-		if (r == -ENOMEM && err && errlen)
-			snprintf(err, errlen, "%s: out of memory", w.file);
-		stlm__astl_metrics_free(m);
-		return r;
-	}
-	*ret = m;
-	return 0;
-}
-
-int stlm__astl_metrics_read(const char *path, struct astl_metrics **ret,
-			    char *err, size_t errlen)
-{
-	char *buf;
-	size_t len = 0;
-	int r;
-
-	if (err && errlen)
-		err[0] = '\0';
-	r = stlm__astl_read_file(path, &buf, &len, err, errlen);
-	if (r < 0)
-		return r;
-	r = stlm__astl_metrics_parse(buf, len, path, ret, err, errlen);
-	free(buf);
-	return r;
-}
+ASTL_DOC_KIND(metrics, "(metrics)")
 
 bool stlm__astl_metric_matches(const struct astl_metric *m,
 			       const struct astl_slot *s)

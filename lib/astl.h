@@ -382,6 +382,9 @@ int stlm__astl_uuid_parse(const char *text, uint8_t uuid[16],
 bool stlm__astl_uuid_match(const uint8_t key[16], unsigned int nbytes,
 			   const uint8_t uuid[16]);
 
+/* A well-mixed 32-bit hash of x, for open-addressing tables. */
+uint32_t stlm__astl_hash_u32(uint32_t x);
+
 /*
  * Normalise a unit text: *unit (code or ASTL_UNIT_UNKNOWN), *exp_adjust
  * (MHz: +6), *normalised and *note as in struct astl_member.

@@ -51,6 +51,7 @@
 #include "catalog.h"
 #include "config.h"
 #include "expr.h"
+#include "jsonerr.h"
 #include "session.h"
 
 #define PATH_DEPTH	16
@@ -189,16 +190,6 @@ static uint32_t hash_str(const char *s, size_t n)
 	return h;
 }
 
-static uint32_t hash_u32(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352du;
-	x ^= x >> 15;
-	x *= 0x846ca68bu;
-	x ^= x >> 16;
-	return x;
-}
-
 static const char *slot_name(const struct stlm_catalog *c, uint32_t v)
 {
 	if (v & DERIVED_TAG)
@@ -237,7 +228,8 @@ static int id_lookup(const struct stlm_catalog *c, uint32_t id)
 {
 	if (!c->id_hash)
 		return -1;
-	for (uint32_t h = hash_u32(id) & c->hash_mask;; h = (h + 1) & c->hash_mask) {
+	for (uint32_t h = stlm__astl_hash_u32(id) & c->hash_mask;;
+	     h = (h + 1) & c->hash_mask) {
 		uint32_t v = c->id_hash[h];
 
 		if (!v)
@@ -293,18 +285,13 @@ static int unit_code(const char *s)
 /* ------------------------------------------------------------------ */
 /* Errors with places                                                  */
 
-struct pcomp {
-	const char *key;	/* NULL: array index */
-	int index;
-};
-
 struct cparser {
 	const char *file;
 	const char *text;
 	size_t len;
 	char *err;
 	size_t errlen;
-	struct pcomp path[PATH_DEPTH];
+	struct jsonerr_comp path[PATH_DEPTH];
 	int depth;
 	int inst;		/* repeat instance i for messages, or -1 */
 	struct stlm_catalog *c;
@@ -312,40 +299,18 @@ struct cparser {
 
 static void push_key(struct cparser *p, const char *key)
 {
-	if (p->depth < PATH_DEPTH)
-		p->path[p->depth] = (struct pcomp){ .key = key };
-	p->depth++;
+	stlm__jsonerr_push(p->path, PATH_DEPTH, &p->depth, key, 0);
 }
 
 static void push_index(struct cparser *p, int index)
 {
-	if (p->depth < PATH_DEPTH)
-		p->path[p->depth] = (struct pcomp){ .index = index };
-	p->depth++;
+	stlm__jsonerr_push(p->path, PATH_DEPTH, &p->depth, NULL,
+			   (uint32_t)index);
 }
 
 static void pop(struct cparser *p)
 {
 	p->depth--;
-}
-
-static void path_str(const struct cparser *p, char *buf, size_t n)
-{
-	size_t o = 0;
-
-	buf[0] = '\0';
-	for (int i = 0; i < p->depth && i < PATH_DEPTH && o < n; i++) {
-		int w;
-
-		if (p->path[i].key)
-			w = snprintf(buf + o, n - o, "%s%s", o ? "." : "",
-				     p->path[i].key);
-		else
-			w = snprintf(buf + o, n - o, "[%d]", p->path[i].index);
-		if (w < 0)
-			break;
-		o += (size_t)w;
-	}
 }
 
 /* Minimal scanner over text already known to be valid JSON. */
@@ -405,7 +370,7 @@ static size_t locate(const struct cparser *p, bool at_key)
 	int n = p->depth < PATH_DEPTH ? p->depth : PATH_DEPTH;
 
 	for (int d = 0; d < n; d++) {
-		const struct pcomp *c = &p->path[d];
+		const struct jsonerr_comp *c = &p->path[d];
 		bool found = false;
 
 		i = sk_ws(t, len, i);
@@ -433,7 +398,7 @@ static size_t locate(const struct cparser *p, bool at_key)
 		} else if (!c->key && t[i] == '[') {
 			i = sk_ws(t, len, i + 1);
 			for (int k = 0; i < len && t[i] != ']'; k++) {
-				if (k == c->index) {
+				if ((uint32_t)k == c->index) {
 					key_at = i;
 					found = true;
 					break;
@@ -449,23 +414,6 @@ static size_t locate(const struct cparser *p, bool at_key)
 	return at_key ? key_at : i;
 }
 
-static void line_col(const char *t, size_t len, size_t off, int *line,
-		     int *col)
-{
-	int l = 1, c = 1;
-
-	for (size_t i = 0; i < off && i < len; i++) {
-		if (t[i] == '\n') {
-			l++;
-			c = 1;
-		} else {
-			c++;
-		}
-	}
-	*line = l;
-	*col = c;
-}
-
 /* "FILE:LINE:COL: PATH: problem" at the current path; returns -EINVAL. */
 __attribute__((format(printf, 3, 4)))
 static int perr_at(struct cparser *p, bool at_key, const char *fmt, ...)
@@ -477,10 +425,11 @@ static int perr_at(struct cparser *p, bool at_key, const char *fmt, ...)
 	if (!p->err || !p->errlen)
 		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	stlm__jsonerr_vformat(p->path, PATH_DEPTH, p->depth, place,
+			      sizeof(place), msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	path_str(p, place, sizeof(place));
-	line_col(p->text, p->len, locate(p, at_key), &line, &col);
+	stlm__jsonerr_line_col(p->text, p->len, locate(p, at_key), &line,
+			       &col);
 	if (p->inst >= 0)
 		snprintf(p->err, p->errlen, "%s:%d:%d: %s: %s (i=%d)", p->file,
 			 line, col, place, msg, p->inst);
@@ -984,7 +933,8 @@ static int index_entries(struct cparser *p, struct json_object *des_arr)
 				p->depth = 1;
 				if (r < 0)
 					return r;
-				uint32_t h = hash_u32(e->id) & c->hash_mask;
+				uint32_t h = stlm__astl_hash_u32(e->id) &
+					     c->hash_mask;
 
 				while (c->id_hash[h])
 					h = (h + 1) & c->hash_mask;
@@ -1548,7 +1498,6 @@ int stlm__catalog_parse(const char *text, size_t len, const char *file,
 		.file = file ? file : "(catalog)", .text = text, .len = len,
 		.err = err, .errlen = errlen, .inst = -1,
 	};
-	struct json_tokener *tok;
 	struct json_object *root;
 	struct stlm_catalog *c;
 	int r;
@@ -1557,66 +1506,10 @@ int stlm__catalog_parse(const char *text, size_t len, const char *file,
 		err[0] = '\0';
 	if (!text || !ret)
 		return -EINVAL;
-	if (len > CATALOG_MAX_FILE) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: larger than %u bytes", p.file,
-				 CATALOG_MAX_FILE);
-		return -EFBIG;
-	}
-	if (memchr(text, '\0', len)) {
-		size_t off = (size_t)((const char *)memchr(text, '\0', len) - text);
-		int line, col;
-
-		line_col(text, len, off, &line, &col);
-		if (err && errlen)
-			snprintf(err, errlen, "%s:%d:%d: NUL byte in the file",
-				 p.file, line, col);
-		return -EINVAL;
-	}
-	tok = json_tokener_new_ex(CATALOG_MAX_DEPTH);
-	if (!tok)
-		return -ENOMEM;
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	root = json_tokener_parse_ex(tok, text, (int)len);
-	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
-		enum json_tokener_error je = json_tokener_get_error(tok);
-		size_t off = json_tokener_get_parse_end(tok);
-		int line, col;
-
-		if (je == json_tokener_continue) {
-			off = len;
-			line_col(text, len, off, &line, &col);
-			if (err && errlen)
-				snprintf(err, errlen, "%s:%d:%d: unexpected end of file",
-					 p.file, line, col);
-		} else {
-			line_col(text, len, off, &line, &col);
-			if (err && errlen)
-				snprintf(err, errlen, "%s:%d:%d: %s", p.file, line,
-					 col, json_tokener_error_desc(je));
-		}
-		json_object_put(root);
-		json_tokener_free(tok);
-		return -EINVAL;
-	}
-	{
-		size_t end = json_tokener_get_parse_end(tok);
-
-		end = sk_ws(text, len, end);
-		if (end < len) {
-			int line, col;
-
-			line_col(text, len, end, &line, &col);
-			if (err && errlen)
-				snprintf(err, errlen,
-					 "%s:%d:%d: trailing characters after the JSON value",
-					 p.file, line, col);
-			json_object_put(root);
-			json_tokener_free(tok);
-			return -EINVAL;
-		}
-	}
-	json_tokener_free(tok);
+	r = stlm__jsonerr_parse(text, len, p.file, CATALOG_MAX_FILE,
+				CATALOG_MAX_DEPTH, false, &root, err, errlen);
+	if (r < 0)
+		return r;
 	c = calloc(1, sizeof(*c));
 	if (!c || !(c->file = strdup(p.file))) {
 		free(c);
@@ -1811,7 +1704,8 @@ int stlm__catalog_add(struct stlm_catalog *c, const struct stlm__catalog_def *d)
 	}
 	c->n_entries++;
 	{
-		uint32_t h = hash_u32(e->id) & c->hash_mask;
+		uint32_t h = stlm__astl_hash_u32(e->id) &
+			     c->hash_mask;
 
 		while (c->id_hash[h])
 			h = (h + 1) & c->hash_mask;

@@ -17,17 +17,7 @@
 #include <string.h>
 
 #include "stlmfs-text.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "telemetry.h"
 
 /* Drop one trailing "\n". */
 static size_t chomp(const char *buf, size_t len)
@@ -66,10 +56,10 @@ static int scan_hex(const char *buf, size_t len, unsigned int maxd,
 
 	if (len < 3 || buf[0] != '0' || (buf[1] != 'x' && buf[1] != 'X'))
 		return -EBADMSG;
-	while (i < len && hexval(buf[i]) >= 0) {
+	while (i < len && scmi_tlm_hex_digit(buf[i]) >= 0) {
 		if (i - 2 >= maxd)
 			return -ERANGE;
-		v = v << 4 | (uint64_t)hexval(buf[i]);
+		v = v << 4 | (uint64_t)scmi_tlm_hex_digit(buf[i]);
 		i++;
 	}
 	if (i == 2)
@@ -170,8 +160,8 @@ int stlmfs_text_parse_uuid(const char *buf, size_t len, uint8_t ret[16])
 			i++;
 			continue;
 		}
-		hi = hexval(buf[i]);
-		lo = hexval(buf[i + 1]);
+		hi = scmi_tlm_hex_digit(buf[i]);
+		lo = scmi_tlm_hex_digit(buf[i + 1]);
 		if (hi < 0 || lo < 0 || (k < sizeof(dash) && i + 1 == dash[k]))
 			return -EBADMSG;
 		out[o++] = (uint8_t)(hi << 4 | lo);
@@ -256,14 +246,26 @@ int stlmfs_text_parse_interval(const char *buf, size_t len, struct stlmfs_iv *re
 	return 0;
 }
 
-int stlmfs_text_parse_intervals(const char *buf, size_t len, struct stlmfs_iv *v,
-				size_t cap, size_t *ret_n)
+/* One list item of size bytes into out; the bytes it used in *used. */
+typedef int (*list_item_fn)(const char *buf, size_t len, void *out,
+			    size_t *used);
+
+/*
+ * A list of items separated by single spaces (one trailing "\n" allowed)
+ * into v[cap] of items of size bytes: -EBADMSG, the item's error, or
+ * -E2BIG when there are more than cap.
+ */
+static int parse_list(const char *buf, size_t len, list_item_fn item,
+		      void *v, size_t size, size_t cap, size_t *ret_n)
 {
 	size_t i = 0, n = 0;
 
 	len = chomp(buf, len);
 	while (i < len) {
-		struct stlmfs_iv x;
+		union {
+			struct stlmfs_iv iv;
+			uint32_t id;
+		} x;
 		size_t used;
 		int r;
 
@@ -272,16 +274,28 @@ int stlmfs_text_parse_intervals(const char *buf, size_t len, struct stlmfs_iv *v
 				return -EBADMSG;
 			i++;
 		}
-		r = scan_interval(buf + i, len - i, true, &x, &used);
+		r = item(buf + i, len - i, &x, &used);
 		if (r < 0)
 			return r;
 		if (n >= cap)
 			return -E2BIG;
-		v[n++] = x;
+		memcpy((char *)v + n++ * size, &x, size);
 		i += used;
 	}
 	*ret_n = n;
 	return 0;
+}
+
+static int interval_item(const char *buf, size_t len, void *out,
+			 size_t *used)
+{
+	return scan_interval(buf, len, true, out, used);
+}
+
+int stlmfs_text_parse_intervals(const char *buf, size_t len, struct stlmfs_iv *v,
+				size_t cap, size_t *ret_n)
+{
+	return parse_list(buf, len, interval_item, v, sizeof(*v), cap, ret_n);
 }
 
 int stlmfs_text_parse_de_dirname(const char *name, uint32_t *ret)
@@ -328,32 +342,22 @@ int stlmfs_text_parse_instance_dirname(const char *name, uint32_t *ret)
 	return parse_dec_name(name + 4, ret);
 }
 
+static int id_item(const char *buf, size_t len, void *out, size_t *used)
+{
+	uint64_t v;
+	int r;
+
+	r = scan_hex(buf, len, 8, &v, used);
+	if (r < 0)
+		return r == -ERANGE ? -ERANGE : -EBADMSG;
+	*(uint32_t *)out = (uint32_t)v;
+	return 0;
+}
+
 int stlmfs_text_parse_id_list(const char *buf, size_t len, uint32_t *ids,
 			      size_t cap, size_t *ret_n)
 {
-	size_t i = 0, n = 0;
-
-	len = chomp(buf, len);
-	while (i < len) {
-		uint64_t v;
-		size_t used;
-		int r;
-
-		if (n) {
-			if (buf[i] != ' ')
-				return -EBADMSG;
-			i++;
-		}
-		r = scan_hex(buf + i, len - i, 8, &v, &used);
-		if (r < 0)
-			return r == -ERANGE ? -ERANGE : -EBADMSG;
-		if (n >= cap)
-			return -E2BIG;
-		ids[n++] = (uint32_t)v;
-		i += used;
-	}
-	*ret_n = n;
-	return 0;
+	return parse_list(buf, len, id_item, ids, sizeof(*ids), cap, ret_n);
 }
 
 /* Exactly 16 hex digits. */
@@ -364,7 +368,7 @@ static int scan_value(const char *buf, size_t len, uint64_t *ret)
 	if (len != 16)
 		return -EBADMSG;
 	for (size_t i = 0; i < 16; i++) {
-		int d = hexval(buf[i]);
+		int d = scmi_tlm_hex_digit(buf[i]);
 
 		if (d < 0)
 			return -EBADMSG;

@@ -755,6 +755,22 @@ static uint64_t read_generation(struct stlm_session *s)
 }
 
 /*
+ * The file is at generation g: keep it, and take it on with an event if
+ * the session is elsewhere. Called with s->lock held.
+ */
+static void adopt_generation(struct stlm_session *s, uint64_t g)
+{
+	fs_of(s)->file_gen = g;
+	if (g != s->generation) {
+		struct stlm_event ev = { .type = STLM_EVENT_GENERATION,
+					 .generation = g };
+
+		s->generation = g;
+		stlm__event_push(s, &ev);
+	}
+}
+
+/*
  * After a change we made (before: the file's value before it): follow the
  * file if it moved, else bump our own counter. Queues GENERATION (or RESET
  * when reset). Called without s->lock.
@@ -762,19 +778,11 @@ static uint64_t read_generation(struct stlm_session *s)
 static void generation_after(struct stlm_session *s, uint64_t before,
 			     bool reset)
 {
-	struct stlmfs *f = fs_of(s);
 	uint64_t g = read_generation(s);
 
 	pthread_mutex_lock(&s->lock);
 	if (g && g != before) {
-		f->file_gen = g;
-		if (g != s->generation) {
-			struct stlm_event ev = { .type = STLM_EVENT_GENERATION,
-						 .generation = g };
-
-			s->generation = g;
-			stlm__event_push(s, &ev);
-		}
+		adopt_generation(s, g);
 	} else {
 		stlm__generation_bump(s);
 	}
@@ -806,14 +814,7 @@ static void generation_seen(struct stlm_session *s, uint64_t g)
 		stlm__log(s, STLM_LOG_DEBUG, "%s: state after a generation change: %s",
 			  f->path, strerror(-r));
 	pthread_mutex_lock(&s->lock);
-	f->file_gen = g;
-	if (g != s->generation) {
-		struct stlm_event ev = { .type = STLM_EVENT_GENERATION,
-					 .generation = g };
-
-		s->generation = g;
-		stlm__event_push(s, &ev);
-	}
+	adopt_generation(s, g);
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -316,16 +316,6 @@ static uint8_t compo_type(const char *component, uint8_t astl_type)
 /* ------------------------------------------------------------------ */
 /* Generators                                                          */
 
-static uint32_t mix(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352dU;
-	x ^= x >> 15;
-	x *= 0x846ca68bU;
-	x ^= x >> 16;
-	return x;
-}
-
 /* phys × 10^-exp, the raw value of a physical quantity. */
 static int64_t raw(double phys, int exp)
 {
@@ -392,7 +382,7 @@ static void pick_gen(const struct astl_slot *sl, int exp,
 		     struct stlmp_de_cfg *d)
 {
 	struct stlmp_gen *g = &d->gen;
-	uint32_t h = mix(sl->id * 2654435761u + 0x9e37u);
+	uint32_t h = stlm__astl_hash_u32(sl->id * 2654435761u + 0x9e37u);
 	double f = (double)(h % 1000) / 1000.0; /* 0..1, per DE */
 	const char *n = sl->name;
 
@@ -523,7 +513,7 @@ static void bwarn(struct builder *b, const char *fmt, ...)
 /* Insert id; false if it was there already. */
 static bool id_insert(struct builder *b, uint32_t id)
 {
-	uint32_t k = mix(id) & b->idmask;
+	uint32_t k = stlm__astl_hash_u32(id) & b->idmask;
 
 	while (b->idset[k]) {
 		if (b->idset[k] == id + 1u)

@@ -40,6 +40,7 @@
 
 #include "config-internal.h"
 #include "gen.h"
+#include "jsonerr.h"
 
 #define PLACE_MAX 160
 #define JSON_MAX_DEPTH 32
@@ -1921,57 +1922,14 @@ int stlmp_config_load(const char *path, struct stlmp_config **ret, char *err,
 {
 	char *buf = NULL, *dir = NULL, *slash;
 	size_t len = 0;
-	struct stat st;
-	int fd, r;
+	int r;
 
 	if (!path || !ret)
 		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		if (err && errlen)
-			snprintf(err, errlen, "%s: %s", path, strerror(-r));
+	r = stlm__jsonerr_read_file(path, STLMP_MAX_FILE_SIZE, "file ", &buf,
+				    &len, err, errlen);
+	if (r < 0)
 		return r;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-		if (err && errlen)
-			snprintf(err, errlen, "%s: not a regular file", path);
-		close(fd);
-		return r;
-	}
-	if ((uint64_t)st.st_size > STLMP_MAX_FILE_SIZE) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: file larger than %u bytes",
-				 path, STLMP_MAX_FILE_SIZE);
-		close(fd);
-		return -EFBIG;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (len < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			if (err && errlen)
-				snprintf(err, errlen, "%s: %s", path,
-					 strerror(-r));
-			free(buf);
-			close(fd);
-			return r;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
 	dir = strdup(path);
 	if (!dir) {
 		free(buf);

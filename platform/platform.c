@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "astl.h"
 #include "internal.h"
 
 void stlmp_log(struct stlmp_platform *p, int level, const char *fmt, ...)
@@ -102,16 +103,6 @@ static struct stlmp_config *cfg_copy(const struct stlmp_config *s)
 /* ---------------------------------------------------------------- */
 /* DE index                                                         */
 
-static uint32_t hash32(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352dU;
-	x ^= x >> 15;
-	x *= 0x846ca68bU;
-	x ^= x >> 16;
-	return x;
-}
-
 static int build_hash(struct stlmp_platform *p)
 {
 	uint32_t size = 16;
@@ -123,7 +114,8 @@ static int build_hash(struct stlmp_platform *p)
 		return -ENOMEM;
 	p->hash_mask = size - 1;
 	for (uint32_t i = 0; i < p->cfg->n_des; i++) {
-		uint32_t h = hash32(p->cfg->des[i].desc.id) & p->hash_mask;
+		uint32_t h = stlm__astl_hash_u32(p->cfg->des[i].desc.id) &
+			     p->hash_mask;
 
 		while (p->hash[h]) {
 			if (p->cfg->des[p->hash[h] - 1].desc.id ==
@@ -138,7 +130,7 @@ static int build_hash(struct stlmp_platform *p)
 
 int stlmp_de_index(const struct stlmp_platform *p, uint32_t id)
 {
-	uint32_t h = hash32(id) & p->hash_mask;
+	uint32_t h = stlm__astl_hash_u32(id) & p->hash_mask;
 
 	while (p->hash[h]) {
 		uint32_t i = p->hash[h] - 1;

@@ -214,7 +214,7 @@ void scmi_tlm_uuid_format(const uint8_t uuid[16], char ret[37])
 	ret[o] = '\0';
 }
 
-static int tlm_hex_digit(char c)
+int scmi_tlm_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -250,8 +250,8 @@ int scmi_tlm_uuid_parse(const char *s, uint8_t ret[16])
 			i++;
 			continue;
 		}
-		hi = tlm_hex_digit(s[i]);
-		lo = tlm_hex_digit(s[i + 1]);
+		hi = scmi_tlm_hex_digit(s[i]);
+		lo = scmi_tlm_hex_digit(s[i + 1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		uuid[o++] = (uint8_t)(hi << 4 | lo);

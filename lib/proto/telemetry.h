@@ -109,6 +109,8 @@ void scmi_tlm_uuid_to_dwords(const uint8_t uuid[16], uint32_t ret[4]);
  */
 void scmi_tlm_uuid_format(const uint8_t uuid[16], char ret[37]);
 int scmi_tlm_uuid_parse(const char *s, uint8_t ret[16]);
+/* Value of one hex digit (either case), or -1. */
+int scmi_tlm_hex_digit(char c);
 
 /* ------------------------------------------------------------------ */
 /* Update intervals (§6)                                               */
