@@ -269,6 +269,11 @@ void jw_kv_int(struct jw *w, const char *k, int64_t v);
 void jw_kv_double(struct jw *w, const char *k, double v);
 void jw_kv_bool(struct jw *w, const char *k, bool v);
 
+/* Write s as one CSV field, quoted when it holds a character of special. */
+void cli_csv_quote(FILE *f, const char *s, const char *special);
+/* cli_csv_quote() with the usual set: comma, quote, newline, CR. */
+void cli_csv_str(FILE *f, const char *s);
+
 /* Format a value with its unit for humans: "45.20 °C", "1.20 GHz". */
 void cli_format_value(const struct stlm_de *de, const struct stlm_sample *v,
 		      char *buf, size_t len);

@@ -500,21 +500,6 @@ struct recorder {
 /* ------------------------------------------------------------------ */
 /* Streaming                                                           */
 
-static void csv_field(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static void stream_record(struct cli *c, const struct config *cfg,
 			  const struct recorder *rc)
 {
@@ -549,13 +534,13 @@ static void stream_record(struct cli *c, const struct config *cfg,
 		if (cfg->stream == STREAM_CSV) {
 			fprintf(f, "%llu,%s,", (unsigned long long)(mono / 1000),
 				idbuf);
-			csv_field(f, name);
+			cli_csv_str(f, name);
 			if (problem)
 				fputc(',', f);
 			else
 				fprintf(f, ",%.17g", v[i].value);
 			fputc(',', f);
-			csv_field(f, unit);
+			cli_csv_str(f, unit);
 			fprintf(f, ",%s\n", problem ? problem : "ok");
 			continue;
 		}

@@ -504,21 +504,6 @@ static int parse_config(struct cli *c, int argc, char **argv, bool replay,
 /* ------------------------------------------------------------------ */
 /* Shared per-sample output                                            */
 
-static void csv_str(FILE *out, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 static void csv_header(FILE *out)
 {
 	fputs("record,time,time_ns,mono_ns,generation,id,name,value,unit,raw,"
@@ -536,12 +521,12 @@ static void csv_sample(FILE *out, uint64_t idx, const struct rec_record *rec,
 		t, (unsigned long long)rec->time_ns,
 		(unsigned long long)rec->mono_ns,
 		(unsigned long long)rec->generation, s->id);
-	csv_str(out, v->name);
+	cli_csv_str(out, v->name);
 	fputc(',', out);
 	if (s->flags & STLM_SAMPLE_VALID)
 		fprintf(out, "%.17g", ocat_view_value(v, s));
 	fputc(',', out);
-	csv_str(out, v->unit);
+	cli_csv_str(out, v->unit);
 	fprintf(out, ",%llu,%s,", (unsigned long long)s->raw, fl);
 	if (s->flags & STLM_SAMPLE_TIMESTAMP)
 		fprintf(out, "%llu,%u", (unsigned long long)s->ts,

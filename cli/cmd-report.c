@@ -307,21 +307,6 @@ static int close_out(struct cli *c, FILE *f, const char *path)
 	return 0;
 }
 
-static void csv_str(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 /* ------------------------------------------------------------------ */
 /* Loading                                                             */
 
@@ -1037,32 +1022,32 @@ static void write_summary_csv(struct report *rp, FILE *f)
 	uname(&un);
 	uuid_text(rp->h.uuid, uuid, sizeof(uuid));
 	fprintf(f, "Tool,stlm %s\nDate,%s\nCommand line,", STLM_VERSION, date);
-	csv_str(f, cmd ? cmd : "stlm report");
+	cli_csv_str(f, cmd ? cmd : "stlm report");
 	fprintf(f, "\nRecording,");
-	csv_str(f, rp->cfg->file);
+	cli_csv_str(f, rp->cfg->file);
 	fprintf(f, "\nRecorded by,");
-	csv_str(f, rp->h.tool);
+	cli_csv_str(f, rp->h.tool);
 	fprintf(f, "\nPlatform vendor,");
-	csv_str(f, rp->h.vendor);
+	cli_csv_str(f, rp->h.vendor);
 	fprintf(f, "\nPlatform,");
-	csv_str(f, rp->h.sub_vendor);
+	cli_csv_str(f, rp->h.sub_vendor);
 	fprintf(f, "\nPlatform UUID,%s\nPlatform URI,", uuid);
-	csv_str(f, rp->h.uri);
+	cli_csv_str(f, rp->h.uri);
 	fprintf(f, "\nCatalog,");
-	csv_str(f, rpt_catalog_name(rp->cat) ? rpt_catalog_name(rp->cat) :
+	cli_csv_str(f, rpt_catalog_name(rp->cat) ? rpt_catalog_name(rp->cat) :
 		   rp->h.catalog);
 	fprintf(f, "\nOS,");
-	csv_str(f, un.sysname);
+	cli_csv_str(f, un.sysname);
 	fprintf(f, "\nKernel,");
-	csv_str(f, un.release);
+	cli_csv_str(f, un.release);
 	fprintf(f, "\nHost,");
-	csv_str(f, rp->h.host);
+	cli_csv_str(f, rp->h.host);
 	fprintf(f, "\nArchitecture,");
-	csv_str(f, un.machine);
+	cli_csv_str(f, un.machine);
 	fprintf(f, "\nClock,%s\nRecords,%zu\n", clock_name(rp), rp->n_recs);
 	if (rp->wl_cmd) {
 		fprintf(f, "Workload,");
-		csv_str(f, rp->wl_cmd);
+		cli_csv_str(f, rp->wl_cmd);
 		fputc('\n', f);
 		if (rp->wl_end)
 			fprintf(f, "Workload exit status,%s%d\n",
@@ -1093,7 +1078,7 @@ static void write_summary_csv(struct report *rp, FILE *f)
 				 s0->key_description ? s0->key_description :
 						       s0->description,
 				 s0->unit);
-			csv_str(f, head);
+			cli_csv_str(f, head);
 		}
 		fprintf(f, "\nSummary Statistics\nTarget,Min,Max,Average,Time Weighted Average,Count\n");
 		for (j = i; j < rp->n_series; j++) {
@@ -1107,7 +1092,7 @@ static void write_summary_csv(struct report *rp, FILE *f)
 			fmt2(b, sizeof(b), st.max);
 			fmt2(m, sizeof(m), st.mean);
 			fmt2(t, sizeof(t), st.twa);
-			csv_str(f, s->name);
+			cli_csv_str(f, s->name);
 			fprintf(f, ",%s,%s,%s,%s,%zu\n", a, b, m, t, s->n);
 			free(st.hist);
 		}
@@ -1120,7 +1105,7 @@ static void write_summary_csv(struct report *rp, FILE *f)
 			    compute(s, rp->cfg->bins, &st) < 0)
 				continue;
 			for (unsigned int b = 0; b < st.bins; b++) {
-				csv_str(f, s->name);
+				cli_csv_str(f, s->name);
 				fprintf(f, ",%u,%.2f,%.2f,%llu\n", b,
 					bin_lo(&st, b), bin_hi(&st, b),
 					(unsigned long long)st.hist[b]);
@@ -1140,7 +1125,7 @@ static void write_interval_csv(struct report *rp, FILE *f)
 		if (i)
 			fputc('\n', f);
 		snprintf(head, sizeof(head), "%s on %s", s->key, s->name);
-		csv_str(f, head);
+		cli_csv_str(f, head);
 		fputs("\ntimestamp_us,value\n", f);
 		for (size_t j = 0; j < s->n; j++)
 			fprintf(f, "%.0f,%.17g\n", s->t_us[j], s->v[j]);
@@ -1162,7 +1147,7 @@ static void write_wide_csv(struct report *rp, FILE *f)
 			 rp->series[i]->unit,
 			 rp->series[i]->unit[0] ? ")" : "");
 		fputc(',', f);
-		csv_str(f, head);
+		cli_csv_str(f, head);
 	}
 	fputc('\n', f);
 	for (size_t ri = 0; ri < rp->n_recs; ri++) {

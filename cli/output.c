@@ -285,9 +285,9 @@ static int text_width(const char *s)
 	return n;
 }
 
-static void csv_field(FILE *f, const char *s)
+void cli_csv_quote(FILE *f, const char *s, const char *special)
 {
-	if (!strpbrk(s, ",\"\n")) {
+	if (!strpbrk(s, special)) {
 		fputs(s, f);
 		return;
 	}
@@ -298,6 +298,11 @@ static void csv_field(FILE *f, const char *s)
 		fputc(*s, f);
 	}
 	fputc('"', f);
+}
+
+void cli_csv_str(FILE *f, const char *s)
+{
+	cli_csv_quote(f, s, ",\"\n\r");
 }
 
 void out_flush(struct out *o)
@@ -355,7 +360,7 @@ void out_flush(struct out *o)
 
 				if (j)
 					fputc(',', f);
-				csv_field(f, s ? s : "");
+				cli_csv_quote(f, s ? s : "", ",\"\n");
 			}
 			fputc('\n', f);
 		}

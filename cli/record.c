@@ -65,13 +65,13 @@ static void put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)(v >> 8);
 }
 
-static void put32(uint8_t *p, uint32_t v)
+void rec_put32(uint8_t *p, uint32_t v)
 {
 	for (int i = 0; i < 4; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static void put64(uint8_t *p, uint64_t v)
+void rec_put64(uint8_t *p, uint64_t v)
 {
 	for (int i = 0; i < 8; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
@@ -82,15 +82,15 @@ static uint16_t get16(const uint8_t *p)
 	return (uint16_t)(p[0] | p[1] << 8);
 }
 
-static uint32_t get32(const uint8_t *p)
+uint32_t rec_get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	       (uint32_t)p[3] << 24;
 }
 
-static uint64_t get64(const uint8_t *p)
+uint64_t rec_get64(const uint8_t *p)
 {
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
+	return (uint64_t)rec_get32(p) | (uint64_t)rec_get32(p + 4) << 32;
 }
 
 /* ------------------------------------------------------------------ */
@@ -159,21 +159,21 @@ int rec_header_encode(const struct rec_header *h, uint8_t **ret_buf,
 	memcpy(buf, REC_FILE_MAGIC, REC_FILE_MAGIC_LEN);
 	put16(buf + 8, REC_VERSION_MAJOR);
 	put16(buf + 10, REC_VERSION_MINOR);
-	put32(buf + 12, 0);
-	put32(buf + 16, (uint32_t)body);
+	rec_put32(buf + 12, 0);
+	rec_put32(buf + 16, (uint32_t)body);
 
 	b = buf + REC_FILE_HDR_SIZE;
-	put32(b + 0, h->protocol_version);
-	put32(b + 4, h->base_version);
-	put32(b + 8, h->impl_version);
-	put32(b + 12, h->n_platform_des);
+	rec_put32(b + 0, h->protocol_version);
+	rec_put32(b + 4, h->base_version);
+	rec_put32(b + 8, h->impl_version);
+	rec_put32(b + 12, h->n_platform_des);
 	memcpy(b + 16, h->uuid, 16);
 	put_fixed_str(b + 32, h->vendor, 16);
 	put_fixed_str(b + 48, h->sub_vendor, 16);
-	put64(b + 64, h->created_ns);
-	put64(b + 72, h->interval_ns);
-	put32(b + 80, h->default_blk_ts_rate_khz);
-	put32(b + 84, h->n_des);
+	rec_put64(b + 64, h->created_ns);
+	rec_put64(b + 72, h->interval_ns);
+	rec_put32(b + 80, h->default_blk_ts_rate_khz);
+	rec_put32(b + 84, h->n_des);
 	p = b + REC_HDR_FIXED;
 	p = put_str(p, h->tool);
 	p = put_str(p, h->host);
@@ -182,10 +182,10 @@ int rec_header_encode(const struct rec_header *h, uint8_t **ret_buf,
 	for (uint32_t i = 0; i < h->n_des; i++) {
 		const struct rec_de *d = &h->des[i];
 
-		put32(p + 0, d->id);
-		put32(p + 4, d->group);
-		put32(p + 8, d->size);
-		put32(p + 12, d->ts_rate_khz);
+		rec_put32(p + 0, d->id);
+		rec_put32(p + 4, d->group);
+		rec_put32(p + 8, d->size);
+		rec_put32(p + 12, d->ts_rate_khz);
 		put16(p + 16, d->compo_instance);
 		p[18] = d->type;
 		p[19] = d->unit;
@@ -205,7 +205,7 @@ int rec_header_encode(const struct rec_header *h, uint8_t **ret_buf,
 
 	crc = rec_crc32(0, buf, 20);
 	crc = rec_crc32(crc, b, body);
-	put32(buf + 20, crc);
+	rec_put32(buf + 20, crc);
 	*ret_buf = buf;
 	*ret_len = total;
 	return 0;
@@ -309,7 +309,7 @@ int rec_header_decode(const uint8_t *buf, size_t len, struct rec_header *ret,
 		return -ENODATA;
 	if (get16(buf + 8) != REC_VERSION_MAJOR)
 		return -EPROTONOSUPPORT;
-	body = get32(buf + 16);
+	body = rec_get32(buf + 16);
 	if (body > REC_MAX_HEADER_BODY)
 		return -E2BIG;
 	if (body < REC_HDR_FIXED + 8)
@@ -319,22 +319,22 @@ int rec_header_decode(const uint8_t *buf, size_t len, struct rec_header *ret,
 	b = buf + REC_FILE_HDR_SIZE;
 	crc = rec_crc32(0, buf, 20);
 	crc = rec_crc32(crc, b, body);
-	if (crc != get32(buf + 20))
+	if (crc != rec_get32(buf + 20))
 		return -EBADMSG;
 
 	memset(&h, 0, sizeof(h));
 	h.version_minor = get16(buf + 10);
-	h.protocol_version = get32(b + 0);
-	h.base_version = get32(b + 4);
-	h.impl_version = get32(b + 8);
-	h.n_platform_des = get32(b + 12);
+	h.protocol_version = rec_get32(b + 0);
+	h.base_version = rec_get32(b + 4);
+	h.impl_version = rec_get32(b + 8);
+	h.n_platform_des = rec_get32(b + 12);
 	memcpy(h.uuid, b + 16, 16);
 	memcpy(h.vendor, b + 32, 16);
 	memcpy(h.sub_vendor, b + 48, 16);
-	h.created_ns = get64(b + 64);
-	h.interval_ns = get64(b + 72);
-	h.default_blk_ts_rate_khz = get32(b + 80);
-	n = get32(b + 84);
+	h.created_ns = rec_get64(b + 64);
+	h.interval_ns = rec_get64(b + 72);
+	h.default_blk_ts_rate_khz = rec_get32(b + 80);
+	n = rec_get32(b + 84);
 
 	c.p = b + REC_HDR_FIXED;
 	c.left = body - REC_HDR_FIXED;
@@ -369,10 +369,10 @@ int rec_header_decode(const uint8_t *buf, size_t len, struct rec_header *ret,
 		h.n_des = i + 1;
 		if (!p)
 			goto err_free;
-		d->id = get32(p + 0);
-		d->group = get32(p + 4);
-		d->size = get32(p + 8);
-		d->ts_rate_khz = get32(p + 12);
+		d->id = rec_get32(p + 0);
+		d->group = rec_get32(p + 4);
+		d->size = rec_get32(p + 8);
+		d->ts_rate_khz = rec_get32(p + 12);
 		d->compo_instance = get16(p + 16);
 		d->type = p[18];
 		d->unit = p[19];
@@ -445,31 +445,31 @@ long rec_snapshot_encode(uint8_t *buf, size_t len, uint64_t time_ns,
 	if (len < size)
 		return -EINVAL;
 	body = size - REC_PREFIX_SIZE;
-	put32(buf + 0, REC_MAGIC);
-	put32(buf + 4, REC_TYPE_SNAPSHOT);
-	put32(buf + 8, (uint32_t)body);
+	rec_put32(buf + 0, REC_MAGIC);
+	rec_put32(buf + 4, REC_TYPE_SNAPSHOT);
+	rec_put32(buf + 8, (uint32_t)body);
 	b = buf + REC_PREFIX_SIZE;
-	put64(b + 0, time_ns);
-	put64(b + 8, mono_ns);
-	put64(b + 16, generation);
-	put32(b + 24, (uint32_t)n);
-	put32(b + 28, 0);
+	rec_put64(b + 0, time_ns);
+	rec_put64(b + 8, mono_ns);
+	rec_put64(b + 16, generation);
+	rec_put32(b + 24, (uint32_t)n);
+	rec_put32(b + 28, 0);
 	b += REC_SNAP_FIXED;
 	for (size_t i = 0; i < n; i++, b += REC_SAMPLE_SIZE) {
 		uint64_t bits;
 
 		memcpy(&bits, &s[i].value, sizeof(bits));
-		put32(b + 0, s[i].id);
-		put32(b + 4, s[i].flags);
-		put64(b + 8, s[i].raw);
-		put64(b + 16, bits);
-		put64(b + 24, s[i].ts);
-		put32(b + 32, s[i].ts_rate_khz);
-		put32(b + 36, 0);
+		rec_put32(b + 0, s[i].id);
+		rec_put32(b + 4, s[i].flags);
+		rec_put64(b + 8, s[i].raw);
+		rec_put64(b + 16, bits);
+		rec_put64(b + 24, s[i].ts);
+		rec_put32(b + 32, s[i].ts_rate_khz);
+		rec_put32(b + 36, 0);
 	}
 	crc = rec_crc32(0, buf + 4, 8);
 	crc = rec_crc32(crc, buf + REC_PREFIX_SIZE, body);
-	put32(buf + 12, crc);
+	rec_put32(buf + 12, crc);
 	return (long)size;
 }
 
@@ -477,14 +477,14 @@ void rec_sample_get(const struct rec_record *r, size_t i,
 		    struct rec_sample *ret)
 {
 	const uint8_t *p = r->samples + i * REC_SAMPLE_SIZE;
-	uint64_t bits = get64(p + 16);
+	uint64_t bits = rec_get64(p + 16);
 
-	ret->id = get32(p + 0);
-	ret->flags = get32(p + 4);
-	ret->raw = get64(p + 8);
+	ret->id = rec_get32(p + 0);
+	ret->flags = rec_get32(p + 4);
+	ret->raw = rec_get64(p + 8);
 	memcpy(&ret->value, &bits, sizeof(bits));
-	ret->ts = get64(p + 24);
-	ret->ts_rate_khz = get32(p + 32);
+	ret->ts = rec_get64(p + 24);
+	ret->ts_rate_khz = rec_get32(p + 32);
 }
 
 void rec_reader_init(struct rec_reader *r, const uint8_t *buf, size_t len,
@@ -511,7 +511,7 @@ static int check_at(const struct rec_reader *r, size_t off,
 		*why = "truncated record prefix";
 		return -1;
 	}
-	if (get32(p) != REC_MAGIC) {
+	if (rec_get32(p) != REC_MAGIC) {
 		*why = "bad record magic";
 		return -1;
 	}
@@ -519,8 +519,8 @@ static int check_at(const struct rec_reader *r, size_t off,
 		*why = "truncated record prefix";
 		return -1;
 	}
-	type = get32(p + 4);
-	body = get32(p + 8);
+	type = rec_get32(p + 4);
+	body = rec_get32(p + 8);
 	if (body > REC_MAX_BODY) {
 		*why = "record length over the limit";
 		return -1;
@@ -535,14 +535,14 @@ static int check_at(const struct rec_reader *r, size_t off,
 	}
 	b = p + REC_PREFIX_SIZE;
 	if (type == REC_TYPE_SNAPSHOT) {
-		n = get32(b + 24);
+		n = rec_get32(b + 24);
 		if (n > REC_MAX_SAMPLES ||
 		    body != REC_SNAP_FIXED + (uint64_t)REC_SAMPLE_SIZE * n) {
 			*why = "sample count does not match the record length";
 			return -1;
 		}
 	}
-	if (rec_crc32(rec_crc32(0, p + 4, 8), b, body) != get32(p + 12)) {
+	if (rec_crc32(rec_crc32(0, p + 4, 8), b, body) != rec_get32(p + 12)) {
 		*why = "CRC mismatch";
 		return -1;
 	}
@@ -552,10 +552,10 @@ static int check_at(const struct rec_reader *r, size_t off,
 	rec->type = type;
 	if (type != REC_TYPE_SNAPSHOT)
 		return 0;
-	rec->time_ns = get64(b + 0);
-	rec->mono_ns = get64(b + 8);
-	rec->generation = get64(b + 16);
-	rec->n_samples = get32(b + 24);
+	rec->time_ns = rec_get64(b + 0);
+	rec->mono_ns = rec_get64(b + 8);
+	rec->generation = rec_get64(b + 16);
+	rec->n_samples = rec_get32(b + 24);
 	rec->samples = b + REC_SNAP_FIXED;
 	return 1;
 }
@@ -593,7 +593,7 @@ int rec_next(struct rec_reader *r, struct rec_record *ret_rec,
 		off = (size_t)(m - r->buf);
 		if (r->len - off < REC_PREFIX_SIZE)
 			break;
-		if (get32(m) != REC_MAGIC)
+		if (rec_get32(m) != REC_MAGIC)
 			continue;
 		if (check_at(r, off, &rec, &why2) >= 0) {
 			ret_skip->offset = r->off;

@@ -249,4 +249,10 @@ void rec_reader_init(struct rec_reader *r, const uint8_t *buf, size_t len,
 int rec_next(struct rec_reader *r, struct rec_record *ret_rec,
 	     struct rec_skip *ret_skip);
 
+/* Little-endian field access shared by the record and event codecs. */
+void rec_put32(uint8_t *p, uint32_t v);
+void rec_put64(uint8_t *p, uint64_t v);
+uint32_t rec_get32(const uint8_t *p);
+uint64_t rec_get64(const uint8_t *p);
+
 #endif /* STLM_CLI_RECORD_H */

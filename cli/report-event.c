@@ -18,29 +18,6 @@
 
 #include "report.h"
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
 long rec_event_encode(uint8_t *buf, size_t len, const struct rec_event *e)
 {
 	uint32_t t = e->text ? e->text_len : 0, body, crc;
@@ -55,19 +32,19 @@ long rec_event_encode(uint8_t *buf, size_t len, const struct rec_event *e)
 	body = REC_EVENT_FIXED + t;
 	if (len < REC_PREFIX_SIZE + (size_t)body)
 		return -EINVAL;
-	put64(b, e->time_ns);
-	put64(b + 8, e->mono_ns);
-	put32(b + 16, e->kind);
-	put32(b + 20, (uint32_t)e->status);
-	put32(b + 24, t);
+	rec_put64(b, e->time_ns);
+	rec_put64(b + 8, e->mono_ns);
+	rec_put32(b + 16, e->kind);
+	rec_put32(b + 20, (uint32_t)e->status);
+	rec_put32(b + 24, t);
 	if (t)
 		memcpy(b + REC_EVENT_FIXED, e->text, t);
-	put32(buf, REC_MAGIC);
-	put32(buf + 4, REC_TYPE_EVENT);
-	put32(buf + 8, body);
+	rec_put32(buf, REC_MAGIC);
+	rec_put32(buf + 4, REC_TYPE_EVENT);
+	rec_put32(buf + 8, body);
 	crc = rec_crc32(0, buf + 4, 8);
 	crc = rec_crc32(crc, b, body);
-	put32(buf + 12, crc);
+	rec_put32(buf + 12, crc);
 	return (long)(REC_PREFIX_SIZE + body);
 }
 
@@ -77,21 +54,21 @@ int rec_event_decode(const uint8_t *p, size_t len, struct rec_event *ret)
 	const uint8_t *b = p + REC_PREFIX_SIZE;
 
 	if (len < REC_PREFIX_SIZE + REC_EVENT_FIXED ||
-	    get32(p) != REC_MAGIC || get32(p + 4) != REC_TYPE_EVENT)
+	    rec_get32(p) != REC_MAGIC || rec_get32(p + 4) != REC_TYPE_EVENT)
 		return -EBADMSG;
-	body = get32(p + 8);
+	body = rec_get32(p + 8);
 	if (body < REC_EVENT_FIXED || body > len - REC_PREFIX_SIZE)
 		return -EBADMSG;
-	t = get32(b + 24);
+	t = rec_get32(b + 24);
 	if (t > REC_EVENT_MAX_TEXT || t != body - REC_EVENT_FIXED)
 		return -EBADMSG;
-	if (rec_crc32(rec_crc32(0, p + 4, 8), b, body) != get32(p + 12))
+	if (rec_crc32(rec_crc32(0, p + 4, 8), b, body) != rec_get32(p + 12))
 		return -EBADMSG;
 	memset(ret, 0, sizeof(*ret));
-	ret->time_ns = get64(b);
-	ret->mono_ns = get64(b + 8);
-	ret->kind = get32(b + 16);
-	ret->status = (int32_t)get32(b + 20);
+	ret->time_ns = rec_get64(b);
+	ret->mono_ns = rec_get64(b + 8);
+	ret->kind = rec_get32(b + 16);
+	ret->status = (int32_t)rec_get32(b + 20);
 	ret->text = (const char *)b + REC_EVENT_FIXED;
 	ret->text_len = t;
 	return 0;
