@@ -517,16 +517,6 @@ struct fx {
 	struct stlm_session *s;
 };
 
-static void quiet_log(void *d, int level, const char *fmt, va_list ap)
-{
-	(void)d;
-	if (!getenv("STLM_TEST_VERBOSE"))
-		return;
-	fprintf(stderr, "[%d] ", level);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
 static void fx_free(void *arg)
 {
 	struct fx *f = arg;
@@ -543,7 +533,7 @@ static struct fx *fx_open(const char *catalog_path)
 	struct fx *f = calloc(1, sizeof(*f));
 	struct stlmp_opts po = { .seed = 7, .manual_clock = true };
 	struct stlm_open_opts o = {
-		.size = sizeof(o), .log = quiet_log,
+		.size = sizeof(o), .log = stlm_test_log,
 		.no_catalog = catalog_path == NULL,
 	};
 	char err[512], target[1024], uri[2048], mem[900];

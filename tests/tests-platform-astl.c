@@ -374,46 +374,32 @@ STLM_TEST(fixed_layout_validation)
 /* ---------------------------------------------------------------- */
 /* The platform as an agent sees it                                 */
 
-struct fix {
-	struct stlmp_config *cfg;
-	struct stlmp_platform *p;
-	struct tagent *a;
-	const uint8_t *mem;
-	size_t mem_size;
-	uint8_t r[TA_MAX_MSG];
-};
-
-static int tlm(struct fix *f, uint8_t id, const void *req, size_t len)
+static int tlm(struct tp_fix *f, uint8_t id, const void *req, size_t len)
 {
 	return ta_xfer(f->a, SCMI_PROTO_TELEMETRY, id, req, len, f->r,
 		       sizeof(f->r), TO);
 }
 
-static void fix_up(struct fix *f, const char *const *paths,
+static void fix_up(struct tp_fix *f, const char *const *paths,
 		   const uint32_t *targets, uint32_t n)
 {
 	struct stlmp_opts o = { .seed = 3, .manual_clock = true };
 	char err[512];
 
+	struct stlmp_config *cfg = NULL;
+
 	memset(f, 0, sizeof(*f));
-	ASSERT_OK(stlmp_config_from_astl(paths, targets, n, &f->cfg, NULL,
+	ASSERT_OK(stlmp_config_from_astl(paths, targets, n, &cfg, NULL,
 					 NULL, err, sizeof(err)));
-	ASSERT_OK(stlmp_platform_new(f->cfg, &o, &f->p));
-	ASSERT_OK(ta_new_inproc(f->p, &f->a));
-	f->mem = tp_map(ta_mem_path(f->a), &f->mem_size);
-	ASSERT_NOT_NULL(f->mem);
+	ASSERT_OK(tp_fix_start(f, cfg, &o));
 }
 
-static void fix_down(struct fix *f)
+static void fix_down(struct tp_fix *f)
 {
-	if (f->mem)
-		munmap((void *)f->mem, f->mem_size);
-	ta_free(f->a);
-	stlmp_platform_free(f->p);
-	stlmp_config_free(f->cfg);
+	tp_fix_stop(f);
 }
 
-static const uint8_t *shmti_area(struct fix *f, uint32_t s, uint32_t *len)
+static const uint8_t *shmti_area(struct tp_fix *f, uint32_t s, uint32_t *len)
 {
 	struct scmi_tlm_shmti_desc d[64];
 	struct scmi_list_hdr h;
@@ -429,7 +415,7 @@ static const uint8_t *shmti_area(struct fix *f, uint32_t s, uint32_t *len)
 	return f->mem + d[s].addr;
 }
 
-static struct scmi_tlm_de_configure_resp enable(struct fix *f, uint32_t id)
+static struct scmi_tlm_de_configure_resp enable(struct tp_fix *f, uint32_t id)
 {
 	struct scmi_tlm_de_configure_req q = { .id = id,
 					       .mode = SCMI_TLM_DE_ENABLE_TS };
@@ -472,7 +458,7 @@ STLM_TEST(shmti_lines_at_spec_offsets)
 	uint32_t targets[2] = { 2, 1 }, len, end;
 	struct astl_spec *spec[2] = { NULL, NULL };
 	struct astl_expansion *e[2] = { NULL, NULL };
-	struct fix f;
+	struct tp_fix f;
 	struct tdcf_line l;
 	const uint8_t *a;
 	unsigned checked = 0;
@@ -599,7 +585,7 @@ STLM_TEST(generators_plausible)
 	char p1[4096], p2[4096];
 	const char *paths[2] = { p1, p2 };
 	uint32_t targets[2] = { 2, 1 };
-	struct fix f;
+	struct tp_fix f;
 	unsigned temps = 0, counters = 0;
 
 	fixture(p1, sizeof(p1), "gen1.json");

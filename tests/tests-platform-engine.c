@@ -15,48 +15,30 @@
 
 #define TO 2000
 
-struct fix {
-	struct stlmp_config *cfg;
-	struct stlmp_platform *p;
-	struct tagent *a;
-	const uint8_t *mem;
-	size_t mem_size;
-	uint8_t r[TA_MAX_MSG];
-};
-
-static void fix_up(struct fix *f, bool per_group, bool manual)
+static void fix_up(struct tp_fix *f, bool per_group, bool manual)
 {
 	struct stlmp_opts o = { .seed = 7, .manual_clock = manual };
 
-	memset(f, 0, sizeof(*f));
-	f->cfg = tp_config(per_group);
-	ASSERT_OK(stlmp_platform_new(f->cfg, &o, &f->p));
-	ASSERT_OK(ta_new_inproc(f->p, &f->a));
-	f->mem = tp_map(ta_mem_path(f->a), &f->mem_size);
-	ASSERT_NOT_NULL(f->mem);
+	ASSERT_OK(tp_fix_start(f, tp_config(per_group), &o));
 }
 
-static void fix_down(struct fix *f)
+static void fix_down(struct tp_fix *f)
 {
-	if (f->mem)
-		munmap((void *)f->mem, f->mem_size);
-	ta_free(f->a);
-	stlmp_platform_free(f->p);
-	stlmp_config_free(f->cfg);
+	tp_fix_stop(f);
 }
 
-static int tlm(struct fix *f, uint8_t id, const void *req, size_t len)
+static int tlm(struct tp_fix *f, uint8_t id, const void *req, size_t len)
 {
 	return ta_xfer(f->a, SCMI_PROTO_TELEMETRY, id, req, len, f->r,
 		       sizeof(f->r), TO);
 }
 
-static int32_t st(struct fix *f)
+static int32_t st(struct tp_fix *f)
 {
 	return (int32_t)scmi_get_le32(f->r);
 }
 
-static struct scmi_tlm_de_configure_resp de_cfg(struct fix *f, uint32_t id,
+static struct scmi_tlm_de_configure_resp de_cfg(struct tp_fix *f, uint32_t id,
 						uint8_t mode, bool group,
 						int32_t want_status)
 {
@@ -75,7 +57,7 @@ static struct scmi_tlm_de_configure_resp de_cfg(struct fix *f, uint32_t id,
 	return resp;
 }
 
-static void coll_set(struct fix *f, bool enable, uint8_t mode, uint8_t sel,
+static void coll_set(struct tp_fix *f, bool enable, uint8_t mode, uint8_t sel,
 		     uint32_t grp, struct scmi_tlm_interval iv, int32_t want)
 {
 	struct scmi_tlm_config_set_req q = { .group_id = grp, .enable = enable,
@@ -88,7 +70,7 @@ static void coll_set(struct fix *f, bool enable, uint8_t mode, uint8_t sel,
 	ASSERT_EQ(st(f), want);
 }
 
-static const uint8_t *shmti_area(struct fix *f, uint32_t s, uint32_t *ret_len)
+static const uint8_t *shmti_area(struct tp_fix *f, uint32_t s, uint32_t *ret_len)
 {
 	struct scmi_tlm_shmti_desc d[4];
 	struct scmi_list_hdr h;
@@ -106,7 +88,7 @@ static const uint8_t *shmti_area(struct fix *f, uint32_t s, uint32_t *ret_len)
 
 STLM_TEST(base_discovery)
 {
-	struct fix f;
+	struct tp_fix f;
 	struct scmi_base_attrs ba;
 	uint8_t ids[8], b[4];
 	char name[16];
@@ -167,7 +149,7 @@ STLM_TEST(base_discovery)
 
 STLM_TEST(protocol_attributes_and_version)
 {
-	struct fix f;
+	struct tp_fix f;
 	struct scmi_tlm_attrs a;
 	uint32_t v;
 	uint8_t b[4];
@@ -208,7 +190,7 @@ STLM_TEST(protocol_attributes_and_version)
 
 STLM_TEST(de_description_pages_honour_max_msg)
 {
-	struct fix f;
+	struct tp_fix f;
 	struct scmi_tlm_de_desc d[16];
 	uint32_t index = 0, total = 0;
 	uint8_t b[4];
@@ -260,7 +242,7 @@ STLM_TEST(de_description_pages_honour_max_msg)
 
 STLM_TEST(list_shmti_and_signatures)
 {
-	struct fix f;
+	struct tp_fix f;
 	struct scmi_tlm_shmti_desc d[4];
 	struct scmi_list_hdr h;
 	uint8_t b[4];
@@ -285,7 +267,7 @@ STLM_TEST(list_shmti_and_signatures)
 
 STLM_TEST(intervals_and_config_get)
 {
-	struct fix f;
+	struct tp_fix f;
 	struct scmi_tlm_intervals_req q = { .index = 0,
 					    .group_id = SCMI_TLM_GROUP_NONE,
 					    .selector = SCMI_TLM_SEL_ALL };
@@ -333,7 +315,7 @@ STLM_TEST(intervals_and_config_get)
 
 STLM_TEST(de_configure_places_lines_before_reply)
 {
-	struct fix f;
+	struct tp_fix f;
 	struct scmi_tlm_de_configure_resp r;
 	struct tdcf_line l = { 0 };
 	uint32_t len;
@@ -397,7 +379,7 @@ STLM_TEST(de_configure_places_lines_before_reply)
 
 STLM_TEST(timestamp_toggle_relocation)
 {
-	struct fix f;
+	struct tp_fix f;
 	struct scmi_tlm_de_configure_resp r1, r2, r3;
 	struct tdcf_line l = { 0 };
 	uint32_t len;
@@ -423,7 +405,7 @@ STLM_TEST(timestamp_toggle_relocation)
 
 STLM_TEST(values_follow_generators_and_sequences_move)
 {
-	struct fix f;
+	struct tp_fix f;
 	struct scmi_tlm_de_configure_resp r, rc;
 	struct tdcf_line l = { 0 };
 	uint32_t len, prev;
@@ -473,7 +455,7 @@ STLM_TEST(values_follow_generators_and_sequences_move)
 
 STLM_TEST(fastchannel_values)
 {
-	struct fix f;
+	struct tp_fix f;
 	struct scmi_tlm_de_desc d[8];
 	struct scmi_list_hdr h;
 	uint64_t addr = 0;
@@ -505,7 +487,7 @@ STLM_TEST(fastchannel_values)
 
 STLM_TEST(groups_enable_together)
 {
-	struct fix f;
+	struct tp_fix f;
 	struct scmi_tlm_de_configure_resp r;
 	struct tdcf_line l = { 0 };
 	uint32_t len;
@@ -562,7 +544,7 @@ STLM_TEST(groups_enable_together)
 
 STLM_TEST(single_sample_delayed_response)
 {
-	struct fix f;
+	struct tp_fix f;
 	struct scmi_tlm_reading_complete rc;
 	struct tdcf_line l = { 0 };
 	uint16_t tok = 0;
@@ -610,7 +592,7 @@ STLM_TEST(single_sample_delayed_response)
 
 STLM_TEST(notifications_every_interval)
 {
-	struct fix f;
+	struct tp_fix f;
 	struct scmi_tlm_update u;
 	struct tdcf_line l = { 0 };
 	int n, got = 0;
@@ -649,7 +631,7 @@ STLM_TEST(notifications_every_interval)
 
 STLM_TEST(reset_clears_everything)
 {
-	struct fix f;
+	struct tp_fix f;
 	struct scmi_tlm_config_get_req g = { .group_id = SCMI_TLM_GROUP_NONE };
 	struct scmi_tlm_config_get_resp cr;
 	struct tdcf_hdr hdr;
@@ -684,7 +666,7 @@ STLM_TEST(reset_clears_everything)
 
 STLM_TEST(error_statuses)
 {
-	struct fix f;
+	struct tp_fix f;
 	uint8_t b[16];
 
 	fix_up(&f, false, true);
@@ -750,7 +732,7 @@ STLM_TEST(error_statuses)
 
 STLM_TEST(one_agent_at_a_time)
 {
-	struct fix f;
+	struct tp_fix f;
 	struct tagent *second = NULL;
 	struct stlmp_stats stats;
 

@@ -33,15 +33,6 @@ struct fx {
 	bool raw;
 };
 
-static void quiet_log(void *data, int level, const char *fmt, va_list ap)
-{
-	if (!getenv("STLM_TEST_VERBOSE"))
-		return;
-	fprintf(stderr, "[%d] ", level);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -54,7 +45,7 @@ static uint64_t now_ns(void)
 static void fx_start(struct fx *f, struct stlmp_config *cfg, const char *scheme)
 {
 	const char *dir = stlm_test_tmpdir();
-	struct stlmp_opts o = { .seed = 7, .log = (stlmp_log_fn)quiet_log };
+	struct stlmp_opts o = { .seed = 7, .log = (stlmp_log_fn)stlm_test_log };
 	char target[700];
 	int r;
 
@@ -109,7 +100,7 @@ static int fx_open(struct fx *f, int discovery, int timeout_ms,
 		.size = sizeof(o),
 		.timeout_ms = timeout_ms,
 		.discovery = discovery,
-		.log = quiet_log,
+		.log = stlm_test_log,
 		.no_catalog = true,
 	};
 
@@ -1155,7 +1146,7 @@ static int proxy_open(struct proxy *x, struct fx *f, enum tamper t, int disc,
 		      struct stlm_session **ret)
 {
 	struct stlm_open_opts o = { .timeout_ms = 200, .discovery = disc,
-				    .log = quiet_log, .no_catalog = true };
+				    .log = stlm_test_log, .no_catalog = true };
 	char uri[1200];
 
 	x->tamper = t;

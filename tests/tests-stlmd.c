@@ -30,22 +30,12 @@
 /* ------------------------------------------------------------------ */
 /* What stlmd.c provides to sock.c                                     */
 
-static void quiet_log(void *data, int level, const char *fmt, va_list ap)
-{
-	(void)data;
-	if (!getenv("STLM_TEST_VERBOSE"))
-		return;
-	fprintf(stderr, "[%d] ", level);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
 void stlmd_log(struct stlmd *d, int level, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	quiet_log(d, level, fmt, ap);
+	stlm_test_log(d, level, fmt, ap);
 	va_end(ap);
 }
 
@@ -71,7 +61,7 @@ struct stlm_session *stlmd_session(struct stlmd *d)
 {
 	struct stlm_open_opts o = {
 		.size = sizeof(o), .timeout_ms = 300, .retries = 1,
-		.log = quiet_log, .no_catalog = true,
+		.log = stlm_test_log, .no_catalog = true,
 	};
 	struct stlm_session *s;
 
@@ -119,7 +109,7 @@ struct dfx {
 
 static void platform_up(struct dfx *f)
 {
-	struct stlmp_opts o = { .seed = 7, .log = (stlmp_log_fn)quiet_log,
+	struct stlmp_opts o = { .seed = 7, .log = (stlmp_log_fn)stlm_test_log,
 				.mem_path = f->mem };
 
 	ASSERT_OK(stlmp_platform_new(f->cfg, &o, &f->p));
@@ -183,7 +173,7 @@ static void dfx_stop(struct dfx *f)
 static int client_open(struct dfx *f, struct stlm_session **ret)
 {
 	struct stlm_open_opts o = {
-		.size = sizeof(o), .log = quiet_log, .no_catalog = true,
+		.size = sizeof(o), .log = stlm_test_log, .no_catalog = true,
 	};
 
 	return stlm_session_open(f->sock_uri, &o, ret);

@@ -104,6 +104,16 @@ static void rm_rf(const char *path)
 	}
 }
 
+void stlm_test_log(void *data, int level, const char *fmt, va_list ap)
+{
+	(void)data;
+	if (!getenv("STLM_TEST_VERBOSE"))
+		return;
+	fprintf(stderr, "[%d] ", level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 const char *stlm_test_tmpdir(void)
 {
 	if (!tmpdir[0]) {

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <setjmp.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +48,12 @@ void stlm_test_defer(void (*fn)(void *), void *arg);
 const char *stlm_test_srcdir(void);
 /* A fresh private temporary directory for this case (removed after). */
 const char *stlm_test_tmpdir(void);
+/*
+ * A library log callback (struct stlm_open_opts.log) that is silent
+ * unless $STLM_TEST_VERBOSE is set.
+ */
+void stlm_test_log(void *data, int level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 #define STLM_TEST(tname)                                                      \
 	static void stlm_test_fn_##tname(void);                               \

@@ -3,11 +3,13 @@
  * Copyright (c) 2026 The stlm authors
  *
  * Shared fixtures for platform tests: a small hand-written description,
- * memory-file mapping and a TDCF lookup used to check what an agent sees.
+ * memory-file mapping and a TDCF lookup used to check what an agent sees,
+ * and an in-process platform with a test agent (struct tp_fix).
  */
 #ifndef STLM_TESTS_TPLAT_H
 #define STLM_TESTS_TPLAT_H
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "platform.h"
+#include "tagent.h"
 #include "tdcf.h"
 #include "telemetry.h"
 
@@ -173,6 +176,48 @@ static inline int tp_find_line(const uint8_t *area, size_t len, uint32_t id,
 		}
 	}
 	return -EAGAIN;
+}
+
+/*
+ * An in-process platform built from cfg (owned by the fixture from here
+ * on), a test agent on it and its memory file mapped read-only.
+ */
+struct tp_fix {
+	struct stlmp_config *cfg;
+	struct stlmp_platform *p;
+	struct tagent *a;
+	const uint8_t *mem;
+	size_t mem_size;
+	uint8_t r[TA_MAX_MSG];
+};
+
+/* 0, or a negative errno (the fixture is then half set up: stop it). */
+static inline int tp_fix_start(struct tp_fix *f, struct stlmp_config *cfg,
+			       const struct stlmp_opts *o)
+{
+	int r;
+
+	memset(f, 0, sizeof(*f));
+	f->cfg = cfg;
+	r = stlmp_platform_new(f->cfg, o, &f->p);
+	if (r >= 0)
+		r = ta_new_inproc(f->p, &f->a);
+	if (r >= 0) {
+		f->mem = tp_map(ta_mem_path(f->a), &f->mem_size);
+		if (!f->mem)
+			r = -EIO;
+	}
+	return r < 0 ? r : 0;
+}
+
+static inline void tp_fix_stop(struct tp_fix *f)
+{
+	if (f->mem)
+		munmap((void *)f->mem, f->mem_size);
+	ta_free(f->a);
+	stlmp_platform_free(f->p);
+	stlmp_config_free(f->cfg);
+	memset(f, 0, sizeof(*f));
 }
 
 #endif
