@@ -1378,6 +1378,9 @@ static uint64_t state_digest(const struct stlm_session *s,
 	return h;
 }
 
+/* Reads of the whole DE_ENABLED_LIST before giving up on it. */
+#define LIST_TRIES 3
+
 /*
  * Learn the current state into table tb: CONFIG_GET, DE_ENABLED_LIST
  * (always: an earlier session may have enabled DEs while collection is
@@ -1397,6 +1400,7 @@ static int learn_state(struct stlm_session *s, struct stlm_table *tb,
 	uint8_t *mode = NULL, *buf = NULL, b[8], gresp[16];
 	bool list_ok = true, cfg_ok, sat = false, unknown = false;
 	uint32_t total = 0, idx = 0;
+	unsigned int list_tries = 0;
 	int n, r = 0;
 
 	scmi_tlm_config_get_req_encode(&gq, b, sizeof(b));
@@ -1417,6 +1421,13 @@ static int learn_state(struct stlm_session *s, struct stlm_table *tb,
 		r = -ENOMEM;
 		goto out;
 	}
+	/*
+	 * The list is paged: a change of the enabled set between two pages
+	 * (another agent's configuration, a platform reset) makes the pages
+	 * disagree. Read it again from the start, a few times, before
+	 * falling back to the SHMTI lines.
+	 */
+retry:
 	for (unsigned int iter = 0; list_ok && (iter == 0 || idx < total); iter++) {
 		struct scmi_tlm_enabled_req q = { .index = idx };
 		struct scmi_list_hdr h;
@@ -1479,6 +1490,14 @@ static int learn_state(struct stlm_session *s, struct stlm_table *tb,
 		idx += (uint32_t)n;
 		if (n == 0)
 			break;
+	}
+	if (!list_ok && n != -EOPNOTSUPP && ++list_tries < LIST_TRIES) {
+		memset(mode, 0, tb->n_des);
+		idx = 0;
+		total = 0;
+		sat = false;
+		list_ok = true;
+		goto retry;
 	}
 	if (!list_ok) {
 		stlm__log(s, STLM_LOG_WARNING,

@@ -1372,3 +1372,28 @@ STLM_TEST(enabled_list_over_64k)
 	stlmp_platform_free(p);
 	stlmp_config_free(cfg);
 }
+
+/*
+ * DE_ENABLED_LIST is read again when its pages disagree or a reply is
+ * malformed (the enabled set changed between pages, or a glitch): a DE
+ * that an earlier session enabled and that no SHMTI line shows (a
+ * FastChannel DE) is still found enabled.
+ */
+STLM_TEST(enabled_list_retried)
+{
+	struct stlm_session *s = NULL;
+	struct fx f;
+
+	fx_start(&f, tp_config(false), "unix");
+	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 500, &s));
+	ASSERT_OK(stlm_de_set(s, T_FC, true, false));
+	stlm_session_close(s);
+	s = NULL;
+
+	ASSERT_OK(stlmp_platform_fault_add(f.p, "length:msg=0x7,bytes=-4,count=1"));
+	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 500, &s));
+	ASSERT_TRUE(stlm_de_enabled(de_of(s, T_FC)));
+	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_G1A)));
+	stlm_session_close(s);
+	fx_stop(&f);
+}
