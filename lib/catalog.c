@@ -53,34 +53,12 @@
 #include "expr.h"
 #include "jsonerr.h"
 #include "session.h"
+#include "units.h"
 
 #define PATH_DEPTH	16
 #define DERIVED_TAG	0x80000000u
 
-/* Platform-format unit names (docs/platform-format.md), index = code. */
-static const char *const unit_words[] = {
-	"none", "unspecified", "celsius", "fahrenheit", "kelvin", "volts",
-	"amps", "watts", "joules", "coulombs", "va", "nits", "lumens", "lux",
-	"candelas", "kpa", "psi", "newtons", "cfm", "rpm", "hertz", "seconds",
-	"minutes", "hours", "days", "weeks", "mils", "inches", "feet",
-	"cubic_inches", "cubic_feet", "meters", "cubic_centimeters",
-	"cubic_meters", "liters", "fluid_ounces", "radians", "steradians",
-	"revolutions", "cycles", "gravities", "ounces", "pounds",
-	"foot_pounds", "ounce_inches", "gauss", "gilberts", "henries",
-	"farads", "ohms", "siemens", "moles", "becquerels", "ppm", "decibels",
-	"dba", "dbc", "grays", "sieverts", "color_temp_kelvin", "bits",
-	"bytes", "words", "dwords", "qwords", "percentage", "pascals",
-	"counts", "grams", "newton_meters", "hits", "misses", "retries",
-	"overruns", "underruns", "collisions", "packets", "messages",
-	"characters", "errors", "corrected_errors", "uncorrectable_errors",
-	"square_mils", "square_inches", "square_feet", "square_centimeters",
-	"square_meters", "radians_per_second", "beats_per_minute",
-	"meters_per_second_squared", "meters_per_second",
-	"cubic_meters_per_second", "millimeters_of_mercury",
-	"radians_per_second_squared", "binary_state", "bytes_per_second",
-};
 
-#define UNIT_OEM	255u
 #define UNIT_BINARY	94u
 
 struct cat_state_name {
@@ -274,12 +252,7 @@ static bool label_key_ok(const char *s)
 
 static int unit_code(const char *s)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(unit_words); i++)
-		if (!strcmp(unit_words[i], s))
-			return (int)i;
-	if (!strcmp(s, "oem"))
-		return UNIT_OEM;
-	return -1;
+	return stlm__unit_code(s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1657,8 +1630,7 @@ int stlm__catalog_add(struct stlm_catalog *c, const struct stlm__catalog_def *d)
 	if (!c || !d || !d->name || !*d->name ||
 	    strlen(d->name) > CATALOG_MAX_STRING ||
 	    d->n_labels > CATALOG_MAX_LABELS ||
-	    (d->unit >= 0 && d->unit != UNIT_OEM &&
-	     (size_t)d->unit >= ARRAY_SIZE(unit_words)) ||
+	    (d->unit >= 0 && !stlm__unit_valid(d->unit)) ||
 	    !(d->scale != 0 && isfinite(d->scale)))
 		return -EINVAL;
 	if ((c->n_entries + 1u) * 2u > c->hash_mask + 1u)

@@ -41,6 +41,7 @@
 #include "config-internal.h"
 #include "gen.h"
 #include "jsonerr.h"
+#include "units.h"
 
 #define PLACE_MAX 160
 #define JSON_MAX_DEPTH 32
@@ -98,31 +99,8 @@ static const struct name_val compo_types[] = {
 	{ "display", 0x1C },
 };
 
-/* Units: index = code, 0..95; 255 is "oem". */
-static const char *const unit_names[] = {
-	"none", "unspecified", "celsius", "fahrenheit", "kelvin", "volts",
-	"amps", "watts", "joules", "coulombs", "va", "nits", "lumens", "lux",
-	"candelas", "kpa", "psi", "newtons", "cfm", "rpm", "hertz", "seconds",
-	"minutes", "hours", "days", "weeks", "mils", "inches", "feet",
-	"cubic_inches", "cubic_feet", "meters", "cubic_centimeters",
-	"cubic_meters", "liters", "fluid_ounces", "radians", "steradians",
-	"revolutions", "cycles", "gravities", "ounces", "pounds",
-	"foot_pounds", "ounce_inches", "gauss", "gilberts", "henries",
-	"farads", "ohms", "siemens", "moles", "becquerels", "ppm", "decibels",
-	"dba", "dbc", "grays", "sieverts", "color_temp_kelvin", "bits",
-	"bytes", "words", "dwords", "qwords", "percentage", "pascals",
-	"counts", "grams", "newton_meters", "hits", "misses", "retries",
-	"overruns", "underruns", "collisions", "packets", "messages",
-	"characters", "errors", "corrected_errors", "uncorrectable_errors",
-	"square_mils", "square_inches", "square_feet", "square_centimeters",
-	"square_meters", "radians_per_second", "beats_per_minute",
-	"meters_per_second_squared", "meters_per_second",
-	"cubic_meters_per_second", "millimeters_of_mercury",
-	"radians_per_second_squared", "binary_state", "bytes_per_second",
-};
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define UNIT_OEM 255u
 
 /* ---------------------------------------------------------------- */
 /* Parser state and errors                                          */
@@ -422,13 +400,10 @@ static int get_unit(struct parser *ps, struct json_object *o,
 	if (json_object_is_type(o, json_type_string)) {
 		const char *s = json_object_get_string(o);
 
-		for (size_t i = 0; i < ARRAY_SIZE(unit_names); i++)
-			if (!strcmp(unit_names[i], s)) {
-				*ret = (uint8_t)i;
-				return 0;
-			}
-		if (!strcmp(s, "oem")) {
-			*ret = UNIT_OEM;
+		int code = stlm__unit_code(s);
+
+		if (code >= 0) {
+			*ret = (uint8_t)code;
 			return 0;
 		}
 		if (!(s[0] == '0' && (s[1] == 'x' || s[1] == 'X')))
@@ -440,7 +415,7 @@ static int get_unit(struct parser *ps, struct json_object *o,
 
 		if (r < 0)
 			return r;
-		if (v >= (int64_t)ARRAY_SIZE(unit_names) && v != UNIT_OEM)
+		if (!stlm__unit_valid((int)v))
 			return perr(ps, place, "reserved unit %" PRId64, v);
 		*ret = (uint8_t)v;
 	}
