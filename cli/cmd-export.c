@@ -168,9 +168,32 @@ static const struct unit_map *unit_of(const struct stlm_de *de)
 static const char *const reserved[] = {
 	"stlm_up", "stlm_generation", "stlm_snapshot_age_seconds",
 	"stlm_samples", "stlm_de", "stlm_de_info", "stlm_de_value",
+	"stlm_de_events",
 };
 
-/* stlm_ + name lowercased, [^a-z0-9] -> _, numeric segments dropped,
+/* Name segments that abbreviate a unit ("idle_us"): dropped, since the
+ * unit suffix names the base unit (Prometheus lint refuses them). */
+static const char *const unit_abbrev[] = {
+	"s", "ms", "us", "ns", "sec", "b", "kb", "mb", "gb", "tb", "pb",
+	"m", "h", "d",
+};
+
+static bool is_unit_abbrev(const char *seg)
+{
+	for (size_t i = 0; i < sizeof(unit_abbrev) / sizeof(unit_abbrev[0]); i++)
+		if (!strcmp(seg, unit_abbrev[i]))
+			return true;
+	return false;
+}
+
+/* The families of DEs without a usable name, or moved out of a family
+ * that a gauge and a counter share: one per type, so that no family ever
+ * holds both and the exposition needs no second pass. */
+#define FALLBACK_GAUGE "stlm_de_value"
+#define FALLBACK_COUNTER "stlm_de_events"
+
+/* stlm_ + name lowercased, [^a-z0-9] -> _, numeric segments and unit
+ * abbreviations dropped,
  * the unit suffix appended unless the name already ends with it. false if
  * nothing usable is left. */
 static bool family_name(const char *name, const char *suffix, char *out,
@@ -194,7 +217,8 @@ static bool family_name(const char *name, const char *suffix, char *out,
 	o = (size_t)snprintf(out, len, "stlm");
 	for (seg = strtok_r(tmp, "_", &save); seg;
 	     seg = strtok_r(NULL, "_", &save)) {
-		if (strspn(seg, "0123456789") == strlen(seg))
+		if (strspn(seg, "0123456789") == strlen(seg) ||
+		    is_unit_abbrev(seg))
 			continue;
 		if (o + strlen(seg) + 2 >= len)
 			return false;
@@ -240,7 +264,7 @@ struct exporter {
 struct entry {
 	char family[192];
 	bool counter;
-	bool fallback;		/* stlm_de_value */
+	bool fallback;		/* stlm_de_value or stlm_de_events */
 	const char *suffix;
 	const struct stlm_de *de;
 	const struct stlm_sample *v;
@@ -408,28 +432,40 @@ static void expose(struct exporter *e, struct buf *b, bool om)
 		if (!family_name(stlm_de_name(de), x->suffix, x->family,
 				 sizeof(x->family))) {
 			x->fallback = true;
-			snprintf(x->family, sizeof(x->family), "stlm_de_value");
+			snprintf(x->family, sizeof(x->family), "%s",
+				 x->counter ? FALLBACK_COUNTER : FALLBACK_GAUGE);
 		}
 	}
 	qsort(ents, ne, sizeof(*ents), entry_cmp);
-	/* A family name used by both a gauge and a counter: the counters go
-	 * to the fallback family, so that every family has one type. */
-	for (size_t i = 0; i + 1 < ne; i++) {
-		if (!strcmp(ents[i].family, ents[i + 1].family) &&
-		    ents[i].counter != ents[i + 1].counter) {
-			for (size_t j = i + 1; j < ne &&
-			     !strcmp(ents[j].family, ents[i].family); j++) {
-				if (ents[j].counter) {
-					ents[j].fallback = true;
-					snprintf(ents[j].family,
-						 sizeof(ents[j].family),
-						 "stlm_de_value");
-				}
+	/*
+	 * A family name used by both a gauge and a counter: the counters go
+	 * to the counters' fallback family, so that every family has one
+	 * type. Entries sort gauges first within a family, so a run holds a
+	 * clash exactly when its first entry is a gauge and its last a
+	 * counter. The fallback families hold one type each, so one pass and
+	 * one sort settle it.
+	 */
+	bool moved = false;
+
+	for (size_t i = 0; i < ne;) {
+		size_t j = i + 1;
+
+		while (j < ne && !strcmp(ents[j].family, ents[i].family))
+			j++;
+		if (!ents[i].counter && ents[j - 1].counter) {
+			for (size_t k = i; k < j; k++) {
+				if (!ents[k].counter)
+					continue;
+				ents[k].fallback = true;
+				snprintf(ents[k].family, sizeof(ents[k].family),
+					 "%s", FALLBACK_COUNTER);
+				moved = true;
 			}
-			qsort(ents, ne, sizeof(*ents), entry_cmp);
-			i = (size_t)-1;
 		}
+		i = j;
 	}
+	if (moved)
+		qsort(ents, ne, sizeof(*ents), entry_cmp);
 
 	meta_up(b, 1);
 	family_header(b, om, "stlm_generation", false, NULL,

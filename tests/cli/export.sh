@@ -92,7 +92,7 @@ grep -qx 'stlm_soc_power_watts{id="0x00000101",component="soc",instance="0"} 1.5
 	fail "textfile: soc power series"
 grep -qx 'stlm_io_bytes_total{id="0x00000200",component="periph",instance="2"} 123456' "$T/node.prom" ||
 	fail "textfile: counter with _total"
-grep -qx 'stlm_de_value_total{id="0x00000201",unit="count"} 7' "$T/node.prom" ||
+grep -qx 'stlm_de_events_total{id="0x00000201",unit="count"} 7' "$T/node.prom" ||
 	fail "textfile: unnamed DE by id and unit"
 grep -q '^stlm_de_info{id="0x00000100",name="soc_temp",component="soc",instance="0",unit="celsius"' "$T/node.prom" ||
 	fail "textfile: info metric"
@@ -221,4 +221,34 @@ kill "$PID_export"
 wait "$PID_export"
 rc=$?
 [ "$rc" -eq 0 ] || fail "exporter exit status $rc on SIGTERM"
+# --- the default platform without a catalog ----------------------------
+# Unnamed gauges and counters side by side (and named families shared by
+# both types): every family still has one type, the scrape answers in
+# bounded time and SIGTERM ends the exporter.
+start_platform d
+D=$(uri d)
+expect_rc 0 "default: enable all" env STLM_CATALOG_PATH="$T/no-catalogs" "$STLM" -q -p "$D" enable --all
+expect_rc 0 "default: config on" env STLM_CATALOG_PATH="$T/no-catalogs" "$STLM" -q -p "$D" config --on
+sleep 0.2
+if timeout -s KILL 20 env STLM_CATALOG_PATH="$T/no-catalogs" "$STLM" -q -p "$D" export --textfile "$T/d.prom"; then ok; else
+	fail "default platform, no catalog: textfile export did not finish"; fi
+if promtool check metrics <"$T/d.prom" >"$T/lint" 2>&1 && [ ! -s "$T/lint" ]; then ok; else
+	fail "default, no catalog: promtool check metrics"; head -5 "$T/lint"; fi
+if python3 "$T/series.py" "$T/d.prom"; then ok; else fail "default, no catalog: series unique"; fi
+grep -q '^stlm_de_events_total{' "$T/d.prom" || fail "default, no catalog: unnamed counters"
+grep -q '^stlm_de_value{' "$T/d.prom" || fail "default, no catalog: unnamed gauges"
+DPORT=$(free_port)
+env STLM_CATALOG_PATH="$T/no-catalogs" "$STLM" -q -p "$D" export --listen "127.0.0.1:$DPORT" >"$T/dexp.log" 2>&1 &
+PID_dexp=$!
+PIDS="$PIDS $PID_dexp"
+wait_http "http://127.0.0.1:$DPORT/metrics" || fail "default, no catalog: no answer to a scrape"
+fetch "http://127.0.0.1:$DPORT/metrics" "$T/dom.txt" "application/openmetrics-text;version=1.0.0" ||
+	fail "default, no catalog: OpenMetrics scrape"
+if python3 "$T/series.py" "$T/dom.txt"; then ok; else fail "default, no catalog: OpenMetrics families"; fi
+kill "$PID_dexp"
+for _ in $(seq 50); do kill -0 "$PID_dexp" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$PID_dexp" 2>/dev/null; then fail "default, no catalog: SIGTERM did not stop the exporter"; else ok; fi
+wait "$PID_dexp" 2>/dev/null
+stop_platform d
+
 finish
