@@ -203,7 +203,6 @@ struct stlm_session {
 
 	/* catalog */
 	void *catalog;		/* struct stlm_catalog (catalog.c) */
-
 };
 
 /*
