@@ -673,8 +673,7 @@ static int do_shmti(struct sock *ss, struct stlm_session *s, size_t *len,
 		w[i].addr = tb->shmti[i].desc.addr;
 	}
 	/* The session's own memory file, read-only: no copy. */
-	if (s->t && s->t->mem_path[0] && s->mem)
-		fd = open(s->t->mem_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = stlm__mem_open(s);
 	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
 		close(fd);
 		fd = -1;
@@ -745,23 +744,14 @@ static int do_config(struct sock *ss, struct stlm_session *s,
 
 static int do_single(struct sock *ss, struct stlm_session *s, size_t *len)
 {
-	struct scmi_tlm_config_set_req q = {
-		.group_id = SCMI_TLM_GROUP_NONE,
-		.enable = true,
-		.mode = SCMI_TLM_MODE_SINGLE,
-		.selector = SCMI_TLM_SEL_ALL,
-	};
 	struct stlmd_single *h = (struct stlmd_single *)ss->rbuf;
-	uint8_t req[16], resp[64];
+	uint8_t resp[64];
 	size_t cap = PAYLOAD_MAX - sizeof(*h) - sizeof(resp);
 	int n, dlen = 0;
 
-	n = scmi_tlm_config_set_req_encode(&q, req, sizeof(req));
-	if (n < 0)
-		return n;
-	n = stlm__xfer(s, SCMI_PROTO_TELEMETRY, SCMI_TLM_CONFIG_SET, req,
-		       (size_t)n, resp, sizeof(resp),
-		       ss->rbuf + sizeof(*h) + sizeof(resp), cap, &dlen);
+	n = stlm__single_sample(s, resp, sizeof(resp),
+				ss->rbuf + sizeof(*h) + sizeof(resp), cap,
+				&dlen);
 	if (n < 0) {
 		session_err(ss, n);
 		return n;

@@ -2,49 +2,44 @@
 /*
  * Copyright (c) 2026 The stlm authors
  *
- * libstlm internals: the session object shared by session.c (transfer
- * core, discovery, configuration), de.c (accessors), snapshot.c (reading),
- * event.c and catalog.c. Never installed.
+ * libstlm internals: the session object shared by the core (session.c:
+ * open/close, dispatch to the backend, configuration and collection entry
+ * points, the message cache; table.c: the DE table; de.c: accessors;
+ * snapshot.c: reading; event.c; catalog.c). Never installed.
  *
  * Theory of operation
  * -------------------
- * A session owns one transport. A receive thread reads every platform
- * message: a response (type 0) is matched by token to the waiting command
- * (struct xfer) and wakes it; a delayed response (type 2) likewise; a
- * notification (type 3) has its data lines decoded into the message cache
- * and an UPDATE event queued. Commands are sent under @tx_lock with a free
- * 10-bit token; xfer_do() waits for the response with the session timeout
- * and retries BUSY / timeouts @retries times.
+ * A session reaches its platform through one backend (backend.h): s->ops
+ * is its ops table, chosen by the URI scheme at open, and s->be its private
+ * state (for the direct SCMI backend: the transport, the transfer core
+ * with its receive thread and tokens, see lib/backend/scmi.h). The core
+ * never tests which backend it runs on.
  *
- * Discovery (full at open, or lazy on first DE access): Base vendor
- * strings, Telemetry version, attributes, intervals, SHMTI list (each area
- * mapped read-only from the memory file and its signatures checked),
- * CONFIG_GET, DE_DESCRIPTION pages, per-group membership, then the current
- * state: DE_ENABLED_LIST and one scan of every SHMTI to learn where each
- * enabled DE's line is (so a session finds DEs that an earlier session or
- * another tool enabled).
+ * What every backend fills is the data model below: s->info, the DE table
+ * (struct stlm_table: descriptors, hash, groups, SHMTIs, intervals),
+ * published as one unit by stlm__table_install(), the read-only memory
+ * mapping s->mem / s->mem_size that SHMTI bases and FastChannels point
+ * into (unmapped at close by the core), and the DE state (enabled,
+ * placement, message cache) and collection state under @lock.
+ *
+ * Discovery (full at open, or lazy on first DE access through the
+ * backend's discover op) learns the table and the current state (so a
+ * session finds DEs that an earlier session or another tool enabled).
  *
  * Locking: @lock protects the DE table state (enabled, placement, message
  * cache), the generation and discovery; it is never held while waiting for
  * a response. Snapshots read shared memory without @lock and validate every
  * line they use (DE id at the cached offset), asking for a resync through
  * stlm__placement_lost() when the platform moved or dropped a line.
+ * @disc_lock serialises discovery, re-discovery and resynchronisation (they
+ * issue commands, so it is held while waiting for responses). Lock order:
+ * disc_lock, then lock, then the event queue's.
  *
- * Transfer core details: transports are not thread-safe, so @tx_lock
- * serialises every transport call, send() and the rx thread's non-blocking
- * recv() alike (the rx thread poll()s the transport fd and @stop_fd without
- * it). At most @max_pending commands await their response at once (1 on
- * shm:, whose A2P area holds one command; 16 on raw:; 1024 on sockets);
- * tokens are handed out round robin so a late reply to an abandoned command
- * finds its token free and is dropped. A transport failure (-ECONNRESET,
- * -EBUSY refusal, -EPROTO framing) is stored in @rx_error, wakes every
- * waiter and fails every later command.
- *
- * Recovery: stlm__placement_lost() re-reads PROTOCOL_ATTRIBUTES. Same UUID
- * and counts: placements and enable states are re-learnt in place. A new
- * UUID or counts: everything is discovered again into a new struct
- * stlm_table, which replaces the old one (retired until close). Either way
- * the generation is bumped and a RESET event queued.
+ * Recovery (backend's resync op): placements and enable states are
+ * re-learnt in place, or, when the platform came back with another DE set,
+ * everything is discovered again into a new struct stlm_table, which
+ * replaces the old one (retired until close). Either way the generation is
+ * bumped and a RESET event queued.
  */
 #ifndef STLM_LIB_SESSION_H
 #define STLM_LIB_SESSION_H
@@ -52,12 +47,10 @@
 #include <pthread.h>
 #include <stlm/stlm.h>
 
+#include "backend.h"
 #include "internal.h"
 #include "tdcf.h"
 #include "telemetry.h"
-#include "transport.h"
-
-#define STLM_MAX_TOKENS 1024
 
 /**
  * struct stlm_de - one DE (public opaque type)
@@ -114,32 +107,6 @@ struct stlm_shmti {
 };
 
 /**
- * struct xfer - one command in flight
- * @token:    its token
- * @proto/@id: header fields expected in the response
- * @resp:     response payload (status first), @resp_len bytes
- * @delayed:  waiting for the delayed response (after the response)
- * @done:     response (and delayed response, if expected) arrived
- */
-struct xfer {
-	uint16_t token;
-	uint8_t proto;
-	uint8_t id;
-	bool want_delayed;
-	bool got_resp;
-	bool got_delayed;
-	uint8_t *resp;
-	size_t resp_len;
-	size_t resp_cap;
-	uint8_t *dresp;
-	size_t dresp_len;
-	size_t dresp_cap;
-	pthread_cond_t cond;
-	bool pending;		/* counted in s->n_pending (no response yet) */
-	bool overflow;		/* a reply did not fit its buffer */
-};
-
-/**
  * struct stlm_group_iv - per-group interval list, fetched on first use
  */
 struct stlm_group_iv {
@@ -183,24 +150,10 @@ struct stlm_table {
 struct stlm_session {
 	char *uri;
 	struct stlm_open_opts opts;
-	struct stlm_transport *t;
 
-	/* transfer core */
-	pthread_mutex_t tx_lock;  /* serialises every transport call */
-	pthread_mutex_t rx_lock;  /* protects @inflight and the rx state */
-	struct xfer *inflight[STLM_MAX_TOKENS];
-	uint16_t next_token;
-	pthread_t rx_thread;
-	bool rx_running;
-	bool rx_stop;
-	int rx_error;		/* transport failure seen by rx (sticky) */
-	int stop_fd;		/* eventfd: wakes the rx thread at close */
-	int timeout_ms;		/* per-command timeout */
-	unsigned int max_pending; /* commands awaiting a response at once */
-	unsigned int n_pending;
-	pthread_cond_t pending_cond; /* a pending slot or token was freed */
-	uint8_t *rx_buf;	/* rx thread's message buffer */
-	size_t rx_cap;
+	/* backend (backend.h) */
+	const struct stlm_backend_ops *ops;
+	void *be;		/* the backend's private state */
 
 	/* platform */
 	pthread_mutex_t lock;
@@ -250,29 +203,7 @@ struct stlm_session {
 
 	/* catalog */
 	void *catalog;		/* struct stlm_catalog (catalog.c) */
-
-	/* stlmd: backend state (lib/stlmd.c); NULL on SCMI transports */
-	void *stlmd;
-	/* stlmfs: backend state (lib/stlmfs.c); NULL otherwise */
-	void *stlmfs;
 };
-
-/* logging */
-void stlm__log(struct stlm_session *s, int level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/*
- * Send a command and wait for its response. resp receives the payload
- * (status first); returns its length or a negative errno (-ETIMEDOUT,
- * -ECONNRESET...). With dresp, also waits for the delayed response:
- * *ret_dlen is its length, or 0 when the response status was not SUCCESS
- * (no delayed response follows). Retries BUSY replies and timeouts
- * opts.retries times (a delayed response that times out is not retried).
- * A reply longer than its buffer is -EPROTO. Never call with @lock held.
- */
-int stlm__xfer(struct stlm_session *s, uint8_t proto, uint8_t id,
-	       const void *req, size_t req_len, uint8_t *resp, size_t resp_cap,
-	       uint8_t *dresp, size_t dresp_cap, int *ret_dlen);
 
 /*
  * Make sure discovery ran (lazy mode); 0 or the discovery error. Until it
@@ -280,41 +211,31 @@ int stlm__xfer(struct stlm_session *s, uint8_t proto, uint8_t id,
  * info.n_des are already known). Never call with @lock held.
  */
 int stlm__discover(struct stlm_session *s);
-/* Index of DE id, or -ENOENT. Called with or without @lock. */
-int stlm__de_index(const struct stlm_session *s, uint32_t id);
-/* Bump the generation and queue a GENERATION event. Called with @lock. */
-void stlm__generation_bump(struct stlm_session *s);
 /*
- * A snapshot found a line missing or moved: re-learn placements (DE
- * enabled list + SHMTI scan; full re-discovery if the platform's identity
- * changed). Called without @lock.
+ * A snapshot found a line missing or moved: re-learn placements (the
+ * backend's resync op). Called without @lock.
  */
 void stlm__placement_lost(struct stlm_session *s);
-
 /*
- * Message cache: data lines from a notification or single sample (walked
- * with tdcf_msg_line_next(), bounded by nbytes). Updates msg_raw/msg_ts/
- * msg_valid/msg_seq of each known DE under @lock; for a notification also
- * queues one UPDATE event with copies of the samples. Called without @lock.
+ * One single-sample exchange through the backend, for an owner that
+ * forwards it (the raw reply payloads, as the backend's single_sample op).
  */
-void stlm__ingest_lines(struct stlm_session *s, const uint8_t *lines,
-			size_t nbytes, bool notification);
+int stlm__single_sample(struct stlm_session *s, uint8_t *resp,
+			size_t resp_cap, uint8_t *dresp, size_t dresp_cap,
+			int *ret_dlen);
+/* A new read-only fd of the memory file behind s->mem, or -errno. */
+int stlm__mem_open(struct stlm_session *s);
 
 /* event.c: a bounded queue (4096); on overflow events are dropped and
  * counted, then reported as one LOST event. push copies ev->samples; it
  * may be called with @lock held (the queue's lock is innermost). */
 int stlm__events_init(struct stlm_session *s);
 void stlm__events_free(struct stlm_session *s);
-void stlm__event_push(struct stlm_session *s, const struct stlm_event *ev);
 
 /* session.c: the interval list of a group (fetched once), with @lock not
  * held; 0, -ENOENT (no such group), -EOPNOTSUPP (no per-group config). */
 int stlm__group_intervals(struct stlm_session *s, uint32_t group,
 			  struct stlm_intervals *ret);
-/* Decode a raw value of DE de as the public API does (sign, 10^unit_exp). */
-double stlm__de_value(const struct stlm_de *de, uint64_t raw);
-/* raw masked to the DE's data_size (1..7 bytes), else unchanged. */
-uint64_t stlm__de_raw(const struct stlm_de *de, uint64_t raw);
 
 /* de.c */
 const char *stlm__unit_name(uint8_t unit);
@@ -327,7 +248,8 @@ void stlm__catalog_free(void *cat);
  * platform and apply it. Called after discovery and after a re-discovery
  * (new table: every de->cat is NULL), without @lock but with disc_lock
  * held: it may use DE lookups and accessors, not stlm_reset() or
- * stlm__placement_lost(). Skipped when opts.no_catalog. */
+ * stlm__placement_lost(). Backends call stlm__catalog_apply(), which skips
+ * it when opts.no_catalog. */
 void stlm__catalog_autoload(struct stlm_session *s);
 /*
  * Optional catalog hooks used by de.c (defined in catalog.c there, so the library
@@ -340,66 +262,5 @@ const char *stlm__catalog_de_description(const struct stlm_de *de);
 bool stlm__catalog_de_signed(const struct stlm_de *de);
 const struct stlm_de *stlm__catalog_find(struct stlm_session *s,
 					 const char *name);
-
-/*
- * stlmd: backend (lib/stlmd.c, docs/daemon-protocol.md). A session opened
- * on "stlmd:PATH" has no agent transport (s->t is NULL, no rx thread): its
- * open fills info, the table, the SHMTI mappings (from the memory file fd
- * the daemon passes) and the state from the daemon, and the public
- * configuration functions, stlm__group_intervals(), stlm__placement_lost()
- * and stlm__xfer() (single sample only) forward to these when s->stlmd is
- * set. Everything else (accessors, snapshots, events) runs unchanged.
- */
-int stlm__stlmd_open(struct stlm_session *s, const char *uri);
-void stlm__stlmd_close(struct stlm_session *s);
-int stlm__stlmd_batch(struct stlm_session *s, struct stlm_batch_item *items,
-		      size_t n);
-int stlm__stlmd_coll_set(struct stlm_session *s, uint32_t group, bool enable,
-			 int mode, uint64_t interval_ns);
-int stlm__stlmd_coll_get(struct stlm_session *s, uint32_t group,
-			 struct stlm_collection *ret);
-int stlm__stlmd_reset(struct stlm_session *s);
-/* Fills raw, v, n and range of ret (allocated; freed by the caller). */
-int stlm__stlmd_group_intervals(struct stlm_session *s, uint32_t group,
-				struct stlm_group_iv *ret);
-void stlm__stlmd_placement_lost(struct stlm_session *s);
-int stlm__stlmd_xfer(struct stlm_session *s, uint8_t proto, uint8_t id,
-		     const void *req, size_t req_len, uint8_t *resp,
-		     size_t resp_cap, uint8_t *dresp, size_t dresp_cap,
-		     int *ret_dlen);
-
-/* session.c helpers for the stlmd: backend. */
-/* A table from descriptors (FastChannels mapped from s->mem); with @lock
- * not held. */
-int stlm__table_build(struct stlm_session *s, const struct scmi_tlm_de_desc *d,
-		      uint32_t n_des, uint32_t n_groups,
-		      struct stlm_table **ret);
-/* Publish tb (retiring the current table), under @lock (taken here). */
-void stlm__table_install(struct stlm_session *s, struct stlm_table *tb);
-void stlm__table_free(struct stlm_table *tb);
-
-/*
- * stlmfs: backend (lib/stlmfs.c, docs/stlmfs-backend.md). A session opened
- * on "stlmfs:DIR" reads an STLMFS v4 tree: like stlmd: it has no agent
- * transport (s->t is NULL, no rx thread); its open fills info and the
- * table (no SHMTI, no FastChannel: every DE is message-only), and the
- * public configuration functions, stlm__group_intervals() and
- * stlm__placement_lost() forward to these when s->stlmfs is set.
- * snapshot.c calls stlm__stlmfs_fetch() before each take: one bulk file
- * read fills the DEs' message cache (ids NULL: all enabled DEs).
- */
-int stlm__stlmfs_open(struct stlm_session *s, const char *uri);
-void stlm__stlmfs_close(struct stlm_session *s);
-int stlm__stlmfs_fetch(struct stlm_session *s, unsigned int flags,
-		       const uint32_t *ids, size_t n);
-int stlm__stlmfs_batch(struct stlm_session *s, struct stlm_batch_item *items,
-		       size_t n);
-int stlm__stlmfs_coll_set(struct stlm_session *s, uint32_t group, bool enable,
-			  int mode, uint64_t interval_ns);
-int stlm__stlmfs_coll_get(struct stlm_session *s, uint32_t group,
-			  struct stlm_collection *ret);
-int stlm__stlmfs_reset(struct stlm_session *s);
-int stlm__stlmfs_group_intervals(struct stlm_session *s, uint32_t group,
-				 struct stlm_group_iv *ret);
 
 #endif /* STLM_LIB_SESSION_H */

@@ -209,8 +209,7 @@ struct stlm_snapshot {
 	size_t cap_keys;
 
 	/* single-sample delayed response */
-	uint8_t *dresp;
-	size_t dresp_cap;
+	struct stlm_buf dresp;
 
 	/* last take */
 	uint64_t generation;
@@ -954,6 +953,7 @@ static void read_msg(struct stlm_snapshot *snap, struct xslot *x)
 {
 	struct stlm_session *s = snap->s;
 	struct stlm_sample *sm = &snap->samples[x->slot];
+	bool bulk = s->ops->flags & STLM_BACKEND_BULK_VALUES;
 	const struct stlm_de *de;
 
 	if (x->de_index >= s->n_des) {
@@ -962,20 +962,20 @@ static void read_msg(struct stlm_snapshot *snap, struct xslot *x)
 	}
 	de = &s->des[x->de_index];
 	if (!de->msg_valid) {
-		/* STLMFS: a bulk file refused at open = telemetry off. */
-		sample_clear(sm, s->stlmfs && !s->telemetry_on ?
+		/* Bulk values: a bulk read refused = telemetry off. */
+		sample_clear(sm, bulk && !s->telemetry_on ?
 					 STLM_SAMPLE_DISABLED :
 					 STLM_SAMPLE_UNREACHABLE);
 		return;
 	}
 	sm->raw = raw_of(de->msg_raw, x->zshift);
 	sm->value = value_of(sm->raw, x->zshift, x->sign, x->scale);
-	/* STLMFS values come from a bulk file, not from a message. */
-	sm->flags = STLM_SAMPLE_VALID | (s->stlmfs ? 0 : STLM_SAMPLE_MESSAGE);
+	/* Bulk values come from a bulk read, not from a message. */
+	sm->flags = STLM_SAMPLE_VALID | (bulk ? 0 : STLM_SAMPLE_MESSAGE);
 	sm->ts = 0;
 	sm->ts_rate_khz = 0;
-	/* STLMFS: timestamp 0 means none (stlmfs-interface.md §5.1). */
-	if (x->ts && !(s->stlmfs && !de->msg_ts)) {
+	/* Bulk values: timestamp 0 means none. */
+	if (x->ts && !(bulk && !de->msg_ts)) {
 		sm->flags |= STLM_SAMPLE_TIMESTAMP;
 		sm->ts = de->msg_ts;
 		sm->ts_rate_khz = x->ts_rate;
@@ -989,35 +989,24 @@ static void read_msg(struct stlm_snapshot *snap, struct xslot *x)
 /* -------------------------------------------------------------------- */
 /* Single sample (§4.10 mode 2, §10 step 5)                             */
 
-static int single_sample(struct stlm_snapshot *snap)
+int stlm__single_sample_take(struct stlm_session *s, struct stlm_buf *buf)
 {
-	struct stlm_session *s = snap->s;
-	struct scmi_tlm_config_set_req q = {
-		.group_id = SCMI_TLM_GROUP_NONE,
-		.enable = true,
-		.mode = SCMI_TLM_MODE_SINGLE,
-		.selector = SCMI_TLM_SEL_ALL,
-	};
 	struct scmi_tlm_reading_complete rc;
-	uint8_t req[16], resp[64];
-	int n, r, dlen = 0;
+	uint8_t resp[64];
+	int r, dlen = 0;
 
-	if (!snap->dresp) {
+	if (!buf->p) {
 		size_t cap = (size_t)s->info.max_msg_size + 64;
 
 		if (cap < 4096)
 			cap = 4096;
-		snap->dresp = malloc(cap);
-		if (!snap->dresp)
+		buf->p = malloc(cap);
+		if (!buf->p)
 			return -ENOMEM;
-		snap->dresp_cap = cap;
+		buf->cap = cap;
 	}
-	n = scmi_tlm_config_set_req_encode(&q, req, sizeof(req));
-	if (n < 0)
-		return n;
-	r = stlm__xfer(s, SCMI_PROTO_TELEMETRY, SCMI_TLM_CONFIG_SET, req,
-		       (size_t)n, resp, sizeof(resp), snap->dresp,
-		       snap->dresp_cap, &dlen);
+	r = stlm__single_sample(s, resp, sizeof(resp), buf->p, buf->cap,
+				&dlen);
 	if (r < 0)
 		return r;
 	if (r < 4)
@@ -1025,9 +1014,9 @@ static int single_sample(struct stlm_snapshot *snap)
 	r = scmi_status_to_errno((int32_t)scmi_get_le32(resp));
 	if (r < 0)
 		return r;
-	if (dlen < 0 || (size_t)dlen > snap->dresp_cap)
+	if (dlen < 0 || (size_t)dlen > buf->cap)
 		return -EPROTO;
-	r = scmi_tlm_reading_complete_decode(snap->dresp, (size_t)dlen, &rc);
+	r = scmi_tlm_reading_complete_decode(buf->p, (size_t)dlen, &rc);
 	if (r < 0)
 		return r;
 	if (rc.lines.num_dwords)
@@ -1073,7 +1062,7 @@ STLM_API void stlm_snapshot_free(struct stlm_snapshot *snap)
 	free(snap->fcs);
 	free(snap->msgs);
 	free(snap->keys);
-	free(snap->dresp);
+	free(snap->dresp.p);
 	free(snap);
 }
 
@@ -1115,24 +1104,12 @@ STLM_API int stlm_snapshot_take(struct stlm_snapshot *snap,
 	r = stlm__discover(s);
 	if (r < 0)
 		return r;
-	/* The channel is gone (sticky): shared memory alone would keep
-	 * serving the last values of a platform that is no longer there. */
-	pthread_mutex_lock(&s->rx_lock);
-	r = s->rx_error;
-	pthread_mutex_unlock(&s->rx_lock);
+	/* The backend's one call per take: fail it when the channel is
+	 * gone, do the single sample, or fill the message cache. */
+	r = s->ops->fetch(s, flags, snap->sel_all ? NULL : snap->sel,
+			  snap->n_sel, &snap->dresp);
 	if (r < 0)
 		return r;
-	if (s->stlmfs) {
-		/* One bulk file read fills the message cache. */
-		r = stlm__stlmfs_fetch(s, flags, snap->sel_all ? NULL : snap->sel,
-				       snap->n_sel);
-		if (r < 0)
-			return r;
-	} else if (flags & STLM_TAKE_SINGLE_SAMPLE) {
-		r = single_sample(snap);
-		if (r < 0)
-			return r;
-	}
 
 	pthread_mutex_lock(&s->lock);
 	snap->generation = s->generation;

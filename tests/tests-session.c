@@ -807,6 +807,102 @@ STLM_TEST(platform_gone_shm)
 }
 
 /* ------------------------------------------------------------------ */
+/* Session state (stlm_session_state)                                  */
+
+/* Wait up to 2 s for the session to be LOST; its error. */
+static int wait_lost(struct stlm_session *s)
+{
+	uint64_t t0 = now_ns();
+	int err = 0;
+
+	while (stlm_session_state(s, &err) != STLM_STATE_LOST &&
+	       ms_since(t0) < 2000)
+		usleep(5000);
+	ASSERT_EQ(stlm_session_state(s, &err), STLM_STATE_LOST);
+	return err;
+}
+
+STLM_TEST(state_ready_after_failed_requests)
+{
+	struct stlm_session *s = NULL;
+	struct stlm_collection c;
+	int err = 1;
+	struct fx f;
+
+	ASSERT_EQ(stlm_session_state(NULL, &err), STLM_STATE_LOST);
+	ASSERT_EQ(err, -EINVAL);
+	fx_start(&f, tp_config(false), "unix");
+	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 1000, &s));
+	err = 1;
+	ASSERT_EQ(stlm_session_state(s, &err), STLM_STATE_READY);
+	ASSERT_EQ(err, 0);
+	ASSERT_EQ(stlm_session_state(s, NULL), STLM_STATE_READY);
+
+	/* Requests that fail for what they ask, not for the channel. */
+	ASSERT_ERR(stlm_group_set(s, 99, true, false), -ENOENT);
+	ASSERT_ERR(stlm_de_set(s, 0xDEADBEEF, true, false), -ENOENT);
+	ASSERT_ERR(stlm_collection_get(s, 99, &c), -ENOENT);
+	ASSERT_ERR(stlm_collection_set(s, STLM_GROUP_ALL, true,
+				       STLM_MODE_ON_DEMAND, 3), -ERANGE);
+	{
+		struct stlm_batch_item it[] = {
+			{ .op = STLM_BATCH_GROUP, .id = 99, .enable = true },
+			{ .op = STLM_BATCH_DE, .id = 0xDEADBEEF, .enable = true },
+		};
+
+		ASSERT_EQ(stlm_batch_apply(s, it, 2), 2);
+		ASSERT_EQ(it[0].status, -ENOENT);
+		ASSERT_EQ(it[1].status, -ENOENT);
+	}
+	err = 1;
+	ASSERT_EQ(stlm_session_state(s, &err), STLM_STATE_READY);
+	ASSERT_EQ(err, 0);
+	/* and the session still serves */
+	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
+	check_placed(&f, s, T_CONST);
+	ASSERT_EQ(stlm_session_state(s, &err), STLM_STATE_READY);
+	stlm_session_close(s);
+	fx_stop(&f);
+}
+
+/* The platform dies: LOST (sticky), with the transport's error. */
+static void state_lost_flow(const char *scheme, bool request)
+{
+	struct stlm_session *s = NULL;
+	struct stlm_collection c;
+	int err;
+	struct fx f;
+
+	fx_start(&f, tp_config(false), scheme);
+	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 1000, &s));
+	ASSERT_EQ(stlm_session_state(s, &err), STLM_STATE_READY);
+	stlmp_platform_free(f.p);
+	f.p = NULL;
+	if (request)
+		ASSERT_ERR(stlm_collection_get(s, STLM_GROUP_ALL, &c),
+			   -ECONNRESET);
+	err = wait_lost(s);
+	ASSERT_EQ(err, -ECONNRESET);
+	/* sticky */
+	ASSERT_ERR(stlm_de_set(s, T_CONST, true, false), -ECONNRESET);
+	ASSERT_EQ(stlm_session_state(s, &err), STLM_STATE_LOST);
+	ASSERT_EQ(err, -ECONNRESET);
+	stlm_session_close(s);
+	fx_stop(&f);
+}
+
+STLM_TEST(state_lost_platform_gone_unix)
+{
+	/* The receive thread notices the closed socket by itself. */
+	state_lost_flow("unix", false);
+}
+
+STLM_TEST(state_lost_platform_gone_shm)
+{
+	state_lost_flow("shm", true);
+}
+
+/* ------------------------------------------------------------------ */
 /* Concurrency                                                         */
 
 struct worker {

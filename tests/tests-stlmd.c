@@ -681,3 +681,35 @@ STLM_TEST(session_loss_and_recovery)
 	stlm_session_close(c);
 	dfx_stop(f);
 }
+
+/* A client's failing requests leave it READY; the daemon going away makes
+ * it LOST (stlm_session_state). */
+STLM_TEST(client_state)
+{
+	struct stlm_session *c = NULL;
+	uint64_t end;
+	struct dfx *f;
+	int err = 1;
+
+	f = dfx_start();
+	ASSERT_OK(client_open(f, &c));
+	ASSERT_EQ(stlm_session_state(c, &err), STLM_STATE_READY);
+	ASSERT_EQ(err, 0);
+	ASSERT_ERR(stlm_group_set(c, 99, true, false), -ENOENT);
+	ASSERT_ERR(stlm_de_set(c, 0xDEADBEEF, true, false), -ENOENT);
+	ASSERT_EQ(stlm_session_state(c, &err), STLM_STATE_READY);
+	ASSERT_EQ(err, 0);
+	ASSERT_OK(stlm_de_set(c, T_CONST, true, false));
+
+	stlmd_sock_stop(&f->d);
+	end = stlmd_now_ns() + 2000000000ull;
+	while (stlm_session_state(c, &err) != STLM_STATE_LOST &&
+	       stlmd_now_ns() < end)
+		usleep(5000);
+	ASSERT_EQ(stlm_session_state(c, &err), STLM_STATE_LOST);
+	ASSERT_CMP(err, <, 0);
+	ASSERT_CMP(stlm_de_set(c, T_CONST, false, false), <, 0);
+	ASSERT_EQ(stlm_session_state(c, NULL), STLM_STATE_LOST);
+	stlm_session_close(c);
+	dfx_stop(f);
+}

@@ -639,14 +639,22 @@ STLM_TEST(tree_vanishes)
 	struct stlm_session *s = open_at(root);
 	struct stlm_snapshot *snap;
 	char cmd[PATH_MAX + 16];
+	int err = 1;
 
 	ASSERT_OK(stlm_snapshot_new(s, &snap));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 5);
+	/* a failing request does not lose the tree */
+	ASSERT_ERR(stlm_de_set(s, 0xDEADBEEF, true, false), -ENOENT);
+	ASSERT_EQ(stlm_session_state(s, &err), STLM_STATE_READY);
+	ASSERT_EQ(err, 0);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s/tlm_0'", root);
 	ASSERT_EQ(system(cmd), 0);
+	ASSERT_EQ(stlm_session_state(s, &err), STLM_STATE_LOST);
+	ASSERT_CMP(err, <, 0);
 	ASSERT_CMP(stlm_snapshot_take(snap, 0), <, 0);
 	ASSERT_CMP(stlm_de_set(s, 1, false, false), <, 0);
 	ASSERT_CMP(stlm_reset(s), <, 0);
+	ASSERT_EQ(stlm_session_state(s, NULL), STLM_STATE_LOST);
 	stlm_snapshot_free(snap);
 	stlm_session_close(s);
 }

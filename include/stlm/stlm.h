@@ -152,6 +152,22 @@ int stlm_session_info(struct stlm_session *s,
  */
 uint64_t stlm_session_generation(struct stlm_session *s);
 
+/** @brief Whether the session can still reach its platform. */
+enum stlm_state { STLM_STATE_READY = 0, STLM_STATE_LOST = 1 };
+
+/**
+ * @brief The session state, to tell "the platform or transport is gone"
+ * from a request that failed.
+ *
+ * READY while the platform/transport is usable; LOST once the transport
+ * failed, the platform went away or the daemon connection closed (sticky:
+ * reopen). *err (if non-NULL) gets the error that lost it, or 0. A request
+ * that fails (no such DE or group, not permitted, refused by the platform,
+ * one command timing out) leaves the session READY. A NULL session is LOST
+ * with -EINVAL.
+ */
+enum stlm_state stlm_session_state(struct stlm_session *s, int *err);
+
 /** @} */
 
 /**

@@ -19,12 +19,11 @@
  * knob files (a missing file leaves the field 0: passively discovered
  * DEs have only `enable` and `value`), lists `groups/` (`composing_des`
  * gives each DE its group; the per-group files their capabilities), reads
- * the interval list, then builds and installs the DE table with
- * session.c's helpers. The table has no SHMTI and no FastChannel: every
+ * the interval list, then builds and installs the DE table with the
+ * core's table services (backend.h). The table has no SHMTI and no FastChannel: every
  * DE is "message only" for snapshot.c.
  *
- * Snapshots: snapshot.c calls stlm__stlmfs_fetch() instead of its single
- * sample. It opens one bulk file (the instance's `des_bulk_read`, the
+ * Snapshots: the backend's fetch op runs at the start of every take. It opens one bulk file (the instance's `des_bulk_read`, the
  * group's when the selection is one group's DEs, or the
  * `des_single_sample_read` variants), reads it whole (the kernel collects
  * at open), parses every line strictly (a malformed line fails the take
@@ -36,22 +35,21 @@
  * f->snap_lock serialises fetches (they share the read buffer).
  *
  * Changes: a watcher thread opens `generation` O_NONBLOCK and poll()s it
- * together with s->stop_fd. When the value changes it re-reads every DE's
+ * together with f->stop_fd. When the value changes it re-reads every DE's
  * `enable` and `tstamp_enable` (plus `tlm_enable`), then sets the
  * session's generation to the file's value and queues a GENERATION event.
  * A tree whose `generation` is a plain file (static copies: read() returns
  * EOF once consumed) is re-read every WATCH_PERIOD_MS instead; a tree that
- * went away is retried every WATCH_RETRY_MS. Close writes s->stop_fd, so
+ * went away is retried every WATCH_RETRY_MS. Close writes f->stop_fd, so
  * the watcher stops at once.
  *
- * Configuration writes the v4 files (one write() each) and returns the
- * write's errno (EACCES/EPERM when the tree is not writable for us, logged
- * as such). Afterwards the state is re-read and the session's generation
- * follows the file; when the file did not move (a static tree) the
- * session bumps its own counter so snapshots re-plan.
+ * Configuration: stlmfs-config.c.
+ *
+ * State: the session is LOST once the instance directory went away
+ * (removed, or the FUSE mount serving it lost its daemon).
  *
  * Locking: disc_lock serialises state refreshes (watcher, configuration);
- * s->lock protects the DE state and the message cache, as in session.c.
+ * s->lock protects the DE state and the message cache, as everywhere.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -60,54 +58,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "session.h"
+#include "stlmfs-backend.h"
 #include "stlmfs-text.h"
-
-#define KNOB_MAX		4096	/* one-value files */
-#define LIST_MAX		(1u << 20) /* interval and member lists */
-#define MAX_DES			(1u << 20)
-#define MAX_GROUP_ID		65535u
-#define MAX_IV			4096
-#define BULK_LINE_BUDGET	64	/* the kernel's per-line budget */
-#define WATCH_PERIOD_MS		250
-#define WATCH_RETRY_MS		500
-
-#define G_PRESENT		(1u << 0)
-#define G_BULK			(1u << 1)
-#define G_SINGLE		(1u << 2)
-#define G_IV			(1u << 3)
-#define G_TS			(1u << 4)
-
-struct stlmfs {
-	int dirfd;
-	char *path;		/* the instance directory */
-	uint32_t n_des;
-	char (*dirs)[12];	/* per DE index: its directory name */
-	bool *ts_file;		/* per DE index: tstamp_enable exists */
-	uint32_t n_groups;
-	uint8_t *gflags;	/* per group id: G_* */
-	bool has_single, has_reset, has_all_en, has_all_ts, has_tlm_en;
-	bool has_cur_iv, has_gen;
-
-	pthread_mutex_t snap_lock;
-	char *buf;		/* bulk text */
-	size_t buf_cap;
-	struct stlmfs_sample *tmp;
-	size_t tmp_cap;
-	uint32_t *seen;		/* per DE index: stamp of the last fetch */
-	uint32_t stamp;
-
-	uint64_t file_gen;	/* last value read from `generation` (s->lock) */
-	pthread_t watcher;
-	bool watcher_running;
-};
-
-static struct stlmfs *fs_of(struct stlm_session *s)
-{
-	return s->stlmfs;
-}
+#include "transport.h"
 
 /* ------------------------------------------------------------------ */
 /* Files                                                               */
@@ -162,9 +119,9 @@ static bool exists_rel(struct stlmfs *f, const char *rel)
 }
 
 /* Write text to file rel with one write(); its errno on failure. */
-static int write_rel(struct stlm_session *s, const char *rel, const char *text)
+int stlmfs_be_write_rel(struct stlm_session *s, const char *rel, const char *text)
 {
-	struct stlmfs *f = fs_of(s);
+	struct stlmfs *f = stlmfs_be(s);
 	size_t len = strlen(text);
 	ssize_t n;
 	int fd, r = 0;
@@ -198,7 +155,7 @@ out:
 static int knob_uint(struct stlm_session *s, const char *rel, uint64_t max,
 		     bool optional, uint64_t *ret)
 {
-	struct stlmfs *f = fs_of(s);
+	struct stlmfs *f = stlmfs_be(s);
 	char b[64];
 	ssize_t n = read_rel(f, rel, b, sizeof(b));
 	int r;
@@ -219,9 +176,9 @@ static int knob_uint(struct stlm_session *s, const char *rel, uint64_t max,
 	return 0;
 }
 
-static int knob_bool(struct stlm_session *s, const char *rel, bool *ret)
+int stlmfs_be_knob_bool(struct stlm_session *s, const char *rel, bool *ret)
 {
-	struct stlmfs *f = fs_of(s);
+	struct stlmfs *f = stlmfs_be(s);
 	char b[16];
 	ssize_t n = read_rel(f, rel, b, sizeof(b));
 
@@ -239,10 +196,10 @@ static int knob_bool(struct stlm_session *s, const char *rel, bool *ret)
 	return 0;
 }
 
-static int knob_interval(struct stlm_session *s, const char *rel,
+int stlmfs_be_knob_interval(struct stlm_session *s, const char *rel,
 			 struct scmi_tlm_interval *ret)
 {
-	struct stlmfs *f = fs_of(s);
+	struct stlmfs *f = stlmfs_be(s);
 	struct stlmfs_iv v;
 	char b[64];
 	ssize_t n = read_rel(f, rel, b, sizeof(b));
@@ -260,12 +217,12 @@ static int knob_interval(struct stlm_session *s, const char *rel,
 }
 
 /* The interval list at dir ("" or "groups/N/"). */
-static int read_intervals(struct stlm_session *s, const char *dir,
+int stlmfs_be_read_intervals(struct stlm_session *s, const char *dir,
 			  struct scmi_tlm_interval **ret_raw,
 			  struct stlm_interval **ret_v, size_t *ret_n,
 			  bool *ret_range)
 {
-	struct stlmfs *f = fs_of(s);
+	struct stlmfs *f = stlmfs_be(s);
 	struct scmi_tlm_interval *raw = NULL;
 	struct stlm_interval *v = NULL;
 	struct stlmfs_iv *t = NULL;
@@ -276,7 +233,7 @@ static int read_intervals(struct stlm_session *s, const char *dir,
 	int r;
 
 	snprintf(rel, sizeof(rel), "%sintervals_discrete", dir);
-	r = knob_bool(s, rel, &discrete);
+	r = stlmfs_be_knob_bool(s, rel, &discrete);
 	if (r < 0 && r != -ENOENT)
 		return r;
 	b = malloc(LIST_MAX);
@@ -365,7 +322,7 @@ static DIR *open_sub(struct stlmfs *f, const char *rel)
 static int list_des(struct stlm_session *s, struct de_ent **ret,
 		    uint32_t *ret_n)
 {
-	struct stlmfs *f = fs_of(s);
+	struct stlmfs *f = stlmfs_be(s);
 	struct de_ent *v = NULL;
 	size_t n = 0, cap = 0, dups = 0;
 	struct dirent *e;
@@ -461,7 +418,7 @@ static int list_des(struct stlm_session *s, struct de_ent **ret,
 static int read_de(struct stlm_session *s, const char *dir,
 		   struct scmi_tlm_de_desc *d, bool *ret_ts_file)
 {
-	struct stlmfs *f = fs_of(s);
+	struct stlmfs *f = stlmfs_be(s);
 	char rel[64], b[64];
 	uint64_t u;
 	ssize_t n;
@@ -502,7 +459,7 @@ static int read_de(struct stlm_session *s, const char *dir,
 	}
 
 	snprintf(rel, sizeof(rel), "des/%s/persistent", dir);
-	r = knob_bool(s, rel, &d->persistent);
+	r = stlmfs_be_knob_bool(s, rel, &d->persistent);
 	if (r < 0 && r != -ENOENT)
 		return r;
 
@@ -544,7 +501,7 @@ static int read_de(struct stlm_session *s, const char *dir,
 static int list_groups(struct stlm_session *s, struct scmi_tlm_de_desc *d,
 		       uint32_t n_des, const struct de_ent *ents)
 {
-	struct stlmfs *f = fs_of(s);
+	struct stlmfs *f = stlmfs_be(s);
 	uint32_t *gids = NULL, *ids = NULL, max_gid = 0;
 	size_t n = 0, cap = 0;
 	char *b = NULL;
@@ -665,9 +622,9 @@ out:
 }
 
 /* tlm_enable, the interval, every DE's enable state. disc_lock held. */
-static int refresh_state(struct stlm_session *s)
+int stlmfs_be_refresh_state(struct stlm_session *s)
 {
-	struct stlmfs *f = fs_of(s);
+	struct stlmfs *f = stlmfs_be(s);
 	struct stlm_table *tb = __atomic_load_n(&s->table, __ATOMIC_ACQUIRE);
 	struct scmi_tlm_interval iv = { 0 };
 	bool *en = NULL, *ts = NULL, on = false, all = false, have_iv;
@@ -676,11 +633,11 @@ static int refresh_state(struct stlm_session *s)
 
 	if (!tb)
 		return -ENODEV;
-	r = f->has_tlm_en ? knob_bool(s, "tlm_enable", &on) : 0;
+	r = f->has_tlm_en ? stlmfs_be_knob_bool(s, "tlm_enable", &on) : 0;
 	if (r < 0)
 		return r;
 	have_iv = f->has_cur_iv &&
-		  knob_interval(s, "current_update_interval_ms", &iv) == 0;
+		  stlmfs_be_knob_interval(s, "current_update_interval_ms", &iv) == 0;
 	en = calloc(tb->n_des ? tb->n_des : 1, sizeof(*en));
 	ts = calloc(tb->n_des ? tb->n_des : 1, sizeof(*ts));
 	if (!en || !ts) {
@@ -688,21 +645,21 @@ static int refresh_state(struct stlm_session *s)
 		goto out;
 	}
 	/* all_des_enable reads Y only when every DE is: n reads saved. */
-	if (f->has_all_en && knob_bool(s, "all_des_enable", &all) < 0)
+	if (f->has_all_en && stlmfs_be_knob_bool(s, "all_des_enable", &all) < 0)
 		all = false;
 	for (uint32_t i = 0; i < tb->n_des; i++) {
 		if (all) {
 			en[i] = true;
 		} else {
 			snprintf(rel, sizeof(rel), "des/%s/enable", f->dirs[i]);
-			r = knob_bool(s, rel, &en[i]);
+			r = stlmfs_be_knob_bool(s, rel, &en[i]);
 			if (r < 0)
 				goto out;
 		}
 		if (en[i] && f->ts_file[i]) {
 			snprintf(rel, sizeof(rel), "des/%s/tstamp_enable",
 				 f->dirs[i]);
-			r = knob_bool(s, rel, &ts[i]);
+			r = stlmfs_be_knob_bool(s, rel, &ts[i]);
 			if (r == -ENOENT)
 				r = 0;
 			if (r < 0)
@@ -732,7 +689,7 @@ out:
 /* The generation file's value (0 when unreadable or absent). */
 static uint64_t read_generation(struct stlm_session *s)
 {
-	struct stlmfs *f = fs_of(s);
+	struct stlmfs *f = stlmfs_be(s);
 	char b[64];
 	uint64_t g = 0;
 	ssize_t n;
@@ -760,7 +717,7 @@ static uint64_t read_generation(struct stlm_session *s)
  */
 static void adopt_generation(struct stlm_session *s, uint64_t g)
 {
-	fs_of(s)->file_gen = g;
+	stlmfs_be(s)->file_gen = g;
 	if (g != s->generation) {
 		struct stlm_event ev = { .type = STLM_EVENT_GENERATION,
 					 .generation = g };
@@ -775,7 +732,7 @@ static void adopt_generation(struct stlm_session *s, uint64_t g)
  * file if it moved, else bump our own counter. Queues GENERATION (or RESET
  * when reset). Called without s->lock.
  */
-static void generation_after(struct stlm_session *s, uint64_t before,
+void stlmfs_be_generation_after(struct stlm_session *s, uint64_t before,
 			     bool reset)
 {
 	uint64_t g = read_generation(s);
@@ -798,7 +755,7 @@ static void generation_after(struct stlm_session *s, uint64_t before,
 /* A change seen in the file (watcher). */
 static void generation_seen(struct stlm_session *s, uint64_t g)
 {
-	struct stlmfs *f = fs_of(s);
+	struct stlmfs *f = stlmfs_be(s);
 	bool moved;
 	int r;
 
@@ -808,7 +765,7 @@ static void generation_seen(struct stlm_session *s, uint64_t g)
 	if (!moved)
 		return;
 	pthread_mutex_lock(&s->disc_lock);
-	r = refresh_state(s);
+	r = stlmfs_be_refresh_state(s);
 	pthread_mutex_unlock(&s->disc_lock);
 	if (r < 0)
 		stlm__log(s, STLM_LOG_DEBUG, "%s: state after a generation change: %s",
@@ -863,7 +820,7 @@ static int resolve(struct stlm_session *s, const char *dir, char **ret)
 
 static int discover(struct stlm_session *s)
 {
-	struct stlmfs *f = fs_of(s);
+	struct stlmfs *f = stlmfs_be(s);
 	struct scmi_tlm_de_desc *d = NULL;
 	struct stlm_table *tb = NULL;
 	struct de_ent *ents = NULL;
@@ -939,7 +896,7 @@ static int discover(struct stlm_session *s)
 	r = stlm__table_build(s, d, n, f->n_groups, &tb);
 	if (r < 0)
 		goto out;
-	r = read_intervals(s, "", &tb->iv_raw, &tb->iv, &tb->n_iv,
+	r = stlmfs_be_read_intervals(s, "", &tb->iv_raw, &tb->iv, &tb->n_iv,
 			   &tb->iv_range);
 	if (r == -ENOENT)
 		r = 0;
@@ -966,7 +923,7 @@ out:
 /* Wait ms on the stop fd; true if asked to stop. */
 static bool stop_wait(struct stlm_session *s, int ms)
 {
-	struct pollfd p = { s->stop_fd, POLLIN, 0 };
+	struct pollfd p = { stlmfs_be(s)->stop_fd, POLLIN, 0 };
 	int r;
 
 	do {
@@ -996,7 +953,7 @@ static int gen_read(int fd, uint64_t *ret)
 static void *watch_main(void *arg)
 {
 	struct stlm_session *s = arg;
-	struct stlmfs *f = fs_of(s);
+	struct stlmfs *f = stlmfs_be(s);
 	bool periodic = false;
 	int fd = -1;
 
@@ -1028,7 +985,7 @@ static void *watch_main(void *arg)
 			}
 		}
 		p[0] = (struct pollfd){ fd, POLLIN, 0 };
-		p[1] = (struct pollfd){ s->stop_fd, POLLIN, 0 };
+		p[1] = (struct pollfd){ f->stop_fd, POLLIN, 0 };
 		r = poll(p, 2, -1);
 		if (r < 0) {
 			if (errno == EINTR)
@@ -1078,9 +1035,9 @@ static void *watch_main(void *arg)
 }
 
 /* ------------------------------------------------------------------ */
-/* Backend entry points (session.h)                                    */
+/* Backend entry points (backend.h)                                    */
 
-int stlm__stlmfs_open(struct stlm_session *s, const char *uri)
+static int stlmfs_open(struct stlm_session *s, const char *uri)
 {
 	struct stlmfs *f;
 	struct stlm_uri u;
@@ -1094,7 +1051,10 @@ int stlm__stlmfs_open(struct stlm_session *s, const char *uri)
 		return -ENOMEM;
 	f->dirfd = -1;
 	pthread_mutex_init(&f->snap_lock, NULL);
-	s->stlmfs = f;
+	s->be = f;
+	f->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (f->stop_fd < 0)
+		return -errno;
 	r = resolve(s, u.path, &f->path);
 	if (r < 0) {
 		if (r != -ENOENT)
@@ -1112,15 +1072,14 @@ int stlm__stlmfs_open(struct stlm_session *s, const char *uri)
 	r = discover(s);
 	if (r == 0) {
 		f->file_gen = read_generation(s);
-		r = refresh_state(s);
+		r = stlmfs_be_refresh_state(s);
 	}
 	if (r == 0) {
 		pthread_mutex_lock(&s->lock);
 		if (f->file_gen)
 			s->generation = f->file_gen;
 		pthread_mutex_unlock(&s->lock);
-		if (!s->opts.no_catalog)
-			stlm__catalog_autoload(s);
+		stlm__catalog_apply(s);
 	}
 	pthread_mutex_unlock(&s->disc_lock);
 	if (r < 0)
@@ -1138,21 +1097,23 @@ int stlm__stlmfs_open(struct stlm_session *s, const char *uri)
 	return 0;
 }
 
-void stlm__stlmfs_close(struct stlm_session *s)
+static void stlmfs_close(struct stlm_session *s)
 {
-	struct stlmfs *f = s ? fs_of(s) : NULL;
+	struct stlmfs *f = s ? stlmfs_be(s) : NULL;
 
 	if (!f)
 		return;
 	if (f->watcher_running) {
 		uint64_t one = 1;
 
-		if (write(s->stop_fd, &one, sizeof(one)) < 0)
+		if (write(f->stop_fd, &one, sizeof(one)) < 0)
 			stlm__log(s, STLM_LOG_DEBUG, "stop: %s", strerror(errno));
 		pthread_join(f->watcher, NULL);
 	}
 	if (f->dirfd >= 0)
 		close(f->dirfd);
+	if (f->stop_fd >= 0)
+		close(f->stop_fd);
 	pthread_mutex_destroy(&f->snap_lock);
 	free(f->path);
 	free(f->dirs);
@@ -1162,14 +1123,14 @@ void stlm__stlmfs_close(struct stlm_session *s)
 	free(f->tmp);
 	free(f->seen);
 	free(f);
-	s->stlmfs = NULL;
+	s->be = NULL;
 }
 
 /* Common group of the selected ids, or STLM_GROUP_NONE. */
 static uint32_t selection_group(struct stlm_session *s, const uint32_t *ids,
 				size_t n)
 {
-	struct stlmfs *f = fs_of(s);
+	struct stlmfs *f = stlmfs_be(s);
 	uint32_t g = STLM_GROUP_NONE;
 
 	if (!ids || !n)
@@ -1194,10 +1155,10 @@ static uint32_t selection_group(struct stlm_session *s, const uint32_t *ids,
 	return g;
 }
 
-int stlm__stlmfs_fetch(struct stlm_session *s, unsigned int flags,
-		       const uint32_t *ids, size_t n)
+static int stlmfs_fetch(struct stlm_session *s, unsigned int flags,
+			const uint32_t *ids, size_t n, struct stlm_buf *buf)
 {
-	struct stlmfs *f = fs_of(s);
+	struct stlmfs *f = stlmfs_be(s);
 	bool single = flags & STLM_TAKE_SINGLE_SAMPLE;
 	uint32_t g = selection_group(s, ids, n);
 	struct stlmfs_sample x;
@@ -1206,6 +1167,7 @@ int stlm__stlmfs_fetch(struct stlm_session *s, unsigned int flags,
 	ssize_t len;
 	int r;
 
+	(void)buf;
 	if (g != STLM_GROUP_NONE &&
 	    !(f->gflags[g] & (single ? G_SINGLE : G_BULK)))
 		g = STLM_GROUP_NONE;
@@ -1291,252 +1253,43 @@ int stlm__stlmfs_fetch(struct stlm_session *s, unsigned int flags,
 	return 0;
 }
 
-/* One configuration item. */
-static int config_item(struct stlm_session *s, struct stlm_batch_item *it)
-{
-	struct stlmfs *f = fs_of(s);
-	const char *yn = it->enable ? "Y" : "N";
-	char rel[96];
-	int k, r;
-
-	switch (it->op) {
-	case STLM_BATCH_DE:
-		k = stlm__de_index(s, it->id);
-		if (k < 0 || (uint32_t)k >= f->n_des)
-			return -ENOENT;
-		if (it->enable && it->timestamps && !f->ts_file[k])
-			return -EOPNOTSUPP;
-		snprintf(rel, sizeof(rel), "des/%s/enable", f->dirs[k]);
-		r = write_rel(s, rel, yn);
-		if (r < 0 || !it->enable || !f->ts_file[k])
-			return r;
-		if (!it->timestamps &&
-		    !__atomic_load_n(&s->des[k].ts_enabled, __ATOMIC_RELAXED))
-			return 0;
-		snprintf(rel, sizeof(rel), "des/%s/tstamp_enable", f->dirs[k]);
-		return write_rel(s, rel, it->timestamps ? "Y" : "N");
-	case STLM_BATCH_GROUP:
-		if (it->id >= f->n_groups || !(f->gflags[it->id] & G_PRESENT))
-			return -ENOENT;
-		if (it->enable && it->timestamps && !(f->gflags[it->id] & G_TS))
-			return -EOPNOTSUPP;
-		snprintf(rel, sizeof(rel), "groups/%u/enable", it->id);
-		r = write_rel(s, rel, yn);
-		if (r < 0 || !it->enable || !it->timestamps)
-			return r;
-		snprintf(rel, sizeof(rel), "groups/%u/tstamp_enable", it->id);
-		return write_rel(s, rel, "Y");
-	case STLM_BATCH_ALL:
-		if (!f->has_all_en ||
-		    (it->enable && it->timestamps && !f->has_all_ts))
-			return -EOPNOTSUPP;
-		r = write_rel(s, "all_des_enable", yn);
-		if (r < 0 || !it->enable || !it->timestamps)
-			return r;
-		return write_rel(s, "all_des_tstamp_enable", "Y");
-	default:
-		return -EINVAL;
-	}
-}
-
-/* Re-read the state after a change, then follow the generation. */
-static void after_change(struct stlm_session *s, uint64_t before, bool reset)
-{
-	struct stlmfs *f = fs_of(s);
-	int r;
-
-	pthread_mutex_lock(&s->disc_lock);
-	r = refresh_state(s);
-	pthread_mutex_unlock(&s->disc_lock);
-	if (r < 0)
-		stlm__log(s, STLM_LOG_DEBUG, "%s: state after a change: %s",
-			  f->path, strerror(-r));
-	generation_after(s, before, reset);
-}
-
-static uint64_t gen_before(struct stlm_session *s)
-{
-	struct stlmfs *f = fs_of(s);
-	uint64_t g;
-
-	pthread_mutex_lock(&s->lock);
-	g = f->file_gen;
-	pthread_mutex_unlock(&s->lock);
-	return g;
-}
-
-int stlm__stlmfs_batch(struct stlm_session *s, struct stlm_batch_item *items,
-		       size_t n)
-{
-	uint64_t before = gen_before(s);
-	int failed = 0, tried = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		int r = config_item(s, &items[i]);
-
-		items[i].status = r;
-		if (r < 0)
-			failed++;
-		if (r != -ENOENT && r != -EOPNOTSUPP && r != -EINVAL)
-			tried++;
-	}
-	if (tried)
-		after_change(s, before, false);
-	return failed;
-}
-
 /*
- * Is iv one of the listed intervals? A discrete list's own tuple replaces
- * iv (written back as the tree printed it, e.g. "10,-3" rather than
- * "1,-2").
+ * LOST once the instance directory went away: removed (no link left, or
+ * neither `version` nor `des` reachable in it) or unreachable (a FUSE
+ * mount whose daemon died: ENOTCONN). Sticky.
  */
-static bool listed(const struct stlm_interval *v, size_t n, bool range,
-		   struct scmi_tlm_interval *iv)
+static enum stlm_state stlmfs_state(struct stlm_session *s, int *ret_err)
 {
-	uint64_t x = scmi_tlm_interval_ns(iv);
+	struct stlmfs *f = stlmfs_be(s);
+	int r = __atomic_load_n(&f->lost, __ATOMIC_RELAXED);
+	struct stat st;
 
-	if (range) {
-		if (n != 3 || x < v[0].ns || x > v[1].ns || !x)
-			return false;
-		return !v[2].ns || (x - v[0].ns) % v[2].ns == 0;
+	if (!r) {
+		if (fstat(f->dirfd, &st) < 0)
+			r = -errno;
+		else if (st.st_nlink == 0)
+			r = -ENODEV;
+		else if (fstatat(f->dirfd, "version", &st, 0) < 0 &&
+			 fstatat(f->dirfd, "des", &st, 0) < 0)
+			r = errno == ENOENT ? -ENODEV : -errno;
+		if (r)
+			__atomic_store_n(&f->lost, r, __ATOMIC_RELAXED);
 	}
-	for (size_t i = 0; i < n; i++)
-		if (v[i].ns == x) {
-			iv->secs = v[i].secs;
-			iv->exp = v[i].exp;
-			return true;
-		}
-	return false;
+	if (ret_err)
+		*ret_err = r;
+	return r ? STLM_STATE_LOST : STLM_STATE_READY;
 }
 
-int stlm__stlmfs_coll_set(struct stlm_session *s, uint32_t group, bool enable,
-			  int mode, uint64_t interval_ns)
-{
-	struct stlmfs *f = fs_of(s);
-	uint64_t before = gen_before(s);
-	struct scmi_tlm_interval iv;
-	char rel[96], text[32];
-	int r;
-
-	if (enable && mode != STLM_MODE_ON_DEMAND)
-		return -EOPNOTSUPP;	/* no notifications over STLMFS */
-	if (interval_ns && scmi_tlm_interval_from_ns(interval_ns, &iv) < 0)
-		return -ERANGE;
-	if (group == STLM_GROUP_ALL) {
-		if (!f->has_tlm_en || (interval_ns && !f->has_cur_iv))
-			return -EOPNOTSUPP;
-		if (interval_ns) {
-			bool ok;
-
-			pthread_mutex_lock(&s->lock);
-			ok = listed(s->iv, s->n_iv, s->iv_range, &iv);
-			pthread_mutex_unlock(&s->lock);
-			if (!ok)
-				return -ERANGE;
-			snprintf(text, sizeof(text), "%u,%d", iv.secs, iv.exp);
-			r = write_rel(s, "current_update_interval_ms", text);
-			if (r < 0)
-				return r;
-		}
-		r = write_rel(s, "tlm_enable", enable ? "Y" : "N");
-		after_change(s, before, false);
-		return r;
-	}
-	if (group == STLM_GROUP_NONE)
-		return -EOPNOTSUPP;
-	if (group >= f->n_groups || !(f->gflags[group] & G_PRESENT))
-		return -ENOENT;
-	/* Per group, STLMFS has an interval and no on/off switch. */
-	if (!(f->gflags[group] & G_IV) || !enable)
-		return -EOPNOTSUPP;
-	if (!interval_ns)
-		return 0;
-	{
-		struct stlm_intervals l;
-
-		r = stlm__group_intervals(s, group, &l);
-		if (r < 0)
-			return r;
-		if (!listed(l.v, l.n, l.range, &iv))
-			return -ERANGE;
-	}
-	snprintf(rel, sizeof(rel), "groups/%u/current_update_interval_ms",
-		 group);
-	snprintf(text, sizeof(text), "%u,%d", iv.secs, iv.exp);
-	r = write_rel(s, rel, text);
-	if (r == 0)
-		after_change(s, before, false);
-	return r;
-}
-
-int stlm__stlmfs_coll_get(struct stlm_session *s, uint32_t group,
-			  struct stlm_collection *ret)
-{
-	struct stlmfs *f = fs_of(s);
-	struct scmi_tlm_interval iv = { 0 };
-	bool on = true;
-	char rel[96];
-	int r;
-
-	if (group == STLM_GROUP_NONE)
-		return -EOPNOTSUPP;
-	if (group != STLM_GROUP_ALL) {
-		if (group >= f->n_groups || !(f->gflags[group] & G_PRESENT))
-			return -ENOENT;
-		if (!(f->gflags[group] & G_IV))
-			return -EOPNOTSUPP;
-	}
-	if (f->has_tlm_en) {
-		r = knob_bool(s, "tlm_enable", &on);
-		if (r < 0)
-			return r;
-	}
-	if (group == STLM_GROUP_ALL)
-		snprintf(rel, sizeof(rel), "current_update_interval_ms");
-	else
-		snprintf(rel, sizeof(rel), "groups/%u/current_update_interval_ms",
-			 group);
-	r = knob_interval(s, rel, &iv);
-	if (r < 0 && r != -ENOENT)
-		return r;
-	pthread_mutex_lock(&s->lock);
-	s->telemetry_on = on;
-	if (r == 0 && group == STLM_GROUP_ALL)
-		s->coll_iv = iv;
-	pthread_mutex_unlock(&s->lock);
-	ret->enabled = on;
-	ret->mode = STLM_MODE_ON_DEMAND;
-	ret->interval.secs = iv.secs;
-	ret->interval.exp = iv.exp;
-	ret->interval.ns = scmi_tlm_interval_ns(&iv);
-	return 0;
-}
-
-int stlm__stlmfs_reset(struct stlm_session *s)
-{
-	uint64_t before = gen_before(s);
-	int r;
-
-	if (!fs_of(s)->has_reset)
-		return -EOPNOTSUPP;
-	r = write_rel(s, "reset", "1");
-	if (r < 0)
-		return r;
-	after_change(s, before, true);
-	return 0;
-}
-
-int stlm__stlmfs_group_intervals(struct stlm_session *s, uint32_t group,
-				 struct stlm_group_iv *ret)
-{
-	struct stlmfs *f = fs_of(s);
-	char dir[32];
-
-	if (group >= f->n_groups || !(f->gflags[group] & G_PRESENT))
-		return -ENOENT;
-	if (!(f->gflags[group] & G_IV))
-		return -EOPNOTSUPP;
-	snprintf(dir, sizeof(dir), "groups/%u/", group);
-	return read_intervals(s, dir, &ret->raw, &ret->v, &ret->n,
-			      &ret->range);
-}
+const struct stlm_backend_ops stlm__backend_stlmfs = {
+	.name = "stlmfs",
+	.flags = STLM_BACKEND_BULK_VALUES,
+	.open = stlmfs_open,
+	.close = stlmfs_close,
+	.configure = stlmfs_be_batch,
+	.coll_set = stlmfs_be_coll_set,
+	.coll_get = stlmfs_be_coll_get,
+	.reset = stlmfs_be_reset,
+	.group_intervals = stlmfs_be_group_intervals,
+	.fetch = stlmfs_fetch,
+	.state = stlmfs_state,
+};

@@ -11,7 +11,7 @@
  * as a direct open would: INFO into s->info, SHMTI_FDS (the daemon passes
  * the platform memory file, opened O_RDONLY, with SCM_RIGHTS; we map it
  * read-only into s->mem and point s->shmti[i].base into it: zero copy, no
- * syscall per snapshot), DES pages into a table built by session.c, the
+ * syscall per snapshot), DES pages into a table built by the core (backend.h), the
  * interval list, then STATE pages (enabled flags and line placements as
  * the daemon's session knows them, plus the daemon's generation). From
  * then on snapshot.c, de.c and event.c work unchanged.
@@ -31,13 +31,14 @@
  *
  * Locking: c->lock protects the waiter list, the worker flags and the
  * retired mappings. Refreshes run under s->disc_lock (one at a time) and
- * apply under s->lock, as session.c does.
+ * apply under s->lock, as the SCMI backend does.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -45,11 +46,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "scmi.h"
-#include "telemetry.h"
 #include "session.h"
+#include "telemetry.h"
 #include "stlmd-frame.h"
 #include "stlmd-proto.h"
+#include "transport.h"
 
 #define REQ_TIMEOUT_MS		10000	/* the daemon may wait on the platform */
 #define STATE_ATTEMPTS		5
@@ -80,6 +81,7 @@ struct stlmd_client {
 	uint32_t next_seq;
 	int error;		/* sticky: connection lost */
 	bool privileged;
+	int stop_fd;		/* eventfd: wakes the rx thread at close */
 
 	pthread_t rx;
 	bool rx_running;
@@ -97,7 +99,7 @@ struct stlmd_client {
 
 static struct stlmd_client *cl(struct stlm_session *s)
 {
-	return s->stlmd;
+	return s->be;
 }
 
 static void deadline(struct timespec *ts, int ms)
@@ -677,7 +679,7 @@ static void *rx_main(void *arg)
 
 	for (;;) {
 		struct pollfd pfd[2] = { { c->fd, POLLIN, 0 },
-					 { s->stop_fd, POLLIN, 0 } };
+					 { c->stop_fd, POLLIN, 0 } };
 		struct iovec iov = { c->rx_buf, STLMD_MAX_MSG };
 		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
 				    .msg_control = ctl.b,
@@ -792,8 +794,7 @@ static void *worker_main(void *arg)
 			if (r == 0) {
 				struct stlm_event ev = { .type = STLM_EVENT_RESET };
 
-				if (!s->opts.no_catalog)
-					stlm__catalog_autoload(s);
+				stlm__catalog_apply(s);
 				pthread_mutex_lock(&s->lock);
 				ev.generation = s->generation;
 				stlm__event_push(s, &ev);
@@ -819,9 +820,9 @@ static void *worker_main(void *arg)
 }
 
 /* ------------------------------------------------------------------ */
-/* Backend entry points (session.h)                                    */
+/* Backend entry points (backend.h)                                    */
 
-int stlm__stlmd_open(struct stlm_session *s, const char *uri)
+static int stlmd_open(struct stlm_session *s, const char *uri)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct stlmd_hello hq = { .version = STLMD_PROTO_VERSION }, hr;
@@ -843,6 +844,7 @@ int stlm__stlmd_open(struct stlm_session *s, const char *uri)
 	if (!c)
 		return -ENOMEM;
 	c->fd = -1;
+	c->stop_fd = -1;
 	pthread_mutex_init(&c->lock, NULL);
 	{
 		pthread_condattr_t a;
@@ -852,10 +854,13 @@ int stlm__stlmd_open(struct stlm_session *s, const char *uri)
 		pthread_cond_init(&c->cond, &a);
 		pthread_condattr_destroy(&a);
 	}
-	s->stlmd = c;
+	s->be = c;
 	c->rx_buf = malloc(STLMD_MAX_MSG);
 	if (!c->rx_buf)
 		return -ENOMEM;
+	c->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (c->stop_fd < 0)
+		return -errno;
 	c->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (c->fd < 0)
 		return -errno;
@@ -886,8 +891,8 @@ int stlm__stlmd_open(struct stlm_session *s, const char *uri)
 	r = discover(s);
 	if (r == 0)
 		r = refresh_state(s, false);
-	if (r == 0 && !s->opts.no_catalog)
-		stlm__catalog_autoload(s);
+	if (r == 0)
+		stlm__catalog_apply(s);
 	pthread_mutex_unlock(&s->disc_lock);
 	if (r < 0)
 		return r;
@@ -902,7 +907,7 @@ int stlm__stlmd_open(struct stlm_session *s, const char *uri)
 	return 0;
 }
 
-void stlm__stlmd_close(struct stlm_session *s)
+static void stlmd_close(struct stlm_session *s)
 {
 	struct stlmd_client *c = s ? cl(s) : NULL;
 
@@ -918,12 +923,14 @@ void stlm__stlmd_close(struct stlm_session *s)
 	if (c->rx_running) {
 		uint64_t one = 1;
 
-		if (write(s->stop_fd, &one, sizeof(one)) < 0)
+		if (write(c->stop_fd, &one, sizeof(one)) < 0)
 			stlm__log(s, STLM_LOG_DEBUG, "stop: %s", strerror(errno));
 		pthread_join(c->rx, NULL);
 	}
 	if (c->fd >= 0)
 		close(c->fd);
+	if (c->stop_fd >= 0)
+		close(c->stop_fd);
 	for (size_t i = 0; i < c->n_retired; i++)
 		munmap(c->retired[i].base, c->retired[i].len);
 	free(c->retired);
@@ -931,11 +938,11 @@ void stlm__stlmd_close(struct stlm_session *s)
 	pthread_cond_destroy(&c->cond);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
-	s->stlmd = NULL;
+	s->be = NULL;
 }
 
-int stlm__stlmd_batch(struct stlm_session *s, struct stlm_batch_item *items,
-		      size_t n)
+static int stlmd_batch(struct stlm_session *s, struct stlm_batch_item *items,
+		       size_t n)
 {
 	struct stlmd_config_item *w;
 	uint8_t *buf;
@@ -999,8 +1006,8 @@ static void refresh_after(struct stlm_session *s)
 	pthread_mutex_unlock(&s->disc_lock);
 }
 
-int stlm__stlmd_coll_set(struct stlm_session *s, uint32_t group, bool enable,
-			 int mode, uint64_t interval_ns)
+static int stlmd_coll_set(struct stlm_session *s, uint32_t group,
+			  bool enable, int mode, uint64_t interval_ns)
 {
 	struct stlmd_coll q = { .group = group, .enable = enable, .mode = mode,
 				.interval_ns = interval_ns };
@@ -1012,8 +1019,8 @@ int stlm__stlmd_coll_set(struct stlm_session *s, uint32_t group, bool enable,
 	return r < 0 ? r : 0;
 }
 
-int stlm__stlmd_coll_get(struct stlm_session *s, uint32_t group,
-			 struct stlm_collection *ret)
+static int stlmd_coll_get(struct stlm_session *s, uint32_t group,
+			  struct stlm_collection *ret)
 {
 	struct stlmd_coll q = { .group = group }, a;
 	size_t len;
@@ -1033,7 +1040,7 @@ int stlm__stlmd_coll_get(struct stlm_session *s, uint32_t group,
 	return 0;
 }
 
-int stlm__stlmd_reset(struct stlm_session *s)
+static int stlmd_reset(struct stlm_session *s)
 {
 	int r = request(s, STLMD_RESET, NULL, 0, NULL, 0, NULL, NULL);
 
@@ -1042,14 +1049,14 @@ int stlm__stlmd_reset(struct stlm_session *s)
 	return r < 0 ? r : 0;
 }
 
-int stlm__stlmd_group_intervals(struct stlm_session *s, uint32_t group,
-				struct stlm_group_iv *ret)
+static int stlmd_group_intervals(struct stlm_session *s, uint32_t group,
+				 struct stlm_group_iv *ret)
 {
 	return fetch_intervals(s, group, &ret->raw, &ret->v, &ret->n,
 			       &ret->range);
 }
 
-void stlm__stlmd_placement_lost(struct stlm_session *s)
+static void stlmd_resync(struct stlm_session *s)
 {
 	uint64_t seq = __atomic_load_n(&s->resync_seq, __ATOMIC_ACQUIRE);
 	int r = 0;
@@ -1063,22 +1070,16 @@ void stlm__stlmd_placement_lost(struct stlm_session *s)
 		stlm__log(s, STLM_LOG_DEBUG, "stlmd resync: %s", strerror(-r));
 }
 
-int stlm__stlmd_xfer(struct stlm_session *s, uint8_t proto, uint8_t id,
-		     const void *req, size_t req_len, uint8_t *resp,
-		     size_t resp_cap, uint8_t *dresp, size_t dresp_cap,
-		     int *ret_dlen)
+/* The daemon does the single sample and passes both reply payloads. */
+static int stlmd_single_sample(struct stlm_session *s, uint8_t *resp,
+			       size_t resp_cap, uint8_t *dresp,
+			       size_t dresp_cap, int *ret_dlen)
 {
 	struct stlmd_single sh;
 	uint8_t *buf;
 	size_t len;
 	int r;
 
-	(void)req;
-	(void)req_len;
-	/* Only the single-sample request of snapshot.c goes this way. */
-	if (proto != SCMI_PROTO_TELEMETRY || id != SCMI_TLM_CONFIG_SET ||
-	    !dresp || !ret_dlen)
-		return -EOPNOTSUPP;
 	buf = malloc(STLMD_MAX_MSG);
 	if (!buf)
 		return -ENOMEM;
@@ -1097,3 +1098,42 @@ out:
 	free(buf);
 	return r;
 }
+
+static int stlmd_fetch(struct stlm_session *s, unsigned int flags,
+		       const uint32_t *ids, size_t n, struct stlm_buf *buf)
+{
+	(void)ids;
+	(void)n;
+	if (flags & STLM_TAKE_SINGLE_SAMPLE)
+		return stlm__single_sample_take(s, buf);
+	return 0;
+}
+
+/* LOST once the daemon connection closed or broke (sticky). */
+static enum stlm_state stlmd_state(struct stlm_session *s, int *ret_err)
+{
+	struct stlmd_client *c = cl(s);
+	int r;
+
+	pthread_mutex_lock(&c->lock);
+	r = c->error;
+	pthread_mutex_unlock(&c->lock);
+	if (ret_err)
+		*ret_err = r;
+	return r ? STLM_STATE_LOST : STLM_STATE_READY;
+}
+
+const struct stlm_backend_ops stlm__backend_stlmd = {
+	.name = "stlmd",
+	.open = stlmd_open,
+	.close = stlmd_close,
+	.configure = stlmd_batch,
+	.coll_set = stlmd_coll_set,
+	.coll_get = stlmd_coll_get,
+	.reset = stlmd_reset,
+	.group_intervals = stlmd_group_intervals,
+	.resync = stlmd_resync,
+	.single_sample = stlmd_single_sample,
+	.fetch = stlmd_fetch,
+	.state = stlmd_state,
+};

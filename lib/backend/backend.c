@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (c) 2026 The stlm authors
+ *
+ * Which backend serves a URI (backend.h).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "backend.h"
+#include "scmi.h"
+#include "transport.h"
+
+/*
+ * Every scheme not listed here (unix, tcp, shm, raw) speaks SCMI over an
+ * agent transport; the SCMI backend refuses the schemes no transport
+ * implements.
+ */
+static const struct {
+	const char *scheme;
+	const struct stlm_backend_ops *ops;
+} backends[] = {
+	{ "stlmd", &stlm__backend_stlmd },
+	{ "stlmfs", &stlm__backend_stlmfs },
+};
+
+int stlm__backend_select(const char *uri, const struct stlm_backend_ops **ret)
+{
+	struct stlm_uri u;
+	int r;
+
+	r = stlm_uri_parse(uri, &u);
+	if (r < 0)
+		return r;
+	*ret = &stlm__backend_scmi;
+	for (size_t i = 0; i < ARRAY_SIZE(backends); i++)
+		if (!strcmp(backends[i].scheme, u.scheme))
+			*ret = backends[i].ops;
+	return 0;
+}
