@@ -101,6 +101,9 @@ struct stlm_open_opts {
 int stlm_session_open(const char *uri, const struct stlm_open_opts *opts,
 		      struct stlm_session **ret);
 
+enum stlm_state { STLM_STATE_READY = 0, STLM_STATE_LOST = 1 };
+enum stlm_state stlm_session_state(struct stlm_session *s, int *err);
+
 /** @brief Close a session and free everything it owns. Accepts NULL. */
 void stlm_session_close(struct stlm_session *s);
 
