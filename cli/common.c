@@ -93,6 +93,8 @@ const char *cli_strerror(int err)
 		return "not supported by the platform";
 	case EACCES:
 		return "denied by the platform";
+	case EROFS:
+		return "not permitted here: read-only access (configuring through stlmd needs root, stlmd's user or its group)";
 	case ERANGE:
 		return "out of range";
 	case EPERM:
