@@ -140,8 +140,9 @@ struct stlm_session *stlmd_session(struct stlmd *d)
 	d->platform_ok = true;
 	d->reconnects++;
 	if (d->lost) {
+		/* at the level of "lost": whoever saw one sees the other */
 		d->lost = false;
-		stlmd_log(d, LOG_NOTICE, "platform %s recovered", d->platform);
+		stlmd_log(d, LOG_WARNING, "platform %s recovered", d->platform);
 	}
 	pthread_mutex_unlock(&d->lock);
 	return s;
