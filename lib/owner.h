@@ -170,7 +170,9 @@ int stlm_owner_config_forward(struct stlm_session *s,
  * failure already recorded, else -ESHUTDOWN), the receive thread stops
  * and the transport is closed, so a new session can claim the platform's
  * agent channel. The session stays a valid object, state LOST, until
- * stlm_session_close(). Idempotent; accepts NULL.
+ * stlm_session_close(). Idempotent; accepts NULL. Not to be called
+ * concurrently with itself or with stlm_session_close() on the same
+ * session (stlmd calls it under its own lock).
  */
 void stlm_owner_release(struct stlm_session *s);
 

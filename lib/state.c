@@ -17,11 +17,12 @@
  * channel is still the session's.
  */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "session.h"
-#include "transport.h"
 
 /*
  * lib/stlmd.c's client state starts with its connected socket; a closed
@@ -44,12 +45,20 @@ static int stlmd_state(struct stlm_session *s)
 /* The tree's directory, from the URI the session was opened with. */
 static int stlmfs_state(struct stlm_session *s)
 {
-	struct stlm_uri u;
+	const char *p = strchr(s->uri, ':');
+	char path[PATH_MAX];
 	struct stat st;
+	size_t n;
 
-	if (stlm_uri_parse(s->uri, &u) < 0)
+	if (!p)
 		return 0;
-	if (stat(u.path, &st) < 0)
+	p++;
+	n = strcspn(p, "?");
+	if (!n || n >= sizeof(path))
+		return 0;
+	memcpy(path, p, n);
+	path[n] = 0;
+	if (stat(path, &st) < 0)
 		return errno == ENOMEM || errno == EACCES ? 0 : -ENOTCONN;
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTCONN;
 }
