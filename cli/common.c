@@ -86,6 +86,8 @@ const char *cli_strerror(int err)
 		return "the platform sent a malformed reply";
 	case ECONNRESET:
 	case EPIPE:
+	case ENOTCONN:
+	case ESHUTDOWN:
 		return "the platform went away";
 	case EPROTONOSUPPORT:
 		return "transport not supported by this build";
