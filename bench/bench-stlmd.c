@@ -52,14 +52,10 @@ struct stlm_session *stlmd_session(struct stlmd *d)
 	return d->s;
 }
 
-void stlmd_session_failed(struct stlmd *d, int err)
+bool stlmd_request_failed(struct stlmd *d, struct stlm_session *s, int err)
 {
 	(void)d;
-	(void)err;
-}
-
-bool stlmd_err_is_fatal(int err)
-{
+	(void)s;
 	(void)err;
 	return false;
 }

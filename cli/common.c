@@ -86,6 +86,8 @@ const char *cli_strerror(int err)
 		return "the platform sent a malformed reply";
 	case ECONNRESET:
 	case EPIPE:
+	case ENOTCONN:
+	case ESHUTDOWN:
 		return "the platform went away";
 	case EPROTONOSUPPORT:
 		return "transport not supported by this build";
@@ -93,6 +95,8 @@ const char *cli_strerror(int err)
 		return "not supported by the platform";
 	case EACCES:
 		return "denied by the platform";
+	case EROFS:
+		return "not permitted here: read-only access (configuring through stlmd needs root, stlmd's user or its group)";
 	case ERANGE:
 		return "out of range";
 	case EPERM:

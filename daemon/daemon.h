@@ -55,11 +55,13 @@ struct stlmd {
 	void *sock;	/* sock.c state */
 
 	/* stlmd.c: reconnect bookkeeping (under @lock) */
-	struct stlm_session **retired;	/* failed sessions, closed at exit */
+	struct stlm_session **retired;	/* lost sessions (channel released),
+					   closed at exit */
 	size_t n_retired;
 	uint64_t next_retry_ns;		/* CLOCK_MONOTONIC */
 	uint64_t reconnects;		/* sessions opened so far */
 	bool platform_ok;		/* last command reached the platform */
+	bool lost;			/* logged "lost", not yet "recovered" */
 	bool unresponsive;		/* @s timed out; the channel is kept */
 };
 
@@ -74,17 +76,20 @@ void stlmd_log(struct stlmd *d, int level, const char *fmt, ...)
  */
 struct stlm_session *stlmd_session(struct stlmd *d);
 /*
- * Mark the session broken after an I/O error so the next call reconnects;
- * after -ETIMEDOUT the session is kept but unresponsive: stlmd_session()
- * gives NULL (EIO) until stlmd_session_ok().
+ * A request on @s (NULL: the current session) failed with @err. A
+ * request's errno never retires the session: its state does
+ * (stlm_session_state()). LOST: the session is retired, its channel
+ * released, and the next stlmd_session() reconnects. -ETIMEDOUT on a
+ * READY session: it is kept but unresponsive, stlmd_session() gives NULL
+ * (EIO) until stlmd_session_ok(). Returns true in both cases (the caller
+ * answers EIO where it has no better error), false when the request
+ * simply failed (no such DE, not permitted, refused by the platform...).
  */
-void stlmd_session_failed(struct stlmd *d, int err);
+bool stlmd_request_failed(struct stlmd *d, struct stlm_session *s, int err);
 /* The kept session while it is unresponsive (for the probe), else NULL. */
 struct stlm_session *stlmd_session_unresponsive(struct stlmd *d);
 /* The probe got an answer: the session serves again. */
 void stlmd_session_ok(struct stlmd *d);
-/* True if @err (negative errno) means the platform is gone. */
-bool stlmd_err_is_fatal(int err);
 /* CLOCK_MONOTONIC in ns. */
 uint64_t stlmd_now_ns(void);
 

@@ -330,15 +330,16 @@ static void sb_free(struct sbuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* A library error: a lost platform is EIO; the session is dropped. */
+/*
+ * A library error: when the session is lost (its state, not this errno)
+ * or not answering, EIO (stlmd.c retires it or marks it unresponsive).
+ */
 static int fs_err(struct fs *fs, int r)
 {
 	if (r >= 0)
 		return r;
-	if (stlmd_err_is_fatal(r)) {
-		stlmd_session_failed(fs->d, r);
+	if (stlmd_request_failed(fs->d, NULL, r))
 		return -EIO;
-	}
 	return r;
 }
 

@@ -24,12 +24,15 @@
  * one ERROR message, then the client is disconnected. At most MAX_CLIENTS
  * clients; more are refused the same way.
  *
- * Requests are served in the loop with the daemon's session (public API,
- * plus the library internals of lib/session.h for placements, descriptors
- * and the memory file path: the daemon links libstlm statically). A
- * request that needs the platform (CONFIG, COLL_*, RESET, SINGLE_SAMPLE,
- * STATE with RESYNC) holds the loop for that long; every other request is
- * served from the session's tables.
+ * Requests are served in the loop with the daemon's session: the public
+ * API, plus the channel owner's interface (lib/owner.h) for descriptors,
+ * DE states, the SHMTI list, the memory file fd and the forwarded
+ * single-sample request. A request that needs the platform (CONFIG,
+ * COLL_*, RESET, SINGLE_SAMPLE, STATE with RESYNC) holds the loop for that
+ * long; every other request is served from the session's tables. A failed
+ * request is answered with its errno; only the session's state (LOST)
+ * makes stlmd.c retire the session (stlmd_request_failed()), never the
+ * errno itself (docs/api.md "Errors").
  *
  * Generation: the exported generation is gen_base + the session's, kept
  * monotonic across reconnects (gen_base moves to the last exported value
@@ -39,7 +42,8 @@
  *
  * Privilege: SO_PEERCRED at accept: uid 0, the daemon's uid, or primary
  * gid equal to the daemon's -o gid= may configure (CONFIG, COLL_SET,
- * RESET); everyone else gets -EACCES and may read.
+ * RESET); everyone else gets -EROFS (read-only access: a local refusal,
+ * distinct from the platform's DENIED, -EACCES) and may read.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -56,7 +60,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
-#include "session.h"
+#include "owner.h"
 #include "stlmd-frame.h"
 #include "stlmd-proto.h"
 
@@ -71,6 +75,15 @@
 #define SLOW_KICK_NS	(5ull * 1000000000ull)
 #define TICK_NS		50000000L
 #define PAYLOAD_MAX	(STLMD_MAX_MSG - sizeof(struct stlmd_hdr))
+/* The owner interface's copies of one reply's worth of tables. */
+#define SCRATCH_SIZE	(2 * STLMD_MAX_MSG)
+_Static_assert(PAYLOAD_MAX / sizeof(struct stlmd_de) *
+		       sizeof(struct stlm_owner_de) <= SCRATCH_SIZE &&
+	       PAYLOAD_MAX / sizeof(struct stlmd_de_state) *
+		       sizeof(struct stlm_owner_de_state) <= SCRATCH_SIZE &&
+	       PAYLOAD_MAX / sizeof(struct stlmd_shmti) *
+		       sizeof(struct stlm_owner_shmti) <= SCRATCH_SIZE,
+	       "scratch");
 
 struct out {
 	struct out *next;
@@ -115,6 +128,7 @@ struct sock {
 	uint64_t last_gen;
 	uint8_t *buf;			/* request buffer */
 	uint8_t *rbuf;			/* reply buffer */
+	void *scratch;			/* SCRATCH_SIZE, see do_des() */
 	/* events forwarded by the FUSE tree's pump (under fwd_mx) */
 	int fwd_efd;
 	struct fwd *fwd_head, *fwd_tail;
@@ -513,12 +527,6 @@ out:
 /* ------------------------------------------------------------------ */
 /* Requests                                                            */
 
-static void session_err(struct sock *ss, int r)
-{
-	if (r < 0 && stlmd_err_is_fatal(r))
-		stlmd_session_failed(ss->d, r);
-}
-
 static int do_info(struct sock *ss, struct stlm_session *s, size_t *len)
 {
 	struct stlmd_info *o = (struct stlmd_info *)ss->rbuf;
@@ -555,49 +563,39 @@ static int do_des(struct sock *ss, struct stlm_session *s,
 	struct stlmd_page_hdr *ph = (struct stlmd_page_hdr *)ss->rbuf;
 	struct stlmd_de *w = (struct stlmd_de *)(ss->rbuf + sizeof(*ph));
 	const size_t per = (PAYLOAD_MAX - sizeof(*ph)) / sizeof(*w);
-	int total = stlm_de_count(s);
-	uint32_t n;
+	struct stlm_owner_de *d = ss->scratch;
+	uint32_t total;
+	int n = stlm_owner_des(s, q->index, d, (uint32_t)per, &total);
 
-	if (total < 0)
-		return total;
-	if (q->index > (uint32_t)total)
-		return -ERANGE;
-	n = (uint32_t)total - q->index;
-	if (n > per)
-		n = (uint32_t)per;
+	if (n < 0)
+		return n;
 	memset(ph, 0, sizeof(*ph));
 	ph->index = q->index;
-	ph->n = n;
-	ph->total = (uint32_t)total;
+	ph->n = (uint32_t)n;
+	ph->total = total;
 	ph->generation = exported_gen(ss, s);
-	for (uint32_t i = 0; i < n; i++) {
-		const struct stlm_de *de = stlm_de_at(s, q->index + i);
-		const struct scmi_tlm_de_desc *d;
-
-		if (!de)
-			return -errno;
-		d = &de->desc;
+	for (int i = 0; i < n; i++) {
 		memset(&w[i], 0, sizeof(w[i]));
-		w[i].id = d->id;
-		w[i].group_id = d->group_id;
-		w[i].data_size = d->data_size;
-		w[i].line_ts_rate = d->line_ts_rate;
-		w[i].type = d->type;
-		w[i].persistent = d->persistent;
-		w[i].unit_exp = d->unit_exp;
-		w[i].unit = d->unit;
-		w[i].ts_support = d->ts_support;
-		w[i].instance_id = d->instance_id;
-		w[i].compo_type = d->compo_type;
-		w[i].has_fc = d->has_fc;
-		w[i].compo_instance = d->compo_instance;
-		w[i].has_name = d->has_name;
-		w[i].fc_size = d->fc_size;
-		w[i].fc_addr = d->fc_addr;
-		memcpy(w[i].name, d->name, sizeof(w[i].name));
+		w[i].id = d[i].id;
+		w[i].group_id = d[i].group_id;
+		w[i].data_size = d[i].data_size;
+		w[i].line_ts_rate = d[i].line_ts_rate;
+		w[i].type = d[i].type;
+		w[i].persistent = d[i].persistent;
+		w[i].unit_exp = d[i].unit_exp;
+		w[i].unit = d[i].unit;
+		w[i].ts_support = d[i].ts_support;
+		w[i].instance_id = d[i].instance_id;
+		w[i].compo_type = d[i].compo_type;
+		w[i].has_fc = d[i].has_fc;
+		w[i].compo_instance = d[i].compo_instance;
+		w[i].has_name = d[i].has_name;
+		w[i].fc_size = d[i].fc_size;
+		w[i].fc_addr = d[i].fc_addr;
+		memcpy(w[i].name, d[i].name, sizeof(w[i].name));
 		w[i].name[sizeof(w[i].name) - 1] = 0;
 	}
-	*len = sizeof(*ph) + n * sizeof(*w);
+	*len = sizeof(*ph) + (size_t)n * sizeof(*w);
 	return 0;
 }
 
@@ -608,43 +606,31 @@ static int do_state(struct sock *ss, struct stlm_session *s,
 	struct stlmd_de_state *w = (struct stlmd_de_state *)(ss->rbuf +
 							     sizeof(*ph));
 	const size_t per = (PAYLOAD_MAX - sizeof(*ph)) / sizeof(*w);
-	struct stlm_table *tb;
-	uint32_t n;
-	int r;
+	struct stlm_owner_de_state *st = ss->scratch;
+	uint32_t total;
+	uint64_t gen;
+	int n;
 
 	if (q.flags & ~STLMD_STATE_RESYNC)
 		return -EINVAL;
-	r = stlm__discover(s);
-	if (r < 0)
-		return r;
-	if (q.flags & STLMD_STATE_RESYNC)
-		stlm__placement_lost(s);
-	pthread_mutex_lock(&s->lock);
-	tb = s->table;
-	if (!tb || q.index > tb->n_des) {
-		pthread_mutex_unlock(&s->lock);
-		return -ERANGE;
-	}
-	n = tb->n_des - q.index;
-	if (n > per)
-		n = (uint32_t)per;
+	n = stlm_owner_de_states(s, q.index, q.flags & STLMD_STATE_RESYNC, st,
+				 (uint32_t)per, &total, &gen);
+	if (n < 0)
+		return n;
 	memset(ph, 0, sizeof(*ph));
 	ph->index = q.index;
-	ph->n = n;
-	ph->total = tb->n_des;
-	ph->generation = ss->gen_base + s->generation;
-	for (uint32_t i = 0; i < n; i++) {
-		const struct stlm_de *de = &tb->des[q.index + i];
-
+	ph->n = (uint32_t)n;
+	ph->total = total;
+	ph->generation = ss->gen_base + gen;
+	for (int i = 0; i < n; i++) {
 		memset(&w[i], 0, sizeof(w[i]));
-		w[i].enabled = de->enabled;
-		w[i].ts_enabled = de->ts_enabled;
-		w[i].shmti = de->shmti;
-		w[i].offset = de->offset;
-		w[i].blk_ts_off = de->blk_ts_off;
+		w[i].enabled = st[i].enabled;
+		w[i].ts_enabled = st[i].ts_enabled;
+		w[i].shmti = st[i].shmti;
+		w[i].offset = st[i].offset;
+		w[i].blk_ts_off = st[i].blk_ts_off;
 	}
-	pthread_mutex_unlock(&s->lock);
-	*len = sizeof(*ph) + n * sizeof(*w);
+	*len = sizeof(*ph) + (size_t)n * sizeof(*w);
 	return 0;
 }
 
@@ -654,36 +640,29 @@ static int do_shmti(struct sock *ss, struct stlm_session *s, size_t *len,
 	struct stlmd_shmti_hdr *h = (struct stlmd_shmti_hdr *)ss->rbuf;
 	struct stlmd_shmti *w = (struct stlmd_shmti *)(ss->rbuf + sizeof(*h));
 	const size_t per = (PAYLOAD_MAX - sizeof(*h)) / sizeof(*w);
-	struct stlm_table *tb;
-	struct stat st;
-	int r, fd = -1;
+	struct stlm_owner_shmti *a = ss->scratch;
+	uint64_t size = 0;
+	int n, fd;
 
-	r = stlm__discover(s);
-	if (r < 0)
-		return r;
-	tb = __atomic_load_n(&s->table, __ATOMIC_ACQUIRE);
-	if (!tb || tb->n_shmti > per)
-		return -E2BIG;
+	n = stlm_owner_shmtis(s, a, (uint32_t)per);
+	if (n < 0)
+		return n;
 	memset(h, 0, sizeof(*h));
-	h->n = tb->n_shmti;
-	for (uint32_t i = 0; i < tb->n_shmti; i++) {
+	h->n = (uint32_t)n;
+	for (int i = 0; i < n; i++) {
 		memset(&w[i], 0, sizeof(w[i]));
-		w[i].id = tb->shmti[i].desc.id;
-		w[i].length = tb->shmti[i].desc.length;
-		w[i].addr = tb->shmti[i].desc.addr;
+		w[i].id = a[i].id;
+		w[i].length = a[i].length;
+		w[i].addr = a[i].addr;
 	}
 	/* The session's own memory file, read-only: no copy. */
-	fd = stlm__mem_open(s);
-	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
-		close(fd);
-		fd = -1;
-	}
+	fd = stlm_owner_mem_fd(s, &size);
 	if (fd >= 0) {
 		h->has_fd = 1;
-		h->file_size = (uint64_t)st.st_size;
+		h->file_size = size;
 	}
-	*ret_fd = fd;
-	*len = sizeof(*h) + tb->n_shmti * sizeof(*w);
+	*ret_fd = fd >= 0 ? fd : -1;
+	*len = sizeof(*h) + (size_t)n * sizeof(*w);
 	return 0;
 }
 
@@ -737,7 +716,6 @@ static int do_config(struct sock *ss, struct stlm_session *s,
 	for (uint32_t i = 0; r >= 0 && i < ch.n; i++)
 		w[i].status = items[i].status;
 	free(items);
-	session_err(ss, r);
 	*len = plen;
 	return r;
 }
@@ -746,25 +724,21 @@ static int do_single(struct sock *ss, struct stlm_session *s, size_t *len)
 {
 	struct stlmd_single *h = (struct stlmd_single *)ss->rbuf;
 	uint8_t resp[64];
-	size_t cap = PAYLOAD_MAX - sizeof(*h) - sizeof(resp);
-	int n, dlen = 0;
+	size_t cap = PAYLOAD_MAX - sizeof(*h) - sizeof(resp), dlen = 0;
+	int n;
 
-	n = stlm__single_sample(s, resp, sizeof(resp),
-				ss->rbuf + sizeof(*h) + sizeof(resp), cap,
-				&dlen);
-	if (n < 0) {
-		session_err(ss, n);
+	n = stlm_owner_single_sample(s, resp, sizeof(resp),
+				     ss->rbuf + sizeof(*h) + sizeof(resp), cap,
+				     &dlen);
+	if (n < 0)
 		return n;
-	}
-	if (dlen < 0 || (size_t)dlen > cap)
-		return -EPROTO;
 	/* resp then dresp, contiguous */
 	memmove(ss->rbuf + sizeof(*h) + (size_t)n,
-		ss->rbuf + sizeof(*h) + sizeof(resp), (size_t)dlen);
+		ss->rbuf + sizeof(*h) + sizeof(resp), dlen);
 	memcpy(ss->rbuf + sizeof(*h), resp, (size_t)n);
 	h->resp_len = (uint32_t)n;
 	h->dresp_len = (uint32_t)dlen;
-	*len = sizeof(*h) + (size_t)n + (size_t)dlen;
+	*len = sizeof(*h) + (size_t)n + dlen;
 	return 0;
 }
 
@@ -810,7 +784,7 @@ static void serve(struct sock *ss, struct client *c,
 
 	if ((h->type == STLMD_CONFIG || h->type == STLMD_COLL_SET ||
 	     h->type == STLMD_RESET) && !c->privileged) {
-		r = -EACCES;
+		r = -EROFS;	/* local: this client may only read */
 		goto reply;
 	}
 	s = stlmd_session(ss->d);
@@ -878,9 +852,10 @@ static void serve(struct sock *ss, struct client *c,
 		r = do_single(ss, s, &len);
 		break;
 	}
-	session_err(ss, r);
-	if (r < 0)
+	if (r < 0) {
+		stlmd_request_failed(ss->d, s, r);
 		len = 0;
+	}
 	/* Everyone hears of a change before the requester's reply. */
 	watch(ss, false);
 reply:
@@ -1108,6 +1083,7 @@ static void sock_free(struct sock *ss)
 	}
 	free(ss->buf);
 	free(ss->rbuf);
+	free(ss->scratch);
 	free(ss);
 }
 
@@ -1136,7 +1112,8 @@ int stlmd_sock_start(struct stlmd *d)
 	}
 	ss->buf = malloc(STLMD_MAX_MSG);
 	ss->rbuf = malloc(STLMD_MAX_MSG);
-	if (!ss->buf || !ss->rbuf) {
+	ss->scratch = malloc(SCRATCH_SIZE);
+	if (!ss->buf || !ss->rbuf || !ss->scratch) {
 		r = -ENOMEM;
 		goto err;
 	}

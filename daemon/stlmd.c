@@ -29,6 +29,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "owner.h"
 
 #define RETRY_INTERVAL_NS 200000000ull /* between reconnection attempts */
 #define MAX_RETIRED 64
@@ -72,33 +73,18 @@ static void lib_log(void *data, int level, const char *fmt, va_list ap)
 	stlmd_vlog(data, level, fmt, ap);
 }
 
-bool stlmd_err_is_fatal(int err)
-{
-	switch (err) {
-	case -ECONNRESET:
-	case -ECONNREFUSED:
-	case -EPIPE:
-	case -ETIMEDOUT:
-	case -ENOTCONN:
-	case -ESHUTDOWN:
-	case -EIO:
-	case -ENOENT: /* socket path gone */
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* Called with d->lock held. */
+/*
+ * Called with d->lock held. Other threads may still be inside calls on the
+ * old session, so it is not closed here: its channel is released (every
+ * call on it fails, the transport is closed so the platform takes a new
+ * agent) and the object is kept until exit (the list is bounded; beyond it
+ * the oldest is closed, by then long idle).
+ */
 static void stlmd_retire_locked(struct stlmd *d)
 {
 	if (!d->s)
 		return;
-	/*
-	 * Other threads may still be inside calls on the old session, so it
-	 * is not closed here: it is kept until exit (the list is bounded;
-	 * beyond it the oldest is closed, by then long idle).
-	 */
+	stlm_owner_release(d->s);
 	if (d->n_retired == MAX_RETIRED) {
 		stlm_session_close(d->retired[0]);
 		memmove(d->retired, d->retired + 1,
@@ -152,40 +138,64 @@ struct stlm_session *stlmd_session(struct stlmd *d)
 	}
 	d->s = s;
 	d->platform_ok = true;
-	if (d->reconnects++)
-		stlmd_log(d, LOG_NOTICE, "platform %s is back", d->platform);
+	d->reconnects++;
+	if (d->lost) {
+		/* at the level of "lost": whoever saw one sees the other */
+		d->lost = false;
+		stlmd_log(d, LOG_WARNING, "platform %s recovered", d->platform);
+	}
 	pthread_mutex_unlock(&d->lock);
 	return s;
 }
 
-void stlmd_session_failed(struct stlmd *d, int err)
+bool stlmd_request_failed(struct stlmd *d, struct stlm_session *s, int err)
 {
-	if (!stlmd_err_is_fatal(err))
-		return;
+	enum stlm_state st;
+	int why = 0;
+
+	if (err >= 0)
+		return false;
+	if (!s) {
+		pthread_mutex_lock(&d->lock);
+		s = d->s;
+		pthread_mutex_unlock(&d->lock);
+		if (!s)
+			return true;
+	}
+	/*
+	 * The session's state, not the request's errno: "no such group" or a
+	 * platform's DENIED leave the channel as it was. Asked without
+	 * d->lock (it may look at the platform's directory).
+	 */
+	st = stlm_session_state(s, &why);
+	if (st != STLM_STATE_LOST && err != -ETIMEDOUT)
+		return false;
 	pthread_mutex_lock(&d->lock);
-	if (d->s && err == -ETIMEDOUT) {
+	if (d->s != s) {
+		/* already retired (or never current): nothing to do */
+	} else if (st == STLM_STATE_LOST) {
+		d->unresponsive = false;
+		if (!d->lost)
+			stlmd_log(d, LOG_WARNING, "platform %s lost: %s",
+				  d->platform, strerror(why ? -why : -err));
+		d->lost = true;
+		stlmd_retire_locked(d);
+		d->platform_ok = false;
+		d->next_retry_ns = 0;
+	} else {
 		/*
-		 * No answer, but the channel is still ours. A retired session
-		 * is never closed while threads may use it, so retiring this
-		 * one would keep the platform's single agent slot and every
-		 * reconnection would be refused (EBUSY). Keep it: files that
-		 * need the platform give EIO until the pump's probe gets an
-		 * answer again (stlmd_session_ok()).
+		 * No answer, but the channel is still ours: keep the session.
+		 * Files that need the platform give EIO until the pump's probe
+		 * gets an answer again (stlmd_session_ok()).
 		 */
 		if (!d->unresponsive)
 			stlmd_log(d, LOG_WARNING, "platform %s not answering: %s",
 				  d->platform, strerror(-err));
 		d->unresponsive = true;
 		d->platform_ok = false;
-	} else if (d->s) {
-		d->unresponsive = false;
-		stlmd_log(d, LOG_WARNING, "platform %s lost: %s", d->platform,
-			  strerror(-err));
-		stlmd_retire_locked(d);
-		d->platform_ok = false;
-		d->next_retry_ns = 0;
 	}
 	pthread_mutex_unlock(&d->lock);
+	return true;
 }
 
 struct stlm_session *stlmd_session_unresponsive(struct stlmd *d)

@@ -14,6 +14,30 @@
  *  - Every file descriptor the library opens is close-on-exec.
  *  - A session is thread-safe: any thread may call any session function.
  *    A snapshot object must not be used by two threads at once.
+ *
+ * Errors (docs/api.md "Errors"). An errno describes one call; whether the
+ * session is still usable is its state, stlm_session_state(): READY, or
+ * LOST when the channel to the platform is gone for good (every later
+ * call fails; open a new session). The classes:
+ *  - platform or transport gone: the state is LOST (the call's errno is
+ *    typically -ECONNRESET, -EPIPE, -ENOTCONN or -ESHUTDOWN; decide on
+ *    the state, since -EPROTO, -EBUSY and -EIO also come from single
+ *    commands of a READY session);
+ *  - no such DE or group: -ENOENT; an interval the platform does not list:
+ *    -ERANGE;
+ *  - not permitted here (a local refusal, e.g. stlmd's read-only
+ *    clients): -EROFS, never -EACCES;
+ *  - refused by the platform: its SCMI status, mapped once: NOT_SUPPORTED
+ *    -EOPNOTSUPP, INVALID_PARAMETERS and PARTIAL -EINVAL, DENIED -EACCES,
+ *    NOT_FOUND -ENOENT, OUT_OF_RANGE -ERANGE, BUSY -EBUSY (after the
+ *    retries), COMMS_ERROR -ECOMM, GENERIC_ERROR and unknown statuses
+ *    -EIO, HARDWARE_ERROR -EREMOTEIO, PROTOCOL_ERROR -EPROTO, IN_USE
+ *    -EPERM;
+ *  - timeout: -ETIMEDOUT, one command (the session may still be READY);
+ *  - malformed reply: -EPROTO or -EBADMSG (one command).
+ * stlm_session_state() returns the state and, in *err (if not NULL), the
+ * failure that made the session LOST (0 while READY, -EINVAL for NULL).
+ *
  * See docs/api.md for the concepts (ownership, generation, validity).
  */
 #ifndef STLM_STLM_H

@@ -91,6 +91,10 @@ struct stlm_buf {
  * @mem_open:  a new O_RDONLY|O_CLOEXEC fd of the memory file behind
  *             s->mem (for an owner that hands it out), or -errno. NULL:
  *             -ENOENT.
+ * @release:   give up the platform channel now (the owner retired a LOST
+ *             session that other threads may still use): every later call
+ *             fails, the state stays LOST, the object stays valid until
+ *             close. NULL: the backend holds no agent channel.
  */
 struct stlm_backend_ops {
 	const char *name;
@@ -115,6 +119,7 @@ struct stlm_backend_ops {
 		     const uint32_t *ids, size_t n, struct stlm_buf *buf);
 	enum stlm_state (*state)(struct stlm_session *s, int *ret_err);
 	int (*mem_open)(struct stlm_session *s);
+	void (*release)(struct stlm_session *s);
 };
 
 extern const struct stlm_backend_ops stlm__backend_scmi;

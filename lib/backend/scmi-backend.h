@@ -86,7 +86,9 @@ struct scmi_xfer {
 
 /* The backend's state (s->be). */
 struct scmi_be {
-	struct stlm_transport *t;
+	struct stlm_transport *t; /* NULL once released (under @tx_lock) */
+	size_t max_msg;		/* the transport's, kept after a release */
+	int mem_fd;		/* the memory file mapped at open, or -1 */
 
 	pthread_mutex_t tx_lock;  /* serialises every transport call */
 	pthread_mutex_t rx_lock;  /* protects @inflight and the rx state */

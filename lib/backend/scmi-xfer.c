@@ -302,7 +302,9 @@ static int xfer_once(struct stlm_session *s, struct scmi_xfer *x,
 	if (req_len)
 		memcpy(msg + 4, req, req_len);
 	pthread_mutex_lock(&b->tx_lock);
-	r = b->t->ops->send(b->t, msg, 4 + req_len, x->want_delayed);
+	/* NULL once released (scmi_release()): the channel is given up */
+	r = b->t ? b->t->ops->send(b->t, msg, 4 + req_len, x->want_delayed) :
+		   -ESHUTDOWN;
 	pthread_mutex_unlock(&b->tx_lock);
 
 	pthread_mutex_lock(&b->rx_lock);
@@ -370,9 +372,9 @@ int scmi_xfer(struct stlm_session *s, uint8_t proto, uint8_t id,
 	unsigned int retries;
 	int r;
 
-	if (!b || !b->t || (req_len && !req) || !resp || resp_cap < 4)
+	if (!b || (req_len && !req) || !resp || resp_cap < 4)
 		return -EINVAL;
-	if (4 + req_len > b->t->max_msg)
+	if (4 + req_len > b->max_msg)
 		return -EMSGSIZE;
 	retries = s->opts.retries;
 	scmi_cond_init_mono(&x.cond);

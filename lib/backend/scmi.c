@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -45,7 +46,8 @@ static void map_memory(struct stlm_session *s)
 			  "no memory file: SHMTIs and FastChannels are unreachable");
 		return;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO put in its place must not block the open */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		stlm__log(s, STLM_LOG_WARNING, "%s: %s", path, strerror(errno));
 		return;
@@ -58,14 +60,16 @@ static void map_memory(struct stlm_session *s)
 		return;
 	}
 	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-	close(fd);
 	if (m == MAP_FAILED) {
 		stlm__log(s, STLM_LOG_WARNING, "mmap %s: %s", path,
 			  strerror(errno));
+		close(fd);
 		return;
 	}
 	s->mem = m;
 	s->mem_size = (size_t)st.st_size;
+	/* kept: what an owner hands out is this file, never the path again */
+	scmi_be(s)->mem_fd = fd;
 }
 
 static void scmi_close(struct stlm_session *s)
@@ -78,6 +82,8 @@ static void scmi_close(struct stlm_session *s)
 	stlm_transport_close(b->t);
 	if (b->stop_fd >= 0)
 		close(b->stop_fd);
+	if (b->mem_fd >= 0)
+		close(b->mem_fd);
 	pthread_cond_destroy(&b->pending_cond);
 	pthread_mutex_destroy(&b->rx_lock);
 	pthread_mutex_destroy(&b->tx_lock);
@@ -108,6 +114,7 @@ static int scmi_open(struct stlm_session *s, const char *uri)
 	if (!b)
 		return -ENOMEM;
 	b->stop_fd = -1;
+	b->mem_fd = -1;
 	pthread_mutex_init(&b->tx_lock, NULL);
 	pthread_mutex_init(&b->rx_lock, NULL);
 	scmi_cond_init_mono(&b->pending_cond);
@@ -126,6 +133,7 @@ static int scmi_open(struct stlm_session *s, const char *uri)
 	if (r < 0)
 		return r;
 	b->max_pending = max_pending;
+	b->max_msg = b->t->max_msg;
 	s->info.max_msg_size = (uint32_t)b->t->max_msg;
 	map_memory(s);
 
@@ -177,15 +185,59 @@ static enum stlm_state scmi_state(struct stlm_session *s, int *ret_err)
 	return r ? STLM_STATE_LOST : STLM_STATE_READY;
 }
 
+/*
+ * A new read-only open of the very file mapped at open (through the fd
+ * kept since, not its path: the path may have been replaced by anything
+ * since), with an offset of its own.
+ */
 static int scmi_mem_open(struct stlm_session *s)
 {
 	struct scmi_be *b = scmi_be(s);
+	char proc[64];
 	int fd;
 
-	if (!b->t || !b->t->mem_path[0] || !s->mem)
+	if (b->mem_fd < 0 || !s->mem)
 		return -ENOENT;
-	fd = open(b->t->mem_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", b->mem_fd);
+	fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		fd = fcntl(b->mem_fd, F_DUPFD_CLOEXEC, 0);
 	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Give up the agent channel while other threads may still be inside calls
+ * on the session: every command waiting or to come fails (the sticky
+ * transport error, else -ESHUTDOWN), the receive thread stops, and the
+ * transport is closed under @tx_lock, after which senders find b->t NULL.
+ * The session stays a valid object, state LOST, until close.
+ */
+static void scmi_release(struct stlm_session *s)
+{
+	struct scmi_be *b = scmi_be(s);
+	struct stlm_transport *old;
+
+	if (!b)
+		return;
+	pthread_mutex_lock(&b->rx_lock);
+	if (!b->rx_error)
+		b->rx_error = -ESHUTDOWN;
+	for (size_t i = 0; i < SCMI_MAX_TOKENS; i++)
+		if (b->inflight[i])
+			pthread_cond_signal(&b->inflight[i]->cond);
+	pthread_cond_broadcast(&b->pending_cond);
+	pthread_mutex_unlock(&b->rx_lock);
+
+	scmi_rx_stop(s);
+
+	pthread_mutex_lock(&b->tx_lock);
+	old = b->t;
+	b->t = NULL;
+	pthread_mutex_unlock(&b->tx_lock);
+	if (old) {
+		stlm_transport_close(old);
+		stlm__log(s, STLM_LOG_DEBUG, "%s: channel released", s->uri);
+	}
 }
 
 const struct stlm_backend_ops stlm__backend_scmi = {
@@ -203,4 +255,5 @@ const struct stlm_backend_ops stlm__backend_scmi = {
 	.fetch = scmi_fetch,
 	.state = scmi_state,
 	.mem_open = scmi_mem_open,
+	.release = scmi_release,
 };
