@@ -216,8 +216,10 @@ def self_test(root):
             ("formats/leak.c", '#include "scmi.h"\n'),
         "codec includes a transport":
             ("lib/proto/leak.c", '#include "transport.h"\n'),
-        "backend includes the session internals":
-            ("lib/backend/leak.c", '#include "session.h"\n'),
+        "backend includes a core header other than the session's":
+            ("lib/backend/leak.c", '#include "catalog.h"\n'),
+        "core includes a backend's private header":
+            ("lib/leak.c", '#include "scmi-backend.h"\n'),
         "core includes a transport":
             ("lib/leak.c", '#include "transport.h"\n'),
         "file over the size limit":
@@ -230,12 +232,14 @@ def self_test(root):
         "include/stlm/stlm.h": "",
         "lib/session.h": "", "lib/catalog.h": "", "lib/owner.h": "",
         "lib/backend/backend.h": "", "lib/transport/transport.h": "",
+        "lib/backend/scmi-backend.h": "",
         "lib/proto/scmi.h": "", "lib/proto/stlmd-wire.h": "",
         "formats/units.h": "", "platform/platform.h": "",
         "daemon/ok.c": '#include <stlm/stlm.h>\n#include "owner.h"\n',
         "cli/ok.c": '#include <stlm/stlm.h>\n#include "platform.h"\n',
         "platform/ok.c": '#include "scmi.h"\n#include "units.h"\n',
-        "lib/backend/ok.c": '#include "backend.h"\n#include "transport.h"\n',
+        "lib/backend/ok.c": '#include "backend.h"\n#include "transport.h"\n'
+                            '#include "session.h"\n',
         "lib/ok.c": '#include "session.h"\n#include "backend.h"\n'
                     '/* see architecture.md */\n',
         "tests/ok.c": '#include "session.h"\n#include "transport.h"\n',
