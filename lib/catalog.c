@@ -52,7 +52,9 @@
 #include "config.h"
 #include "expr.h"
 #include "jsonerr.h"
+#include "num.h"
 #include "session.h"
+#include "template.h"
 #include "units.h"
 
 #define PATH_DEPTH	16
@@ -474,14 +476,9 @@ static int get_u32(struct cparser *p, struct json_object *o, int64_t min,
 			return perr(p, "number out of range");
 	} else if (json_object_is_type(o, json_type_string)) {
 		const char *s = json_object_get_string(o);
-		char *end;
-		unsigned long long u;
+		uint64_t u;
 
-		if (!isdigit((unsigned char)s[0]))
-			return perr(p, "bad number '%.40s'", s);
-		errno = 0;
-		u = strtoull(s, &end, 0);
-		if (*end || errno || u > INT64_MAX)
+		if (stlm__num_u64(s, &u) < 0 || u > INT64_MAX)
 			return perr(p, "bad number '%.40s'", s);
 		v = (int64_t)u;
 	} else {
@@ -497,36 +494,18 @@ static int get_u32(struct cparser *p, struct json_object *o, int64_t min,
 /* ------------------------------------------------------------------ */
 /* Parsing                                                             */
 
-/* Substitute {i} and {k} in a template; NULL on a bad placeholder. */
+/* Substitute {i} and {k} in a template (formats/template.h). */
 static int subst(struct cparser *p, const char *tpl, int i, int k,
 		 char **ret)
 {
 	char buf[CATALOG_MAX_STRING + 64];
-	size_t o = 0;
+	int r = stlm__tpl_expand(tpl, i, k, STLM_TPL_STRICT, buf, sizeof(buf));
 
-	for (const char *s = tpl; *s; s++) {
-		if (*s == '{') {
-			int v, w;
-
-			if (s[1] == 'i' && s[2] == '}')
-				v = i;
-			else if (s[1] == 'k' && s[2] == '}')
-				v = k;
-			else
-				return perr(p, "unknown placeholder in '%.60s' (use {i} or {k})",
-					    tpl);
-			w = snprintf(buf + o, sizeof(buf) - o, "%d", v);
-			if (w < 0 || (size_t)w >= sizeof(buf) - o)
-				return perr(p, "string too long");
-			o += (size_t)w;
-			s += 2;
-		} else {
-			if (o + 1 >= sizeof(buf))
-				return perr(p, "string too long");
-			buf[o++] = *s;
-		}
-	}
-	buf[o] = '\0';
+	if (r == -EINVAL)
+		return perr(p, "unknown placeholder in '%.60s' (use {i} or {k})",
+			    tpl);
+	if (r < 0)
+		return perr(p, "string too long");
 	*ret = strdup(buf);
 	return *ret ? 0 : -ENOMEM;
 }

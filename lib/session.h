@@ -52,10 +52,12 @@
 #include <pthread.h>
 #include <stlm/stlm.h>
 
+#include "component.h"
 #include "internal.h"
 #include "tdcf.h"
 #include "telemetry.h"
 #include "transport.h"
+#include "units.h"
 
 #define STLM_MAX_TOKENS 1024
 
@@ -316,9 +318,7 @@ double stlm__de_value(const struct stlm_de *de, uint64_t raw);
 /* raw masked to the DE's data_size (1..7 bytes), else unchanged. */
 uint64_t stlm__de_raw(const struct stlm_de *de, uint64_t raw);
 
-/* de.c */
-const char *stlm__unit_name(uint8_t unit);
-const char *stlm__component_name(uint8_t type);
+/* The unit and component tables: formats/units.h, formats/component.h. */
 
 /* catalog.c */
 struct stlm_catalog_entry;

@@ -40,7 +40,10 @@
 
 #include "config-internal.h"
 #include "gen.h"
+#include "component.h"
 #include "jsonerr.h"
+#include "num.h"
+#include "template.h"
 #include "units.h"
 
 #define PLACE_MAX 160
@@ -67,37 +70,6 @@ static const struct name_val de_types[] = {
 	{ "status", 7 },
 };
 
-static const struct name_val compo_types[] = {
-	{ "unspecified", 0x00 },
-	{ "cpu", 0x01 },
-	{ "cluster", 0x02 },
-	{ "gpu", 0x03 },
-	{ "npu", 0x04 },
-	{ "interconnect", 0x05 },
-	{ "memory_controller", 0x06 },
-	{ "l1_cache", 0x07 },
-	{ "l2_cache", 0x08 },
-	{ "l3_cache", 0x09 },
-	{ "last_level_cache", 0x0A },
-	{ "system_cache", 0x0B },
-	{ "display_controller", 0x0C },
-	{ "ipu", 0x0D },
-	{ "chiplet", 0x0E },
-	{ "package", 0x0F },
-	{ "soc", 0x10 },
-	{ "system", 0x11 },
-	{ "smcu", 0x12 },
-	{ "accelerator", 0x13 },
-	{ "battery", 0x14 },
-	{ "charger", 0x15 },
-	{ "pmic", 0x16 },
-	{ "board", 0x17 },
-	{ "memory", 0x18 },
-	{ "peripheral", 0x19 },
-	{ "peripheral_subcomponent", 0x1A },
-	{ "lid", 0x1B },
-	{ "display", 0x1C },
-};
 
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -313,7 +285,7 @@ static int get_int(struct parser *ps, struct json_object *o, const char *place,
 			return perr(ps, place,
 				    "integer too large (write it as a \"0x...\" string)");
 	} else if (json_object_is_type(o, json_type_string)) {
-		int r = stlmp_parse_int(json_object_get_string(o), &v);
+		int r = stlm__num_i64(json_object_get_string(o), &v);
 
 		if (r == -ERANGE)
 			return perr(ps, place, "integer '%.40s' out of range",
@@ -362,20 +334,29 @@ static int get_double(struct parser *ps, struct json_object *o,
 	return 0;
 }
 
-/* A table name, or a number in [0, 255] not in a reserved range. */
+/* The code of a DE type name (protocol §5), or -1. */
+static int de_type_code(const char *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(de_types); i++)
+		if (!strcmp(de_types[i].name, s))
+			return (int)de_types[i].val;
+	return -1;
+}
+
+/* A name code_of() knows, or a number in [0, 255] not in a reserved range. */
 static int get_enum(struct parser *ps, struct json_object *o,
 		    const char *place, const char *what,
-		    const struct name_val *tab, size_t n, uint32_t rsv_lo,
+		    int (*code_of)(const char *), uint32_t rsv_lo,
 		    uint32_t rsv_hi, uint8_t *ret)
 {
 	if (json_object_is_type(o, json_type_string)) {
 		const char *s = json_object_get_string(o);
+		int code = code_of(s);
 
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(tab[i].name, s)) {
-				*ret = (uint8_t)tab[i].val;
-				return 0;
-			}
+		if (code >= 0) {
+			*ret = (uint8_t)code;
+			return 0;
+		}
 		if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 			goto number;
 		return perr(ps, place, "unknown %s '%.40s'", what, s);
@@ -910,12 +891,14 @@ static int get_var(struct parser *ps, struct json_object *o, const char *place,
 	if (json_object_is_type(o, json_type_string)) {
 		const char *s = json_object_get_string(o);
 
-		if (!strcmp(s, "{i}") || !strcmp(s, "{k}")) {
+		int var = stlm__tpl_var(s);
+
+		if (var) {
 			if (!in_repeat)
 				return perr(ps, place,
 					    "'%s' is only allowed in a repeat block",
 					    s);
-			*ret_var = s[1] == 'i' ? VAR_I : VAR_K;
+			*ret_var = var == 'i' ? VAR_I : VAR_K;
 			*ret = 0;
 			return 0;
 		}
@@ -1001,13 +984,13 @@ static int parse_proto(struct parser *ps, const struct layers *L,
 			return perr(ps, pl, "name '%.40s...' too long", s);
 		strcpy(p->name, s);
 		p->has_name = true;
-		if (!in_repeat && (strstr(s, "{i}") || strstr(s, "{k}")))
+		if (!in_repeat && stlm__tpl_has_var(s))
 			return perr(ps, pl,
 				    "'{i}' and '{k}' are only allowed in a repeat block");
 	}
 	if ((x = lget(L, "type", pl))) {
-		r = get_enum(ps, x, pl, "DE type", de_types,
-			     ARRAY_SIZE(de_types), 8, 0xEF, &d->type);
+		r = get_enum(ps, x, pl, "DE type", de_type_code, 8, 0xEF,
+			     &d->type);
 		if (r < 0)
 			return r;
 	}
@@ -1028,8 +1011,8 @@ static int parse_proto(struct parser *ps, const struct layers *L,
 			return r;
 	}
 	if ((x = lget(L, "component", pl))) {
-		r = get_enum(ps, x, pl, "component type", compo_types,
-			     ARRAY_SIZE(compo_types), 0x1D, 0xDF,
+		r = get_enum(ps, x, pl, "component type",
+			     stlm__component_code, STLM_COMPONENT_N, 0xDF,
 			     &d->compo_type);
 		if (r < 0)
 			return r;
@@ -1152,24 +1135,14 @@ static int push_de(struct parser *ps, const struct stlmp_de_cfg *d,
 	return 0;
 }
 
-/* Replace {i} and {k} in a name template. */
+/* Replace {i} and {k} in a name template (formats/template.h). */
 static int expand_name(struct parser *ps, const char *tpl, int64_t i,
 		       int64_t k, const char *place, char *out)
 {
-	char buf[256];
-	size_t n = 0;
+	char buf[232];
 
-	for (const char *p = tpl; *p && n < sizeof(buf) - 24;) {
-		if (p[0] == '{' && (p[1] == 'i' || p[1] == 'k') && p[2] == '}') {
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n,
-					      "%" PRId64, p[1] == 'i' ? i : k);
-			p += 3;
-		} else {
-			buf[n++] = *p++;
-		}
-	}
-	buf[n] = '\0';
-	if (n > SCMI_TLM_DE_NAME_LEN - 1)
+	stlm__tpl_expand(tpl, i, k, 0, buf, sizeof(buf));
+	if (strlen(buf) > SCMI_TLM_DE_NAME_LEN - 1)
 		return perr(ps, place, "name '%s' longer than %d characters",
 			    buf, SCMI_TLM_DE_NAME_LEN - 1);
 	for (const char *p = buf; *p; p++)

@@ -210,6 +210,39 @@ uint8_t stlm_de_unit(const struct stlm_de *de);
 const char *stlm_de_unit_name(const struct stlm_de *de);
 /** @brief Power of ten applied to raw values. */
 int stlm_de_unit_exp(const struct stlm_de *de);
+
+/** Spellings of a unit code, for stlm_unit_name(). */
+enum stlm_unit_form {
+	/** Symbol: "°C", "W", "B/s"; "OEM" (255), "reserved". */
+	STLM_UNIT_SYMBOL = 0,
+	/** Word of catalogs and platform descriptions: "celsius",
+	 *  "bytes_per_second", "oem"; NULL for a reserved code. */
+	STLM_UNIT_WORD = 1,
+	/** Directory name in the STLMFS by-components/ tree: "celsius",
+	 *  "bps", "oem_unit", "res_96". */
+	STLM_UNIT_STLMFS = 2,
+};
+
+/**
+ * stlm_unit_name() - a name of an SCMI unit code
+ * @unit: unit code (0..95 defined, 255 OEM, others reserved)
+ * @form: ::stlm_unit_form
+ *
+ * Needs no session. stlm_de_unit_name() is the ::STLM_UNIT_SYMBOL form of
+ * the DE's unit.
+ *
+ * Return: a static string; NULL for ::STLM_UNIT_WORD of a reserved code,
+ * or for an unknown @form (errno EINVAL).
+ */
+const char *stlm_unit_name(uint8_t unit, int form);
+
+/**
+ * stlm_unit_code() - the unit code of a catalog word
+ * @word: "celsius", "watts", "oem"... (docs/platform-format.md)
+ *
+ * Return: 0..95 or 255, or -ENOENT for an unknown word, -EINVAL for NULL.
+ */
+int stlm_unit_code(const char *word);
 uint8_t stlm_de_component_type(const struct stlm_de *de);
 /** @brief Component type name ("cpu", "mem_cntrl", ...); never NULL. */
 const char *stlm_de_component_name(const struct stlm_de *de);

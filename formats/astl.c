@@ -43,7 +43,8 @@
 
 #include "astl.h"
 #include "jsonerr.h"
-#include "telemetry.h"
+#include "num.h"
+#include "units.h"
 
 #define ASTL_DEPTH	32	/* JSON nesting */
 #define PATH_DEPTH	8
@@ -108,23 +109,10 @@ static const struct unit_map unit_map[] = {
 	{ "cycles", 39, 0, false, NULL },
 };
 
-/* Platform-format words of the codes above. */
-static const struct {
-	int unit;
-	const char *word;
-} unit_words[] = {
-	{ 0, "none" }, { 1, "unspecified" }, { 2, "celsius" }, { 5, "volts" },
-	{ 6, "amps" }, { 7, "watts" }, { 8, "joules" }, { 19, "rpm" },
-	{ 20, "hertz" }, { 21, "seconds" }, { 39, "cycles" }, { 60, "bits" },
-	{ 61, "bytes" }, { 65, "percentage" }, { 67, "counts" },
-};
-
+/* The platform-format word of a code the map above gives ("celsius"). */
 const char *stlm__astl_unit_word(int unit)
 {
-	for (size_t i = 0; i < sizeof(unit_words) / sizeof(unit_words[0]); i++)
-		if (unit_words[i].unit == unit)
-			return unit_words[i].word;
-	return NULL;
+	return unit == STLM_UNIT_OEM ? NULL : stlm__unit_word(unit);
 }
 
 void stlm__astl_unit(const char *text, int *unit, int *exp_adjust,
@@ -202,8 +190,8 @@ int stlm__astl_uuid_parse(const char *text, uint8_t uuid[16],
 			p++;
 			continue;
 		}
-		hi = scmi_tlm_hex_digit(p[0]);
-		lo = hi >= 0 ? scmi_tlm_hex_digit(p[1]) : -1;
+		hi = stlm__hex_digit(p[0]);
+		lo = hi >= 0 ? stlm__hex_digit(p[1]) : -1;
 		if (lo < 0 || n >= 16)
 			return -EINVAL;
 		uuid[n++] = (uint8_t)(hi << 4 | lo);
@@ -393,20 +381,9 @@ static int get_num(struct walk *w, struct json_object *o, const char *key,
 	} else if (json_object_get_type(v) == json_type_string) {
 		const char *s = json_object_get_string(v);
 		bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-		const char *d = hex ? s + 2 : s;
 		uint64_t u = 0;
-		size_t nd = 0;
 
-		for (; *d; d++, nd++) {
-			int h = hex ? scmi_tlm_hex_digit(*d) : (*d >= '0' && *d <= '9' ? *d - '0' : -1);
-
-			if (h < 0 || nd >= 16) {
-				nd = 0;
-				break;
-			}
-			u = u * (hex ? 16 : 10) + (uint64_t)h;
-		}
-		if (!nd || u > INT64_MAX)
+		if (stlm__num_u64(s, &u) < 0 || u > INT64_MAX)
 			r = werr(w, "'%.64s' is not a %s number", s,
 				 hex ? "hexadecimal" : "decimal or 0x hexadecimal");
 		x = (int64_t)u;
