@@ -340,6 +340,8 @@ const char *stlm__catalog_de_description(const struct stlm_de *de);
 bool stlm__catalog_de_signed(const struct stlm_de *de);
 const struct stlm_de *stlm__catalog_find(struct stlm_session *s,
 					 const char *name);
+/* The DE's unit code as its descriptor gives it (before any override). */
+uint8_t stlm__catalog_de_desc_unit(const struct stlm_de *de);
 
 /*
  * stlmd: backend (lib/stlmd.c, docs/daemon-protocol.md). A session opened

@@ -578,6 +578,111 @@ int stlm_catalog_load(struct stlm_session *s, const char *path, char *err,
 /** @brief Name of the catalog applied to the session, or NULL. */
 const char *stlm_catalog_name(struct stlm_session *s);
 
+/**
+ * DOC: Catalogs without a session
+ *
+ * A catalog read without a platform (to check a file, or to name the DEs
+ * of a recording): opened, then asked about DE ids, then closed. Nothing
+ * here needs a session; the object is not tied to one and may be used by
+ * one thread at a time.
+ */
+struct stlm_catalog;
+
+/**
+ * stlm_catalog_open() - read and check a catalog file
+ * @path:   a catalog file (docs/catalog-format.md)
+ * @ret:    the catalog; close with stlm_catalog_close()
+ * @err:    receives "FILE:LINE:COL: problem" on a bad file (may be NULL)
+ * @errlen: size of @err
+ *
+ * Every rule of the format is checked, derived expressions included, as
+ * stlm_catalog_load() checks it; nothing is matched against a platform.
+ *
+ * Return: 0, or -EINVAL (bad file), -ENOENT, -EISDIR, -EFBIG, -ENOMEM.
+ */
+int stlm_catalog_open(const char *path, struct stlm_catalog **ret, char *err,
+		      size_t errlen);
+
+/**
+ * stlm_catalog_find() - the most specific catalog for a platform identity
+ * @path:   a catalog file, or a directory whose *.json are tried (files
+ *          that are not valid catalogs are skipped)
+ * @info:   the identity to match: uuid_str, vendor, sub_vendor and
+ *          impl_version are used (e.g. from a recording)
+ * @ret:    the catalog; close with stlm_catalog_close()
+ * @err:    receives the problem of reading @path itself (may be NULL)
+ * @errlen: size of @err
+ *
+ * A catalog matching by UUID beats one matching by vendor, sub-vendor
+ * and implementation version, which beats vendor and sub-vendor, which
+ * beats vendor alone (stlm_catalog_matches()). Unlike stlm_catalog_load(),
+ * ASTL description files are not read.
+ *
+ * Return: 0; -ENOMSG (nothing at @path matches), -ENOTUNIQ (several
+ * match equally well), or the errors of stlm_catalog_open().
+ */
+int stlm_catalog_find(const char *path, const struct stlm_platform_info *info,
+		      struct stlm_catalog **ret, char *err, size_t errlen);
+
+/** @brief Free a catalog from stlm_catalog_open() or _find(). Accepts NULL. */
+void stlm_catalog_close(struct stlm_catalog *c);
+
+/** @brief The catalog's "name", or NULL for NULL; owned by @p c. */
+const char *stlm_catalog_title(const struct stlm_catalog *c);
+
+/** @brief Number of DE entries (repeat blocks expanded). */
+size_t stlm_catalog_entry_count(const struct stlm_catalog *c);
+
+/**
+ * stlm_catalog_matches() - how specifically a catalog fits an identity
+ * @c:    a catalog
+ * @info: uuid_str, vendor, sub_vendor and impl_version are compared
+ *
+ * Return: 0 (it does not apply, or its "match" names neither a UUID nor a
+ * vendor), 4 (by UUID), 3 (vendor, sub-vendor and implementation
+ * version), 2 (vendor and sub-vendor), 1 (vendor), or -EINVAL.
+ */
+int stlm_catalog_matches(const struct stlm_catalog *c,
+			 const struct stlm_platform_info *info);
+
+/**
+ * struct stlm_catalog_de - what a catalog says about one DE id
+ * @id:          the DE id
+ * @name:        its name
+ * @description: or NULL
+ * @unit:        unit code replacing the descriptor's, or -1
+ *               (stlm_unit_name() spells it)
+ * @scale:       extra factor (1 when not given)
+ * @is_signed:   raw values are two's complement
+ * @kind:        ::stlm_kind, or -1 when not given
+ *
+ * Strings are owned by the catalog.
+ */
+struct stlm_catalog_de {
+	uint32_t id;
+	const char *name;
+	const char *description;
+	int unit;
+	double scale;
+	bool is_signed;
+	int kind;
+};
+
+/**
+ * stlm_catalog_describe() - look up a DE id in a catalog without a session
+ * @c:   a catalog
+ * @id:  DE id
+ * @ret: filled on success
+ *
+ * Return: 0, -ENOENT (the catalog does not describe @id), -EINVAL.
+ */
+int stlm_catalog_describe(const struct stlm_catalog *c, uint32_t id,
+			  struct stlm_catalog_de *ret);
+
+/** @brief Name of state value @p v of DE @p id in catalog @p c, or NULL. */
+const char *stlm_catalog_state_name(const struct stlm_catalog *c, uint32_t id,
+				    int64_t v);
+
 /** Catalog kinds of a DE. */
 enum stlm_kind {
 	STLM_KIND_GAUGE = 0,
