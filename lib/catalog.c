@@ -688,6 +688,11 @@ STLM_API const char *stlm_catalog_title(const struct stlm_catalog *c)
 	return c ? c->name : NULL;
 }
 
+STLM_API const char *stlm_catalog_path(const struct stlm_catalog *c)
+{
+	return c ? c->file : NULL;
+}
+
 STLM_API size_t stlm_catalog_entry_count(const struct stlm_catalog *c)
 {
 	return c ? c->n_entries : 0;
@@ -704,18 +709,8 @@ STLM_API int stlm_catalog_matches(const struct stlm_catalog *c,
 	return stlm__catalog_match_score(c, &p);
 }
 
-STLM_API int stlm_catalog_describe(const struct stlm_catalog *c, uint32_t id,
-				   struct stlm_catalog_de *ret)
+static void describe(const struct cat_entry *e, struct stlm_catalog_de *ret)
 {
-	const struct cat_entry *e;
-	int i;
-
-	if (!c || !ret)
-		return -EINVAL;
-	i = stlm__catalog_id_index(c, id);
-	if (i < 0)
-		return -ENOENT;
-	e = &c->entries[i];
 	memset(ret, 0, sizeof(*ret));
 	ret->id = e->id;
 	ret->name = e->name;
@@ -724,6 +719,30 @@ STLM_API int stlm_catalog_describe(const struct stlm_catalog *c, uint32_t id,
 	ret->scale = e->scale;
 	ret->is_signed = e->is_signed;
 	ret->kind = e->kind;
+}
+
+STLM_API int stlm_catalog_describe(const struct stlm_catalog *c, uint32_t id,
+				   struct stlm_catalog_de *ret)
+{
+	int i;
+
+	if (!c || !ret)
+		return -EINVAL;
+	i = stlm__catalog_id_index(c, id);
+	if (i < 0)
+		return -ENOENT;
+	describe(&c->entries[i], ret);
+	return 0;
+}
+
+STLM_API int stlm_catalog_entry_at(const struct stlm_catalog *c, size_t i,
+				   struct stlm_catalog_de *ret)
+{
+	if (!c || !ret)
+		return -EINVAL;
+	if (i >= c->n_entries)
+		return -ERANGE;
+	describe(&c->entries[i], ret);
 	return 0;
 }
 

@@ -630,6 +630,9 @@ void stlm_catalog_close(struct stlm_catalog *c);
 /** @brief The catalog's "name", or NULL for NULL; owned by @p c. */
 const char *stlm_catalog_title(const struct stlm_catalog *c);
 
+/** @brief The file the catalog was read from; owned by @p c. */
+const char *stlm_catalog_path(const struct stlm_catalog *c);
+
 /** @brief Number of DE entries (repeat blocks expanded). */
 size_t stlm_catalog_entry_count(const struct stlm_catalog *c);
 
@@ -677,6 +680,17 @@ struct stlm_catalog_de {
  * Return: 0, -ENOENT (the catalog does not describe @id), -EINVAL.
  */
 int stlm_catalog_describe(const struct stlm_catalog *c, uint32_t id,
+			  struct stlm_catalog_de *ret);
+
+/**
+ * stlm_catalog_entry_at() - the catalog's entry @i, in document order
+ * @c:   a catalog
+ * @i:   0 .. stlm_catalog_entry_count() - 1
+ * @ret: filled on success
+ *
+ * Return: 0, -ERANGE (no such entry), -EINVAL.
+ */
+int stlm_catalog_entry_at(const struct stlm_catalog *c, size_t i,
 			  struct stlm_catalog_de *ret);
 
 /** @brief Name of state value @p v of DE @p id in catalog @p c, or NULL. */
