@@ -697,6 +697,122 @@ int stlm_catalog_entry_at(const struct stlm_catalog *c, size_t i,
 const char *stlm_catalog_state_name(const struct stlm_catalog *c, uint32_t id,
 				    int64_t v);
 
+/**
+ * DOC: ASTL description files
+ *
+ * Checking ASTL description files (docs/catalog-format.md "ASTL
+ * description files") with or without a platform: open the set a path
+ * names (a spec, a repometa.json or its directory, with the
+ * platform_lookup.json and metrics files found beside it), check it, then
+ * read the report: one entry per spec, each with its findings as text.
+ * stlm_catalog_load() applies the same files as a catalog.
+ */
+struct stlm_astl;
+struct stlm_astl_report;
+
+/**
+ * stlm_astl_open() - read an ASTL set
+ * @path:   a spec file, a repometa.json, or a directory holding one
+ * @ret:    the set; close with stlm_astl_close()
+ * @err:    receives the problem (may be NULL)
+ * @errlen: size of @err
+ *
+ * Return: 0; -EMEDIUMTYPE when @path is no ASTL spec or index (@err
+ * empty: try it as a catalog); -EINVAL (bad file), -ENOENT, -ENOMEM.
+ */
+int stlm_astl_open(const char *path, struct stlm_astl **ret, char *err,
+		   size_t errlen);
+/** @brief Free a set from stlm_astl_open(). Accepts NULL. */
+void stlm_astl_close(struct stlm_astl *a);
+
+/**
+ * stlm_astl_check() - check an ASTL set, against a platform if given
+ * @s:      a session (its DE list is compared with the specs), or NULL:
+ *          the files alone
+ * @a:      the set
+ * @ret:    the report; free with stlm_astl_report_free()
+ * @err:    receives the problem (may be NULL)
+ * @errlen: size of @err
+ *
+ * Return: 0, or a negative errno (-ENOMEM, -EINVAL...).
+ */
+int stlm_astl_check(struct stlm_session *s, const struct stlm_astl *a,
+		    struct stlm_astl_report **ret, char *err, size_t errlen);
+/** @brief Free a report. Accepts NULL. */
+void stlm_astl_report_free(struct stlm_astl_report *r);
+/** @brief Number of specs the report covers. */
+size_t stlm_astl_report_count(const struct stlm_astl_report *r);
+
+/**
+ * struct stlm_astl_spec - the check of one spec
+ * @file, @generation, @uuid, @uuid_bytes, @description, @size: the spec
+ * @targets, @slots, @distinct_ids: targets expanded, DE slots, distinct ids
+ * @header_lines:     HEADER lines of the layout
+ * @metrics_file:     the metrics declarations applied, or NULL
+ * @n_metrics:        declarations in it
+ * @live:             a platform was compared
+ * @platform_uuid:    its DE implementation UUID (NULL when not @live)
+ * @uuid_match:       the platform's UUID is the spec's
+ * @secondary_layout: applied beside the platform's own spec
+ * @compared:         the DE list was compared (@present ... meaningful)
+ * @extras_listed:    the platform's extra DEs are reported under this spec
+ * @present, @missing, @extra, @unit_mismatches: comparison counts
+ * @metrics_disabled: slots a declaration disables
+ * @finding_count:    findings, those not listed included
+ * @n_listed:         findings stlm_astl_report_finding() gives
+ *
+ * Strings are owned by the set or the report.
+ */
+struct stlm_astl_spec {
+	const char *file;
+	int generation;
+	const char *uuid;
+	unsigned int uuid_bytes;
+	const char *description;
+	uint32_t size;
+	uint32_t targets;
+	size_t slots;
+	size_t distinct_ids;
+	uint32_t header_lines;
+	const char *metrics_file;
+	uint32_t n_metrics;
+	bool live;
+	const char *platform_uuid;
+	bool uuid_match;
+	bool secondary_layout;
+	bool compared;
+	bool extras_listed;
+	size_t present;
+	size_t missing;
+	size_t extra;
+	size_t unit_mismatches;
+	size_t metrics_disabled;
+	size_t finding_count;
+	size_t n_listed;
+};
+
+/** @brief Spec @p i of the report. @return 0, -ERANGE, -EINVAL. */
+int stlm_astl_report_spec(const struct stlm_astl_report *r, size_t i,
+			  struct stlm_astl_spec *ret);
+
+/**
+ * struct stlm_astl_finding - one finding
+ * @type: "uuid_mismatch", "duplicate_id", "duplicate_name",
+ *        "unit_normalised", "overlap", "gap", "outside", "truncated",
+ *        "formula_refused", "missing", "extra", "unit_mismatch"
+ * @id:   the DE id it is about, or -1
+ * @text: one line, "what: detail"
+ */
+struct stlm_astl_finding {
+	const char *type;
+	int64_t id;
+	const char *text;
+};
+
+/** @brief Finding @p j of spec @p i. @return 0, -ERANGE, -EINVAL. */
+int stlm_astl_report_finding(const struct stlm_astl_report *r, size_t i,
+			     size_t j, struct stlm_astl_finding *ret);
+
 /** Catalog kinds of a DE. */
 enum stlm_kind {
 	STLM_KIND_GAUGE = 0,
