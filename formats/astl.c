@@ -2,7 +2,7 @@
 /*
  * Copyright (c) 2026 The stlm authors
  *
- * ASTL description files (lib/astl.h, docs/catalog-format.md "ASTL
+ * ASTL description files (astl.h, docs/catalog-format.md "ASTL
  * description files"): spec files of both generations, repometa.json,
  * platform_lookup.json and metrics declarations.
  *
