@@ -413,14 +413,10 @@ STLM_API int stlm_catalog_load(struct stlm_session *s, const char *path,
 				 s->info.sub_vendor, s->info.impl_version);
 		r = -ENOMSG;
 	} else if (r > 0) {
-		char name[80], file[256];
-
-		snprintf(name, sizeof(name), "%s", c->name);
-		snprintf(file, sizeof(file), "%s", c->file);
-		r = apply_new(s, c, true);
+		r = apply_new(s, c, true);	/* c is freed on failure */
 		if (r >= 0)
 			stlm__log(s, STLM_LOG_INFO, "catalog %s (%s) applied: %d DEs named",
-				  name, file, r);
+				  c->name, c->file, r);
 	} else if (r != -ENOENT && r != -ENOMEM && r != -EFBIG) {
 		r = -EINVAL;
 	}
