@@ -10,7 +10,6 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "catalog.h"
 #include "cli.h"
 
 #define OPT_OFFLINE 0x2001
@@ -110,10 +109,10 @@ int stlm_cmd_catalog_main(struct cli *c, int argc, char **argv)
 			continue;
 		}
 		if (offline) {
-			r = stlm__catalog_read(argv[i], &cat, err, sizeof(err));
+			r = stlm_catalog_open(argv[i], &cat, err, sizeof(err));
 			if (r >= 0)
-				r = (int)stlm__catalog_n_entries(cat);
-			stlm__catalog_destroy(cat);
+				r = (int)stlm_catalog_entry_count(cat);
+			stlm_catalog_close(cat);
 		} else {
 			r = cli_catalog_load(c->s, argv[i], err, sizeof(err));
 		}

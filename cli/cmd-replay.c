@@ -24,7 +24,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <json-c/json.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,15 +172,7 @@ static void report_skip(struct cli *c, struct recfile *f, int kind,
 
 static const char *state_name(const struct ocat_view *v, double val)
 {
-	struct json_object *s;
-	char key[32];
-
-	if (!v->cd || !v->cd->states)
-		return NULL;
-	snprintf(key, sizeof(key), "%lld", (long long)val);
-	if (!json_object_object_get_ex(v->cd->states, key, &s))
-		return NULL;
-	return json_object_get_string(s);
+	return ocat_view_state(v, (int64_t)val);
 }
 
 static void format_sample(const struct ocat_view *v, const struct rec_sample *s,

@@ -54,7 +54,7 @@ void rpt_catalog_free(struct rpt_catalog *k)
 
 const char *rpt_catalog_name(const struct rpt_catalog *k)
 {
-	return k && k->cat.name ? k->cat.name : NULL;
+	return k ? k->cat.name : NULL;
 }
 
 void rpt_view_of(const struct rpt_catalog *k, const struct rec_header *h,

@@ -13,39 +13,6 @@
 
 #include "tree.h"
 
-/* Unit names for by-components/ (SCMI sensor unit codes, §6). */
-static const char *const unit_names[96] = {
-	"none", "unspec", "celsius", "fahrenheit", "kelvin", "volts", "amps",
-	"watts", "joules", "coulombs", "va", "nits", "lumens", "lux",
-	"candelas", "kpa", "psi", "newtons", "cfm", "rpm", "hertz", "seconds",
-	"minutes", "hours", "days", "weeks", "mils", "inches", "feet",
-	"cubic_inches", "cubic_feet", "meters", "cubic_centimeters",
-	"cubic_meters", "liters", "fluid_ounces", "radians", "steradians",
-	"revolutions", "cycles", "gravities", "ounces", "pounds",
-	"foot_pounds", "ounce_inches", "gauss", "gilberts", "henries",
-	"farads", "ohms", "siemens", "moles", "becquerels", "ppm", "decibels",
-	"dba", "dbc", "grays", "sieverts", "color_temp_kelvin", "bits",
-	"bytes", "words", "dwords", "qwords", "percentage", "pascals",
-	"counts", "grams", "newton_meters", "hits", "misses", "retries",
-	"overruns", "underruns", "collisions", "packets", "messages",
-	"characters", "errors", "corrected_errors", "uncorrectable_errors",
-	"square_mils", "square_inches", "square_feet", "square_centimeters",
-	"square_meters", "radians_per_second", "beats_per_minute",
-	"meters_per_second_squared", "meters_per_second",
-	"cubic_meters_per_second", "millimeters_of_mercury",
-	"radians_per_second_squared", "state", "bps",
-};
-
-const char *stlmfs_unit_name(uint8_t u, char *buf, size_t len)
-{
-	if (u < 96)
-		return unit_names[u];
-	if (u == 255)
-		return "oem_unit";
-	snprintf(buf, len, "res_%u", u);
-	return buf;
-}
-
 static uint32_t hash_key(uint32_t parent, const char *name)
 {
 	uint32_t h = 2166136261u ^ parent;
@@ -219,7 +186,7 @@ static int vtree_dir(struct vtree *t, uint32_t parent, const char *name,
 int vtree_build_components(struct vtree *t, struct stlm_session *s)
 {
 	int n = stlm_de_count(s);
-	char a[16], b[16], c[16], leaf[64];
+	char a[16], c[16], leaf[64];
 	uint32_t d1, d2, d3, d4, l;
 	int r;
 
@@ -244,8 +211,8 @@ int vtree_build_components(struct vtree *t, struct stlm_session *s)
 		if (!r)
 			r = vtree_dir(t, d1, a, &d2);
 		if (!r)
-			r = vtree_dir(t, d2, stlmfs_unit_name(stlm_de_unit(de), b,
-							      sizeof(b)), &d3);
+			r = vtree_dir(t, d2, stlm_unit_name(stlm_de_unit(de),
+							    STLM_UNIT_STLMFS), &d3);
 		if (!r)
 			r = vtree_dir(t, d3, c, &d4);
 		if (r == -ENOMEM)

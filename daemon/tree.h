@@ -61,7 +61,5 @@ int vtree_build_components(struct vtree *t, struct stlm_session *s);
 /** by-name/ from stlm_de_name(), split on '.'. */
 int vtree_build_names(struct vtree *t, struct stlm_session *s);
 
-/** The v4 by-components unit directory name of unit code @u. */
-const char *stlmfs_unit_name(uint8_t u, char *buf, size_t len);
 
 #endif /* STLMD_TREE_H */

@@ -2,7 +2,7 @@
 /*
  * Copyright (c) 2026 The stlm authors
  *
- * The ASTL description file parsers (lib/astl.c): spec files of both
+ * The ASTL description file parsers (formats/astl*.c): spec files of both
  * generations with their expansion, repometa / platform_lookup indexes
  * and metrics declarations, all parsed from memory.
  *

@@ -24,7 +24,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct stlm_platform_info info = {
+	struct cat_platform info = {
 		.vendor = "acme", .sub_vendor = "widget",
 		.impl_version = 0x00020003,
 		.uuid_str = "00112233-4455-6677-8899-AABBCCDDEEFF",
@@ -47,6 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check(stlm__catalog_n_entries(c) <= CATALOG_MAX_ENTRIES);
 	fuzz_check(stlm__catalog_n_derived(c) <= CATALOG_MAX_DERIVED);
 	(void)stlm__catalog_matches(c, &info);
+	fuzz_check(stlm__catalog_match_score(c, &info) <= 4);
 	stlm__catalog_destroy(c);
 	return 0;
 }

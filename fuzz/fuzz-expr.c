@@ -2,7 +2,7 @@
 /*
  * Copyright (c) 2026 The stlm authors
  *
- * The derived-metric expression compiler and evaluator (lib/expr.c) with
+ * The derived-metric expression compiler and evaluator (formats/expr.c) with
  * a resolver that knows every well-formed name: names starting with "d."
  * are derived metrics, others DE inputs, a glob matches three inputs,
  * de(ID) accepts ids below 0x10000.

@@ -11,7 +11,7 @@
  * repometa.json maps (a directory stands for its repometa.json). A
  * platform_lookup.json beside the index (or beside or above the spec)
  * adds each spec's metrics declarations. Everything is parsed by
- * lib/astl.c; any error fails the whole load.
+ * the formats layer (formats/astl*.c); any error fails the whole load.
  *
  * ASTL computes DE ids from the spec and only filters them against the
  * platform; here the platform's DE table is the truth and the spec is

@@ -3,7 +3,8 @@
  * Copyright (c) 2026 The stlm authors
  *
  * Data events: lookup (which triggers lazy discovery), accessors on a DE,
- * groups and intervals, and the unit and component name tables.
+ * groups and intervals. Unit and component names come from the tables of
+ * the formats layer (formats/units.h, formats/component.h).
  *
  * Accessors take a const DE pointer and never trigger discovery or send
  * anything. The descriptor part of a DE never changes once published; the
@@ -11,81 +12,10 @@
  * s->lock by session.c).
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "session.h"
-
-/* ------------------------------------------------------------------ */
-/* Names                                                               */
-
-/* SCMI sensor unit codes (protocol §5): symbols where there is one. */
-static const char *const unit_names[] = {
-	[0] = "none",	   [1] = "unspecified", [2] = "°C",    [3] = "°F",
-	[4] = "K",	   [5] = "V",		[6] = "A",     [7] = "W",
-	[8] = "J",	   [9] = "C",		[10] = "VA",   [11] = "nit",
-	[12] = "lm",	   [13] = "lx",		[14] = "cd",   [15] = "kPa",
-	[16] = "PSI",	   [17] = "N",		[18] = "CFM",  [19] = "RPM",
-	[20] = "Hz",	   [21] = "s",		[22] = "min",  [23] = "h",
-	[24] = "d",	   [25] = "week",	[26] = "mil",  [27] = "in",
-	[28] = "ft",	   [29] = "in³",	[30] = "ft³",  [31] = "m",
-	[32] = "cm³",	   [33] = "m³",		[34] = "L",    [35] = "fl oz",
-	[36] = "rad",	   [37] = "sr",		[38] = "rev",  [39] = "cycles",
-	[40] = "gn",	   [41] = "oz",		[42] = "lb",   [43] = "ft·lb",
-	[44] = "oz·in",	   [45] = "Gs",		[46] = "Gb",   [47] = "H",
-	[48] = "F",	   [49] = "Ω",		[50] = "S",    [51] = "mol",
-	[52] = "Bq",	   [53] = "ppm",	[54] = "dB",   [55] = "dBA",
-	[56] = "dBC",	   [57] = "Gy",		[58] = "Sv",   [59] = "K (color)",
-	[60] = "bit",	   [61] = "B",		[62] = "word", [63] = "dword",
-	[64] = "qword",	   [65] = "%",		[66] = "Pa",   [67] = "count",
-	[68] = "g",	   [69] = "N·m",	[70] = "hits", [71] = "misses",
-	[72] = "retries",  [73] = "overruns",	[74] = "underruns",
-	[75] = "collisions", [76] = "packets",	[77] = "messages",
-	[78] = "chars",	   [79] = "errors",	[80] = "corrected errors",
-	[81] = "uncorrectable errors",		[82] = "mil²", [83] = "in²",
-	[84] = "ft²",	   [85] = "cm²",	[86] = "m²",   [87] = "rad/s",
-	[88] = "bpm",	   [89] = "m/s²",	[90] = "m/s",  [91] = "m³/s",
-	[92] = "mmHg",	   [93] = "rad/s²",	[94] = "state", [95] = "B/s",
-};
-
-const char *stlm__unit_name(uint8_t unit)
-{
-	if (unit == 255)
-		return "OEM";
-	if (unit < ARRAY_SIZE(unit_names) && unit_names[unit])
-		return unit_names[unit];
-	return "reserved";
-}
-
-/* The STLMFS by-components table (stlmfs-interface.md §6). */
-static const char *const compo_names[] = {
-	"unspec",    "cpu",	 "cluster",	"gpu",	     "npu",
-	"interconnnect", /* sic, as STLMFS */
-	"mem_cntrl", "l1_cache", "l2_cache",	"l3_cache",  "ll_cache",
-	"sys_cache", "disp_cntrl", "ipu",	"chiplet",   "package",
-	"soc",	     "system",	 "smcu",	"accel",     "battery",
-	"charger",   "pmic",	 "board",	"memory",    "periph",
-	"periph_subc", "lid",	 "display",
-};
-
-static char compo_other[256][8];
-static pthread_once_t compo_once = PTHREAD_ONCE_INIT;
-
-static void compo_init(void)
-{
-	for (unsigned int i = ARRAY_SIZE(compo_names); i < 256; i++)
-		snprintf(compo_other[i], sizeof(compo_other[i]), "%s_%u",
-			 i >= 224 ? "oem" : "res", i);
-}
-
-const char *stlm__component_name(uint8_t type)
-{
-	if (type < ARRAY_SIZE(compo_names))
-		return compo_names[type];
-	pthread_once(&compo_once, compo_init);
-	return compo_other[type];
-}
 
 /* ------------------------------------------------------------------ */
 /* Lookup                                                              */
@@ -210,6 +140,31 @@ STLM_API uint8_t stlm_de_unit(const struct stlm_de *de)
 STLM_API const char *stlm_de_unit_name(const struct stlm_de *de)
 {
 	return stlm__unit_name(de ? de->desc.unit : 0);
+}
+
+STLM_API const char *stlm_unit_name(uint8_t unit, int form)
+{
+	switch (form) {
+	case STLM_UNIT_SYMBOL:
+		return stlm__unit_name(unit);
+	case STLM_UNIT_WORD:
+		return stlm__unit_word(unit);
+	case STLM_UNIT_STLMFS:
+		return stlm__unit_tree_name(unit);
+	default:
+		errno = EINVAL;
+		return NULL;
+	}
+}
+
+STLM_API int stlm_unit_code(const char *word)
+{
+	int r;
+
+	if (!word)
+		return -EINVAL;
+	r = stlm__unit_code(word);
+	return r < 0 ? -ENOENT : r;
 }
 
 STLM_API int stlm_de_unit_exp(const struct stlm_de *de)

@@ -48,9 +48,11 @@
 #include <stlm/stlm.h>
 
 #include "backend.h"
+#include "component.h"
 #include "internal.h"
 #include "tdcf.h"
 #include "telemetry.h"
+#include "units.h"
 
 /**
  * struct stlm_de - one DE (public opaque type)
@@ -237,9 +239,7 @@ void stlm__events_free(struct stlm_session *s);
 int stlm__group_intervals(struct stlm_session *s, uint32_t group,
 			  struct stlm_intervals *ret);
 
-/* de.c */
-const char *stlm__unit_name(uint8_t unit);
-const char *stlm__component_name(uint8_t type);
+/* The unit and component tables: formats/units.h, formats/component.h. */
 
 /* catalog.c */
 struct stlm_catalog_entry;
@@ -262,5 +262,7 @@ const char *stlm__catalog_de_description(const struct stlm_de *de);
 bool stlm__catalog_de_signed(const struct stlm_de *de);
 const struct stlm_de *stlm__catalog_find(struct stlm_session *s,
 					 const char *name);
+/* The DE's unit code as its descriptor gives it (before any override). */
+uint8_t stlm__catalog_de_desc_unit(const struct stlm_de *de);
 
 #endif /* STLM_LIB_SESSION_H */

@@ -6,7 +6,7 @@
  *
  * Theory of operation
  * -------------------
- * Each spec file is parsed and expanded by lib/astl.c for targets
+ * Each spec file is parsed and expanded by formats/astl*.c for targets
  * 0..N-1 (ASTL's global numbering: instance = target * count + i, DE id =
  * (instance << 16) | base_de_id). Every target becomes one SHMTI that
  * carries the spec's TDCF layout: the spec's byte offsets count from the

@@ -37,12 +37,6 @@ int stlmp_config_parse_mem(const char *buf, size_t len, const char *name,
 extern const char stlmp_default_soc_json[];
 
 /*
- * Signed decimal or [-]0x-hex integer (hex taken as 64-bit two's
- * complement). -EINVAL if not a number, -ERANGE if it does not fit.
- */
-int stlmp_parse_int(const char *s, int64_t *ret);
-
-/*
  * ret_need[s] (n_shmti entries): bytes SHMTI s needs at least for the DEs placed in it: header, the
  * BLK_TS line, one line per DE (24 with line timestamps), a spare qword
  * and the epilogue. With worst_case, line-timestamped DEs count 16 + 24

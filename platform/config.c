@@ -2,8 +2,9 @@
 /*
  * Copyright (c) 2026 The stlm authors
  *
- * Platform descriptions: JSON parser (docs/platform-format.md), validation
- * and destruction.
+ * Platform descriptions: JSON parser (docs/platform-format.md): value
+ * readers, generators and the top level. DEs and repeat blocks are
+ * config-des.c, cross-checks and destruction config-validate.c.
  *
  * Theory of operation
  * -------------------
@@ -15,8 +16,8 @@
  * as a JSON path ("des[12].unit", "des[3][i=5].des[1].name" for the
  * instance i=5 of the second template of the repeat block des[3]).
  *
- * DEs are read in document order. A repeat block expands its templates
- * once per instance; each template is converted once into a prototype DE
+ * DEs are read in document order (config-des.c). A repeat block expands
+ * its templates once per instance; each template is converted once into a prototype DE
  * and then instantiated (id, name, instance numbers), so a block of
  * 100,000 DEs costs little more than one. Field defaults come from, in
  * order: the template, the block's "defaults", the top-level
@@ -38,12 +39,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config-internal.h"
+#include "config-parse.h"
 #include "gen.h"
 #include "jsonerr.h"
+#include "num.h"
 #include "units.h"
 
-#define PLACE_MAX 160
 #define JSON_MAX_DEPTH 32
 
 /* ---------------------------------------------------------------- */
@@ -67,76 +68,14 @@ static const struct name_val de_types[] = {
 	{ "status", 7 },
 };
 
-static const struct name_val compo_types[] = {
-	{ "unspecified", 0x00 },
-	{ "cpu", 0x01 },
-	{ "cluster", 0x02 },
-	{ "gpu", 0x03 },
-	{ "npu", 0x04 },
-	{ "interconnect", 0x05 },
-	{ "memory_controller", 0x06 },
-	{ "l1_cache", 0x07 },
-	{ "l2_cache", 0x08 },
-	{ "l3_cache", 0x09 },
-	{ "last_level_cache", 0x0A },
-	{ "system_cache", 0x0B },
-	{ "display_controller", 0x0C },
-	{ "ipu", 0x0D },
-	{ "chiplet", 0x0E },
-	{ "package", 0x0F },
-	{ "soc", 0x10 },
-	{ "system", 0x11 },
-	{ "smcu", 0x12 },
-	{ "accelerator", 0x13 },
-	{ "battery", 0x14 },
-	{ "charger", 0x15 },
-	{ "pmic", 0x16 },
-	{ "board", 0x17 },
-	{ "memory", 0x18 },
-	{ "peripheral", 0x19 },
-	{ "peripheral_subcomponent", 0x1A },
-	{ "lid", 0x1B },
-	{ "display", 0x1C },
-};
 
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---------------------------------------------------------------- */
 /* Parser state and errors                                          */
 
-/*
- * Where a DE came from: des[blk], or template tpl of the repeat block
- * des[blk] at instance i.
- */
-struct origin {
-	uint32_t blk;
-	int32_t tpl;
-	int64_t i;
-};
 
-struct vctx {
-	const char *name;
-	const struct origin *org;
-	bool shmti_list; /* "shmti": {"sizes": [...]} */
-	char *err;
-	size_t errlen;
-};
 
-struct parser {
-	const char *name;
-	const char *dir;
-	char *err;
-	size_t errlen;
-	struct stlmp_config *c;
-	uint32_t cap_des;
-	struct origin *org;
-	char **group_names;
-	bool *shmti_auto;
-	bool shmti_list;
-	bool no_files;		/* STLMP_PARSE_NO_FILES */
-	struct json_object *de_defaults;
-};
 
 static void verr(char *err, size_t errlen, const char *name, const char *place,
 		 const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
@@ -157,10 +96,8 @@ static void verr(char *err, size_t errlen, const char *name, const char *place,
 	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
 }
 
-static int perr(struct parser *ps, const char *place, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
-static int perr(struct parser *ps, const char *place, const char *fmt, ...)
+int perr(struct parser *ps, const char *place, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -170,10 +107,8 @@ static int perr(struct parser *ps, const char *place, const char *fmt, ...)
 	return -EINVAL;
 }
 
-static int vfail(const struct vctx *v, const char *place, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
-static int vfail(const struct vctx *v, const char *place, const char *fmt, ...)
+int vfail(const struct vctx *v, const char *place, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -184,10 +119,8 @@ static int vfail(const struct vctx *v, const char *place, const char *fmt, ...)
 }
 
 /* Places are truncated silently when absurdly deep. */
-static const char *pfmt(char *buf, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
-static const char *pfmt(char *buf, const char *fmt, ...)
+const char *pfmt(char *buf, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -197,19 +130,19 @@ static const char *pfmt(char *buf, const char *fmt, ...)
 	return buf;
 }
 
-static const char *sub(char *buf, const char *base, const char *key)
+const char *sub(char *buf, const char *base, const char *key)
 {
 	if (base && *base)
 		return pfmt(buf, "%s.%s", base, key);
 	return pfmt(buf, "%s", key);
 }
 
-static const char *idx(char *buf, const char *base, uint64_t i)
+const char *idx(char *buf, const char *base, uint64_t i)
 {
 	return pfmt(buf, "%s[%" PRIu64 "]", base, i);
 }
 
-static void de_place(const struct origin *org, uint32_t i, char *buf)
+void de_place(const struct origin *org, uint32_t i, char *buf)
 {
 	if (!org)
 		pfmt(buf, "des[%u]", i);
@@ -220,7 +153,7 @@ static void de_place(const struct origin *org, uint32_t i, char *buf)
 		     org[i].i, org[i].tpl);
 }
 
-static void fmt_interval(const struct scmi_tlm_interval *iv, char *buf,
+void fmt_interval(const struct scmi_tlm_interval *iv, char *buf,
 			 size_t n)
 {
 	static const char *const u[] = { "s", "ms", "us", "ns" };
@@ -234,7 +167,7 @@ static void fmt_interval(const struct scmi_tlm_interval *iv, char *buf,
 /* ---------------------------------------------------------------- */
 /* Value readers                                                    */
 
-static const char *type_name(struct json_object *o)
+const char *type_name(struct json_object *o)
 {
 	switch (json_object_get_type(o)) {
 	case json_type_null:
@@ -255,7 +188,7 @@ static const char *type_name(struct json_object *o)
 	return "?";
 }
 
-static int check_keys(struct parser *ps, struct json_object *o,
+int check_keys(struct parser *ps, struct json_object *o,
 		      const char *place, const char *what,
 		      const char *const *allowed)
 {
@@ -279,7 +212,7 @@ static int check_keys(struct parser *ps, struct json_object *o,
 	return 0;
 }
 
-static int get_bool(struct parser *ps, struct json_object *o,
+int get_bool(struct parser *ps, struct json_object *o,
 		    const char *place, bool *ret)
 {
 	if (!json_object_is_type(o, json_type_boolean))
@@ -289,7 +222,7 @@ static int get_bool(struct parser *ps, struct json_object *o,
 	return 0;
 }
 
-static int get_str(struct parser *ps, struct json_object *o, const char *place,
+int get_str(struct parser *ps, struct json_object *o, const char *place,
 		   const char **ret)
 {
 	if (!json_object_is_type(o, json_type_string))
@@ -302,7 +235,7 @@ static int get_str(struct parser *ps, struct json_object *o, const char *place,
 }
 
 /* A JSON integer, or a string holding a decimal or 0x-hex integer. */
-static int get_int(struct parser *ps, struct json_object *o, const char *place,
+int get_int(struct parser *ps, struct json_object *o, const char *place,
 		   int64_t min, int64_t max, int64_t *ret)
 {
 	int64_t v;
@@ -313,7 +246,7 @@ static int get_int(struct parser *ps, struct json_object *o, const char *place,
 			return perr(ps, place,
 				    "integer too large (write it as a \"0x...\" string)");
 	} else if (json_object_is_type(o, json_type_string)) {
-		int r = stlmp_parse_int(json_object_get_string(o), &v);
+		int r = stlm__num_i64(json_object_get_string(o), &v);
 
 		if (r == -ERANGE)
 			return perr(ps, place, "integer '%.40s' out of range",
@@ -339,7 +272,7 @@ static int get_int(struct parser *ps, struct json_object *o, const char *place,
 	return 0;
 }
 
-static int get_u32(struct parser *ps, struct json_object *o, const char *place,
+int get_u32(struct parser *ps, struct json_object *o, const char *place,
 		   uint32_t min, uint32_t max, uint32_t *ret)
 {
 	int64_t v;
@@ -362,20 +295,29 @@ static int get_double(struct parser *ps, struct json_object *o,
 	return 0;
 }
 
-/* A table name, or a number in [0, 255] not in a reserved range. */
-static int get_enum(struct parser *ps, struct json_object *o,
+/* The code of a DE type name (protocol §5), or -1. */
+int de_type_code(const char *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(de_types); i++)
+		if (!strcmp(de_types[i].name, s))
+			return (int)de_types[i].val;
+	return -1;
+}
+
+/* A name code_of() knows, or a number in [0, 255] not in a reserved range. */
+int get_enum(struct parser *ps, struct json_object *o,
 		    const char *place, const char *what,
-		    const struct name_val *tab, size_t n, uint32_t rsv_lo,
+		    int (*code_of)(const char *), uint32_t rsv_lo,
 		    uint32_t rsv_hi, uint8_t *ret)
 {
 	if (json_object_is_type(o, json_type_string)) {
 		const char *s = json_object_get_string(o);
+		int code = code_of(s);
 
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(tab[i].name, s)) {
-				*ret = (uint8_t)tab[i].val;
-				return 0;
-			}
+		if (code >= 0) {
+			*ret = (uint8_t)code;
+			return 0;
+		}
 		if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 			goto number;
 		return perr(ps, place, "unknown %s '%.40s'", what, s);
@@ -394,7 +336,7 @@ number:
 	return 0;
 }
 
-static int get_unit(struct parser *ps, struct json_object *o,
+int get_unit(struct parser *ps, struct json_object *o,
 		    const char *place, uint8_t *ret)
 {
 	if (json_object_is_type(o, json_type_string)) {
@@ -677,7 +619,7 @@ static int gen_bounds(struct parser *ps, struct json_object *g,
 	return 0;
 }
 
-static int get_gen(struct parser *ps, struct json_object *g, const char *place,
+int get_gen(struct parser *ps, struct json_object *g, const char *place,
 		   struct stlmp_gen *gen)
 {
 	char pl[PLACE_MAX];
@@ -841,515 +783,6 @@ static int get_gen(struct parser *ps, struct json_object *g, const char *place,
 	}
 	}
 	return 0;
-}
-
-/* ---------------------------------------------------------------- */
-/* DEs                                                              */
-
-static const char *const de_keys[] = {
-	"id", "name", "type", "unit", "unit_exp", "data_size", "component",
-	"component_instance", "de_instance", "group", "timestamps",
-	"line_ts_rate", "persistent", "fastchannel", "shmti", "generator",
-	"comment", NULL,
-};
-
-/* "defaults" objects take every DE key but "id". */
-static const char *const default_keys[] = {
-	"name", "type", "unit", "unit_exp", "data_size", "component",
-	"component_instance", "de_instance", "group", "timestamps",
-	"line_ts_rate", "persistent", "fastchannel", "shmti", "generator",
-	"comment", NULL,
-};
-
-enum var { VAR_NONE, VAR_I, VAR_K };
-
-/* A DE as written, before instantiation. */
-struct proto {
-	struct stlmp_de_cfg d;
-	char name[128];
-	bool has_name;
-	enum var ci_var, di_var;
-	char place[PLACE_MAX];
-};
-
-/* Field lookup through the layers: template, block defaults, de_defaults. */
-struct layers {
-	struct json_object *o[3];
-	const char *place[3];
-	int n;
-};
-
-static struct json_object *lget_at(const struct layers *L, const char *key,
-				   char *place, int *ret_layer)
-{
-	struct json_object *x;
-
-	for (int i = 0; i < L->n; i++)
-		if (L->o[i] && json_object_object_get_ex(L->o[i], key, &x)) {
-			sub(place, L->place[i], key);
-			if (ret_layer)
-				*ret_layer = i;
-			return x;
-		}
-	return NULL;
-}
-
-static struct json_object *lget(const struct layers *L, const char *key,
-				char *place)
-{
-	return lget_at(L, key, place, NULL);
-}
-
-static int get_var(struct parser *ps, struct json_object *o, const char *place,
-		   int64_t max, uint32_t *ret, enum var *ret_var, bool in_repeat)
-{
-	int64_t v;
-	int r;
-
-	*ret_var = VAR_NONE;
-	if (json_object_is_type(o, json_type_string)) {
-		const char *s = json_object_get_string(o);
-
-		if (!strcmp(s, "{i}") || !strcmp(s, "{k}")) {
-			if (!in_repeat)
-				return perr(ps, place,
-					    "'%s' is only allowed in a repeat block",
-					    s);
-			*ret_var = s[1] == 'i' ? VAR_I : VAR_K;
-			*ret = 0;
-			return 0;
-		}
-	}
-	r = get_int(ps, o, place, 0, max, &v);
-	if (r < 0)
-		return r;
-	*ret = (uint32_t)v;
-	return 0;
-}
-
-static int get_group(struct parser *ps, struct json_object *o,
-		     const char *place, uint32_t *ret)
-{
-	struct stlmp_config *c = ps->c;
-
-	if (json_object_is_type(o, json_type_null)) {
-		*ret = SCMI_TLM_GROUP_NONE;
-		return 0;
-	}
-	if (json_object_is_type(o, json_type_string)) {
-		const char *s = json_object_get_string(o);
-
-		if (!strcmp(s, "none")) {
-			*ret = SCMI_TLM_GROUP_NONE;
-			return 0;
-		}
-		for (uint32_t g = 0; g < c->n_groups; g++)
-			if (ps->group_names && ps->group_names[g] &&
-			    !strcmp(ps->group_names[g], s)) {
-				*ret = g;
-				return 0;
-			}
-		if (!(s[0] >= '0' && s[0] <= '9'))
-			return perr(ps, place, "unknown group '%.40s'", s);
-	}
-	{
-		int64_t v;
-		int r = get_int(ps, o, place, 0, 0xFFFFFFFFll, &v);
-
-		if (r < 0)
-			return r;
-		if (v >= c->n_groups)
-			return perr(ps, place,
-				    "group %" PRId64 " out of range (%u groups)",
-				    v, c->n_groups);
-		*ret = (uint32_t)v;
-	}
-	return 0;
-}
-
-static int parse_proto(struct parser *ps, const struct layers *L,
-		       bool in_repeat, struct proto *p)
-{
-	struct scmi_tlm_de_desc *d = &p->d.desc;
-	struct stlmp_config *c = ps->c;
-	char pl[PLACE_MAX];
-	struct json_object *x;
-	bool explicit_shmti = false;
-	int64_t v;
-	int r, layer;
-
-	memset(p, 0, sizeof(*p));
-	pfmt(p->place, "%s", L->place[0]);
-	d->group_id = SCMI_TLM_GROUP_NONE;
-	d->data_size = 8;
-	p->d.gen.kind = STLMP_GEN_CONST;
-
-	if (!json_object_object_get_ex(L->o[0], "id", &x))
-		return perr(ps, L->place[0], "missing \"id\"");
-	r = get_u32(ps, x, sub(pl, L->place[0], "id"), 0, 0xFFFFFFFFu, &d->id);
-	if (r < 0)
-		return r;
-
-	if ((x = lget(L, "name", pl)) &&
-	    !json_object_is_type(x, json_type_null)) {
-		const char *s;
-
-		r = get_str(ps, x, pl, &s);
-		if (r < 0)
-			return r;
-		if (strlen(s) >= sizeof(p->name))
-			return perr(ps, pl, "name '%.40s...' too long", s);
-		strcpy(p->name, s);
-		p->has_name = true;
-		if (!in_repeat && (strstr(s, "{i}") || strstr(s, "{k}")))
-			return perr(ps, pl,
-				    "'{i}' and '{k}' are only allowed in a repeat block");
-	}
-	if ((x = lget(L, "type", pl))) {
-		r = get_enum(ps, x, pl, "DE type", de_types,
-			     ARRAY_SIZE(de_types), 8, 0xEF, &d->type);
-		if (r < 0)
-			return r;
-	}
-	if ((x = lget(L, "unit", pl))) {
-		r = get_unit(ps, x, pl, &d->unit);
-		if (r < 0)
-			return r;
-	}
-	if ((x = lget(L, "unit_exp", pl))) {
-		r = get_int(ps, x, pl, -128, 127, &v);
-		if (r < 0)
-			return r;
-		d->unit_exp = (int8_t)v;
-	}
-	if ((x = lget(L, "data_size", pl))) {
-		r = get_u32(ps, x, pl, 1, 8, &d->data_size);
-		if (r < 0)
-			return r;
-	}
-	if ((x = lget(L, "component", pl))) {
-		r = get_enum(ps, x, pl, "component type", compo_types,
-			     ARRAY_SIZE(compo_types), 0x1D, 0xDF,
-			     &d->compo_type);
-		if (r < 0)
-			return r;
-	}
-	if ((x = lget(L, "component_instance", pl))) {
-		uint32_t u;
-
-		r = get_var(ps, x, pl, 0xFFFF, &u, &p->ci_var, in_repeat);
-		if (r < 0)
-			return r;
-		d->compo_instance = (uint16_t)u;
-	}
-	if ((x = lget(L, "de_instance", pl))) {
-		uint32_t u;
-
-		r = get_var(ps, x, pl, 0xFF, &u, &p->di_var, in_repeat);
-		if (r < 0)
-			return r;
-		d->instance_id = (uint8_t)u;
-	}
-	if ((x = lget(L, "group", pl))) {
-		r = get_group(ps, x, pl, &d->group_id);
-		if (r < 0)
-			return r;
-	}
-	if ((x = lget(L, "persistent", pl))) {
-		r = get_bool(ps, x, pl, &d->persistent);
-		if (r < 0)
-			return r;
-	}
-	if ((x = lget(L, "timestamps", pl))) {
-		const char *s;
-
-		r = get_str(ps, x, pl, &s);
-		if (r < 0)
-			return r;
-		if (!strcmp(s, "none"))
-			d->ts_support = SCMI_TLM_TS_NONE;
-		else if (!strcmp(s, "line"))
-			d->ts_support = SCMI_TLM_TS_LINE;
-		else if (!strcmp(s, "block"))
-			d->ts_support = SCMI_TLM_TS_BLOCK;
-		else
-			return perr(ps, pl,
-				    "unknown timestamps '%.40s' (none, line or block)",
-				    s);
-	}
-	if ((x = lget_at(L, "line_ts_rate", pl, &layer)) &&
-	    (layer == 0 || d->ts_support == SCMI_TLM_TS_LINE)) {
-		if (d->ts_support != SCMI_TLM_TS_LINE)
-			return perr(ps, pl,
-				    "line_ts_rate needs timestamps \"line\"");
-		r = get_u32(ps, x, pl, 1, 0xFFFFFFFFu, &d->line_ts_rate);
-		if (r < 0)
-			return r;
-	} else if (d->ts_support == SCMI_TLM_TS_LINE) {
-		d->line_ts_rate = c->default_blk_ts_rate;
-	}
-	if ((x = lget(L, "fastchannel", pl))) {
-		r = get_bool(ps, x, pl, &d->has_fc);
-		if (r < 0)
-			return r;
-		if (d->has_fc)
-			d->fc_size = 16;
-	}
-	p->d.shmti = (d->has_fc || !c->n_shmti) ? STLMP_NO_SHMTI : 0;
-	if ((x = lget_at(L, "shmti", pl, &layer)) &&
-	    (layer == 0 || !d->has_fc)) {
-		if (json_object_is_type(x, json_type_string) &&
-		    !strcmp(json_object_get_string(x), "none")) {
-			p->d.shmti = STLMP_NO_SHMTI;
-		} else {
-			r = get_int(ps, x, pl, 0, 0xFFFFFFFEll, &v);
-			if (r < 0)
-				return r;
-			if (v >= c->n_shmti)
-				return perr(ps, pl,
-					    "shmti %" PRId64 " out of range (%u SHMTIs)",
-					    v, c->n_shmti);
-			p->d.shmti = (uint32_t)v;
-			explicit_shmti = true;
-		}
-	}
-	if (d->has_fc && explicit_shmti)
-		return perr(ps, pl,
-			    "a FastChannel DE must have shmti \"none\" (it is read only through its FastChannel)");
-	if ((x = lget(L, "generator", pl))) {
-		r = get_gen(ps, x, pl, &p->d.gen);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int push_de(struct parser *ps, const struct stlmp_de_cfg *d,
-		   const struct origin *o)
-{
-	struct stlmp_config *c = ps->c;
-
-	if (c->n_des == ps->cap_des) {
-		uint32_t n = ps->cap_des ? ps->cap_des * 2 : 64;
-		struct stlmp_de_cfg *nd;
-		struct origin *no;
-
-		if (n > STLMP_MAX_DES)
-			n = STLMP_MAX_DES;
-		nd = realloc(c->des, n * sizeof(*nd));
-		if (!nd)
-			return -ENOMEM;
-		c->des = nd;
-		no = realloc(ps->org, n * sizeof(*no));
-		if (!no)
-			return -ENOMEM;
-		ps->org = no;
-		ps->cap_des = n;
-	}
-	c->des[c->n_des] = *d;
-	ps->org[c->n_des] = *o;
-	c->n_des++;
-	return 0;
-}
-
-/* Replace {i} and {k} in a name template. */
-static int expand_name(struct parser *ps, const char *tpl, int64_t i,
-		       int64_t k, const char *place, char *out)
-{
-	char buf[256];
-	size_t n = 0;
-
-	for (const char *p = tpl; *p && n < sizeof(buf) - 24;) {
-		if (p[0] == '{' && (p[1] == 'i' || p[1] == 'k') && p[2] == '}') {
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n,
-					      "%" PRId64, p[1] == 'i' ? i : k);
-			p += 3;
-		} else {
-			buf[n++] = *p++;
-		}
-	}
-	buf[n] = '\0';
-	if (n > SCMI_TLM_DE_NAME_LEN - 1)
-		return perr(ps, place, "name '%s' longer than %d characters",
-			    buf, SCMI_TLM_DE_NAME_LEN - 1);
-	for (const char *p = buf; *p; p++)
-		if (*p < 0x20 || *p > 0x7E)
-			return perr(ps, place,
-				    "non-printable character in name '%s'", buf);
-	strcpy(out, buf);
-	return 0;
-}
-
-static int instantiate(struct parser *ps, const struct proto *p,
-		       const struct origin *o, int64_t i, int64_t k,
-		       uint64_t id_step, const char *iplace)
-{
-	struct stlmp_de_cfg d = p->d;
-	char pl[PLACE_MAX];
-	uint64_t id = (uint64_t)p->d.desc.id + (uint64_t)k * id_step;
-	int r;
-
-	if (id > 0xFFFFFFFFull)
-		return perr(ps, sub(pl, iplace, "id"),
-			    "id 0x%" PRIX64 " out of range", id);
-	d.desc.id = (uint32_t)id;
-	if (p->has_name) {
-		r = expand_name(ps, p->name, i, k, sub(pl, iplace, "name"),
-				d.desc.name);
-		if (r < 0)
-			return r;
-		d.desc.has_name = true;
-	}
-	if (p->ci_var != VAR_NONE) {
-		int64_t v = p->ci_var == VAR_I ? i : k;
-
-		if (v < 0 || v > 0xFFFF)
-			return perr(ps, sub(pl, iplace, "component_instance"),
-				    "%" PRId64 " out of range [0, 65535]", v);
-		d.desc.compo_instance = (uint16_t)v;
-	}
-	if (p->di_var != VAR_NONE) {
-		int64_t v = p->di_var == VAR_I ? i : k;
-
-		if (v < 0 || v > 0xFF)
-			return perr(ps, sub(pl, iplace, "de_instance"),
-				    "%" PRId64 " out of range [0, 255]", v);
-		d.desc.instance_id = (uint8_t)v;
-	}
-	if (p->d.gen.samples) {
-		d.gen.samples = malloc(p->d.gen.n_samples * sizeof(int64_t));
-		if (!d.gen.samples)
-			return -ENOMEM;
-		memcpy(d.gen.samples, p->d.gen.samples,
-		       p->d.gen.n_samples * sizeof(int64_t));
-	}
-	r = push_de(ps, &d, o);
-	if (r < 0)
-		free(d.gen.samples);
-	return r;
-}
-
-static int parse_plain_de(struct parser *ps, struct json_object *o,
-			  uint32_t b, const char *place)
-{
-	struct layers L = { { o, ps->de_defaults }, { place, "de_defaults" }, 2 };
-	struct origin org = { b, -1, 0 };
-	struct proto p;
-	int r;
-
-	r = check_keys(ps, o, place, "a DE", de_keys);
-	if (r < 0)
-		return r;
-	if (ps->c->n_des >= STLMP_MAX_DES)
-		return perr(ps, place, "more than %u DEs", STLMP_MAX_DES);
-	r = parse_proto(ps, &L, false, &p);
-	if (r == 0)
-		r = instantiate(ps, &p, &org, 0, 0, 0, place);
-	free(p.d.gen.samples);
-	return r;
-}
-
-static int parse_repeat(struct parser *ps, struct json_object *o, uint32_t b,
-			const char *place)
-{
-	static const char *const keys[] = { "repeat", "defaults", "des",
-					    "comment", NULL };
-	static const char *const rkeys[] = { "count", "first", "id_step",
-					     NULL };
-	char pl[PLACE_MAX], rp[PLACE_MAX];
-	struct json_object *rep, *defs = NULL, *tpls, *x;
-	struct proto *protos = NULL;
-	int64_t count, first = 0, id_step = 1;
-	size_t nt;
-	int r;
-
-	r = check_keys(ps, o, place, "a repeat block", keys);
-	if (r < 0)
-		return r;
-	json_object_object_get_ex(o, "repeat", &rep);
-	sub(rp, place, "repeat");
-	r = check_keys(ps, rep, rp, "a repeat", rkeys);
-	if (r < 0)
-		return r;
-	if (!json_object_object_get_ex(rep, "count", &x))
-		return perr(ps, rp, "missing \"count\"");
-	r = get_int(ps, x, sub(pl, rp, "count"), 1, STLMP_MAX_DES, &count);
-	if (r < 0)
-		return r;
-	if (json_object_object_get_ex(rep, "first", &x)) {
-		r = get_int(ps, x, sub(pl, rp, "first"), 0, 0xFFFFFFFFll,
-			    &first);
-		if (r < 0)
-			return r;
-	}
-	if (json_object_object_get_ex(rep, "id_step", &x)) {
-		r = get_int(ps, x, sub(pl, rp, "id_step"), 0, 0xFFFFFFFFll,
-			    &id_step);
-		if (r < 0)
-			return r;
-	}
-	if (json_object_object_get_ex(o, "defaults", &defs)) {
-		r = check_keys(ps, defs, sub(pl, place, "defaults"),
-			       "a defaults", default_keys);
-		if (r < 0)
-			return r;
-	}
-	if (!json_object_object_get_ex(o, "des", &tpls))
-		return perr(ps, place, "a repeat block needs \"des\"");
-	sub(pl, place, "des");
-	if (!json_object_is_type(tpls, json_type_array))
-		return perr(ps, pl, "expected an array, got %s",
-			    type_name(tpls));
-	nt = json_object_array_length(tpls);
-	if (!nt)
-		return perr(ps, pl, "empty template list");
-	if ((uint64_t)count * nt + ps->c->n_des > STLMP_MAX_DES)
-		return perr(ps, sub(pl, rp, "count"), "more than %u DEs",
-			    STLMP_MAX_DES);
-
-	protos = calloc(nt, sizeof(*protos));
-	if (!protos)
-		return -ENOMEM;
-	for (size_t t = 0; t < nt; t++) {
-		struct json_object *tpl = json_object_array_get_idx(tpls, t);
-		char tp[PLACE_MAX], dp[PLACE_MAX];
-		struct layers L = { { tpl, defs, ps->de_defaults },
-				    { tp, sub(dp, place, "defaults"),
-				      "de_defaults" },
-				    3 };
-
-		pfmt(tp, "%s.des[%zu]", place, t);
-		if (json_object_is_type(tpl, json_type_object) &&
-		    json_object_object_get_ex(tpl, "repeat", &x)) {
-			r = perr(ps, tp, "repeat blocks do not nest");
-			goto out;
-		}
-		r = check_keys(ps, tpl, tp, "a DE", de_keys);
-		if (r < 0)
-			goto out;
-		r = parse_proto(ps, &L, true, &protos[t]);
-		if (r < 0)
-			goto out;
-	}
-	for (int64_t k = 0; k < count; k++) {
-		for (size_t t = 0; t < nt; t++) {
-			struct origin org = { b, (int32_t)t, first + k };
-			char ip[PLACE_MAX];
-
-			pfmt(ip, "%s[i=%" PRId64 "].des[%zu]", place, first + k,
-			     t);
-			r = instantiate(ps, &protos[t], &org, first + k, k,
-					(uint64_t)id_step, ip);
-			if (r < 0)
-				goto out;
-		}
-	}
-	r = 0;
-out:
-	for (size_t t = 0; t < nt; t++)
-		free(protos[t].d.gen.samples);
-	free(protos);
-	return r;
 }
 
 /* ---------------------------------------------------------------- */
@@ -1587,10 +1020,6 @@ static void auto_size_shmtis(struct parser *ps)
 	}
 	free(need);
 }
-
-static int validate(const struct stlmp_config *c, const struct vctx *v);
-static bool interval_in(const struct stlmp_intervals *l,
-			const struct scmi_tlm_interval *iv);
 
 static int parse_root(struct parser *ps, struct json_object *root)
 {
@@ -1920,399 +1349,3 @@ int stlmp_config_load(const char *path, struct stlmp_config **ret, char *err,
 	return r;
 }
 
-/* ---------------------------------------------------------------- */
-/* Validation                                                       */
-
-void stlmp_shmti_needs(const struct stlmp_config *c, bool worst_case,
-		       uint64_t *ret_need)
-{
-	for (uint32_t s = 0; s < c->n_shmti; s++)
-		ret_need[s] = 16 + 16 + 8 + 8; /* header, BLK_TS, spare, epilogue */
-	for (uint32_t s = 0; c->shmti_fixed && s < c->n_shmti; s++)
-		if (c->shmti_fixed[s].lines_end) /* lines, spare, epilogue */
-			ret_need[s] = (uint64_t)c->shmti_fixed[s].lines_end + 16;
-	for (uint32_t i = 0; i < c->n_des; i++) {
-		const struct stlmp_de_cfg *d = &c->des[i];
-
-		if (d->desc.has_fc || d->shmti >= c->n_shmti)
-			continue;
-		if (c->shmti_fixed && c->shmti_fixed[d->shmti].lines_end)
-			continue;
-		if (d->desc.ts_support == SCMI_TLM_TS_LINE)
-			ret_need[d->shmti] += worst_case ? 16 + 24 : 24;
-		else
-			ret_need[d->shmti] += 16;
-	}
-}
-
-static int check_intervals(const struct stlmp_intervals *l, const char *place,
-			   const struct vctx *v)
-{
-	char pl[PLACE_MAX], a[48], b[48];
-
-	if (!l->n)
-		return 0;
-	if (!l->v)
-		return vfail(v, place, "no interval entries");
-	if (l->n > STLMP_MAX_INTERVALS)
-		return vfail(v, place, "more than %u intervals",
-			     STLMP_MAX_INTERVALS);
-	for (uint32_t i = 0; i < l->n; i++) {
-		if (!l->v[i].secs || l->v[i].exp < -16 || l->v[i].exp > 15) {
-			fmt_interval(&l->v[i], a, sizeof(a));
-			return vfail(v, idx(pl, place, i), "invalid interval %s",
-				     a);
-		}
-	}
-	if (l->range) {
-		if (l->n != 3)
-			return vfail(v, place,
-				     "a range has exactly 3 entries (min, max, step)");
-		if (scmi_tlm_interval_cmp(&l->v[0], &l->v[1]) > 0) {
-			fmt_interval(&l->v[0], a, sizeof(a));
-			fmt_interval(&l->v[1], b, sizeof(b));
-			return vfail(v, sub(pl, place, "max"),
-				     "max %s below min %s", b, a);
-		}
-		return 0;
-	}
-	for (uint32_t i = 1; i < l->n; i++)
-		if (scmi_tlm_interval_cmp(&l->v[i - 1], &l->v[i]) >= 0) {
-			fmt_interval(&l->v[i - 1], a, sizeof(a));
-			fmt_interval(&l->v[i], b, sizeof(b));
-			return vfail(v, idx(pl, place, i),
-				     "%s not above the previous interval %s (the list must be strictly ascending)",
-				     b, a);
-		}
-	return 0;
-}
-
-static bool interval_in(const struct stlmp_intervals *l,
-			const struct scmi_tlm_interval *iv)
-{
-	if (l->range) {
-		uint64_t lo = scmi_tlm_interval_ns(&l->v[0]);
-		uint64_t st = scmi_tlm_interval_ns(&l->v[2]);
-		uint64_t x = scmi_tlm_interval_ns(iv);
-
-		if (scmi_tlm_interval_cmp(iv, &l->v[0]) < 0 ||
-		    scmi_tlm_interval_cmp(iv, &l->v[1]) > 0)
-			return false;
-		return !st || (x - lo) % st == 0;
-	}
-	for (uint32_t i = 0; i < l->n; i++)
-		if (!scmi_tlm_interval_cmp(iv, &l->v[i]))
-			return true;
-	return false;
-}
-
-static int check_gen(const struct stlmp_gen *g, const char *place,
-		     const struct vctx *v)
-{
-	char pl[PLACE_MAX];
-
-	sub(pl, place, "generator");
-	switch (g->kind) {
-	case STLMP_GEN_CONST:
-	case STLMP_GEN_COUNTER:
-		return 0;
-	case STLMP_GEN_PERIODIC:
-		if (!g->period_ms)
-			return vfail(v, pl, "periodic needs a period > 0");
-		return 0;
-	case STLMP_GEN_RANDOM_WALK:
-		if (g->step < 0 || g->step > INT64_C(1) << 62)
-			return vfail(v, pl, "step out of range");
-		return 0;
-	case STLMP_GEN_STEP:
-		if (!g->n_states || g->n_states > STLMP_GEN_MAX_STATES)
-			return vfail(v, pl, "want 1 to %d states",
-				     STLMP_GEN_MAX_STATES);
-		if (!g->dwell_ms)
-			return vfail(v, pl, "step needs a dwell > 0");
-		return 0;
-	case STLMP_GEN_REPLAY:
-		if (!g->samples || !g->n_samples || g->n_samples > 1000000)
-			return vfail(v, pl, "replay needs 1 to 1000000 samples");
-		return 0;
-	}
-	return vfail(v, pl, "unknown generator kind %d", (int)g->kind);
-}
-
-static int check_de(const struct stlmp_config *c, uint32_t i,
-		    const struct vctx *v)
-{
-	const struct stlmp_de_cfg *d = &c->des[i];
-	const struct scmi_tlm_de_desc *e = &d->desc;
-	char pl[PLACE_MAX], fp[PLACE_MAX];
-
-	de_place(v->org, i, pl);
-	if (e->data_size < 1 || e->data_size > 8)
-		return vfail(v, sub(fp, pl, "data_size"),
-			     "%u out of range [1, 8]", e->data_size);
-	if (e->has_name) {
-		size_t n = strnlen(e->name, sizeof(e->name));
-
-		if (n > SCMI_TLM_DE_NAME_LEN - 1)
-			return vfail(v, sub(fp, pl, "name"),
-				     "longer than %d characters",
-				     SCMI_TLM_DE_NAME_LEN - 1);
-		for (size_t k = 0; k < n; k++)
-			if (e->name[k] < 0x20 || e->name[k] > 0x7E)
-				return vfail(v, sub(fp, pl, "name"),
-					     "non-printable character");
-	}
-	if (e->ts_support > SCMI_TLM_TS_BLOCK)
-		return vfail(v, sub(fp, pl, "timestamps"),
-			     "reserved timestamp support %u", e->ts_support);
-	if (e->ts_support == SCMI_TLM_TS_LINE && !e->line_ts_rate)
-		return vfail(v, sub(fp, pl, "line_ts_rate"),
-			     "line timestamps need a rate > 0");
-	if (e->ts_support == SCMI_TLM_TS_BLOCK && !c->default_blk_ts_rate)
-		return vfail(v, sub(fp, pl, "timestamps"),
-			     "block timestamps need default_blk_ts_rate > 0");
-	if (e->group_id != SCMI_TLM_GROUP_NONE && e->group_id >= c->n_groups)
-		return vfail(v, sub(fp, pl, "group"),
-			     "group %u out of range (%u groups)", e->group_id,
-			     c->n_groups);
-	if (d->shmti != STLMP_NO_SHMTI && d->shmti >= c->n_shmti)
-		return vfail(v, sub(fp, pl, "shmti"),
-			     "shmti %u out of range (%u SHMTIs)", d->shmti,
-			     c->n_shmti);
-	if (e->has_fc && d->shmti != STLMP_NO_SHMTI)
-		return vfail(v, sub(fp, pl, "shmti"),
-			     "a FastChannel DE must have shmti \"none\" (it is read only through its FastChannel)");
-	if (e->has_fc && e->fc_size && e->fc_size < 16)
-		return vfail(v, sub(fp, pl, "fastchannel"),
-			     "FastChannel size %u below 16", e->fc_size);
-	return check_gen(&d->gen, pl, v);
-}
-
-struct id_idx {
-	uint32_t id;
-	uint32_t i;
-};
-
-static int cmp_id_idx(const void *a, const void *b)
-{
-	const struct id_idx *x = a, *y = b;
-
-	if (x->id != y->id)
-		return x->id < y->id ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int check_boot_dups(const struct stlmp_config *c, const struct vctx *v)
-{
-	char pl[PLACE_MAX];
-	uint32_t *s, dup = 0;
-	bool found = false;
-
-	if (c->n_boot_des < 2)
-		return 0;
-	s = malloc(c->n_boot_des * sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	memcpy(s, c->boot_des, c->n_boot_des * sizeof(*s));
-	qsort(s, c->n_boot_des, sizeof(*s), cmp_u32);
-	for (uint32_t i = 1; i < c->n_boot_des && !found; i++)
-		if (s[i] == s[i - 1]) {
-			dup = s[i];
-			found = true;
-		}
-	free(s);
-	if (!found)
-		return 0;
-	/* report the second occurrence */
-	for (uint32_t b = 0, seen = 0; b < c->n_boot_des; b++)
-		if (c->boot_des[b] == dup && seen++)
-			return vfail(v, idx(pl, "boot_des", b),
-				     "DE 0x%08X listed twice", dup);
-	return -EINVAL;
-}
-
-static int validate(const struct stlmp_config *c, const struct vctx *v)
-{
-	char pl[PLACE_MAX], pl2[PLACE_MAX], pl3[PLACE_MAX], a[48];
-	struct id_idx *ids = NULL;
-	uint64_t *need = NULL, total = 0;
-	int r;
-
-	if (c->max_msg_size < STLMP_MIN_MSG_SIZE ||
-	    c->max_msg_size > STLMP_MAX_MSG_SIZE)
-		return vfail(v, "max_msg_size", "%u out of range [%u, %u]",
-			     c->max_msg_size, STLMP_MIN_MSG_SIZE,
-			     STLMP_MAX_MSG_SIZE);
-	if (c->max_page_items > 0xFFFF)
-		return vfail(v, "max_page_items", "%u out of range [0, 65535]",
-			     c->max_page_items);
-	if (c->n_des > STLMP_MAX_DES)
-		return vfail(v, "des", "more than %u DEs", STLMP_MAX_DES);
-	if (c->n_shmti > STLMP_MAX_SHMTI)
-		return vfail(v, "shmti", "more than %u SHMTIs",
-			     STLMP_MAX_SHMTI);
-	if (c->n_groups > STLMP_MAX_GROUPS)
-		return vfail(v, "groups", "more than %u groups",
-			     STLMP_MAX_GROUPS);
-	if ((c->n_des && !c->des) || (c->n_shmti && !c->shmti_size) ||
-	    (c->n_groups && !c->groups) || (c->n_boot_des && !c->boot_des))
-		return vfail(v, "", "missing arrays");
-	r = check_intervals(&c->intervals, "intervals", v);
-	if (r < 0)
-		return r;
-	if (c->intervals.n && !interval_in(&c->intervals, &c->default_interval)) {
-		fmt_interval(&c->default_interval, a, sizeof(a));
-		return vfail(v, "default_interval", "%s is not one of the intervals",
-			     a);
-	}
-	for (uint32_t g = 0; g < c->n_groups; g++) {
-		r = check_intervals(&c->groups[g].intervals,
-				    sub(pl, idx(pl2, "groups", g), "intervals"),
-				    v);
-		if (r < 0)
-			return r;
-	}
-	for (uint32_t s = 0; s < c->n_shmti; s++) {
-		const char *sp = v->shmti_list ? idx(pl, "shmti.sizes", s) :
-				 v->org ? "shmti.size" : idx(pl, "shmti", s);
-
-		if (c->shmti_size[s] < 24 || c->shmti_size[s] % 8 ||
-		    c->shmti_size[s] > STLMP_MAX_SHMTI_SIZE)
-			return vfail(v, sp,
-				     "size %u invalid (a multiple of 8 in [24, %u])",
-				     c->shmti_size[s], STLMP_MAX_SHMTI_SIZE);
-		total += c->shmti_size[s];
-	}
-	if (total > STLMP_MAX_SHMTI_TOTAL)
-		return vfail(v, "shmti", "SHMTIs total %" PRIu64
-			     " bytes, more than %llu", total,
-			     (unsigned long long)STLMP_MAX_SHMTI_TOTAL);
-
-	for (uint32_t i = 0; i < c->n_des; i++) {
-		r = check_de(c, i, v);
-		if (r < 0)
-			return r;
-	}
-	{
-		char fplace[PLACE_MAX], fmsg[160];
-
-		r = stlmp_fixed_layout_check(c, fplace, sizeof(fplace), fmsg,
-					     sizeof(fmsg));
-		if (r == -ENOMEM)
-			return r;
-		if (r < 0)
-			return vfail(v, fplace, "%s", fmsg);
-	}
-
-	if (c->n_shmti) {
-		need = calloc(c->n_shmti, sizeof(*need));
-		if (!need)
-			return -ENOMEM;
-		stlmp_shmti_needs(c, false, need);
-		for (uint32_t s = 0; s < c->n_shmti; s++) {
-			const char *sp = v->shmti_list ?
-				idx(pl, "shmti.sizes", s) :
-				v->org ? "shmti.size" : idx(pl, "shmti", s);
-			uint32_t n = 0;
-
-			if (need[s] <= c->shmti_size[s])
-				continue;
-			for (uint32_t i = 0; i < c->n_des; i++)
-				n += c->des[i].shmti == s &&
-				     !c->des[i].desc.has_fc;
-			r = vfail(v, sp,
-				  "SHMTI %u of %u bytes is too small for its %u DEs (needs %" PRIu64
-				  ")",
-				  s, c->shmti_size[s], n, need[s]);
-			free(need);
-			return r;
-		}
-		free(need);
-	}
-
-	if (c->n_des) {
-		ids = malloc(c->n_des * sizeof(*ids));
-		if (!ids)
-			return -ENOMEM;
-		for (uint32_t i = 0; i < c->n_des; i++)
-			ids[i] = (struct id_idx){ c->des[i].desc.id, i };
-		qsort(ids, c->n_des, sizeof(*ids), cmp_id_idx);
-		for (uint32_t i = 1; i < c->n_des; i++) {
-			if (ids[i].id != ids[i - 1].id)
-				continue;
-			de_place(v->org, ids[i].i, pl);
-			de_place(v->org, ids[i - 1].i, pl2);
-			r = vfail(v, sub(pl3, pl, "id"),
-				  "duplicate id 0x%08X (first at %s)", ids[i].id,
-				  pl2);
-			free(ids);
-			return r;
-		}
-	}
-	for (uint32_t b = 0; b < c->n_boot_des; b++) {
-		struct id_idx key = { c->boot_des[b], 0 }, *hit = NULL;
-
-		if (ids) {
-			/* lowest index with this id */
-			size_t lo = 0, hi = c->n_des;
-
-			while (lo < hi) {
-				size_t mid = (lo + hi) / 2;
-
-				if (ids[mid].id < key.id)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			if (lo < c->n_des && ids[lo].id == key.id)
-				hit = &ids[lo];
-		}
-		if (!hit) {
-			r = vfail(v, idx(pl, "boot_des", b),
-				  "unknown DE 0x%08X", key.id);
-			free(ids);
-			return r;
-		}
-	}
-	free(ids);
-	return check_boot_dups(c, v);
-}
-
-int stlmp_config_validate(const struct stlmp_config *c, char *err,
-			  size_t errlen)
-{
-	struct vctx v = { .err = err, .errlen = errlen };
-
-	if (!c)
-		return -EINVAL;
-	if (err && errlen)
-		err[0] = '\0';
-	v.name = c->name[0] ? c->name : "config";
-	return validate(c, &v);
-}
-
-void stlmp_config_free(struct stlmp_config *c)
-{
-	if (!c)
-		return;
-	free(c->intervals.v);
-	free(c->shmti_size);
-	free(c->shmti_fixed);
-	if (c->groups)
-		for (uint32_t g = 0; g < c->n_groups; g++)
-			free(c->groups[g].intervals.v);
-	free(c->groups);
-	if (c->des)
-		for (uint32_t i = 0; i < c->n_des; i++)
-			free(c->des[i].gen.samples);
-	free(c->des);
-	free(c->boot_des);
-	free(c);
-}

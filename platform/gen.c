@@ -21,6 +21,7 @@
 
 #include "config-internal.h"
 #include "gen.h"
+#include "num.h"
 
 #define NS_PER_SEC 1000000000ull
 #define NS_PER_MS 1000000ull
@@ -220,52 +221,6 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Signed decimal or 0x-hex; hex is taken as 64-bit two's complement. */
-int stlmp_parse_int(const char *s, int64_t *ret)
-{
-	bool neg = false;
-	uint64_t v = 0;
-	const char *p = s;
-
-	if (*p == '-' || *p == '+')
-		neg = *p++ == '-';
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		p += 2;
-		if (!*p)
-			return -EINVAL;
-		for (; *p; p++) {
-			int d;
-
-			if (*p >= '0' && *p <= '9')
-				d = *p - '0';
-			else if (*p >= 'a' && *p <= 'f')
-				d = *p - 'a' + 10;
-			else if (*p >= 'A' && *p <= 'F')
-				d = *p - 'A' + 10;
-			else
-				return -EINVAL;
-			if (v >> 60)
-				return -ERANGE;
-			v = v << 4 | (uint64_t)d;
-		}
-		*ret = neg ? (int64_t)(0 - v) : (int64_t)v;
-		return 0;
-	}
-	if (!*p)
-		return -EINVAL;
-	for (; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		if (v > (UINT64_MAX - 9) / 10)
-			return -ERANGE;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	if (neg ? v > (uint64_t)INT64_MAX + 1 : v > (uint64_t)INT64_MAX)
-		return -ERANGE;
-	*ret = neg ? (int64_t)(0 - v) : (int64_t)v;
-	return 0;
-}
-
 int stlmp_gen_load_csv(const char *path, int64_t **ret_samples,
 		       uint32_t *ret_n, char *err, size_t errlen)
 {
@@ -321,7 +276,7 @@ int stlmp_gen_load_csv(const char *path, int64_t **ret_samples,
 			continue;
 		field = strrchr(s, ',');
 		field = trim(field ? field + 1 : s);
-		r = stlmp_parse_int(field, &x);
+		r = stlm__num_i64(field, &x);
 		if (r < 0) {
 			if (r == -EINVAL && !seen_first) {
 				/* a header line */

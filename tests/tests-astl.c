@@ -2,7 +2,7 @@
 /*
  * Copyright (c) 2026 The stlm authors
  *
- * ASTL description files (lib/astl.c, lib/catalog-astl.c): both spec
+ * ASTL description files (formats/astl*.c, lib/catalog-astl.c): both spec
  * generations parsed and expanded (ids, global instances, TDCF offsets,
  * line sizes, component types, aliases, units normalised, duplicates,
  * layout findings), UUIDs with the /N rule, repometa / platform_lookup /

@@ -2,7 +2,7 @@
 /*
  * Copyright (c) 2026 The stlm authors
  *
- * The derived-metric expression language (lib/expr.c) on its own: a fake
+ * The derived-metric expression language (formats/expr.c) on its own: a fake
  * resolver and environment stand for the catalog and the snapshots.
  * Precedence, associativity, unary minus, functions and aggregates, every
  * compile error with its column, evaluation errors, limits, and that

@@ -250,6 +250,39 @@ uint8_t stlm_de_unit(const struct stlm_de *de);
 const char *stlm_de_unit_name(const struct stlm_de *de);
 /** @brief Power of ten applied to raw values. */
 int stlm_de_unit_exp(const struct stlm_de *de);
+
+/** Spellings of a unit code, for stlm_unit_name(). */
+enum stlm_unit_form {
+	/** Symbol: "°C", "W", "B/s"; "OEM" (255), "reserved". */
+	STLM_UNIT_SYMBOL = 0,
+	/** Word of catalogs and platform descriptions: "celsius",
+	 *  "bytes_per_second", "oem"; NULL for a reserved code. */
+	STLM_UNIT_WORD = 1,
+	/** Directory name in the STLMFS by-components/ tree: "celsius",
+	 *  "bps", "oem_unit", "res_96". */
+	STLM_UNIT_STLMFS = 2,
+};
+
+/**
+ * stlm_unit_name() - a name of an SCMI unit code
+ * @unit: unit code (0..95 defined, 255 OEM, others reserved)
+ * @form: ::stlm_unit_form
+ *
+ * Needs no session. stlm_de_unit_name() is the ::STLM_UNIT_SYMBOL form of
+ * the DE's unit.
+ *
+ * Return: a static string; NULL for ::STLM_UNIT_WORD of a reserved code,
+ * or for an unknown @form (errno EINVAL).
+ */
+const char *stlm_unit_name(uint8_t unit, int form);
+
+/**
+ * stlm_unit_code() - the unit code of a catalog word
+ * @word: "celsius", "watts", "oem"... (docs/platform-format.md)
+ *
+ * Return: 0..95 or 255, or -ENOENT for an unknown word, -EINVAL for NULL.
+ */
+int stlm_unit_code(const char *word);
 uint8_t stlm_de_component_type(const struct stlm_de *de);
 /** @brief Component type name ("cpu", "mem_cntrl", ...); never NULL. */
 const char *stlm_de_component_name(const struct stlm_de *de);
@@ -584,6 +617,241 @@ int stlm_catalog_load(struct stlm_session *s, const char *path, char *err,
 
 /** @brief Name of the catalog applied to the session, or NULL. */
 const char *stlm_catalog_name(struct stlm_session *s);
+
+/**
+ * DOC: Catalogs without a session
+ *
+ * A catalog read without a platform (to check a file, or to name the DEs
+ * of a recording): opened, then asked about DE ids, then closed. Nothing
+ * here needs a session; the object is not tied to one and may be used by
+ * one thread at a time.
+ */
+struct stlm_catalog;
+
+/**
+ * stlm_catalog_open() - read and check a catalog file
+ * @path:   a catalog file (docs/catalog-format.md)
+ * @ret:    the catalog; close with stlm_catalog_close()
+ * @err:    receives "FILE:LINE:COL: problem" on a bad file (may be NULL)
+ * @errlen: size of @err
+ *
+ * Every rule of the format is checked, derived expressions included, as
+ * stlm_catalog_load() checks it; nothing is matched against a platform.
+ *
+ * Return: 0, or -EINVAL (bad file), -ENOENT, -EISDIR, -EFBIG, -ENOMEM.
+ */
+int stlm_catalog_open(const char *path, struct stlm_catalog **ret, char *err,
+		      size_t errlen);
+
+/**
+ * stlm_catalog_find() - the most specific catalog for a platform identity
+ * @path:   a catalog file, or a directory whose *.json are tried (files
+ *          that are not valid catalogs are skipped)
+ * @info:   the identity to match: uuid_str, vendor, sub_vendor and
+ *          impl_version are used (e.g. from a recording)
+ * @ret:    the catalog; close with stlm_catalog_close()
+ * @err:    receives the problem of reading @path itself (may be NULL)
+ * @errlen: size of @err
+ *
+ * A catalog matching by UUID beats one matching by vendor, sub-vendor
+ * and implementation version, which beats vendor and sub-vendor, which
+ * beats vendor alone (stlm_catalog_matches()). Unlike stlm_catalog_load(),
+ * ASTL description files are not read.
+ *
+ * Return: 0; -ENOMSG (nothing at @path matches), -ENOTUNIQ (several
+ * match equally well), or the errors of stlm_catalog_open().
+ */
+int stlm_catalog_find(const char *path, const struct stlm_platform_info *info,
+		      struct stlm_catalog **ret, char *err, size_t errlen);
+
+/** @brief Free a catalog from stlm_catalog_open() or _find(). Accepts NULL. */
+void stlm_catalog_close(struct stlm_catalog *c);
+
+/** @brief The catalog's "name", or NULL for NULL; owned by @p c. */
+const char *stlm_catalog_title(const struct stlm_catalog *c);
+
+/** @brief The file the catalog was read from; owned by @p c. */
+const char *stlm_catalog_path(const struct stlm_catalog *c);
+
+/** @brief Number of DE entries (repeat blocks expanded). */
+size_t stlm_catalog_entry_count(const struct stlm_catalog *c);
+
+/**
+ * stlm_catalog_matches() - how specifically a catalog fits an identity
+ * @c:    a catalog
+ * @info: uuid_str, vendor, sub_vendor and impl_version are compared
+ *
+ * Return: 0 (it does not apply, or its "match" names neither a UUID nor a
+ * vendor), 4 (by UUID), 3 (vendor, sub-vendor and implementation
+ * version), 2 (vendor and sub-vendor), 1 (vendor), or -EINVAL.
+ */
+int stlm_catalog_matches(const struct stlm_catalog *c,
+			 const struct stlm_platform_info *info);
+
+/**
+ * struct stlm_catalog_de - what a catalog says about one DE id
+ * @id:          the DE id
+ * @name:        its name
+ * @description: or NULL
+ * @unit:        unit code replacing the descriptor's, or -1
+ *               (stlm_unit_name() spells it)
+ * @scale:       extra factor (1 when not given)
+ * @is_signed:   raw values are two's complement
+ * @kind:        ::stlm_kind, or -1 when not given
+ *
+ * Strings are owned by the catalog.
+ */
+struct stlm_catalog_de {
+	uint32_t id;
+	const char *name;
+	const char *description;
+	int unit;
+	double scale;
+	bool is_signed;
+	int kind;
+};
+
+/**
+ * stlm_catalog_describe() - look up a DE id in a catalog without a session
+ * @c:   a catalog
+ * @id:  DE id
+ * @ret: filled on success
+ *
+ * Return: 0, -ENOENT (the catalog does not describe @id), -EINVAL.
+ */
+int stlm_catalog_describe(const struct stlm_catalog *c, uint32_t id,
+			  struct stlm_catalog_de *ret);
+
+/**
+ * stlm_catalog_entry_at() - the catalog's entry @i, in document order
+ * @c:   a catalog
+ * @i:   0 .. stlm_catalog_entry_count() - 1
+ * @ret: filled on success
+ *
+ * Return: 0, -ERANGE (no such entry), -EINVAL.
+ */
+int stlm_catalog_entry_at(const struct stlm_catalog *c, size_t i,
+			  struct stlm_catalog_de *ret);
+
+/** @brief Name of state value @p v of DE @p id in catalog @p c, or NULL. */
+const char *stlm_catalog_state_name(const struct stlm_catalog *c, uint32_t id,
+				    int64_t v);
+
+/**
+ * DOC: ASTL description files
+ *
+ * Checking ASTL description files (docs/catalog-format.md "ASTL
+ * description files") with or without a platform: open the set a path
+ * names (a spec, a repometa.json or its directory, with the
+ * platform_lookup.json and metrics files found beside it), check it, then
+ * read the report: one entry per spec, each with its findings as text.
+ * stlm_catalog_load() applies the same files as a catalog.
+ */
+struct stlm_astl;
+struct stlm_astl_report;
+
+/**
+ * stlm_astl_open() - read an ASTL set
+ * @path:   a spec file, a repometa.json, or a directory holding one
+ * @ret:    the set; close with stlm_astl_close()
+ * @err:    receives the problem (may be NULL)
+ * @errlen: size of @err
+ *
+ * Return: 0; -EMEDIUMTYPE when @path is no ASTL spec or index (@err
+ * empty: try it as a catalog); -EINVAL (bad file), -ENOENT, -ENOMEM.
+ */
+int stlm_astl_open(const char *path, struct stlm_astl **ret, char *err,
+		   size_t errlen);
+/** @brief Free a set from stlm_astl_open(). Accepts NULL. */
+void stlm_astl_close(struct stlm_astl *a);
+
+/**
+ * stlm_astl_check() - check an ASTL set, against a platform if given
+ * @s:      a session (its DE list is compared with the specs), or NULL:
+ *          the files alone
+ * @a:      the set
+ * @ret:    the report; free with stlm_astl_report_free()
+ * @err:    receives the problem (may be NULL)
+ * @errlen: size of @err
+ *
+ * Return: 0, or a negative errno (-ENOMEM, -EINVAL...).
+ */
+int stlm_astl_check(struct stlm_session *s, const struct stlm_astl *a,
+		    struct stlm_astl_report **ret, char *err, size_t errlen);
+/** @brief Free a report. Accepts NULL. */
+void stlm_astl_report_free(struct stlm_astl_report *r);
+/** @brief Number of specs the report covers. */
+size_t stlm_astl_report_count(const struct stlm_astl_report *r);
+
+/**
+ * struct stlm_astl_spec - the check of one spec
+ * @file, @generation, @uuid, @uuid_bytes, @description, @size: the spec
+ * @targets, @slots, @distinct_ids: targets expanded, DE slots, distinct ids
+ * @header_lines:     HEADER lines of the layout
+ * @metrics_file:     the metrics declarations applied, or NULL
+ * @n_metrics:        declarations in it
+ * @live:             a platform was compared
+ * @platform_uuid:    its DE implementation UUID (NULL when not @live)
+ * @uuid_match:       the platform's UUID is the spec's
+ * @secondary_layout: applied beside the platform's own spec
+ * @compared:         the DE list was compared (@present ... meaningful)
+ * @extras_listed:    the platform's extra DEs are reported under this spec
+ * @present, @missing, @extra, @unit_mismatches: comparison counts
+ * @metrics_disabled: slots a declaration disables
+ * @finding_count:    findings, those not listed included
+ * @n_listed:         findings stlm_astl_report_finding() gives
+ *
+ * Strings are owned by the set or the report.
+ */
+struct stlm_astl_spec {
+	const char *file;
+	int generation;
+	const char *uuid;
+	unsigned int uuid_bytes;
+	const char *description;
+	uint32_t size;
+	uint32_t targets;
+	size_t slots;
+	size_t distinct_ids;
+	uint32_t header_lines;
+	const char *metrics_file;
+	uint32_t n_metrics;
+	bool live;
+	const char *platform_uuid;
+	bool uuid_match;
+	bool secondary_layout;
+	bool compared;
+	bool extras_listed;
+	size_t present;
+	size_t missing;
+	size_t extra;
+	size_t unit_mismatches;
+	size_t metrics_disabled;
+	size_t finding_count;
+	size_t n_listed;
+};
+
+/** @brief Spec @p i of the report. @return 0, -ERANGE, -EINVAL. */
+int stlm_astl_report_spec(const struct stlm_astl_report *r, size_t i,
+			  struct stlm_astl_spec *ret);
+
+/**
+ * struct stlm_astl_finding - one finding
+ * @type: "uuid_mismatch", "duplicate_id", "duplicate_name",
+ *        "unit_normalised", "overlap", "gap", "outside", "truncated",
+ *        "formula_refused", "missing", "extra", "unit_mismatch"
+ * @id:   the DE id it is about, or -1
+ * @text: one line, "what: detail"
+ */
+struct stlm_astl_finding {
+	const char *type;
+	int64_t id;
+	const char *text;
+};
+
+/** @brief Finding @p j of spec @p i. @return 0, -ERANGE, -EINVAL. */
+int stlm_astl_report_finding(const struct stlm_astl_report *r, size_t i,
+			     size_t j, struct stlm_astl_finding *ret);
 
 /** Catalog kinds of a DE. */
 enum stlm_kind {

@@ -2,7 +2,7 @@
 /*
  * Copyright (c) 2026 The stlm authors
  *
- * Places in JSON documents for error messages (lib/jsonerr.h).
+ * Places in JSON documents for error messages (jsonerr.h).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -2,7 +2,7 @@
 /*
  * Copyright (c) 2026 The stlm authors
  *
- * ASTL description files (lib/astl.h, docs/catalog-format.md "ASTL
+ * ASTL description files (astl.h, docs/catalog-format.md "ASTL
  * description files"): spec files of both generations, repometa.json,
  * platform_lookup.json and metrics declarations.
  *
@@ -41,12 +41,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "astl.h"
+#include "astl-internal.h"
 #include "jsonerr.h"
-#include "telemetry.h"
+#include "num.h"
+#include "units.h"
+
+#define push_key	stlm__astlw_push_key
+#define push_index	stlm__astlw_push_index
+#define pop		stlm__astlw_pop
+#define werr		stlm__astlw_werr
+#define json_parse	stlm__astlw_json_parse
+#define alloc_members	stlm__astlw_alloc_members
+#define get_obj		stlm__astlw_get_obj
+#define get_str		stlm__astlw_get_str
+#define get_num		stlm__astlw_get_num
+#define get_bool	stlm__astlw_get_bool
+#define add_finding	stlm__astlw_add_finding
+#define findings_free	stlm__astlw_findings_free
+#define doc_parse	stlm__astlw_doc_parse
+#define blk_word	stlm__astlw_blk_word
+#define doc_read	stlm__astlw_doc_read
 
 #define ASTL_DEPTH	32	/* JSON nesting */
-#define PATH_DEPTH	8
 
 /* ------------------------------------------------------------------ */
 /* Units                                                               */
@@ -108,23 +124,10 @@ static const struct unit_map unit_map[] = {
 	{ "cycles", 39, 0, false, NULL },
 };
 
-/* Platform-format words of the codes above. */
-static const struct {
-	int unit;
-	const char *word;
-} unit_words[] = {
-	{ 0, "none" }, { 1, "unspecified" }, { 2, "celsius" }, { 5, "volts" },
-	{ 6, "amps" }, { 7, "watts" }, { 8, "joules" }, { 19, "rpm" },
-	{ 20, "hertz" }, { 21, "seconds" }, { 39, "cycles" }, { 60, "bits" },
-	{ 61, "bytes" }, { 65, "percentage" }, { 67, "counts" },
-};
-
+/* The platform-format word of a code the map above gives ("celsius"). */
 const char *stlm__astl_unit_word(int unit)
 {
-	for (size_t i = 0; i < sizeof(unit_words) / sizeof(unit_words[0]); i++)
-		if (unit_words[i].unit == unit)
-			return unit_words[i].word;
-	return NULL;
+	return unit == STLM_UNIT_OEM ? NULL : stlm__unit_word(unit);
 }
 
 void stlm__astl_unit(const char *text, int *unit, int *exp_adjust,
@@ -202,8 +205,8 @@ int stlm__astl_uuid_parse(const char *text, uint8_t uuid[16],
 			p++;
 			continue;
 		}
-		hi = scmi_tlm_hex_digit(p[0]);
-		lo = hi >= 0 ? scmi_tlm_hex_digit(p[1]) : -1;
+		hi = stlm__hex_digit(p[0]);
+		lo = hi >= 0 ? stlm__hex_digit(p[1]) : -1;
 		if (lo < 0 || n >= 16)
 			return -EINVAL;
 		uuid[n++] = (uint8_t)(hi << 4 | lo);
@@ -240,32 +243,23 @@ bool stlm__astl_uuid_match(const uint8_t key[16], unsigned int nbytes,
 /* ------------------------------------------------------------------ */
 /* Walking with a path                                                 */
 
-struct walk {
-	const char *file;
-	char *err;
-	size_t errlen;
-	struct jsonerr_comp path[PATH_DEPTH];
-	int depth;
-	int gen;
-};
 
-static void push_key(struct walk *w, const char *key)
+void push_key(struct walk *w, const char *key)
 {
 	stlm__jsonerr_push(w->path, PATH_DEPTH, &w->depth, key, 0);
 }
 
-static void push_index(struct walk *w, uint32_t index)
+void push_index(struct walk *w, uint32_t index)
 {
 	stlm__jsonerr_push(w->path, PATH_DEPTH, &w->depth, NULL, index);
 }
 
-static void pop(struct walk *w)
+void pop(struct walk *w)
 {
 	w->depth--;
 }
 
-__attribute__((format(printf, 2, 3)))
-static int werr(struct walk *w, const char *fmt, ...)
+int werr(struct walk *w, const char *fmt, ...)
 {
 	char path[256], msg[512];
 	va_list ap;
@@ -284,7 +278,7 @@ static int werr(struct walk *w, const char *fmt, ...)
 }
 
 /* Parse JSON text strictly: the root or -EINVAL/-EFBIG with err. */
-static int json_parse(const char *text, size_t len, const char *file,
+int json_parse(const char *text, size_t len, const char *file,
 		      struct json_object **ret, char *err, size_t errlen)
 {
 	return stlm__jsonerr_parse(text, len, file, ASTL_MAX_FILE, ASTL_DEPTH,
@@ -302,7 +296,7 @@ int stlm__astl_read_file(const char *path, char **buf, size_t *len,
  * An array for the members of object o (at key, at most max of what), one
  * more than there are, zeroed: 0, -EINVAL with err or -ENOMEM.
  */
-static int alloc_members(struct walk *w, struct json_object *o,
+int alloc_members(struct walk *w, struct json_object *o,
 			 const char *key, uint32_t max, const char *what,
 			 size_t size, void **ret)
 {
@@ -319,7 +313,7 @@ static int alloc_members(struct walk *w, struct json_object *o,
 }
 
 /* Typed getters: 0 (found), 1 (absent, optional), or -EINVAL. */
-static int get_obj(struct walk *w, struct json_object *o, const char *key,
+int get_obj(struct walk *w, struct json_object *o, const char *key,
 		   bool required, enum json_type t, struct json_object **ret)
 {
 	static const char *const tname[] = {
@@ -347,7 +341,7 @@ static int get_obj(struct walk *w, struct json_object *o, const char *key,
 	return 0;
 }
 
-static int get_str(struct walk *w, struct json_object *o, const char *key,
+int get_str(struct walk *w, struct json_object *o, const char *key,
 		   bool required, char **ret)
 {
 	struct json_object *v;
@@ -372,7 +366,7 @@ static int get_str(struct walk *w, struct json_object *o, const char *key,
 }
 
 /* An integer, or a string "0x..." (hex) or decimal, in [min, max]. */
-static int get_num(struct walk *w, struct json_object *o, const char *key,
+int get_num(struct walk *w, struct json_object *o, const char *key,
 		   bool required, int64_t min, int64_t max, int64_t *ret)
 {
 	struct json_object *v;
@@ -393,20 +387,9 @@ static int get_num(struct walk *w, struct json_object *o, const char *key,
 	} else if (json_object_get_type(v) == json_type_string) {
 		const char *s = json_object_get_string(v);
 		bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-		const char *d = hex ? s + 2 : s;
 		uint64_t u = 0;
-		size_t nd = 0;
 
-		for (; *d; d++, nd++) {
-			int h = hex ? scmi_tlm_hex_digit(*d) : (*d >= '0' && *d <= '9' ? *d - '0' : -1);
-
-			if (h < 0 || nd >= 16) {
-				nd = 0;
-				break;
-			}
-			u = u * (hex ? 16 : 10) + (uint64_t)h;
-		}
-		if (!nd || u > INT64_MAX)
+		if (stlm__num_u64(s, &u) < 0 || u > INT64_MAX)
 			r = werr(w, "'%.64s' is not a %s number", s,
 				 hex ? "hexadecimal" : "decimal or 0x hexadecimal");
 		x = (int64_t)u;
@@ -422,7 +405,7 @@ static int get_num(struct walk *w, struct json_object *o, const char *key,
 	return r;
 }
 
-static int get_bool(struct walk *w, struct json_object *o, const char *key,
+int get_bool(struct walk *w, struct json_object *o, const char *key,
 		    bool *ret)
 {
 	struct json_object *v;
@@ -441,8 +424,7 @@ static int get_bool(struct walk *w, struct json_object *o, const char *key,
  * Count a finding in *total and keep it (text from fmt) in (*arr)[*n] while
  * there are fewer than ASTL_MAX_FINDINGS: 0 or -ENOMEM.
  */
-__attribute__((format(printf, 5, 6)))
-static int add_finding(struct astl_finding **arr, uint32_t *n,
+int add_finding(struct astl_finding **arr, uint32_t *n,
 		       uint32_t *total, const struct astl_finding *f,
 		       const char *fmt, ...)
 {
@@ -472,7 +454,7 @@ static int add_finding(struct astl_finding **arr, uint32_t *n,
 	return 0;
 }
 
-static void findings_free(struct astl_finding *f, uint32_t n)
+void findings_free(struct astl_finding *f, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++)
 		free(f[i].text);
@@ -698,10 +680,6 @@ static int unit_findings(struct astl_spec *s)
 	return 0;
 }
 
-static const char *blk_word(const struct astl_spec *s)
-{
-	return s->generation == 1 ? "layout" : "members";
-}
 
 static int dup_name_findings(struct astl_spec *s)
 {
@@ -1156,16 +1134,8 @@ static int parse_spec(struct walk *w, struct json_object *root,
 	return layout_findings(s);
 }
 
-/* One kind of document for doc_parse() and doc_read(). */
-struct doc_kind {
-	const char *name;	/* the file name when none is given */
-	size_t size;
-	size_t file_off;	/* of its "char *file" member */
-	int (*parse)(struct walk *w, struct json_object *root, void *doc);
-	void (*free)(void *doc);
-};
 
-static int doc_parse(const struct doc_kind *k, const char *text, size_t len,
+int doc_parse(const struct doc_kind *k, const char *text, size_t len,
 		     const char *file, void **ret, char *err, size_t errlen)
 {
 	struct walk w = { .file = file ? file : k->name, .err = err,
@@ -1202,7 +1172,7 @@ static int doc_parse(const struct doc_kind *k, const char *text, size_t len,
 	return 0;
 }
 
-static int doc_read(const struct doc_kind *k, const char *path, void **ret,
+int doc_read(const struct doc_kind *k, const char *path, void **ret,
 		    char *err, size_t errlen)
 {
 	char *buf;
@@ -1219,634 +1189,5 @@ static int doc_read(const struct doc_kind *k, const char *path, void **ret,
 	return r;
 }
 
-/*
- * The doc_kind of struct astl_KIND and its public stlm__astl_KIND_parse()
- * and stlm__astl_KIND_read() (lib/astl.h).
- */
-#define ASTL_DOC_KIND(KIND, NAME)					\
-static void KIND##_free_doc(void *doc)					\
-{									\
-	stlm__astl_##KIND##_free(doc);					\
-}									\
-									\
-static const struct doc_kind KIND##_kind = {				\
-	.name = NAME, .size = sizeof(struct astl_##KIND),		\
-	.file_off = offsetof(struct astl_##KIND, file),			\
-	.parse = parse_##KIND, .free = KIND##_free_doc,			\
-};									\
-									\
-int stlm__astl_##KIND##_parse(const char *text, size_t len,		\
-			      const char *file,				\
-			      struct astl_##KIND **ret, char *err,	\
-			      size_t errlen)				\
-{									\
-	return doc_parse(&KIND##_kind, text, len, file, (void **)ret,	\
-			 err, errlen);					\
-}									\
-									\
-int stlm__astl_##KIND##_read(const char *path,				\
-			     struct astl_##KIND **ret, char *err,	\
-			     size_t errlen)				\
-{									\
-	return doc_read(&KIND##_kind, path, (void **)ret, err, errlen);	\
-}
-
 ASTL_DOC_KIND(spec, "(spec)")
 
-/* ------------------------------------------------------------------ */
-/* Expansion                                                           */
-
-uint32_t stlm__astl_hash_u32(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352du;
-	x ^= x >> 15;
-	x *= 0x846ca68bu;
-	x ^= x >> 16;
-	return x;
-}
-
-static uint32_t hash_str(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
-	return h;
-}
-
-static const char *alias_of(const struct astl_spec *s, const char *comp,
-			    uint32_t inst)
-{
-	for (uint32_t i = 0; i < s->n_aliases; i++)
-		if (s->aliases[i].instance == inst &&
-		    !strcmp(s->aliases[i].component, comp))
-			return s->aliases[i].alias;
-	return comp;
-}
-
-void stlm__astl_expansion_free(struct astl_expansion *e)
-{
-	if (!e)
-		return;
-	for (size_t i = 0; i < e->n_slots; i++)
-		free(e->slots[i].full_name);
-	free(e->slots);
-	findings_free(e->findings, e->n_findings);
-	free(e);
-}
-
-static void slot_place(const struct astl_spec *s, const struct astl_slot *sl,
-		       char *buf, size_t n)
-{
-	const struct astl_member *m = &s->blocks[sl->block].members[sl->member];
-
-	if (s->generation == 1)
-		snprintf(buf, n, "layout[%u].members[%u]", sl->block, sl->member);
-	else
-		snprintf(buf, n, "members[%u].metrics.%s", sl->block,
-			 m->key ? m->key : m->name);
-}
-
-#define exp_finding(e, f, ...)						\
-	add_finding(&(e)->findings, &(e)->n_findings,			\
-		    &(e)->n_findings_total, f, __VA_ARGS__)
-
-int stlm__astl_expand(const struct astl_spec *s, uint32_t first_target,
-		      uint32_t n_targets, struct astl_expansion **ret,
-		      char *err, size_t errlen)
-{
-	struct astl_expansion *e;
-	uint32_t *idh = NULL, *nmh = NULL, mask;
-	uint64_t total;
-	size_t cap;
-	int r = 0;
-
-	if (err && errlen)
-		err[0] = '\0';
-	if (!s || !ret || !n_targets || n_targets > ASTL_MAX_TARGETS)
-		return -EINVAL;
-	*ret = NULL;
-	total = s->n_des_per_target * n_targets;
-	if (total > ASTL_MAX_SLOTS) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: %u targets give %llu DEs (at most %u)",
-				 s->file, n_targets, (unsigned long long)total,
-				 ASTL_MAX_SLOTS);
-		return -EINVAL;
-	}
-	for (uint32_t b = 0; b < s->n_blocks; b++) {
-		const struct astl_block *blk = &s->blocks[b];
-		uint64_t last = ((uint64_t)first_target + n_targets) * blk->count - 1;
-
-		if (!blk->header && last > 0xFFFF) {
-			if (err && errlen)
-				snprintf(err, errlen,
-					 "%s: %s[%u]: global instance %llu of target %u does not fit in 16 bits",
-					 s->file, blk_word(s), b,
-					 (unsigned long long)last,
-					 first_target + n_targets - 1);
-			return -EINVAL;
-		}
-	}
-	e = calloc(1, sizeof(*e));
-	if (!e)
-		return -ENOMEM;
-	e->spec = s;
-	e->first_target = first_target;
-	e->n_targets = n_targets;
-	cap = total ? (size_t)total : 1;
-	e->slots = calloc(cap, sizeof(*e->slots));
-	for (mask = 1; mask < cap * 2; mask <<= 1)
-		;
-	idh = calloc(mask, sizeof(*idh));
-	nmh = calloc(mask, sizeof(*nmh));
-	mask--;
-	if (!e->slots || !idh || !nmh) {
-		r = -ENOMEM;
-		goto out;
-	}
-	for (uint32_t t = first_target; t < first_target + n_targets; t++) {
-		for (uint32_t b = 0; b < s->n_blocks; b++) {
-			const struct astl_block *blk = &s->blocks[b];
-
-			if (blk->header)
-				continue;
-			for (uint32_t i = 0; i < blk->count; i++) {
-				for (uint32_t k = 0; k < blk->n_members; k++) {
-					const struct astl_member *m = &blk->members[k];
-					struct astl_slot *sl = &e->slots[e->n_slots];
-					uint32_t g = t * blk->count + i, h;
-					char buf[64];
-					size_t fl;
-
-					sl->base_id = m->base_id;
-					sl->id = g << 16 | m->base_id;
-					sl->block = b;
-					sl->member = k;
-					sl->target = t;
-					sl->local_instance = i;
-					sl->global_instance = g;
-					sl->name = m->name;
-					sl->component = m->component;
-					sl->display_component = alias_of(s, m->component, g);
-					sl->description = m->description;
-					sl->unit_text = m->unit_text;
-					sl->unit = m->unit;
-					sl->unit_normalised = m->unit_normalised;
-					sl->unit_exponent = m->unit_exponent;
-					sl->exponent = m->exponent;
-					sl->kind = m->kind;
-					sl->component_type = m->component_type;
-					sl->line_size = m->line_size;
-					sl->offset = blk->start_offset +
-						(uint64_t)i * blk->block_size + m->rel_offset;
-					snprintf(buf, sizeof(buf), ".%u.", g);
-					fl = strlen(sl->display_component) + strlen(buf) +
-						strlen(m->name) + 1;
-					sl->full_name = malloc(fl);
-					if (!sl->full_name) {
-						r = -ENOMEM;
-						goto out;
-					}
-					snprintf(sl->full_name, fl, "%s%s%s",
-						 sl->display_component, buf, m->name);
-					e->n_slots++;
-					/* ids */
-					for (h = stlm__astl_hash_u32(sl->id) & mask;;
-					     h = (h + 1) & mask) {
-						uint32_t v = idh[h];
-
-						if (!v) {
-							idh[h] = (uint32_t)e->n_slots;
-							e->n_distinct_ids++;
-							sl->first_of_id = (uint32_t)e->n_slots - 1;
-							break;
-						}
-						if (e->slots[v - 1].id == sl->id) {
-							struct astl_slot *o = &e->slots[v - 1];
-							struct astl_finding f = {
-								.type = ASTL_FIND_DUP_ID,
-								.block_a = (int)o->block,
-								.member_a = (int)o->member,
-								.block_b = (int)b,
-								.member_b = (int)k,
-								.id = sl->id, .count = 2,
-							};
-							char pa[128], pb[128], idt[16];
-
-							sl->duplicate_id = true;
-							sl->first_of_id = v - 1;
-							e->n_dup_ids++;
-							slot_place(s, o, pa, sizeof(pa));
-							slot_place(s, sl, pb, sizeof(pb));
-							snprintf(idt, sizeof(idt), "0x%08x", sl->id);
-							r = exp_finding(e, &f,
-									"duplicate id %s: %s (%s) repeats %s (%s)",
-									idt, sl->full_name, pb,
-									o->full_name, pa);
-							if (r < 0)
-								goto out;
-							break;
-						}
-					}
-					/* names */
-					for (h = hash_str(sl->full_name) & mask;; h = (h + 1) & mask) {
-						uint32_t v = nmh[h];
-
-						if (!v) {
-							nmh[h] = (uint32_t)e->n_slots;
-							break;
-						}
-						if (!strcmp(e->slots[v - 1].full_name, sl->full_name)) {
-							struct astl_slot *o = &e->slots[v - 1];
-							struct astl_finding f = {
-								.type = ASTL_FIND_DUP_NAME,
-								.block_a = (int)o->block,
-								.member_a = (int)o->member,
-								.block_b = (int)b,
-								.member_b = (int)k,
-								.id = sl->id, .count = 2,
-							};
-							char pa[128], pb[128];
-
-							sl->duplicate_name = true;
-							e->n_dup_names++;
-							slot_place(s, o, pa, sizeof(pa));
-							slot_place(s, sl, pb, sizeof(pb));
-							r = exp_finding(e, &f,
-									"duplicate name %s: %s and %s",
-									sl->full_name, pa, pb);
-							if (r < 0)
-								goto out;
-							break;
-						}
-					}
-				}
-			}
-		}
-	}
-out:
-	free(idh);
-	free(nmh);
-	if (r < 0) {
-		stlm__astl_expansion_free(e);
-		if (err && errlen)
-			snprintf(err, errlen, "%s: out of memory", s->file);
-		return r;
-	}
-	*ret = e;
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Index files                                                         */
-
-void stlm__astl_index_free(struct astl_index *x)
-{
-	if (!x)
-		return;
-	for (uint32_t i = 0; i < x->n_entries; i++) {
-		free(x->entries[i].uuid_text);
-		free(x->entries[i].path);
-		free(x->entries[i].description);
-		free(x->entries[i].name_template);
-	}
-	free(x->entries);
-	free(x->file);
-	free(x);
-}
-
-static char *resolve(const char *base, const char *rel)
-{
-	const char *slash = strrchr(base, '/');
-	size_t dl = slash ? (size_t)(slash - base) : 0;
-	char *p;
-
-	if (rel[0] == '/' || !slash)
-		return strdup(rel);
-	p = malloc(dl + strlen(rel) + 2);
-	if (p)
-		sprintf(p, "%.*s/%s", (int)dl, base, rel);
-	return p;
-}
-
-static int parse_index(struct walk *w, struct json_object *root,
-		void *doc)
-{
-	struct astl_index *x = doc;
-	const char *mapkey, *filekey;
-	struct json_object *map;
-	int r = 0;
-
-	if (json_object_get_type(root) != json_type_object)
-		return werr(w, "the document must be a JSON object");
-	if (json_object_object_get_ex(root, "uuid_mapping", &map)) {
-		x->kind = ASTL_DOC_REPOMETA;
-		mapkey = "uuid_mapping";
-		filekey = "specification_file";
-	} else if (json_object_object_get_ex(root, "scmi_uuid_mapping", &map)) {
-		x->kind = ASTL_DOC_LOOKUP;
-		mapkey = "scmi_uuid_mapping";
-		filekey = "metrics_file";
-	} else {
-		return werr(w, "missing key 'uuid_mapping' (repometa) or 'scmi_uuid_mapping' (platform_lookup)");
-	}
-	r = get_obj(w, root, mapkey, true, json_type_object, &map);
-	if (r)
-		return r;
-	r = alloc_members(w, map, mapkey, ASTL_MAX_ENTRIES, "entries",
-			  sizeof(*x->entries), (void **)&x->entries);
-	if (r)
-		return r;
-	push_key(w, mapkey);
-	json_object_object_foreach(map, k, v) {
-		struct astl_index_entry *e = &x->entries[x->n_entries];
-		char *rel = NULL;
-
-		if (strlen(k) > ASTL_MAX_STRING) {
-			r = werr(w, "key longer than %u bytes", ASTL_MAX_STRING);
-			break;
-		}
-		push_key(w, k);
-		if (stlm__astl_uuid_parse(k, e->uuid, &e->uuid_bytes) < 0) {
-			r = werr(w, "key is not a UUID (32 hex digits, optional hyphens, optional /N with N 1..16)");
-		} else if (json_object_get_type(v) != json_type_object) {
-			r = werr(w, "must be an object");
-		} else if (!(e->uuid_text = strdup(k))) {
-			r = -ENOMEM;
-		} else {
-			x->n_entries++;
-			r = get_str(w, v, filekey, true, &rel);
-			if (!r && !rel[0]) {
-				push_key(w, filekey);
-				r = werr(w, "empty path");
-				pop(w);
-			}
-			if (!r && !(e->path = resolve(x->file, rel)))
-				r = -ENOMEM;
-			if (!r)
-				r = get_str(w, v, "description", false, &e->description);
-			if (r >= 0 && x->kind == ASTL_DOC_LOOKUP) {
-				static const char *const tk[] = {
-					"name_template", "target_name", "name",
-				};
-
-				for (size_t i = 0; i < 3 && r >= 0 && !e->name_template; i++)
-					r = get_str(w, v, tk[i], false, &e->name_template);
-			}
-			r = r < 0 ? r : 0;
-			free(rel);
-		}
-		pop(w);
-		if (r < 0)
-			break;
-	}
-	pop(w);
-	return r;
-}
-
-ASTL_DOC_KIND(index, "(index)")
-
-const struct astl_index_entry *
-stlm__astl_index_find(const struct astl_index *x, const uint8_t uuid[16])
-{
-	for (uint32_t i = 0; x && i < x->n_entries; i++)
-		if (stlm__astl_uuid_match(x->entries[i].uuid,
-					  x->entries[i].uuid_bytes, uuid))
-			return &x->entries[i];
-	return NULL;
-}
-
-/* ------------------------------------------------------------------ */
-/* Metrics declarations                                                */
-
-void stlm__astl_metrics_free(struct astl_metrics *m)
-{
-	if (!m)
-		return;
-	for (uint32_t i = 0; i < m->n_metrics; i++) {
-		struct astl_metric *x = &m->metrics[i];
-
-		free(x->key);
-		free(x->reg);
-		free(x->description);
-		free(x->unit);
-		free(x->metric_type);
-		free(x->identifier);
-		free(x->protocol);
-		free(x->formula);
-		free(x->component_filter);
-		for (uint32_t g = 0; g < x->n_groups; g++)
-			free(x->groups[g]);
-		free(x->groups);
-	}
-	free(m->metrics);
-	free(m->file);
-	free(m);
-}
-
-static int parse_metric(struct walk *w, struct json_object *o,
-			struct astl_metric *m)
-{
-	struct json_object *col = NULL, *groups;
-	char *inst = NULL;
-	int r;
-
-	if (json_object_get_type(o) != json_type_object)
-		return werr(w, "must be an object");
-	m->instance_filter = -1;
-	if ((r = get_str(w, o, "description", false, &m->description)) < 0 ||
-	    (r = get_str(w, o, "unit", false, &m->unit)) < 0 ||
-	    (r = get_str(w, o, "metric_type", false, &m->metric_type)) < 0 ||
-	    (r = get_str(w, o, "identifier", false, &m->identifier)) < 0 ||
-	    (r = get_str(w, o, "formula", false, &m->formula)) < 0 ||
-	    (r = get_bool(w, o, "disabled", &m->disabled)) < 0 ||
-	    (r = get_bool(w, o, "confidential", &m->confidential)) < 0)
-		return r;
-	if (!m->identifier &&
-	    (r = get_str(w, o, "category", false, &m->identifier)) < 0)
-		return r;
-	r = get_obj(w, o, "collection", false, json_type_object, &col);
-	if (r < 0)
-		return r;
-	if (col) {
-		struct json_object *v;
-
-		push_key(w, "collection");
-		r = get_str(w, col, "protocol", false, &m->protocol);
-		if (r >= 0)
-			r = get_str(w, col, "register", false, &m->reg);
-		if (r >= 0)
-			r = get_str(w, col, "scmi_component_filter", false,
-				    &m->component_filter);
-		if (r >= 0 && json_object_object_get_ex(col, "scmi_instance_filter", &v)) {
-			if (json_object_get_type(v) == json_type_string)
-				r = get_str(w, col, "scmi_instance_filter", false, &inst);
-			else
-				r = get_num(w, col, "scmi_instance_filter", true, 0,
-					    0xFFFF, &m->instance_filter);
-		}
-		if (r >= 0 && inst) {
-			char *end;
-			long x;
-
-			errno = 0;
-			x = isdigit((unsigned char)inst[0]) ? strtol(inst, &end, 10) : -1;
-			if (x < 0 || x > 0xFFFF || errno || *end) {
-				push_key(w, "scmi_instance_filter");
-				r = werr(w, "'%.64s' is not an instance number", inst);
-				pop(w);
-			} else {
-				m->instance_filter = x;
-			}
-			free(inst);
-		}
-		pop(w);
-		if (r < 0)
-			return r;
-	}
-	if (!m->protocol &&
-	    (r = get_str(w, o, "collection_protocol", false, &m->protocol)) < 0)
-		return r;
-	if (!m->reg && (r = get_str(w, o, "register", false, &m->reg)) < 0)
-		return r;
-	if (!m->reg && (!m->protocol || !strcmp(m->protocol, "scmi")))
-		return werr(w, "missing key 'register' (or collection.register)");
-	r = get_obj(w, o, "metric_groups", false, json_type_array, &groups);
-	if (r < 0)
-		return r;
-	if (!r) {
-		size_t n = json_object_array_length(groups);
-
-		push_key(w, "metric_groups");
-		if (n > ASTL_MAX_GROUPS) {
-			r = werr(w, "more than %u groups", ASTL_MAX_GROUPS);
-			pop(w);
-			return r;
-		}
-		m->groups = calloc(n + 1, sizeof(*m->groups));
-		if (!m->groups)
-			return -ENOMEM;
-		for (size_t i = 0; i < n; i++) {
-			struct json_object *g = json_object_array_get_idx(groups, i);
-
-			push_index(w, (uint32_t)i);
-			if (json_object_get_type(g) != json_type_string ||
-			    !json_object_get_string_len(g) ||
-			    (size_t)json_object_get_string_len(g) > ASTL_MAX_STRING ||
-			    strchr(json_object_get_string(g), ',')) {
-				r = werr(w, "must be a non-empty string without commas");
-			} else if (!(m->groups[m->n_groups] =
-				     strdup(json_object_get_string(g)))) {
-				r = -ENOMEM;
-			} else {
-				m->n_groups++;
-			}
-			pop(w);
-			if (r < 0)
-				break;
-		}
-		pop(w);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int parse_metrics(struct walk *w, struct json_object *root,
-		void *doc)
-{
-	struct astl_metrics *m = doc;
-	struct json_object *map, *x;
-	int r = 0;
-
-	if (json_object_get_type(root) != json_type_object)
-		return werr(w, "the document must be a JSON object");
-	if (json_object_object_get_ex(root, "extends", &x))
-		return werr(w, "extends: inherited declarations are not supported");
-	r = get_obj(w, root, "metrics", true, json_type_object, &map);
-	if (r)
-		return r;
-	r = alloc_members(w, map, "metrics", ASTL_MAX_ENTRIES, "metrics",
-			  sizeof(*m->metrics), (void **)&m->metrics);
-	if (r)
-		return r;
-	push_key(w, "metrics");
-	json_object_object_foreach(map, k, v) {
-		struct astl_metric *d = &m->metrics[m->n_metrics];
-
-		if (strlen(k) > ASTL_MAX_STRING || !k[0]) {
-			r = werr(w, "key empty or longer than %u bytes", ASTL_MAX_STRING);
-			break;
-		}
-		if (!(d->key = strdup(k))) {
-			r = -ENOMEM;
-			break;
-		}
-		m->n_metrics++;
-		push_key(w, k);
-		r = parse_metric(w, v, d);
-		pop(w);
-		if (r < 0)
-			break;
-	}
-	pop(w);
-	return r;
-}
-
-ASTL_DOC_KIND(metrics, "(metrics)")
-
-bool stlm__astl_metric_matches(const struct astl_metric *m,
-			       const struct astl_slot *s)
-{
-	if (!m || !s || !m->reg)
-		return false;
-	if (m->protocol && strcmp(m->protocol, "scmi"))
-		return false;
-	if (strcmp(m->reg, s->name))
-		return false;
-	if (m->component_filter && strcmp(m->component_filter, s->component) &&
-	    strcmp(m->component_filter, s->display_component))
-		return false;
-	if (m->instance_filter >= 0 &&
-	    (uint32_t)m->instance_filter != s->global_instance)
-		return false;
-	return true;
-}
-
-/* ------------------------------------------------------------------ */
-/* Detection                                                           */
-
-enum astl_doc stlm__astl_detect(const char *text, size_t len)
-{
-	struct json_object *root = NULL, *x;
-	enum astl_doc d = ASTL_DOC_NONE;
-
-	if (!text || json_parse(text, len, "", &root, NULL, 0) < 0)
-		return ASTL_DOC_NONE;
-	if (json_object_get_type(root) != json_type_object)
-		goto out;
-	if (json_object_object_get_ex(root, "format", &x) ||
-	    json_object_object_get_ex(root, "des", &x))
-		goto out;	/* a native catalog */
-	if ((json_object_object_get_ex(root, "_type", &x) &&
-	     json_object_get_type(x) == json_type_string &&
-	     !strcmp(json_object_get_string(x), "metrics_specification")) ||
-	    (json_object_object_get_ex(root, "uuid", &x) &&
-	     (json_object_object_get_ex(root, "layout", &x) ||
-	      json_object_object_get_ex(root, "members", &x))))
-		d = ASTL_DOC_SPEC;
-	else if (json_object_object_get_ex(root, "uuid_mapping", &x))
-		d = ASTL_DOC_REPOMETA;
-	else if (json_object_object_get_ex(root, "scmi_uuid_mapping", &x))
-		d = ASTL_DOC_LOOKUP;
-	else if (json_object_object_get_ex(root, "metrics", &x) &&
-		 json_object_get_type(x) == json_type_object)
-		d = ASTL_DOC_METRICS;
-out:
-	json_object_put(root);
-	return d;
-}
