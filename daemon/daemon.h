@@ -4,7 +4,7 @@
  *
  * stlmd internals. The daemon owns the platform channel through one libstlm
  * session and offers two ways in: a FUSE tree compatible with STLMFS v4
- * (fuse.c, stlmfs-interface.md §3-§7, plus snapshot, pipe, raw_<N>,
+ * (fuse.c, docs/stlmfs.md, plus snapshot, pipe, raw_<N>,
  * by-name/) and a client socket for libstlm programs (sock.c,
  * docs/daemon-protocol.md).
  *

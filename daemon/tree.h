@@ -56,7 +56,7 @@ static inline const char *vtree_name(const struct vtree *t, uint32_t i)
 /** The symlink text of link @i ("../../des/0x0000A001"). */
 int vtree_link_text(const struct vtree *t, uint32_t i, char *buf, size_t len);
 
-/** by-components/ per stlmfs-interface.md §6 (v4 naming). */
+/** by-components/ per docs/stlmfs.md (v4 naming). */
 int vtree_build_components(struct vtree *t, struct stlm_session *s);
 /** by-name/ from stlm_de_name(), split on '.'. */
 int vtree_build_names(struct vtree *t, struct stlm_session *s);

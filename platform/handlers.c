@@ -4,7 +4,7 @@
  *
  * Command handlers: Base (0x10) and Telemetry (0x1B), platform side.
  * Each handler decodes its request with the codec, checks it exactly as
- * scmi-telemetry-protocol.md says a platform does, applies it and encodes
+ * the protocol (docs/codec.md) says a platform does, applies it and encodes
  * the reply. Called with p->lock held.
  *
  * Status choices where the sources disagree (documented in

@@ -3,7 +3,7 @@
  * Copyright (c) 2026 The stlm authors
  *
  * rawfs:DIR - a FUSE tree at DIR with the files and semantics of Linux
- * SCMI raw mode (scmi-telemetry-protocol.md §12, docs/rawfs.md), so the
+ * SCMI raw mode (protocol §12, docs/rawfs.md), so the
  * agent-side raw: transport can be tested end to end against the engine.
  *
  * Theory of operation

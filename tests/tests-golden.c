@@ -5,7 +5,7 @@
  * Golden vectors for the SCMI codec (lib/proto).
  *
  * The vectors in tests/data/golden/<message>.vec are written by hand from the
- * protocol reference (docs: scmi-telemetry-protocol.md, §1.1, §2, §4-§7,
+ * protocol reference (docs/codec.md; protocol §1.1, §2, §4-§7,
  * §9, §12), not from lib/proto or the emulator, so that a mistake shared by
  * the library and the emulator cannot pass silently. Where the reference
  * has a worked example (§2.1 headers, §4.2 UUID byte order, §6 interval

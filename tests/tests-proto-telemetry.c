@@ -5,7 +5,7 @@
  * Unit tests of the SCMI Telemetry message codec (lib/proto/telemetry.c).
  *
  * Expected encodings are hex literals written by hand from the protocol
- * reference (scmi-telemetry-protocol.md §2.1, §4, §5, §6, §7.8, §12),
+ * reference (docs/codec.md; protocol §2.1, §4, §5, §6, §7.8, §12),
  * not computed with the codec's own masks, so a mistake shared by the codec
  * and its header cannot pass. Malformed inputs are decoded from heap copies
  * of their exact length so the sanitizers catch any read past the end.

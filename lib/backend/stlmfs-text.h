@@ -2,7 +2,7 @@
 /*
  * Copyright (c) 2026 The stlm authors
  *
- * Pure parsers of the STLMFS v4 text files (stlmfs-interface.md §5), used
+ * Pure parsers of the STLMFS v4 text files (docs/stlmfs.md), used
  * by the stlmfs: backend (lib/stlmfs.c) and its fuzzer. No allocation, no
  * I/O, no global state. Every function takes a buffer and its length (the
  * text need not be NUL-terminated) and returns 0 or a negative errno:

@@ -4,7 +4,7 @@
  *
  * The stlmfs: backend: a session served by an STLMFS v4 tree, the kernel's
  * (/sys/fs/arm_telemetry/tlm_<N>) or stlmd's FUSE mount of it
- * (docs/stlmfs-backend.md, stlmfs-interface.md §3-§6).
+ * (docs/stlmfs-backend.md, docs/stlmfs.md).
  *
  * Theory of operation
  * -------------------

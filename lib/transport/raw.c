@@ -3,7 +3,7 @@
  * Copyright (c) 2026 The stlm authors
  *
  * raw:DIR - the Linux SCMI raw mode agent transport
- * (scmi-telemetry-protocol.md §12, docs/rawfs.md).
+ * (protocol §12, docs/rawfs.md).
  *
  * Theory of operation
  * -------------------
