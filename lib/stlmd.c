@@ -48,8 +48,7 @@
 #include "scmi.h"
 #include "telemetry.h"
 #include "session.h"
-#include "stlmd-frame.h"
-#include "stlmd-proto.h"
+#include "stlmd-wire.h"
 
 #define REQ_TIMEOUT_MS		10000	/* the daemon may wait on the platform */
 #define STATE_ATTEMPTS		5

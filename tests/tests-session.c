@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "frame.h"
 #include "session.h"
 #include "tplat.h"
 
@@ -1041,7 +1042,7 @@ static int proxy_sink(void *data, const uint8_t *msg, size_t len)
 
 	if (len > 8192)
 		return -EMSGSIZE;
-	scmi_put_le32(buf, (uint32_t)len);
+	frame_put_hdr(buf, (uint32_t)len);
 	memcpy(buf + 4, msg, len);
 	proxy_tamper(x, buf + 4, len);
 	pthread_mutex_lock(&x->wlock);

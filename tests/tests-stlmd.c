@@ -24,7 +24,7 @@
 
 #include "daemon.h"
 #include "session.h"
-#include "stlmd-proto.h"
+#include "stlmd-wire.h"
 #include "tplat.h"
 
 /* ------------------------------------------------------------------ */
