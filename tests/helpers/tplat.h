@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "platform.h"
+#include "stlm/stlm.h"
 #include "tagent.h"
 #include "tdcf.h"
 #include "telemetry.h"
@@ -178,46 +181,80 @@ static inline int tp_find_line(const uint8_t *area, size_t len, uint32_t id,
 	return -EAGAIN;
 }
 
-/*
- * An in-process platform built from cfg (owned by the fixture from here
- * on), a test agent on it and its memory file mapped read-only.
+/* ------------------------------------------------------------------ */
+/* The fixture                                                         */
+
+#define TP_FIX_MAX_SESSIONS 8
+
+/**
+ * struct tp_fix - one emulated platform for a test case, and what a case
+ * builds on it: a listener and its URI, sessions, an in-process test
+ * agent, mappings of the memory file.
+ *
+ * tp_fix_new() allocates it and registers its teardown with
+ * stlm_test_defer() before anything else, so whether the case passes or a
+ * failed assertion ends it early, the sessions are closed, the agent and
+ * the platform are freed (their threads joined) and the mappings removed
+ * before the next case starts. A case may tear it down earlier with
+ * tp_fix_stop() (then only the memory is freed at the end).
+ *
+ * @cfg:      the description (owned from tp_fix_new() on)
+ * @p:        the platform
+ * @mem_path: its memory file (in the case's temporary directory unless
+ *            the options named one)
+ * @uri:      what an agent opens, after tp_fix_listen() ("" before)
+ * @raw:      the listener is rawfs: (a FUSE mount)
+ * @s:        the session of the last tp_fix_open()
+ * @a:        the in-process test agent (tp_fix_agent())
+ * @mem:      the memory file mapped read-only (tp_fix_agent()), @mem_size
+ * @rw:       a writable mapping of it (tp_fix_rw()), @rw_size
+ * @r:        a response buffer for @a
  */
 struct tp_fix {
 	struct stlmp_config *cfg;
 	struct stlmp_platform *p;
+	char mem_path[PATH_MAX];
+	char uri[2 * PATH_MAX + 64];
+	bool raw;
+	struct stlm_session *s;
 	struct tagent *a;
 	const uint8_t *mem;
 	size_t mem_size;
+	uint8_t *rw;
+	size_t rw_size;
 	uint8_t r[TA_MAX_MSG];
+	/* private */
+	bool stopped;
+	struct stlm_session *sessions[TP_FIX_MAX_SESSIONS];
 };
 
-/* 0, or a negative errno (the fixture is then half set up: stop it). */
-static inline int tp_fix_start(struct tp_fix *f, struct stlmp_config *cfg,
-			       const struct stlmp_opts *o)
-{
-	int r;
-
-	memset(f, 0, sizeof(*f));
-	f->cfg = cfg;
-	r = stlmp_platform_new(f->cfg, o, &f->p);
-	if (r >= 0)
-		r = ta_new_inproc(f->p, &f->a);
-	if (r >= 0) {
-		f->mem = tp_map(ta_mem_path(f->a), &f->mem_size);
-		if (!f->mem)
-			r = -EIO;
-	}
-	return r < 0 ? r : 0;
-}
-
-static inline void tp_fix_stop(struct tp_fix *f)
-{
-	if (f->mem)
-		munmap((void *)f->mem, f->mem_size);
-	ta_free(f->a);
-	stlmp_platform_free(f->p);
-	stlmp_config_free(f->cfg);
-	memset(f, 0, sizeof(*f));
-}
+/*
+ * A platform from cfg (owned by the fixture from here on; NULL fails the
+ * case) with options o (NULL: defaults; no mem_path: a memory file in the
+ * case's temporary directory). Fails the case on error.
+ */
+struct tp_fix *tp_fix_new(struct stlmp_config *cfg, const struct stlmp_opts *o);
+/*
+ * Listen on "unix", "tcp", "shm" or "raw" (a rawfs: mount; skips the case
+ * without FUSE) in the case's temporary directory and set @uri.
+ */
+void tp_fix_listen(struct tp_fix *f, const char *scheme);
+/*
+ * Open a session on @uri (o: NULL for no catalog); it is closed at
+ * teardown unless tp_fix_close() closed it before. Sets and returns @s.
+ * tp_fix_try_open() returns the library's error instead of failing.
+ */
+struct stlm_session *tp_fix_open(struct tp_fix *f,
+				 const struct stlm_open_opts *o);
+int tp_fix_try_open(struct tp_fix *f, const struct stlm_open_opts *o,
+		    struct stlm_session **ret);
+/* Close a session (any: those of the fixture are forgotten). NULL is fine. */
+void tp_fix_close(struct tp_fix *f, struct stlm_session *s);
+/* Attach the in-process test agent @a and map the memory file (@mem). */
+void tp_fix_agent(struct tp_fix *f);
+/* A writable mapping of the memory file, as a misbehaving platform has. */
+uint8_t *tp_fix_rw(struct tp_fix *f);
+/* Tear down now: sessions, agent, mappings, platform, description. */
+void tp_fix_stop(struct tp_fix *f);
 
 #endif
