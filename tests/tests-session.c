@@ -26,14 +26,6 @@
 #include "session.h"
 #include "tplat.h"
 
-struct fx {
-	struct stlmp_config *cfg;
-	struct stlmp_platform *p;
-	char mem[320];
-	char uri[2048];
-	bool raw;
-};
-
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -43,58 +35,21 @@ static uint64_t now_ns(void)
 }
 
 /* Start platform cfg (taken over) listening on scheme; skip raw without FUSE. */
-static void fx_start(struct fx *f, struct stlmp_config *cfg, const char *scheme)
+static struct tp_fix *fx_start(struct stlmp_config *cfg, const char *scheme)
 {
-	const char *dir = stlm_test_tmpdir();
 	struct stlmp_opts o = { .seed = 7, .log = (stlmp_log_fn)stlm_test_log };
-	char target[700];
-	int r;
+	struct tp_fix *f = tp_fix_new(cfg, &o);
 
-	memset(f, 0, sizeof(*f));
-	f->cfg = cfg;
-	snprintf(f->mem, sizeof(f->mem), "%s/mem", dir);
-	o.mem_path = f->mem;
-	ASSERT_OK(stlmp_platform_new(cfg, &o, &f->p));
-	if (!strcmp(scheme, "unix")) {
-		snprintf(target, sizeof(target), "unix:%s/p.sock", dir);
-		ASSERT_OK(stlmp_platform_listen(f->p, target));
-		snprintf(f->uri, sizeof(f->uri), "%s?mem=%s", target, f->mem);
-	} else if (!strcmp(scheme, "tcp")) {
-		ASSERT_OK(stlmp_platform_listen(f->p, "tcp:127.0.0.1:0"));
-		snprintf(f->uri, sizeof(f->uri), "tcp:127.0.0.1:%d?mem=%s",
-			 stlmp_platform_tcp_port(f->p), f->mem);
-	} else if (!strcmp(scheme, "shm")) {
-		snprintf(target, sizeof(target), "shm:%s/shm", dir);
-		ASSERT_OK(stlmp_platform_listen(f->p, target));
-		snprintf(f->uri, sizeof(f->uri), "%s", target);
-	} else {
-		char mnt[400];
-
-		snprintf(mnt, sizeof(mnt), "%s/raw", dir);
-		mkdir(mnt, 0755);
-		snprintf(target, sizeof(target), "rawfs:%s", mnt);
-		r = access("/dev/fuse", R_OK | W_OK) < 0 ? -ENODEV :
-			stlmp_platform_listen(f->p, target);
-		if (r == -EPERM || r == -ENODEV || r == -ENOENT) {
-			stlmp_platform_free(f->p);
-			stlmp_config_free(f->cfg);
-			STLM_SKIP("FUSE is not available here");
-		}
-		ASSERT_OK(r);
-		snprintf(f->uri, sizeof(f->uri), "raw:%s?mem=%s", mnt, f->mem);
-		f->raw = true;
-	}
+	tp_fix_listen(f, scheme);
+	return f;
 }
 
-static void fx_stop(struct fx *f)
+static void fx_stop(struct tp_fix *f)
 {
-	stlmp_platform_free(f->p);
-	stlmp_config_free(f->cfg);
-	f->p = NULL;
-	f->cfg = NULL;
+	tp_fix_stop(f);
 }
 
-static int fx_open(struct fx *f, int discovery, int timeout_ms,
+static int fx_open(struct tp_fix *f, int discovery, int timeout_ms,
 		   struct stlm_session **ret)
 {
 	struct stlm_open_opts o = {
@@ -105,7 +60,7 @@ static int fx_open(struct fx *f, int discovery, int timeout_ms,
 		.no_catalog = true,
 	};
 
-	return stlm_session_open(f->uri, &o, ret);
+	return tp_fix_try_open(f, &o, ret);
 }
 
 static const struct stlm_de *de_of(struct stlm_session *s, uint32_t id)
@@ -117,7 +72,7 @@ static const struct stlm_de *de_of(struct stlm_session *s, uint32_t id)
 }
 
 /* The line of DE id as the session placed it, checked against memory. */
-static void check_placed(struct fx *f, struct stlm_session *s, uint32_t id)
+static void check_placed(struct tp_fix *f, struct stlm_session *s, uint32_t id)
 {
 	const struct stlm_de *de = de_of(s, id);
 	struct tdcf_line l = { 0 };
@@ -164,14 +119,14 @@ STLM_TEST(open_full_info)
 {
 	struct stlm_session *s = NULL;
 	struct stlm_platform_info in;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 0, &s));
-	check_info(s, f.cfg);
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
+	check_info(s, f->cfg);
 	ASSERT_OK(stlm_session_info(s, &in));
 	ASSERT_STREQ(in.uuid_str, "00112233-4455-6677-8899-AABBCCDDEEFF");
-	ASSERT_STREQ(stlm_session_uri(s), f.uri);
+	ASSERT_STREQ(stlm_session_uri(s), f->uri);
 	ASSERT_EQ(stlm_session_generation(s), 1);
 	ASSERT_TRUE(s->discovered);
 	ASSERT_EQ(stlm_de_count(s), T_N_DES);
@@ -181,35 +136,35 @@ STLM_TEST(open_full_info)
 		ASSERT_FALSE(stlm_de_enabled(stlm_de_at(s, (size_t)i)));
 	ASSERT_ERR(stlm_session_info(s, NULL), -EINVAL);
 	ASSERT_ERR(stlm_session_info(NULL, &in), -EINVAL);
-	stlm_session_close(s);
-	stlm_session_close(NULL);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	tp_fix_close(f, NULL);
+	fx_stop(f);
 }
 
 STLM_TEST(open_lazy_is_cheap)
 {
 	struct stlm_session *s = NULL;
 	struct stlmp_stats a, b;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	stlmp_platform_stats(f.p, &a);
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_LAZY, 0, &s));
-	stlmp_platform_stats(f.p, &b);
+	f = fx_start(tp_config(false), "unix");
+	stlmp_platform_stats(f->p, &a);
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_LAZY, 0, &s));
+	stlmp_platform_stats(f->p, &b);
 	/* Base + Telemetry version and attributes only */
 	ASSERT_CMP(b.commands - a.commands, <=, 10);
 	ASSERT_FALSE(s->discovered);
-	check_info(s, f.cfg);
+	check_info(s, f->cfg);
 	ASSERT_EQ(stlm_de_count(s), T_N_DES);
-	stlmp_platform_stats(f.p, &a);
+	stlmp_platform_stats(f->p, &a);
 	ASSERT_CMP(a.commands - b.commands, >, 3);
 	ASSERT_TRUE(s->discovered);
 	/* a second access does not discover again */
 	ASSERT_NOT_NULL(stlm_de_get(s, T_CONST));
-	stlmp_platform_stats(f.p, &b);
+	stlmp_platform_stats(f->p, &b);
 	ASSERT_EQ(b.commands, a.commands);
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(open_errors)
@@ -217,7 +172,7 @@ STLM_TEST(open_errors)
 	struct stlm_open_opts o = { .discovery = 9 };
 	struct stlm_session *s = NULL, *t = NULL;
 	char uri[600];
-	struct fx f;
+	struct tp_fix *f;
 
 	ASSERT_ERR(stlm_session_open(NULL, NULL, &s), -EINVAL);
 	ASSERT_ERR(stlm_session_open("unix:/x", NULL, NULL), -EINVAL);
@@ -239,27 +194,27 @@ STLM_TEST(open_errors)
 	ASSERT_NULL(s);
 
 	/* a second agent is refused while the first owns the platform */
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_LAZY, 300, &s));
-	ASSERT_ERR(fx_open(&f, STLM_DISCOVERY_LAZY, 300, &t), -EBUSY);
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_LAZY, 300, &s));
+	ASSERT_ERR(fx_open(f, STLM_DISCOVERY_LAZY, 300, &t), -EBUSY);
 	ASSERT_NULL(t);
-	stlm_session_close(s);
+	tp_fix_close(f, s);
 	usleep(20000);
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_LAZY, 300, &t));
-	stlm_session_close(t);
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_LAZY, 300, &t));
+	tp_fix_close(f, t);
 
 	/* reserved bits in PROTOCOL_ATTRIBUTES: the platform broke the protocol */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "reserved:proto=0x1b,msg=0x1"));
-	ASSERT_ERR(fx_open(&f, STLM_DISCOVERY_LAZY, 300, &t), -EPROTO);
-	stlmp_platform_fault_clear(f.p);
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "reserved:proto=0x1b,msg=0x1"));
+	ASSERT_ERR(fx_open(f, STLM_DISCOVERY_LAZY, 300, &t), -EPROTO);
+	stlmp_platform_fault_clear(f->p);
 	usleep(20000);
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 300, &t));
-	stlm_session_close(t);
-	fx_stop(&f);
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 300, &t));
+	tp_fix_close(f, t);
+	fx_stop(f);
 }
 
 /* Enable, disable, groups, all, batch; generation after each change. */
-static void configure_flow(struct fx *f, struct stlm_session *s)
+static void configure_flow(struct tp_fix *f, struct stlm_session *s)
 {
 	uint64_t g = stlm_session_generation(s);
 	const struct stlm_de *de;
@@ -374,13 +329,13 @@ static void configure_flow(struct fx *f, struct stlm_session *s)
 STLM_TEST(configure_unix)
 {
 	struct stlm_session *s = NULL;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 0, &s));
-	configure_flow(&f, s);
-	stlm_session_close(s);
-	fx_stop(&f);
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
+	configure_flow(f, s);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 /* The main flow over another transport. */
@@ -388,13 +343,13 @@ static void transport_flow(const char *scheme)
 {
 	struct stlm_session *s = NULL;
 	struct stlm_collection c;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), scheme);
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_LAZY, 0, &s));
-	check_info(s, f.cfg);
+	f = fx_start(tp_config(false), scheme);
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_LAZY, 0, &s));
+	check_info(s, f->cfg);
 	ASSERT_EQ(stlm_de_count(s), T_N_DES);
-	configure_flow(&f, s);
+	configure_flow(f, s);
 	ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, true,
 				      STLM_MODE_ON_DEMAND, 10000000));
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
@@ -403,8 +358,8 @@ static void transport_flow(const char *scheme)
 	ASSERT_OK(stlm_reset(s));
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
 	ASSERT_FALSE(c.enabled);
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(transport_tcp)
@@ -428,10 +383,10 @@ STLM_TEST(collection)
 	struct stlm_intervals iv;
 	struct stlm_collection c;
 	uint64_t g;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 0, &s));
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
 	ASSERT_OK(stlm_intervals_get(s, STLM_GROUP_ALL, &iv));
 	ASSERT_FALSE(iv.range);
 	ASSERT_EQ(iv.n, 4);
@@ -484,8 +439,8 @@ STLM_TEST(collection)
 	ASSERT_FALSE(c.enabled);
 	ASSERT_EQ(c.interval.ns, 10000000);
 	ASSERT_EQ(stlm_session_generation(s), g + 3);
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(collection_per_group)
@@ -494,7 +449,7 @@ STLM_TEST(collection_per_group)
 	struct stlm_session *s = NULL;
 	struct stlm_intervals iv;
 	struct stlm_collection c;
-	struct fx f;
+	struct tp_fix *f;
 
 	/* group 1 has its own range of intervals */
 	cfg->groups[1].intervals.range = true;
@@ -503,8 +458,8 @@ STLM_TEST(collection_per_group)
 	cfg->groups[1].intervals.v[0] = (struct scmi_tlm_interval){ 5, -3 };
 	cfg->groups[1].intervals.v[1] = (struct scmi_tlm_interval){ 50, -3 };
 	cfg->groups[1].intervals.v[2] = (struct scmi_tlm_interval){ 5, -3 };
-	fx_start(&f, cfg, "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 0, &s));
+	f = fx_start(cfg, "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
 	ASSERT_OK(stlm_intervals_get(s, 1, &iv));
 	ASSERT_TRUE(iv.range);
 	ASSERT_EQ(iv.n, 3);
@@ -523,8 +478,8 @@ STLM_TEST(collection_per_group)
 	ASSERT_EQ(c.interval.ns, 15000000);
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
 	ASSERT_FALSE(c.enabled);
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(reset)
@@ -532,10 +487,10 @@ STLM_TEST(reset)
 	struct stlm_session *s = NULL;
 	struct stlm_collection c;
 	uint64_t g;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 0, &s));
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
 	ASSERT_OK(stlm_all_set(s, true, true));
 	ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, true,
 				      STLM_MODE_ON_DEMAND, 1000000));
@@ -553,19 +508,19 @@ STLM_TEST(reset)
 	ASSERT_EQ(c.interval.ns, 100000000);
 	/* usable afterwards */
 	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	check_placed(&f, s, T_CONST);
-	stlm_session_close(s);
-	fx_stop(&f);
+	check_placed(f, s, T_CONST);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(second_session_learns_state)
 {
 	struct stlm_session *s = NULL;
 	uint32_t off[3], blk;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 0, &s));
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
 	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
 	ASSERT_OK(stlm_de_set(s, T_BLK, true, true));
 	ASSERT_OK(stlm_group_set(s, 1, true, true));
@@ -575,16 +530,16 @@ STLM_TEST(second_session_learns_state)
 	off[2] = de_of(s, T_G1B)->offset;
 	blk = de_of(s, T_BLK)->blk_ts_off;
 	/* collection stays off: state must still be learnt */
-	stlm_session_close(s);
+	tp_fix_close(f, s);
 	usleep(20000);
 
 	for (int lazy = 0; lazy < 2; lazy++) {
-		ASSERT_OK(fx_open(&f, lazy, 0, &s));
+		ASSERT_OK(fx_open(f, lazy, 0, &s));
 		ASSERT_EQ(stlm_de_count(s), T_N_DES);
-		check_placed(&f, s, T_CONST);
-		check_placed(&f, s, T_BLK);
-		check_placed(&f, s, T_G1A);
-		check_placed(&f, s, T_G1B);
+		check_placed(f, s, T_CONST);
+		check_placed(f, s, T_BLK);
+		check_placed(f, s, T_G1A);
+		check_placed(f, s, T_G1B);
 		ASSERT_EQ(de_of(s, T_CONST)->offset, off[0]);
 		ASSERT_EQ(de_of(s, T_BLK)->offset, off[1]);
 		ASSERT_EQ(de_of(s, T_BLK)->blk_ts_off, blk);
@@ -595,10 +550,10 @@ STLM_TEST(second_session_learns_state)
 		ASSERT_TRUE(stlm_de_enabled(de_of(s, T_MSG)));
 		ASSERT_FALSE(stlm_de_enabled(de_of(s, T_COUNTER)));
 		ASSERT_FALSE(stlm_de_enabled(de_of(s, T_FC)));
-		stlm_session_close(s);
+		tp_fix_close(f, s);
 		usleep(20000);
 	}
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 /* ------------------------------------------------------------------ */
@@ -614,65 +569,65 @@ static void faults_flow(const char *scheme)
 	struct stlm_session *s = NULL;
 	struct stlm_collection c;
 	uint64_t t0;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), scheme);
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 100, &s));
+	f = fx_start(tp_config(false), scheme);
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 100, &s));
 
 	/* dropped reply: timeout, then the retry succeeds */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "drop:msg=0x6,count=1"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "drop:msg=0x6,count=1"));
 	t0 = now_ns();
 	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
 	ASSERT_CMP(ms_since(t0), >=, 90);
-	check_placed(&f, s, T_CONST);
+	check_placed(f, s, T_CONST);
 
 	/* late reply: dropped as unmatched, the retry succeeds */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "delay:msg=0x9,ms=250,count=1"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "delay:msg=0x9,ms=250,count=1"));
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
 	usleep(200000); /* the late reply arrives and is dropped */
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
 
 	/* BUSY twice, then success */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "status:msg=0x6,status=BUSY,count=2"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "status:msg=0x6,status=BUSY,count=2"));
 	ASSERT_OK(stlm_de_set(s, T_PLAIN, true, false));
-	check_placed(&f, s, T_PLAIN);
+	check_placed(f, s, T_PLAIN);
 	/* BUSY forever: surfaced after the retries */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "status:msg=0x6,status=BUSY"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "status:msg=0x6,status=BUSY"));
 	ASSERT_ERR(stlm_de_set(s, T_PLAIN, false, false), -EBUSY);
-	stlmp_platform_fault_clear(f.p);
+	stlmp_platform_fault_clear(f->p);
 
 	/* other statuses map through the codec */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "status:msg=0x6,status=DENIED,count=1"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "status:msg=0x6,status=DENIED,count=1"));
 	ASSERT_ERR(stlm_de_set(s, T_PLAIN, false, false), -EACCES);
 
 	/* wrong token once: the reply is dropped, the retry succeeds */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "token:msg=0x6,count=1"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "token:msg=0x6,count=1"));
 	ASSERT_OK(stlm_de_set(s, T_PLAIN, false, false));
 	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_PLAIN)));
 
 	/* short and long replies, reserved header bits */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "length:msg=0x6,bytes=-4,count=1"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "length:msg=0x6,bytes=-4,count=1"));
 	ASSERT_ERR(stlm_de_set(s, T_PLAIN, true, false), -EBADMSG);
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "length:msg=0x6,bytes=4,count=1"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "length:msg=0x6,bytes=4,count=1"));
 	ASSERT_ERR(stlm_de_set(s, T_PLAIN, true, false), -EPROTO);
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "reserved:msg=0x9,count=1"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "reserved:msg=0x9,count=1"));
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c)); /* retried */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "reserved:proto=0x1b,msg=0x1,count=1"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "reserved:proto=0x1b,msg=0x1,count=1"));
 	stlm__placement_lost(s); /* fails to resync: logged, no crash */
 	/* still usable */
 	ASSERT_OK(stlm_de_set(s, T_PLAIN, true, false));
-	check_placed(&f, s, T_PLAIN);
+	check_placed(f, s, T_PLAIN);
 
 	/* timeouts exhaust the retries */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "drop:msg=0x9"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "drop:msg=0x9"));
 	t0 = now_ns();
 	ASSERT_ERR(stlm_collection_get(s, STLM_GROUP_ALL, &c), -ETIMEDOUT);
 	ASSERT_CMP(ms_since(t0), <, 2000);
-	stlmp_platform_fault_clear(f.p);
+	stlmp_platform_fault_clear(f->p);
 	usleep(50000);
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(faults_unix)
@@ -701,15 +656,15 @@ STLM_TEST(platform_reset_recovered)
 	struct stlm_collection c;
 	int gens = 0, resets = 0;
 	uint64_t g;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 0, &s));
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
 	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
 	ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, true,
 				      STLM_MODE_ON_DEMAND, 1000000));
 	read_events(s, &gens, &resets);
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "reset:ms=30"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "reset:ms=30"));
 	usleep(150000);
 	/* learnt through a command: collection went off behind our back */
 	g = stlm_session_generation(s);
@@ -724,8 +679,8 @@ STLM_TEST(platform_reset_recovered)
 
 	/* learnt through a snapshot noticing a missing line */
 	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	check_placed(&f, s, T_CONST);
-	stlmp_platform_reset(f.p);
+	check_placed(f, s, T_CONST);
+	stlmp_platform_reset(f->p);
 	g = stlm_session_generation(s);
 	stlm__placement_lost(s);
 	ASSERT_EQ(stlm_session_generation(s), g + 1);
@@ -733,9 +688,9 @@ STLM_TEST(platform_reset_recovered)
 	read_events(s, &gens, &resets);
 	ASSERT_EQ(resets, 2);
 	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	check_placed(&f, s, T_CONST);
-	stlm_session_close(s);
-	fx_stop(&f);
+	check_placed(f, s, T_CONST);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(platform_reset_new_de_set)
@@ -743,13 +698,13 @@ STLM_TEST(platform_reset_new_de_set)
 	struct stlm_session *s = NULL;
 	const struct stlm_de *old;
 	struct stlm_platform_info in;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 0, &s));
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
 	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
 	old = de_of(s, T_PLAIN);
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "reset:ms=20,change=1"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "reset:ms=20,change=1"));
 	usleep(120000);
 	stlm__placement_lost(s);
 	/* one DE fewer (the last, T_PLAIN) and a new revision */
@@ -764,9 +719,9 @@ STLM_TEST(platform_reset_new_de_set)
 	ASSERT_FALSE(stlm_de_enabled(old));
 	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_CONST)));
 	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	check_placed(&f, s, T_CONST);
-	stlm_session_close(s);
-	fx_stop(&f);
+	check_placed(f, s, T_CONST);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 static void gone_flow(const char *scheme)
@@ -774,13 +729,13 @@ static void gone_flow(const char *scheme)
 	struct stlm_session *s = NULL;
 	struct stlm_collection c;
 	uint64_t t0;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), scheme);
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 1000, &s));
+	f = fx_start(tp_config(false), scheme);
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 1000, &s));
 	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	stlmp_platform_free(f.p);
-	f.p = NULL;
+	stlmp_platform_free(f->p);
+	f->p = NULL;
 	t0 = now_ns();
 	ASSERT_ERR(stlm_collection_get(s, STLM_GROUP_ALL, &c), -ECONNRESET);
 	ASSERT_CMP(ms_since(t0), <, 500);
@@ -793,8 +748,8 @@ static void gone_flow(const char *scheme)
 	stlm__placement_lost(s);
 	/* what was learnt stays readable */
 	ASSERT_EQ(stlm_de_count(s), T_N_DES);
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(platform_gone_unix)
@@ -843,10 +798,10 @@ static void concurrency_flow(const char *scheme)
 	struct worker w[4];
 	pthread_t th[4];
 	uint64_t g;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), scheme);
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_LAZY, 0, &s));
+	f = fx_start(tp_config(false), scheme);
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_LAZY, 0, &s));
 	g = stlm_session_generation(s);
 	for (int i = 0; i < 4; i++) {
 		w[i] = (struct worker){ .s = s, .id = ids[i] };
@@ -860,8 +815,8 @@ static void concurrency_flow(const char *scheme)
 	/* 100 toggles each: all end disabled */
 	for (int i = 0; i < 4; i++)
 		ASSERT_FALSE(stlm_de_enabled(de_of(s, ids[i])));
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(concurrency_unix)
@@ -882,12 +837,12 @@ static void scale_flow(const char *scheme, uint32_t n)
 	struct stlm_session *s = NULL;
 	struct stlmp_config *cfg;
 	uint64_t t0, lazy_ns, full_ns;
-	struct fx f;
+	struct tp_fix *f;
 
 	ASSERT_OK(stlmp_config_generate(n, &cfg));
-	fx_start(&f, cfg, scheme);
+	f = fx_start(cfg, scheme);
 	t0 = now_ns();
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_LAZY, 0, &s));
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_LAZY, 0, &s));
 	lazy_ns = now_ns() - t0;
 	t0 = now_ns();
 	ASSERT_EQ(stlm_de_count(s), (int)n);
@@ -919,8 +874,8 @@ static void scale_flow(const char *scheme, uint32_t n)
 		}
 	}
 	ASSERT_OK(stlm_all_set(s, false, false));
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(scale_50k_unix)
@@ -961,6 +916,7 @@ struct proxy {
 	pthread_t th;
 	pthread_mutex_t wlock;
 	char path[400];
+	bool running, wlock_init;
 };
 
 static void proxy_tamper(struct proxy *x, uint8_t *m, size_t len)
@@ -1110,14 +1066,27 @@ static void *proxy_main(void *arg)
 	}
 }
 
-static void proxy_start(struct proxy *x, struct stlmp_platform *p)
+static void proxy_stop(struct proxy *x);
+
+static void proxy_teardown(void *arg)
+{
+	proxy_stop(arg);
+	free(arg);
+}
+
+/* A proxy in front of p; stopped at the end of the case, even failed. */
+static struct proxy *proxy_start(struct stlmp_platform *p)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct proxy *x = calloc(1, sizeof(*x));
 
-	memset(x, 0, sizeof(*x));
+	ASSERT_NOT_NULL(x);
+	stlm_test_defer(proxy_teardown, x);
 	x->p = p;
+	x->lfd = x->stop[0] = x->stop[1] = -1;
 	x->cfd = -1;
 	pthread_mutex_init(&x->wlock, NULL);
+	x->wlock_init = true;
 	snprintf(x->path, sizeof(x->path), "%s/proxy.sock", stlm_test_tmpdir());
 	ASSERT_CMP(strlen(x->path), <, sizeof(sa.sun_path));
 	strcpy(sa.sun_path, x->path);
@@ -1127,32 +1096,50 @@ static void proxy_start(struct proxy *x, struct stlmp_platform *p)
 	ASSERT_OK(listen(x->lfd, 4));
 	ASSERT_OK(pipe2(x->stop, O_CLOEXEC));
 	ASSERT_EQ(pthread_create(&x->th, NULL, proxy_main, x), 0);
+	x->running = true;
+	return x;
 }
 
 static void proxy_stop(struct proxy *x)
 {
-	ASSERT_EQ(write(x->stop[1], "x", 1), 1);
-	pthread_join(x->th, NULL);
+	if (x->running) {
+		if (write(x->stop[1], "x", 1) != 1)
+			abort();
+		pthread_join(x->th, NULL);
+		x->running = false;
+	}
 	if (x->a)
 		stlmp_agent_detach(x->a);
+	x->a = NULL;
 	if (x->cfd >= 0)
 		close(x->cfd);
-	close(x->lfd);
-	close(x->stop[0]);
-	close(x->stop[1]);
-	pthread_mutex_destroy(&x->wlock);
+	x->cfd = -1;
+	if (x->lfd >= 0)
+		close(x->lfd);
+	if (x->stop[0] >= 0)
+		close(x->stop[0]);
+	if (x->stop[1] >= 0)
+		close(x->stop[1]);
+	x->lfd = x->stop[0] = x->stop[1] = -1;
+	if (x->wlock_init)
+		pthread_mutex_destroy(&x->wlock);
+	x->wlock_init = false;
 }
 
-static int proxy_open(struct proxy *x, struct fx *f, enum tamper t, int disc,
+static int proxy_open(struct proxy *x, struct tp_fix *f, enum tamper t, int disc,
 		      struct stlm_session **ret)
 {
 	struct stlm_open_opts o = { .timeout_ms = 200, .discovery = disc,
 				    .log = stlm_test_log, .no_catalog = true };
-	char uri[1200];
+	char uri[PATH_MAX + 512];
+	int r;
 
 	x->tamper = t;
-	snprintf(uri, sizeof(uri), "unix:%s?mem=%s", x->path, f->mem);
-	return stlm_session_open(uri, &o, ret);
+	snprintf(uri, sizeof(uri), "unix:%s?mem=%s", x->path, f->mem_path);
+	r = stlm_session_open(uri, &o, ret);
+	if (r >= 0)
+		tp_fix_track(f, *ret);
+	return r;
 }
 
 STLM_TEST(hostile_platform)
@@ -1170,63 +1157,63 @@ STLM_TEST(hostile_platform)
 		{ TAMPER_MORE_DES, STLM_DISCOVERY_FULL, -EPROTO },
 	};
 	struct stlm_session *s = NULL;
-	struct proxy x;
-	struct fx f;
+	struct proxy *x;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	proxy_start(&x, f.p);
+	f = fx_start(tp_config(false), "unix");
+	x = proxy_start(f->p);
 
 	for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
-		ASSERT_ERR(proxy_open(&x, &f, refused[i].t, refused[i].disc, &s),
+		ASSERT_ERR(proxy_open(x, f, refused[i].t, refused[i].disc, &s),
 			   refused[i].err);
 		ASSERT_NULL(s);
 		usleep(20000); /* the proxy detaches the agent */
 	}
 	/* lazy: the error surfaces at first DE access, and again after */
-	ASSERT_OK(proxy_open(&x, &f, TAMPER_DUP_ID, STLM_DISCOVERY_LAZY, &s));
+	ASSERT_OK(proxy_open(x, f, TAMPER_DUP_ID, STLM_DISCOVERY_LAZY, &s));
 	ASSERT_ERR(stlm_de_count(s), -EPROTO);
 	ASSERT_NULL(stlm_de_get(s, T_CONST));
 	ASSERT_EQ(errno, EPROTO);
-	x.tamper = TAMPER_NONE; /* the platform behaves again: retried */
+	x->tamper = TAMPER_NONE; /* the platform behaves again: retried */
 	ASSERT_EQ(stlm_de_count(s), T_N_DES);
-	stlm_session_close(s);
+	tp_fix_close(f, s);
 	usleep(20000);
 
 	/* an area outside the memory file: that SHMTI is unusable */
-	ASSERT_OK(proxy_open(&x, &f, TAMPER_SHMTI_OUTSIDE, STLM_DISCOVERY_FULL, &s));
+	ASSERT_OK(proxy_open(x, f, TAMPER_SHMTI_OUTSIDE, STLM_DISCOVERY_FULL, &s));
 	ASSERT_NULL(s->shmti[0].base);
 	ASSERT_NOT_NULL(s->shmti[1].base);
 	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
 	ASSERT_EQ(stlm_de_get(s, T_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
 	ASSERT_OK(stlm_de_set(s, T_G1A, true, false));
-	check_placed(&f, s, T_G1A);
-	stlm_session_close(s);
+	check_placed(f, s, T_G1A);
+	tp_fix_close(f, s);
 	usleep(20000);
 
 	/* bad placements: -EPROTO, the session stays usable */
-	ASSERT_OK(proxy_open(&x, &f, TAMPER_DECFG_SHMTI, STLM_DISCOVERY_FULL, &s));
+	ASSERT_OK(proxy_open(x, f, TAMPER_DECFG_SHMTI, STLM_DISCOVERY_FULL, &s));
 	ASSERT_ERR(stlm_de_set(s, T_CONST, true, false), -EPROTO);
 	ASSERT_TRUE(stlm_de_enabled(stlm_de_get(s, T_CONST)));
 	ASSERT_EQ(stlm_de_get(s, T_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
-	x.tamper = TAMPER_DECFG_OFFSET;
+	x->tamper = TAMPER_DECFG_OFFSET;
 	ASSERT_ERR(stlm_de_set(s, T_PLAIN, true, false), -EPROTO);
 	ASSERT_ERR(stlm_group_set(s, 1, true, false), -EPROTO);
-	x.tamper = TAMPER_NONE;
+	x->tamper = TAMPER_NONE;
 	ASSERT_OK(stlm_de_set(s, T_COUNTER, true, false));
-	check_placed(&f, s, T_COUNTER);
-	stlm_session_close(s);
+	check_placed(f, s, T_COUNTER);
+	tp_fix_close(f, s);
 	usleep(20000);
 
 	/* an enabled list that cannot be right: taken as "none", lines used */
-	ASSERT_OK(proxy_open(&x, &f, TAMPER_ENABLED_TOTAL, STLM_DISCOVERY_FULL, &s));
-	check_placed(&f, s, T_CONST);
-	check_placed(&f, s, T_COUNTER);
+	ASSERT_OK(proxy_open(x, f, TAMPER_ENABLED_TOTAL, STLM_DISCOVERY_FULL, &s));
+	check_placed(f, s, T_CONST);
+	check_placed(f, s, T_COUNTER);
 	ASSERT_FALSE(stlm_de_enabled(stlm_de_get(s, T_BLK)));
-	stlm_session_close(s);
+	tp_fix_close(f, s);
 	usleep(20000);
 
 	/* a malformed interval list: no intervals, -ERANGE for any */
-	ASSERT_OK(proxy_open(&x, &f, TAMPER_IV_RANGE, STLM_DISCOVERY_FULL, &s));
+	ASSERT_OK(proxy_open(x, f, TAMPER_IV_RANGE, STLM_DISCOVERY_FULL, &s));
 	{
 		struct stlm_intervals iv;
 
@@ -1236,12 +1223,12 @@ STLM_TEST(hostile_platform)
 					       STLM_MODE_ON_DEMAND, 1000000),
 			   -ERANGE);
 	}
-	stlm_session_close(s);
+	tp_fix_close(f, s);
 	usleep(20000);
 
 	/* garbage lines in notifications are dropped */
-	ASSERT_OK(proxy_open(&x, &f, TAMPER_NOTIF_GARBAGE, STLM_DISCOVERY_FULL, &s));
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "flood:count=20"));
+	ASSERT_OK(proxy_open(x, f, TAMPER_NOTIF_GARBAGE, STLM_DISCOVERY_FULL, &s));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "flood:count=20"));
 	usleep(100000);
 	{
 		struct stlm_event ev;
@@ -1255,10 +1242,10 @@ STLM_TEST(hostile_platform)
 		ASSERT_EQ(updates, 20);
 	}
 	ASSERT_OK(stlm_de_set(s, T_CONST, false, false));
-	stlm_session_close(s);
+	tp_fix_close(f, s);
 	usleep(20000);
-	proxy_stop(&x);
-	fx_stop(&f);
+	proxy_stop(x);
+	fx_stop(f);
 }
 
 /* A memory file shorter than the platform's window. */
@@ -1267,11 +1254,11 @@ STLM_TEST(memory_file_too_small)
 	struct stlm_session *s = NULL;
 	char small[400], uri[1200], buf[4096];
 	int in, out;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
+	f = fx_start(tp_config(false), "unix");
 	snprintf(small, sizeof(small), "%s/small", stlm_test_tmpdir());
-	in = open(f.mem, O_RDONLY | O_CLOEXEC);
+	in = open(f->mem_path, O_RDONLY | O_CLOEXEC);
 	out = open(small, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	ASSERT_CMP(in, >=, 0);
 	ASSERT_CMP(out, >=, 0);
@@ -1282,35 +1269,28 @@ STLM_TEST(memory_file_too_small)
 	snprintf(uri, sizeof(uri), "unix:%s/p.sock?mem=%s", stlm_test_tmpdir(),
 		 small);
 	ASSERT_OK(stlm_session_open(uri, NULL, &s));
+	tp_fix_track(f, s);
 	ASSERT_EQ(stlm_de_count(s), T_N_DES);
 	for (uint32_t i = 0; i < s->info.n_shmti; i++)
 		ASSERT_NULL(s->shmti[i].base);
 	ASSERT_NULL(stlm_de_get(s, T_FC)->fc);
 	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
 	ASSERT_EQ(stlm_de_get(s, T_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 /* An interval chosen while collection is off is kept for the next enable
  * (CONFIG_SET ignores the interval when disabling), as the kernel did. */
 STLM_TEST(interval_set_while_disabled)
 {
-	struct stlmp_config *cfg = tp_config(false);
-	struct stlmp_platform *p;
 	struct stlmp_opts o = { .seed = 1 };
 	struct stlm_session *s;
 	struct stlm_collection col;
-	char mem[PATH_MAX], sock[PATH_MAX], uri[2 * PATH_MAX + 16];
+	struct tp_fix *f = tp_fix_new(tp_config(false), &o);
 
-	snprintf(mem, sizeof(mem), "%s/mem", stlm_test_tmpdir());
-	snprintf(sock, sizeof(sock), "%s/p.sock", stlm_test_tmpdir());
-	o.mem_path = mem;
-	ASSERT_OK(stlmp_platform_new(cfg, &o, &p));
-	snprintf(uri, sizeof(uri), "unix:%s", sock);
-	ASSERT_OK(stlmp_platform_listen(p, uri));
-	snprintf(uri, sizeof(uri), "unix:%s?mem=%s", sock, mem);
-	ASSERT_OK(stlm_session_open(uri, NULL, &s));
+	tp_fix_listen(f, "unix");
+	s = tp_fix_open(f, NULL);
 	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
 	ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, false,
 				      STLM_MODE_ON_DEMAND, 10000000));
@@ -1323,9 +1303,7 @@ STLM_TEST(interval_set_while_disabled)
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &col));
 	ASSERT_TRUE(col.enabled);
 	ASSERT_EQ(col.interval.ns, 10000000);
-	stlm_session_close(s);
-	stlmp_platform_free(p);
-	stlmp_config_free(cfg);
+	tp_fix_stop(f);
 }
 
 /* Lists of over 65535 entries: DE_ENABLED_LIST's 16-bit "remaining"
@@ -1333,21 +1311,15 @@ STLM_TEST(interval_set_while_disabled)
 STLM_TEST(enabled_list_over_64k)
 {
 	struct stlmp_config *cfg = NULL;
-	struct stlmp_platform *p;
 	struct stlmp_opts o = { .seed = 1 };
 	struct stlm_session *s;
-	char mem[PATH_MAX], sock[PATH_MAX], uri[2 * PATH_MAX + 16];
+	struct tp_fix *f;
 	int n, enabled = 0;
 
 	ASSERT_OK(stlmp_config_generate(70000, &cfg));
-	snprintf(mem, sizeof(mem), "%s/mem", stlm_test_tmpdir());
-	snprintf(sock, sizeof(sock), "%s/p.sock", stlm_test_tmpdir());
-	o.mem_path = mem;
-	ASSERT_OK(stlmp_platform_new(cfg, &o, &p));
-	snprintf(uri, sizeof(uri), "unix:%s", sock);
-	ASSERT_OK(stlmp_platform_listen(p, uri));
-	snprintf(uri, sizeof(uri), "unix:%s?mem=%s", sock, mem);
-	ASSERT_OK(stlm_session_open(uri, NULL, &s));
+	f = tp_fix_new(cfg, &o);
+	tp_fix_listen(f, "unix");
+	s = tp_fix_open(f, NULL);
 	n = stlm_group_count(s);
 	ASSERT_CMP(n, >, 0);
 	for (int g = 0; g < n; g++)
@@ -1355,10 +1327,10 @@ STLM_TEST(enabled_list_over_64k)
 	for (uint32_t i = 0; i < cfg->n_des; i++)
 		if (cfg->des[i].desc.group_id == SCMI_TLM_GROUP_NONE)
 			ASSERT_OK(stlm_de_set(s, cfg->des[i].desc.id, true, false));
-	stlm_session_close(s);
+	tp_fix_close(f, s);
 	/* usleep: the unix server notices the departure asynchronously */
 	for (int i = 0; i < 200; i++) {
-		n = stlm_session_open(uri, NULL, &s);
+		n = tp_fix_try_open(f, NULL, &s);
 		if (n != -EBUSY)
 			break;
 		usleep(10000);
@@ -1369,9 +1341,7 @@ STLM_TEST(enabled_list_over_64k)
 	for (int i = 0; i < n; i++)
 		enabled += stlm_de_enabled(stlm_de_at(s, (size_t)i));
 	ASSERT_EQ(enabled, 70000);
-	stlm_session_close(s);
-	stlmp_platform_free(p);
-	stlmp_config_free(cfg);
+	tp_fix_stop(f);
 }
 
 /*
@@ -1383,18 +1353,18 @@ STLM_TEST(enabled_list_over_64k)
 STLM_TEST(enabled_list_retried)
 {
 	struct stlm_session *s = NULL;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 500, &s));
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 500, &s));
 	ASSERT_OK(stlm_de_set(s, T_FC, true, false));
-	stlm_session_close(s);
+	tp_fix_close(f, s);
 	s = NULL;
 
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "length:msg=0x7,bytes=-4,count=1"));
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 500, &s));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "length:msg=0x7,bytes=-4,count=1"));
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 500, &s));
 	ASSERT_TRUE(stlm_de_enabled(de_of(s, T_FC)));
 	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_G1A)));
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }

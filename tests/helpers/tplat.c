@@ -86,24 +86,27 @@ void tp_fix_listen(struct tp_fix *f, const char *scheme)
 	}
 }
 
+void tp_fix_track(struct tp_fix *f, struct stlm_session *s)
+{
+	for (size_t i = 0; i < TP_FIX_MAX_SESSIONS; i++) {
+		if (!f->sessions[i]) {
+			f->sessions[i] = s;
+			f->s = s;
+			return;
+		}
+	}
+	stlm_session_close(s);
+	STLM_FAIL_AT("more than %d sessions in one fixture",
+		     TP_FIX_MAX_SESSIONS);
+}
+
 int tp_fix_try_open(struct tp_fix *f, const struct stlm_open_opts *o,
 		    struct stlm_session **ret)
 {
-	struct stlm_open_opts d = { .size = sizeof(d), .no_catalog = true,
-				    .log = stlm_test_log };
-	size_t i;
-	int r;
+	int r = stlm_session_open(f->uri, o, ret);
 
-	for (i = 0; i < TP_FIX_MAX_SESSIONS && f->sessions[i]; i++)
-		;
-	if (i == TP_FIX_MAX_SESSIONS)
-		STLM_FAIL_AT("more than %d sessions in one fixture",
-			     TP_FIX_MAX_SESSIONS);
-	r = stlm_session_open(f->uri, o ? o : &d, ret);
-	if (r < 0)
-		return r;
-	f->sessions[i] = *ret;
-	f->s = *ret;
+	if (r >= 0)
+		tp_fix_track(f, *ret);
 	return r;
 }
 

@@ -240,7 +240,8 @@ struct tp_fix *tp_fix_new(struct stlmp_config *cfg, const struct stlmp_opts *o);
  */
 void tp_fix_listen(struct tp_fix *f, const char *scheme);
 /*
- * Open a session on @uri (o: NULL for no catalog); it is closed at
+ * Open a session on @uri with options o (as stlm_session_open() takes
+ * them: NULL for the library's defaults); it is closed at
  * teardown unless tp_fix_close() closed it before. Sets and returns @s.
  * tp_fix_try_open() returns the library's error instead of failing.
  */
@@ -248,6 +249,8 @@ struct stlm_session *tp_fix_open(struct tp_fix *f,
 				 const struct stlm_open_opts *o);
 int tp_fix_try_open(struct tp_fix *f, const struct stlm_open_opts *o,
 		    struct stlm_session **ret);
+/* Close s with the fixture (s may come from anywhere, e.g. another URI). */
+void tp_fix_track(struct tp_fix *f, struct stlm_session *s);
 /* Close a session (any: those of the fixture are forgotten). NULL is fine. */
 void tp_fix_close(struct tp_fix *f, struct stlm_session *s);
 /* Attach the in-process test agent @a and map the memory file (@mem). */
