@@ -79,7 +79,7 @@ STLM_TEST(generation_events)
 
 	f = fx_start("unix");
 	fd = stlm_event_fd(f->s);
-	ASSERT_OK(stlm_de_set(f->s, T_CONST, true, false));
+	ASSERT_OK(stlm_de_set(f->s, TP_CONST, true, false));
 	ASSERT_TRUE(readable(fd, 0));
 	ASSERT_EQ(stlm_event_read(f->s, &ev), 1);
 	ASSERT_EQ(ev.type, STLM_EVENT_GENERATION);
@@ -144,22 +144,22 @@ static void update_flow(const char *scheme)
 	struct tp_fix *f;
 
 	f = fx_start(scheme);
-	ASSERT_OK(stlm_de_set(f->s, T_MSG, true, true));
-	ASSERT_OK(stlm_de_set(f->s, T_G1A, true, false));
+	ASSERT_OK(stlm_de_set(f->s, TP_MSG, true, true));
+	ASSERT_OK(stlm_de_set(f->s, TP_G1A, true, false));
 	ASSERT_OK(stlm_collection_set(f->s, STLM_GROUP_ALL, true,
 				      STLM_MODE_NOTIFY, 10000000));
-	smp = wait_update(f, T_MSG);
+	smp = wait_update(f, TP_MSG);
 	ASSERT_EQ(smp.raw, 42);
 	ASSERT_TRUE(fabs(smp.value - 0.042) < 1e-12);
 	ASSERT_TRUE(smp.flags & STLM_SAMPLE_VALID);
 	ASSERT_TRUE(smp.flags & STLM_SAMPLE_MESSAGE);
 	ASSERT_TRUE(smp.flags & STLM_SAMPLE_TIMESTAMP);
 	ASSERT_EQ(smp.ts_rate_khz, 1000);
-	smp = wait_update(f, T_G1A);
+	smp = wait_update(f, TP_G1A);
 	ASSERT_EQ(smp.raw, 5);
 	ASSERT_FALSE(smp.flags & STLM_SAMPLE_TIMESTAMP);
 	/* the message cache keeps the last value */
-	de = stlm_de_get(f->s, T_MSG);
+	de = stlm_de_get(f->s, TP_MSG);
 	pthread_mutex_lock(&f->s->lock);
 	ASSERT_TRUE(de->msg_valid);
 	ASSERT_EQ(de->msg_raw, 42);
@@ -233,13 +233,13 @@ STLM_TEST(update_before_discovery)
 	struct tp_fix *f;
 
 	f = fx_start("unix");
-	ASSERT_OK(stlm_de_set(f->s, T_MSG, true, true));
+	ASSERT_OK(stlm_de_set(f->s, TP_MSG, true, true));
 	tp_fix_close(f, f->s);
 	usleep(20000);
 	s2 = tp_fix_open(f, &so);
 	ASSERT_TRUE(f->s == s2);
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "flood:count=3"));
-	smp = wait_update(f, T_CONST);
+	smp = wait_update(f, TP_CONST);
 	ASSERT_TRUE(smp.flags & STLM_SAMPLE_MESSAGE);
 	ASSERT_FALSE(f->s->discovered);
 	fx_stop(f);

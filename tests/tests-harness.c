@@ -48,7 +48,7 @@ STLM_TEST_EXPECT_FAIL(fixture_case_fails_midway)
 	/* the platform's listener (at least) runs a thread now */
 	ASSERT_CMP(thread_count(), >, threads_before);
 	failed_midway = true;
-	ASSERT_EQ(stlm_de_count(f->s), T_N_DES + 1); /* fails: ends the case */
+	ASSERT_EQ(stlm_de_count(f->s), TP_N_DES + 1); /* fails: ends the case */
 	tp_fix_stop(f); /* never reached */
 }
 

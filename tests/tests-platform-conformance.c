@@ -30,7 +30,7 @@
 struct conf {
 	struct stlmp_config *cfg;
 	struct stlmp_platform *p;
-	struct tagent *a;
+	struct ta_agent *a;
 	char uri[1024];
 	char mem_path[300];
 	const uint8_t *mem;
@@ -426,7 +426,7 @@ static void run(const char *scheme)
 	reset_and_check(&c);
 	/* disconnect, reconnect: the platform serves the next agent */
 	if (scheme) {
-		struct tagent *second = NULL;
+		struct ta_agent *second = NULL;
 		int r;
 
 		/* Raw mode has no ownership: the mounted tree is the agent. */

@@ -165,7 +165,7 @@ STLM_TEST(protocol_attributes_and_version)
 	/* §11 items 2 and 20: the full 32-byte body */
 	ASSERT_EQ(n, 36);
 	ASSERT_OK(scmi_tlm_attrs_resp_decode(f->r, (size_t)n, &a));
-	ASSERT_EQ(a.de_num, T_N_DES);
+	ASSERT_EQ(a.de_num, TP_N_DES);
 	ASSERT_EQ(a.groups_num, 2);
 	ASSERT_EQ(a.num_shmti, 2);
 	ASSERT_TRUE(a.single_sample && a.notifications && a.reset &&
@@ -208,7 +208,7 @@ STLM_TEST(de_description_pages_honour_max_msg)
 		ASSERT_CMP(n, <=, 4 + 96);
 		k = scmi_tlm_de_description_resp_decode(f->r, (size_t)n, &h, d, 16);
 		ASSERT_CMP(k, >, 0);
-		ASSERT_EQ(index + h.returned + h.remaining, T_N_DES);
+		ASSERT_EQ(index + h.returned + h.remaining, TP_N_DES);
 		for (int i = 0; i < k; i++) {
 			const struct scmi_tlm_de_desc *want =
 				&f->cfg->des[index + (uint32_t)i].desc;
@@ -234,9 +234,9 @@ STLM_TEST(de_description_pages_honour_max_msg)
 		if (!h.remaining)
 			break;
 	}
-	ASSERT_EQ(total, T_N_DES);
+	ASSERT_EQ(total, TP_N_DES);
 	/* past the end */
-	scmi_u32_req_encode(T_N_DES, b, 4);
+	scmi_u32_req_encode(TP_N_DES, b, 4);
 	tlm(f, SCMI_TLM_DE_DESCRIPTION, b, 4);
 	ASSERT_EQ(st(f), SCMI_OUT_OF_RANGE);
 	fix_down(f);
@@ -326,25 +326,25 @@ STLM_TEST(de_configure_places_lines_before_reply)
 	f = fix_up(false, true);
 	a0 = shmti_area(f, 0, &len);
 
-	r = de_cfg(f, T_CONST, SCMI_TLM_DE_ENABLE, false, 0);
+	r = de_cfg(f, TP_CONST, SCMI_TLM_DE_ENABLE, false, 0);
 	ASSERT_EQ(r.shmti_id, 0);
 	ASSERT_CMP(r.de_offset + 24, <, len); /* §11 item 19 */
 	ASSERT_EQ(r.blk_ts_offset, 0);
 	/* the line is there, with its value, at the reported offset */
-	ASSERT_EQ(tp_find_line(a0, len, T_CONST, &l, false), (int)r.de_offset);
+	ASSERT_EQ(tp_find_line(a0, len, TP_CONST, &l, false), (int)r.de_offset);
 	ASSERT_EQ(l.data, 1234);
 	ASSERT_EQ(l.meta, 0);
 
 	/* line timestamps: a 24-byte line, EXT|TS_VALID */
-	r = de_cfg(f, T_COUNTER, SCMI_TLM_DE_ENABLE_TS, false, 0);
-	ASSERT_EQ(tp_find_line(a0, len, T_COUNTER, &l, false), (int)r.de_offset);
+	r = de_cfg(f, TP_COUNTER, SCMI_TLM_DE_ENABLE_TS, false, 0);
+	ASSERT_EQ(tp_find_line(a0, len, TP_COUNTER, &l, false), (int)r.de_offset);
 	ASSERT_EQ(l.meta, TDCF_META_LINE_EXT | TDCF_META_TS_VALID);
 
 	/* block timestamps: USE_BLK_TS|TS_VALID and the BLK_TS offset */
-	r = de_cfg(f, T_BLK, SCMI_TLM_DE_ENABLE_TS, false, 0);
+	r = de_cfg(f, TP_BLK, SCMI_TLM_DE_ENABLE_TS, false, 0);
 	ASSERT_EQ(r.blk_ts_offset, 0x10);
 	ASSERT_CMP(r.blk_ts_offset, <, r.de_offset);
-	ASSERT_EQ(tp_find_line(a0, len, T_BLK, &l, false), (int)r.de_offset);
+	ASSERT_EQ(tp_find_line(a0, len, TP_BLK, &l, false), (int)r.de_offset);
 	ASSERT_EQ(l.meta, TDCF_META_USE_BLK_TS | TDCF_META_TS_VALID);
 	{
 		struct tdcf_line blk;
@@ -356,24 +356,24 @@ STLM_TEST(de_configure_places_lines_before_reply)
 	}
 
 	/* FastChannel DEs: shmti_id must be 0xFFFFFFFF (§8) */
-	r = de_cfg(f, T_FC, SCMI_TLM_DE_ENABLE, false, 0);
+	r = de_cfg(f, TP_FC, SCMI_TLM_DE_ENABLE, false, 0);
 	ASSERT_EQ(r.shmti_id, SCMI_TLM_SHMTI_NONE);
 	/* notification-only DEs too */
-	r = de_cfg(f, T_MSG, SCMI_TLM_DE_ENABLE, false, 0);
+	r = de_cfg(f, TP_MSG, SCMI_TLM_DE_ENABLE, false, 0);
 	ASSERT_EQ(r.shmti_id, SCMI_TLM_SHMTI_NONE);
 
 	/* disable: DATA_INVALID hole, shmti NONE */
 	{
 		struct scmi_tlm_de_configure_resp d0 =
-			de_cfg(f, T_CONST, SCMI_TLM_DE_DISABLE, false, 0);
+			de_cfg(f, TP_CONST, SCMI_TLM_DE_DISABLE, false, 0);
 		int hole;
 
 		ASSERT_EQ(d0.shmti_id, SCMI_TLM_SHMTI_NONE);
-		hole = tp_find_line(a0, len, T_CONST, &l, true);
+		hole = tp_find_line(a0, len, TP_CONST, &l, true);
 		ASSERT_CMP(hole, >, 0);
 		ASSERT_TRUE(l.invalid);
 		/* an equally sized DE reuses the hole */
-		r = de_cfg(f, T_PLAIN, SCMI_TLM_DE_ENABLE, false, 0);
+		r = de_cfg(f, TP_PLAIN, SCMI_TLM_DE_ENABLE, false, 0);
 		ASSERT_EQ((int)r.de_offset, hole);
 	}
 	fix_down(f);
@@ -389,18 +389,18 @@ STLM_TEST(timestamp_toggle_relocation)
 
 	f = fix_up(false, true);
 	a0 = shmti_area(f, 0, &len);
-	r1 = de_cfg(f, T_COUNTER, SCMI_TLM_DE_ENABLE, false, 0);
-	de_cfg(f, T_CONST, SCMI_TLM_DE_ENABLE, false, 0);
+	r1 = de_cfg(f, TP_COUNTER, SCMI_TLM_DE_ENABLE, false, 0);
+	de_cfg(f, TP_CONST, SCMI_TLM_DE_ENABLE, false, 0);
 	/* switching line timestamps on moves only this DE to a 24-byte line */
-	r2 = de_cfg(f, T_COUNTER, SCMI_TLM_DE_ENABLE_TS, false, 0);
+	r2 = de_cfg(f, TP_COUNTER, SCMI_TLM_DE_ENABLE_TS, false, 0);
 	ASSERT_NE(r2.de_offset, r1.de_offset);
-	ASSERT_EQ(tp_find_line(a0, len, T_COUNTER, &l, false), (int)r2.de_offset);
+	ASSERT_EQ(tp_find_line(a0, len, TP_COUNTER, &l, false), (int)r2.de_offset);
 	ASSERT_TRUE(l.ext && l.ts_valid);
-	ASSERT_EQ(tp_find_line(a0, len, T_COUNTER, &l, true), (int)r1.de_offset);
+	ASSERT_EQ(tp_find_line(a0, len, TP_COUNTER, &l, true), (int)r1.de_offset);
 	/* and off again: stays in place, extension kept, TS_VALID cleared */
-	r3 = de_cfg(f, T_COUNTER, SCMI_TLM_DE_ENABLE, false, 0);
+	r3 = de_cfg(f, TP_COUNTER, SCMI_TLM_DE_ENABLE, false, 0);
 	ASSERT_EQ(r3.de_offset, r2.de_offset);
-	ASSERT_EQ(tp_find_line(a0, len, T_COUNTER, &l, false), (int)r3.de_offset);
+	ASSERT_EQ(tp_find_line(a0, len, TP_COUNTER, &l, false), (int)r3.de_offset);
 	ASSERT_EQ(l.meta, TDCF_META_LINE_EXT);
 	fix_down(f);
 }
@@ -416,8 +416,8 @@ STLM_TEST(values_follow_generators_and_sequences_move)
 
 	f = fix_up(false, true);
 	a0 = shmti_area(f, 0, &len);
-	r = de_cfg(f, T_COUNTER, SCMI_TLM_DE_ENABLE_TS, false, 0);
-	rc = de_cfg(f, T_CONST, SCMI_TLM_DE_ENABLE, false, 0);
+	r = de_cfg(f, TP_COUNTER, SCMI_TLM_DE_ENABLE_TS, false, 0);
+	rc = de_cfg(f, TP_CONST, SCMI_TLM_DE_ENABLE, false, 0);
 	coll_set(f, true, SCMI_TLM_MODE_ON_DEMAND, SCMI_TLM_SEL_ALL,
 		 SCMI_TLM_GROUP_NONE, (struct scmi_tlm_interval){ 10, -3 }, 0);
 	prev = tdcf_read_begin(a0);
@@ -432,18 +432,18 @@ STLM_TEST(values_follow_generators_and_sequences_move)
 		ASSERT_EQ(s & 1, 0);
 		ASSERT_EQ(tdcf_read_end(a0, len), s);
 		prev = s;
-		ASSERT_EQ(tp_find_line(a0, len, T_COUNTER, &l, false),
+		ASSERT_EQ(tp_find_line(a0, len, TP_COUNTER, &l, false),
 			  (int)r.de_offset);
-		ASSERT_OK(stlmp_platform_predict(f->p, T_COUNTER, k * 10000000ull,
+		ASSERT_OK(stlmp_platform_predict(f->p, TP_COUNTER, k * 10000000ull,
 						 k, &want));
 		ASSERT_U64_EQ(l.data, want);
 		/* line timestamp: 2000 kHz clock */
 		ASSERT_U64_EQ(l.ts, k * 10000000ull * 2000 / 1000000);
-		ASSERT_EQ(tp_find_line(a0, len, T_CONST, &l, false), (int)rc.de_offset);
+		ASSERT_EQ(tp_find_line(a0, len, TP_CONST, &l, false), (int)rc.de_offset);
 		ASSERT_EQ(l.data, 1234);
 	}
 	/* the counter generator really counts: 1000/s over 200 ms */
-	ASSERT_OK(stlmp_platform_predict(f->p, T_COUNTER, 200000000ull, 20, &want));
+	ASSERT_OK(stlmp_platform_predict(f->p, TP_COUNTER, 200000000ull, 20, &want));
 	ASSERT_EQ(want, 200);
 	/* disabling collection stops updates, keeps configuration */
 	coll_set(f, false, 0, SCMI_TLM_SEL_ALL, SCMI_TLM_GROUP_NONE,
@@ -451,7 +451,7 @@ STLM_TEST(values_follow_generators_and_sequences_move)
 	prev = tdcf_read_begin(a0);
 	stlmp_platform_advance(f->p, 100000000);
 	ASSERT_EQ(tdcf_read_begin(a0), prev);
-	ASSERT_CMP(tp_find_line(a0, len, T_COUNTER, NULL, false), >, 0);
+	ASSERT_CMP(tp_find_line(a0, len, TP_COUNTER, NULL, false), >, 0);
 	fix_down(f);
 }
 
@@ -464,7 +464,7 @@ STLM_TEST(fastchannel_values)
 	uint8_t b[4];
 
 	f = fix_up(false, true);
-	for (uint32_t idx = 0; idx < T_N_DES;) {
+	for (uint32_t idx = 0; idx < TP_N_DES;) {
 		int k, n;
 
 		scmi_u32_req_encode(idx, b, 4);
@@ -472,12 +472,12 @@ STLM_TEST(fastchannel_values)
 		k = scmi_tlm_de_description_resp_decode(f->r, (size_t)n, &h, d, 8);
 		ASSERT_CMP(k, >, 0);
 		for (int i = 0; i < k; i++)
-			if (d[i].id == T_FC)
+			if (d[i].id == TP_FC)
 				addr = d[i].fc_addr;
 		idx += (uint32_t)k;
 	}
 	ASSERT_NE(addr, 0);
-	de_cfg(f, T_FC, SCMI_TLM_DE_ENABLE_TS, false, 0);
+	de_cfg(f, TP_FC, SCMI_TLM_DE_ENABLE_TS, false, 0);
 	coll_set(f, true, 0, SCMI_TLM_SEL_ALL, SCMI_TLM_GROUP_NONE,
 		 (struct scmi_tlm_interval){ 1, -3 }, 0);
 	stlmp_platform_advance(f->p, 5000000);
@@ -502,10 +502,10 @@ STLM_TEST(groups_enable_together)
 	r = de_cfg(f, 1, SCMI_TLM_DE_ENABLE, true, 0);
 	ASSERT_EQ(r.shmti_id, 1);
 	/* every member line in place before the reply, lowest offset reported */
-	ASSERT_EQ(tp_find_line(a1, len, T_G1A, &l, false), (int)r.de_offset);
-	ASSERT_CMP(tp_find_line(a1, len, T_G1B, &l, false), >, (int)r.de_offset);
+	ASSERT_EQ(tp_find_line(a1, len, TP_G1A, &l, false), (int)r.de_offset);
+	ASSERT_CMP(tp_find_line(a1, len, TP_G1B, &l, false), >, (int)r.de_offset);
 	/* a member enabled through its group cannot be disabled alone */
-	de_cfg(f, T_G1A, SCMI_TLM_DE_DISABLE, false, SCMI_IN_USE);
+	de_cfg(f, TP_G1A, SCMI_TLM_DE_DISABLE, false, SCMI_IN_USE);
 	/* enabled list of groups */
 	{
 		struct scmi_tlm_enabled_req e = { .groups = true };
@@ -540,7 +540,7 @@ STLM_TEST(groups_enable_together)
 	}
 	/* group disable */
 	r = de_cfg(f, 1, SCMI_TLM_DE_DISABLE, true, 0);
-	ASSERT_EQ(tp_find_line(a1, len, T_G1A, &l, false), -ENOENT);
+	ASSERT_EQ(tp_find_line(a1, len, TP_G1A, &l, false), -ENOENT);
 	fix_down(f);
 }
 
@@ -554,8 +554,8 @@ STLM_TEST(single_sample_delayed_response)
 	int n, lines = 0;
 
 	f = fix_up(false, true);
-	de_cfg(f, T_MSG, SCMI_TLM_DE_ENABLE_TS, false, 0);
-	de_cfg(f, T_CONST, SCMI_TLM_DE_ENABLE, false, 0);
+	de_cfg(f, TP_MSG, SCMI_TLM_DE_ENABLE_TS, false, 0);
+	de_cfg(f, TP_CONST, SCMI_TLM_DE_ENABLE, false, 0);
 	coll_set(f, true, 0, SCMI_TLM_SEL_ALL, SCMI_TLM_GROUP_NONE,
 		 (struct scmi_tlm_interval){ 100, -3 }, 0);
 	/* §11 item 10 */
@@ -571,7 +571,7 @@ STLM_TEST(single_sample_delayed_response)
 	 * a line timestamp (§11 item 23) */
 	while (tdcf_msg_line_next(rc.lines.lines, rc.lines.num_dwords * 4u, &off,
 				  &l) == 1) {
-		ASSERT_EQ(l.id, T_MSG);
+		ASSERT_EQ(l.id, TP_MSG);
 		ASSERT_EQ(l.data, 42);
 		ASSERT_TRUE(l.ext && l.ts_valid);
 		lines++;
@@ -600,8 +600,8 @@ STLM_TEST(notifications_every_interval)
 	int n, got = 0;
 
 	f = fix_up(false, true);
-	de_cfg(f, T_CONST, SCMI_TLM_DE_ENABLE, false, 0);
-	de_cfg(f, T_MSG, SCMI_TLM_DE_ENABLE, false, 0);
+	de_cfg(f, TP_CONST, SCMI_TLM_DE_ENABLE, false, 0);
+	de_cfg(f, TP_MSG, SCMI_TLM_DE_ENABLE, false, 0);
 	coll_set(f, true, SCMI_TLM_MODE_NOTIFY, SCMI_TLM_SEL_ALL,
 		 SCMI_TLM_GROUP_NONE, (struct scmi_tlm_interval){ 10, -3 }, 0);
 	stlmp_platform_advance(f->p, 30000000);
@@ -617,7 +617,7 @@ STLM_TEST(notifications_every_interval)
 		ASSERT_EQ(u.agent_id, 1);
 		while (tdcf_msg_line_next(u.lines.lines, u.lines.num_dwords * 4u,
 					  &off, &l) == 1)
-			ASSERT_TRUE(l.id == T_CONST || l.id == T_MSG);
+			ASSERT_TRUE(l.id == TP_CONST || l.id == TP_MSG);
 		got++;
 	}
 	ASSERT_EQ(got, 3);
@@ -644,7 +644,7 @@ STLM_TEST(reset_clears_everything)
 
 	f = fix_up(false, true);
 	a0 = shmti_area(f, 0, &len);
-	de_cfg(f, T_CONST, SCMI_TLM_DE_ENABLE, false, 0);
+	de_cfg(f, TP_CONST, SCMI_TLM_DE_ENABLE, false, 0);
 	coll_set(f, true, 0, SCMI_TLM_SEL_ALL, SCMI_TLM_GROUP_NONE,
 		 (struct scmi_tlm_interval){ 10, -3 }, 0);
 	ASSERT_OK(scmi_tlm_reset_req_encode(b, sizeof(b)));
@@ -656,7 +656,7 @@ STLM_TEST(reset_clears_everything)
 	ASSERT_OK(scmi_tlm_config_get_resp_decode(f->r, (size_t)n, &cr));
 	ASSERT_FALSE(cr.enable);
 	ASSERT_EQ(cr.interval.secs, 100);
-	ASSERT_EQ(tp_find_line(a0, len, T_CONST, NULL, false), -ENOENT);
+	ASSERT_EQ(tp_find_line(a0, len, TP_CONST, NULL, false), -ENOENT);
 	ASSERT_OK(tdcf_hdr_read(a0, len, &hdr));
 	ASSERT_EQ(hdr.num_qwords, 2); /* only the BLK_TS line */
 	/* reserved flags */
@@ -677,7 +677,7 @@ STLM_TEST(error_statuses)
 	/* unknown group */
 	de_cfg(f, 7, SCMI_TLM_DE_ENABLE, true, SCMI_INVALID_PARAMETERS);
 	/* reserved bits in DE_CONFIGURE flags */
-	scmi_put_le32(b, T_CONST);
+	scmi_put_le32(b, TP_CONST);
 	scmi_put_le32(b + 4, 0x101);
 	tlm(f, SCMI_TLM_DE_CONFIGURE, b, 8);
 	ASSERT_EQ(st(f), SCMI_INVALID_PARAMETERS);
@@ -735,7 +735,7 @@ STLM_TEST(error_statuses)
 STLM_TEST(one_agent_at_a_time)
 {
 	struct tp_fix *f;
-	struct tagent *second = NULL;
+	struct ta_agent *second = NULL;
 	struct stlmp_stats stats;
 
 	f = fix_up(false, true);
@@ -743,7 +743,7 @@ STLM_TEST(one_agent_at_a_time)
 	stlmp_platform_stats(f->p, &stats);
 	ASSERT_EQ(stats.agents_refused, 1);
 	/* state survives the agent; the next one is served */
-	de_cfg(f, T_CONST, SCMI_TLM_DE_ENABLE, false, 0);
+	de_cfg(f, TP_CONST, SCMI_TLM_DE_ENABLE, false, 0);
 	ta_free(f->a);
 	ASSERT_OK(ta_new_inproc(f->p, &f->a));
 	{
@@ -756,7 +756,7 @@ STLM_TEST(one_agent_at_a_time)
 		scmi_tlm_enabled_req_encode(&e, b, sizeof(b));
 		n = tlm(f, SCMI_TLM_DE_ENABLED_LIST, b, 8);
 		ASSERT_EQ(scmi_tlm_enabled_resp_decode(f->r, (size_t)n, &h, ent, 4), 1);
-		ASSERT_EQ(ent[0].id, T_CONST);
+		ASSERT_EQ(ent[0].id, TP_CONST);
 	}
 	fix_down(f);
 }
@@ -766,7 +766,7 @@ STLM_TEST(boot_on_telemetry)
 	struct stlmp_config *c = tp_config(false);
 	struct stlmp_opts o = { .manual_clock = true };
 	struct stlmp_platform *p;
-	struct tagent *a;
+	struct ta_agent *a;
 	uint8_t b[8], r[256];
 	struct scmi_tlm_enabled_req e = { 0 };
 	struct scmi_tlm_enabled_entry ent[4];
@@ -778,8 +778,8 @@ STLM_TEST(boot_on_telemetry)
 	c->boot_on = true;
 	c->n_boot_des = 2;
 	c->boot_des = calloc(2, sizeof(uint32_t));
-	c->boot_des[0] = T_CONST;
-	c->boot_des[1] = T_G1A;
+	c->boot_des[0] = TP_CONST;
+	c->boot_des[1] = TP_G1A;
 	ASSERT_OK(stlmp_platform_new(c, &o, &p));
 	ASSERT_OK(ta_new_inproc(p, &a));
 	scmi_tlm_config_get_req_encode(&g, b, sizeof(b));
@@ -792,8 +792,8 @@ STLM_TEST(boot_on_telemetry)
 	n = ta_xfer(a, SCMI_PROTO_TELEMETRY, SCMI_TLM_DE_ENABLED_LIST, b, 8, r,
 		    sizeof(r), TO);
 	ASSERT_EQ(scmi_tlm_enabled_resp_decode(r, (size_t)n, &h, ent, 4), 2);
-	ASSERT_EQ(ent[0].id, T_CONST);
-	ASSERT_EQ(ent[1].id, T_G1A);
+	ASSERT_EQ(ent[0].id, TP_CONST);
+	ASSERT_EQ(ent[1].id, TP_G1A);
 	ta_free(a);
 	stlmp_platform_free(p);
 	stlmp_config_free(c);
@@ -804,13 +804,13 @@ STLM_TEST(real_clock_ticker)
 	struct stlmp_config *c = tp_config(false);
 	struct stlmp_opts o = { 0 };
 	struct stlmp_platform *p;
-	struct tagent *a;
+	struct ta_agent *a;
 	struct stlmp_stats s;
 	uint8_t b[12], r[64];
 
 	ASSERT_OK(stlmp_platform_new(c, &o, &p));
 	ASSERT_OK(ta_new_inproc(p, &a));
-	scmi_put_le32(b, T_CONST);
+	scmi_put_le32(b, TP_CONST);
 	scmi_put_le32(b + 4, 1);
 	ta_xfer(a, SCMI_PROTO_TELEMETRY, SCMI_TLM_DE_CONFIGURE, b, 8, r,
 		sizeof(r), TO);

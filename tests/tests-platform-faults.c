@@ -43,7 +43,7 @@ static uint64_t ms_now(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* Enable T_CONST and collection at 10 ms; returns SHMTI 0. */
+/* Enable TP_CONST and collection at 10 ms; returns SHMTI 0. */
 static const uint8_t *collecting(struct tp_fix *f, uint32_t *ret_len)
 {
 	uint8_t b[12];
@@ -51,7 +51,7 @@ static const uint8_t *collecting(struct tp_fix *f, uint32_t *ret_len)
 	struct scmi_list_hdr h;
 	int n;
 
-	scmi_put_le32(b, T_CONST);
+	scmi_put_le32(b, TP_CONST);
 	scmi_put_le32(b + 4, 1);
 	ta_xfer(f->a, SCMI_PROTO_TELEMETRY, SCMI_TLM_DE_CONFIGURE, b, 8, f->r,
 		sizeof(f->r), TO);
@@ -207,15 +207,15 @@ STLM_TEST(torn_shmti_then_recovery)
 	f = up();
 	a0 = collecting(f, &len);
 	stlmp_platform_advance(f->p, 10000000);
-	ASSERT_CMP(tp_find_line(a0, len, T_CONST, NULL, false), >, 0);
+	ASSERT_CMP(tp_find_line(a0, len, TP_CONST, NULL, false), >, 0);
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "torn:shmti=0,count=1"));
 	stlmp_platform_advance(f->p, 10000000);
 	/* sequences disagree: no consistent pass exists */
-	ASSERT_EQ(tp_find_line(a0, len, T_CONST, NULL, false), -EAGAIN);
+	ASSERT_EQ(tp_find_line(a0, len, TP_CONST, NULL, false), -EAGAIN);
 	ASSERT_NE(tdcf_read_begin(a0), tdcf_read_end(a0, len));
 	/* the next clean update repairs it */
 	stlmp_platform_advance(f->p, 10000000);
-	ASSERT_CMP(tp_find_line(a0, len, T_CONST, NULL, false), >, 0);
+	ASSERT_CMP(tp_find_line(a0, len, TP_CONST, NULL, false), >, 0);
 	down(f);
 }
 
@@ -232,11 +232,11 @@ STLM_TEST(stuck_sequence_then_clear)
 	ASSERT_EQ(tdcf_read_begin(a0) & 1, 1);
 	stlmp_platform_advance(f->p, 50000000);
 	ASSERT_EQ(tdcf_read_begin(a0) & 1, 1);
-	ASSERT_EQ(tp_find_line(a0, len, T_CONST, NULL, false), -EAGAIN);
+	ASSERT_EQ(tp_find_line(a0, len, TP_CONST, NULL, false), -EAGAIN);
 	stlmp_platform_fault_clear(f->p);
 	stlmp_platform_advance(f->p, 10000000);
 	ASSERT_EQ(tdcf_read_begin(a0) & 1, 0);
-	ASSERT_CMP(tp_find_line(a0, len, T_CONST, NULL, false), >, 0);
+	ASSERT_CMP(tp_find_line(a0, len, TP_CONST, NULL, false), >, 0);
 	down(f);
 }
 
@@ -253,9 +253,9 @@ STLM_TEST(platform_reset_mid_session)
 	a0 = collecting(f, &len);
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "reset:ms=50"));
 	stlmp_platform_advance(f->p, 40000000);
-	ASSERT_CMP(tp_find_line(a0, len, T_CONST, NULL, false), >, 0);
+	ASSERT_CMP(tp_find_line(a0, len, TP_CONST, NULL, false), >, 0);
 	stlmp_platform_advance(f->p, 20000000);
-	ASSERT_EQ(tp_find_line(a0, len, T_CONST, NULL, false), -ENOENT);
+	ASSERT_EQ(tp_find_line(a0, len, TP_CONST, NULL, false), -ENOENT);
 	scmi_put_le32(b, SCMI_TLM_GROUP_NONE);
 	scmi_put_le32(b + 4, 0);
 	n = ta_xfer(f->a, SCMI_PROTO_TELEMETRY, SCMI_TLM_CONFIG_GET, b, 8, f->r,
@@ -267,7 +267,7 @@ STLM_TEST(platform_reset_mid_session)
 	stlmp_platform_advance(f->p, 1000000);
 	n = ta_xfer(f->a, SCMI_PROTO_TELEMETRY, 1, NULL, 0, f->r, sizeof(f->r), TO);
 	ASSERT_OK(scmi_tlm_attrs_resp_decode(f->r, (size_t)n, &at));
-	ASSERT_EQ(at.de_num, T_N_DES - 1);
+	ASSERT_EQ(at.de_num, TP_N_DES - 1);
 	ASSERT_NE(at.uuid[15], 0xff);
 	down(f);
 }

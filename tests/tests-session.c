@@ -129,10 +129,10 @@ STLM_TEST(open_full_info)
 	ASSERT_STREQ(stlm_session_uri(s), f->uri);
 	ASSERT_EQ(stlm_session_generation(s), 1);
 	ASSERT_TRUE(s->discovered);
-	ASSERT_EQ(stlm_de_count(s), T_N_DES);
+	ASSERT_EQ(stlm_de_count(s), TP_N_DES);
 	ASSERT_EQ(stlm_group_count(s), 2);
 	/* nothing enabled on a fresh platform */
-	for (int i = 0; i < T_N_DES; i++)
+	for (int i = 0; i < TP_N_DES; i++)
 		ASSERT_FALSE(stlm_de_enabled(stlm_de_at(s, (size_t)i)));
 	ASSERT_ERR(stlm_session_info(s, NULL), -EINVAL);
 	ASSERT_ERR(stlm_session_info(NULL, &in), -EINVAL);
@@ -155,12 +155,12 @@ STLM_TEST(open_lazy_is_cheap)
 	ASSERT_CMP(b.commands - a.commands, <=, 10);
 	ASSERT_FALSE(s->discovered);
 	check_info(s, f->cfg);
-	ASSERT_EQ(stlm_de_count(s), T_N_DES);
+	ASSERT_EQ(stlm_de_count(s), TP_N_DES);
 	stlmp_platform_stats(f->p, &a);
 	ASSERT_CMP(a.commands - b.commands, >, 3);
 	ASSERT_TRUE(s->discovered);
 	/* a second access does not discover again */
-	ASSERT_NOT_NULL(stlm_de_get(s, T_CONST));
+	ASSERT_NOT_NULL(stlm_de_get(s, TP_CONST));
 	stlmp_platform_stats(f->p, &b);
 	ASSERT_EQ(b.commands, a.commands);
 	tp_fix_close(f, s);
@@ -220,38 +220,38 @@ static void configure_flow(struct tp_fix *f, struct stlm_session *s)
 	const struct stlm_de *de;
 
 	/* single DEs of every kind */
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
 	ASSERT_EQ(stlm_session_generation(s), ++g);
-	check_placed(f, s, T_CONST);
-	ASSERT_FALSE(stlm_de_ts_enabled(de_of(s, T_CONST)));
-	ASSERT_OK(stlm_de_set(s, T_COUNTER, true, true));
-	check_placed(f, s, T_COUNTER);
-	ASSERT_TRUE(stlm_de_ts_enabled(de_of(s, T_COUNTER)));
-	ASSERT_OK(stlm_de_set(s, T_BLK, true, true));
-	check_placed(f, s, T_BLK);
-	ASSERT_NE(de_of(s, T_BLK)->blk_ts_off, 0);
-	ASSERT_OK(stlm_de_set(s, T_PLAIN, true, true)); /* no ts support */
-	check_placed(f, s, T_PLAIN);
-	ASSERT_FALSE(stlm_de_ts_enabled(de_of(s, T_PLAIN)));
-	ASSERT_OK(stlm_de_set(s, T_FC, true, true));
-	de = de_of(s, T_FC);
+	check_placed(f, s, TP_CONST);
+	ASSERT_FALSE(stlm_de_ts_enabled(de_of(s, TP_CONST)));
+	ASSERT_OK(stlm_de_set(s, TP_COUNTER, true, true));
+	check_placed(f, s, TP_COUNTER);
+	ASSERT_TRUE(stlm_de_ts_enabled(de_of(s, TP_COUNTER)));
+	ASSERT_OK(stlm_de_set(s, TP_BLK, true, true));
+	check_placed(f, s, TP_BLK);
+	ASSERT_NE(de_of(s, TP_BLK)->blk_ts_off, 0);
+	ASSERT_OK(stlm_de_set(s, TP_PLAIN, true, true)); /* no ts support */
+	check_placed(f, s, TP_PLAIN);
+	ASSERT_FALSE(stlm_de_ts_enabled(de_of(s, TP_PLAIN)));
+	ASSERT_OK(stlm_de_set(s, TP_FC, true, true));
+	de = de_of(s, TP_FC);
 	ASSERT_TRUE(stlm_de_enabled(de));
 	ASSERT_EQ(de->shmti, SCMI_TLM_SHMTI_NONE);
 	ASSERT_NOT_NULL(de->fc);
-	ASSERT_OK(stlm_de_set(s, T_MSG, true, true));
-	ASSERT_EQ(de_of(s, T_MSG)->shmti, SCMI_TLM_SHMTI_NONE);
+	ASSERT_OK(stlm_de_set(s, TP_MSG, true, true));
+	ASSERT_EQ(de_of(s, TP_MSG)->shmti, SCMI_TLM_SHMTI_NONE);
 	g += 5;
 	ASSERT_EQ(stlm_session_generation(s), g);
 
 	/* errors: unknown DE (local), unknown group */
 	ASSERT_ERR(stlm_de_set(s, 0xDEAD, true, false), -ENOENT);
 	ASSERT_ERR(stlm_group_set(s, 7, true, false), -ENOENT);
-	ASSERT_ERR(stlm_de_set(NULL, T_CONST, true, false), -EINVAL);
+	ASSERT_ERR(stlm_de_set(NULL, TP_CONST, true, false), -EINVAL);
 	ASSERT_EQ(stlm_session_generation(s), g);
 
 	/* disable */
-	ASSERT_OK(stlm_de_set(s, T_CONST, false, false));
-	de = de_of(s, T_CONST);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, false, false));
+	de = de_of(s, TP_CONST);
 	ASSERT_FALSE(stlm_de_enabled(de));
 	ASSERT_EQ(de->shmti, SCMI_TLM_SHMTI_NONE);
 	ASSERT_EQ(stlm_session_generation(s), ++g);
@@ -259,44 +259,44 @@ static void configure_flow(struct tp_fix *f, struct stlm_session *s)
 	/* groups: members placed by the rescan */
 	ASSERT_OK(stlm_group_set(s, 1, true, true));
 	ASSERT_EQ(stlm_session_generation(s), ++g);
-	check_placed(f, s, T_G1A);
-	check_placed(f, s, T_G1B);
-	ASSERT_FALSE(stlm_de_ts_enabled(de_of(s, T_G1A)));
-	ASSERT_TRUE(stlm_de_ts_enabled(de_of(s, T_G1B)));
+	check_placed(f, s, TP_G1A);
+	check_placed(f, s, TP_G1B);
+	ASSERT_FALSE(stlm_de_ts_enabled(de_of(s, TP_G1A)));
+	ASSERT_TRUE(stlm_de_ts_enabled(de_of(s, TP_G1B)));
 	ASSERT_OK(stlm_group_set(s, 0, true, false));
-	check_placed(f, s, T_CONST);
-	check_placed(f, s, T_COUNTER);
-	check_placed(f, s, T_BLK);
+	check_placed(f, s, TP_CONST);
+	check_placed(f, s, TP_COUNTER);
+	check_placed(f, s, TP_BLK);
 	/* IN_USE: a member cannot be disabled on its own */
-	ASSERT_ERR(stlm_de_set(s, T_CONST, false, false), -EPERM);
-	ASSERT_TRUE(stlm_de_enabled(de_of(s, T_CONST)));
+	ASSERT_ERR(stlm_de_set(s, TP_CONST, false, false), -EPERM);
+	ASSERT_TRUE(stlm_de_enabled(de_of(s, TP_CONST)));
 	ASSERT_OK(stlm_group_set(s, 0, false, false));
-	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_CONST)));
-	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_BLK)));
+	ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_CONST)));
+	ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_BLK)));
 
 	/* all */
 	ASSERT_OK(stlm_all_set(s, false, false));
-	for (int i = 0; i < T_N_DES; i++)
+	for (int i = 0; i < TP_N_DES; i++)
 		ASSERT_FALSE(stlm_de_enabled(stlm_de_at(s, (size_t)i)));
 	g = stlm_session_generation(s);
 	ASSERT_OK(stlm_all_set(s, true, true));
 	ASSERT_EQ(stlm_session_generation(s), g + 1);
-	for (int i = 0; i < T_N_DES; i++)
+	for (int i = 0; i < TP_N_DES; i++)
 		ASSERT_TRUE(stlm_de_enabled(stlm_de_at(s, (size_t)i)));
-	check_placed(f, s, T_CONST);
-	check_placed(f, s, T_G1B);
+	check_placed(f, s, TP_CONST);
+	check_placed(f, s, TP_G1B);
 	ASSERT_OK(stlm_all_set(s, false, false));
 
 	/* batch: per-item status, nothing skipped */
 	{
 		struct stlm_batch_item it[] = {
-			{ .op = STLM_BATCH_DE, .id = T_CONST, .enable = true },
+			{ .op = STLM_BATCH_DE, .id = TP_CONST, .enable = true },
 			{ .op = STLM_BATCH_DE, .id = 0xDEAD, .enable = true },
 			{ .op = STLM_BATCH_GROUP, .id = 1, .enable = true },
 			{ .op = STLM_BATCH_GROUP, .id = 9, .enable = true },
-			{ .op = STLM_BATCH_DE, .id = T_G1A, .enable = false },
+			{ .op = STLM_BATCH_DE, .id = TP_G1A, .enable = false },
 			{ .op = 42 },
-			{ .op = STLM_BATCH_DE, .id = T_COUNTER, .enable = true,
+			{ .op = STLM_BATCH_DE, .id = TP_COUNTER, .enable = true,
 			  .timestamps = true },
 		};
 
@@ -310,9 +310,9 @@ static void configure_flow(struct tp_fix *f, struct stlm_session *s)
 		ASSERT_EQ(it[5].status, -EINVAL);
 		ASSERT_EQ(it[6].status, 0);
 		ASSERT_EQ(stlm_session_generation(s), g + 1);
-		check_placed(f, s, T_CONST);
-		check_placed(f, s, T_G1A);
-		check_placed(f, s, T_COUNTER);
+		check_placed(f, s, TP_CONST);
+		check_placed(f, s, TP_G1A);
+		check_placed(f, s, TP_COUNTER);
 		ASSERT_EQ(stlm_batch_apply(s, NULL, 0), 0);
 		ASSERT_ERR(stlm_batch_apply(s, NULL, 3), -EINVAL);
 	}
@@ -322,7 +322,7 @@ static void configure_flow(struct tp_fix *f, struct stlm_session *s)
 		};
 
 		ASSERT_EQ(stlm_batch_apply(s, all, 1), 0);
-		ASSERT_FALSE(stlm_de_enabled(de_of(s, T_CONST)));
+		ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_CONST)));
 	}
 }
 
@@ -348,7 +348,7 @@ static void transport_flow(const char *scheme)
 	f = fx_start(tp_config(false), scheme);
 	ASSERT_OK(fx_open(f, STLM_DISCOVERY_LAZY, 0, &s));
 	check_info(s, f->cfg);
-	ASSERT_EQ(stlm_de_count(s), T_N_DES);
+	ASSERT_EQ(stlm_de_count(s), TP_N_DES);
 	configure_flow(f, s);
 	ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, true,
 				      STLM_MODE_ON_DEMAND, 10000000));
@@ -399,7 +399,7 @@ STLM_TEST(collection)
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
 	ASSERT_FALSE(c.enabled);
 	ASSERT_EQ(c.interval.ns, 100000000); /* the default */
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
 	g = stlm_session_generation(s);
 	ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, true,
 				      STLM_MODE_ON_DEMAND, 10000000));
@@ -497,7 +497,7 @@ STLM_TEST(reset)
 	g = stlm_session_generation(s);
 	ASSERT_OK(stlm_reset(s));
 	ASSERT_CMP(stlm_session_generation(s), >, g);
-	for (int i = 0; i < T_N_DES; i++) {
+	for (int i = 0; i < TP_N_DES; i++) {
 		const struct stlm_de *de = stlm_de_at(s, (size_t)i);
 
 		ASSERT_FALSE(stlm_de_enabled(de));
@@ -507,8 +507,8 @@ STLM_TEST(reset)
 	ASSERT_FALSE(c.enabled);
 	ASSERT_EQ(c.interval.ns, 100000000);
 	/* usable afterwards */
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	check_placed(f, s, T_CONST);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	check_placed(f, s, TP_CONST);
 	tp_fix_close(f, s);
 	fx_stop(f);
 }
@@ -521,35 +521,35 @@ STLM_TEST(second_session_learns_state)
 
 	f = fx_start(tp_config(false), "unix");
 	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	ASSERT_OK(stlm_de_set(s, T_BLK, true, true));
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	ASSERT_OK(stlm_de_set(s, TP_BLK, true, true));
 	ASSERT_OK(stlm_group_set(s, 1, true, true));
-	ASSERT_OK(stlm_de_set(s, T_MSG, true, true));
-	off[0] = de_of(s, T_CONST)->offset;
-	off[1] = de_of(s, T_BLK)->offset;
-	off[2] = de_of(s, T_G1B)->offset;
-	blk = de_of(s, T_BLK)->blk_ts_off;
+	ASSERT_OK(stlm_de_set(s, TP_MSG, true, true));
+	off[0] = de_of(s, TP_CONST)->offset;
+	off[1] = de_of(s, TP_BLK)->offset;
+	off[2] = de_of(s, TP_G1B)->offset;
+	blk = de_of(s, TP_BLK)->blk_ts_off;
 	/* collection stays off: state must still be learnt */
 	tp_fix_close(f, s);
 	usleep(20000);
 
 	for (int lazy = 0; lazy < 2; lazy++) {
 		ASSERT_OK(fx_open(f, lazy, 0, &s));
-		ASSERT_EQ(stlm_de_count(s), T_N_DES);
-		check_placed(f, s, T_CONST);
-		check_placed(f, s, T_BLK);
-		check_placed(f, s, T_G1A);
-		check_placed(f, s, T_G1B);
-		ASSERT_EQ(de_of(s, T_CONST)->offset, off[0]);
-		ASSERT_EQ(de_of(s, T_BLK)->offset, off[1]);
-		ASSERT_EQ(de_of(s, T_BLK)->blk_ts_off, blk);
-		ASSERT_EQ(de_of(s, T_G1B)->offset, off[2]);
-		ASSERT_FALSE(stlm_de_ts_enabled(de_of(s, T_CONST)));
-		ASSERT_TRUE(stlm_de_ts_enabled(de_of(s, T_BLK)));
-		ASSERT_TRUE(stlm_de_ts_enabled(de_of(s, T_G1B)));
-		ASSERT_TRUE(stlm_de_enabled(de_of(s, T_MSG)));
-		ASSERT_FALSE(stlm_de_enabled(de_of(s, T_COUNTER)));
-		ASSERT_FALSE(stlm_de_enabled(de_of(s, T_FC)));
+		ASSERT_EQ(stlm_de_count(s), TP_N_DES);
+		check_placed(f, s, TP_CONST);
+		check_placed(f, s, TP_BLK);
+		check_placed(f, s, TP_G1A);
+		check_placed(f, s, TP_G1B);
+		ASSERT_EQ(de_of(s, TP_CONST)->offset, off[0]);
+		ASSERT_EQ(de_of(s, TP_BLK)->offset, off[1]);
+		ASSERT_EQ(de_of(s, TP_BLK)->blk_ts_off, blk);
+		ASSERT_EQ(de_of(s, TP_G1B)->offset, off[2]);
+		ASSERT_FALSE(stlm_de_ts_enabled(de_of(s, TP_CONST)));
+		ASSERT_TRUE(stlm_de_ts_enabled(de_of(s, TP_BLK)));
+		ASSERT_TRUE(stlm_de_ts_enabled(de_of(s, TP_G1B)));
+		ASSERT_TRUE(stlm_de_enabled(de_of(s, TP_MSG)));
+		ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_COUNTER)));
+		ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_FC)));
 		tp_fix_close(f, s);
 		usleep(20000);
 	}
@@ -577,9 +577,9 @@ static void faults_flow(const char *scheme)
 	/* dropped reply: timeout, then the retry succeeds */
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "drop:msg=0x6,count=1"));
 	t0 = now_ns();
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
 	ASSERT_CMP(ms_since(t0), >=, 90);
-	check_placed(f, s, T_CONST);
+	check_placed(f, s, TP_CONST);
 
 	/* late reply: dropped as unmatched, the retry succeeds */
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "delay:msg=0x9,ms=250,count=1"));
@@ -589,34 +589,34 @@ static void faults_flow(const char *scheme)
 
 	/* BUSY twice, then success */
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "status:msg=0x6,status=BUSY,count=2"));
-	ASSERT_OK(stlm_de_set(s, T_PLAIN, true, false));
-	check_placed(f, s, T_PLAIN);
+	ASSERT_OK(stlm_de_set(s, TP_PLAIN, true, false));
+	check_placed(f, s, TP_PLAIN);
 	/* BUSY forever: surfaced after the retries */
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "status:msg=0x6,status=BUSY"));
-	ASSERT_ERR(stlm_de_set(s, T_PLAIN, false, false), -EBUSY);
+	ASSERT_ERR(stlm_de_set(s, TP_PLAIN, false, false), -EBUSY);
 	stlmp_platform_fault_clear(f->p);
 
 	/* other statuses map through the codec */
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "status:msg=0x6,status=DENIED,count=1"));
-	ASSERT_ERR(stlm_de_set(s, T_PLAIN, false, false), -EACCES);
+	ASSERT_ERR(stlm_de_set(s, TP_PLAIN, false, false), -EACCES);
 
 	/* wrong token once: the reply is dropped, the retry succeeds */
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "token:msg=0x6,count=1"));
-	ASSERT_OK(stlm_de_set(s, T_PLAIN, false, false));
-	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_PLAIN)));
+	ASSERT_OK(stlm_de_set(s, TP_PLAIN, false, false));
+	ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_PLAIN)));
 
 	/* short and long replies, reserved header bits */
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "length:msg=0x6,bytes=-4,count=1"));
-	ASSERT_ERR(stlm_de_set(s, T_PLAIN, true, false), -EBADMSG);
+	ASSERT_ERR(stlm_de_set(s, TP_PLAIN, true, false), -EBADMSG);
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "length:msg=0x6,bytes=4,count=1"));
-	ASSERT_ERR(stlm_de_set(s, T_PLAIN, true, false), -EPROTO);
+	ASSERT_ERR(stlm_de_set(s, TP_PLAIN, true, false), -EPROTO);
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "reserved:msg=0x9,count=1"));
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c)); /* retried */
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "reserved:proto=0x1b,msg=0x1,count=1"));
 	stlm__placement_lost(s); /* fails to resync: logged, no crash */
 	/* still usable */
-	ASSERT_OK(stlm_de_set(s, T_PLAIN, true, false));
-	check_placed(f, s, T_PLAIN);
+	ASSERT_OK(stlm_de_set(s, TP_PLAIN, true, false));
+	check_placed(f, s, TP_PLAIN);
 
 	/* timeouts exhaust the retries */
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "drop:msg=0x9"));
@@ -660,7 +660,7 @@ STLM_TEST(platform_reset_recovered)
 
 	f = fx_start(tp_config(false), "unix");
 	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
 	ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, true,
 				      STLM_MODE_ON_DEMAND, 1000000));
 	read_events(s, &gens, &resets);
@@ -671,24 +671,24 @@ STLM_TEST(platform_reset_recovered)
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
 	ASSERT_FALSE(c.enabled);
 	ASSERT_CMP(stlm_session_generation(s), >, g);
-	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_CONST)));
-	ASSERT_EQ(de_of(s, T_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
+	ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_CONST)));
+	ASSERT_EQ(de_of(s, TP_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
 	read_events(s, &gens, &resets);
 	ASSERT_EQ(resets, 1);
 	ASSERT_CMP(gens, >=, 1);
 
 	/* learnt through a snapshot noticing a missing line */
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	check_placed(f, s, T_CONST);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	check_placed(f, s, TP_CONST);
 	stlmp_platform_reset(f->p);
 	g = stlm_session_generation(s);
 	stlm__placement_lost(s);
 	ASSERT_EQ(stlm_session_generation(s), g + 1);
-	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_CONST)));
+	ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_CONST)));
 	read_events(s, &gens, &resets);
 	ASSERT_EQ(resets, 2);
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	check_placed(f, s, T_CONST);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	check_placed(f, s, TP_CONST);
 	tp_fix_close(f, s);
 	fx_stop(f);
 }
@@ -702,24 +702,24 @@ STLM_TEST(platform_reset_new_de_set)
 
 	f = fx_start(tp_config(false), "unix");
 	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	old = de_of(s, T_PLAIN);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	old = de_of(s, TP_PLAIN);
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "reset:ms=20,change=1"));
 	usleep(120000);
 	stlm__placement_lost(s);
-	/* one DE fewer (the last, T_PLAIN) and a new revision */
-	ASSERT_EQ(stlm_de_count(s), T_N_DES - 1);
+	/* one DE fewer (the last, TP_PLAIN) and a new revision */
+	ASSERT_EQ(stlm_de_count(s), TP_N_DES - 1);
 	ASSERT_OK(stlm_session_info(s, &in));
-	ASSERT_EQ(in.n_des, T_N_DES - 1);
+	ASSERT_EQ(in.n_des, TP_N_DES - 1);
 	ASSERT_EQ(in.uuid[15], 0xff ^ 0x5a);
-	ASSERT_NULL(stlm_de_get(s, T_PLAIN));
+	ASSERT_NULL(stlm_de_get(s, TP_PLAIN));
 	ASSERT_EQ(errno, ENOENT);
 	/* the old pointer is retired, not freed: it reads as disabled */
-	ASSERT_EQ(stlm_de_id(old), T_PLAIN);
+	ASSERT_EQ(stlm_de_id(old), TP_PLAIN);
 	ASSERT_FALSE(stlm_de_enabled(old));
-	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_CONST)));
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	check_placed(f, s, T_CONST);
+	ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_CONST)));
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	check_placed(f, s, TP_CONST);
 	tp_fix_close(f, s);
 	fx_stop(f);
 }
@@ -733,21 +733,21 @@ static void gone_flow(const char *scheme)
 
 	f = fx_start(tp_config(false), scheme);
 	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 1000, &s));
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
 	stlmp_platform_free(f->p);
 	f->p = NULL;
 	t0 = now_ns();
 	ASSERT_ERR(stlm_collection_get(s, STLM_GROUP_ALL, &c), -ECONNRESET);
 	ASSERT_CMP(ms_since(t0), <, 500);
-	ASSERT_ERR(stlm_de_set(s, T_CONST, false, false), -ECONNRESET);
+	ASSERT_ERR(stlm_de_set(s, TP_CONST, false, false), -ECONNRESET);
 	{
-		struct stlm_batch_item it = { .op = STLM_BATCH_DE, .id = T_CONST };
+		struct stlm_batch_item it = { .op = STLM_BATCH_DE, .id = TP_CONST };
 
 		ASSERT_ERR(stlm_batch_apply(s, &it, 1), -ECONNRESET);
 	}
 	stlm__placement_lost(s);
 	/* what was learnt stays readable */
-	ASSERT_EQ(stlm_de_count(s), T_N_DES);
+	ASSERT_EQ(stlm_de_count(s), TP_N_DES);
 	tp_fix_close(f, s);
 	fx_stop(f);
 }
@@ -793,7 +793,7 @@ static void *worker_main(void *arg)
 
 static void concurrency_flow(const char *scheme)
 {
-	static const uint32_t ids[4] = { T_CONST, T_G1A, T_FC, T_PLAIN };
+	static const uint32_t ids[4] = { TP_CONST, TP_G1A, TP_FC, TP_PLAIN };
 	struct stlm_session *s = NULL;
 	struct worker w[4];
 	pthread_t th[4];
@@ -1172,10 +1172,10 @@ STLM_TEST(hostile_platform)
 	/* lazy: the error surfaces at first DE access, and again after */
 	ASSERT_OK(proxy_open(x, f, TAMPER_DUP_ID, STLM_DISCOVERY_LAZY, &s));
 	ASSERT_ERR(stlm_de_count(s), -EPROTO);
-	ASSERT_NULL(stlm_de_get(s, T_CONST));
+	ASSERT_NULL(stlm_de_get(s, TP_CONST));
 	ASSERT_EQ(errno, EPROTO);
 	x->tamper = TAMPER_NONE; /* the platform behaves again: retried */
-	ASSERT_EQ(stlm_de_count(s), T_N_DES);
+	ASSERT_EQ(stlm_de_count(s), TP_N_DES);
 	tp_fix_close(f, s);
 	usleep(20000);
 
@@ -1183,32 +1183,32 @@ STLM_TEST(hostile_platform)
 	ASSERT_OK(proxy_open(x, f, TAMPER_SHMTI_OUTSIDE, STLM_DISCOVERY_FULL, &s));
 	ASSERT_NULL(s->shmti[0].base);
 	ASSERT_NOT_NULL(s->shmti[1].base);
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	ASSERT_EQ(stlm_de_get(s, T_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
-	ASSERT_OK(stlm_de_set(s, T_G1A, true, false));
-	check_placed(f, s, T_G1A);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	ASSERT_EQ(stlm_de_get(s, TP_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
+	ASSERT_OK(stlm_de_set(s, TP_G1A, true, false));
+	check_placed(f, s, TP_G1A);
 	tp_fix_close(f, s);
 	usleep(20000);
 
 	/* bad placements: -EPROTO, the session stays usable */
 	ASSERT_OK(proxy_open(x, f, TAMPER_DECFG_SHMTI, STLM_DISCOVERY_FULL, &s));
-	ASSERT_ERR(stlm_de_set(s, T_CONST, true, false), -EPROTO);
-	ASSERT_TRUE(stlm_de_enabled(stlm_de_get(s, T_CONST)));
-	ASSERT_EQ(stlm_de_get(s, T_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
+	ASSERT_ERR(stlm_de_set(s, TP_CONST, true, false), -EPROTO);
+	ASSERT_TRUE(stlm_de_enabled(stlm_de_get(s, TP_CONST)));
+	ASSERT_EQ(stlm_de_get(s, TP_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
 	x->tamper = TAMPER_DECFG_OFFSET;
-	ASSERT_ERR(stlm_de_set(s, T_PLAIN, true, false), -EPROTO);
+	ASSERT_ERR(stlm_de_set(s, TP_PLAIN, true, false), -EPROTO);
 	ASSERT_ERR(stlm_group_set(s, 1, true, false), -EPROTO);
 	x->tamper = TAMPER_NONE;
-	ASSERT_OK(stlm_de_set(s, T_COUNTER, true, false));
-	check_placed(f, s, T_COUNTER);
+	ASSERT_OK(stlm_de_set(s, TP_COUNTER, true, false));
+	check_placed(f, s, TP_COUNTER);
 	tp_fix_close(f, s);
 	usleep(20000);
 
 	/* an enabled list that cannot be right: taken as "none", lines used */
 	ASSERT_OK(proxy_open(x, f, TAMPER_ENABLED_TOTAL, STLM_DISCOVERY_FULL, &s));
-	check_placed(f, s, T_CONST);
-	check_placed(f, s, T_COUNTER);
-	ASSERT_FALSE(stlm_de_enabled(stlm_de_get(s, T_BLK)));
+	check_placed(f, s, TP_CONST);
+	check_placed(f, s, TP_COUNTER);
+	ASSERT_FALSE(stlm_de_enabled(stlm_de_get(s, TP_BLK)));
 	tp_fix_close(f, s);
 	usleep(20000);
 
@@ -1241,7 +1241,7 @@ STLM_TEST(hostile_platform)
 			}
 		ASSERT_EQ(updates, 20);
 	}
-	ASSERT_OK(stlm_de_set(s, T_CONST, false, false));
+	ASSERT_OK(stlm_de_set(s, TP_CONST, false, false));
 	tp_fix_close(f, s);
 	usleep(20000);
 	proxy_stop(x);
@@ -1270,12 +1270,12 @@ STLM_TEST(memory_file_too_small)
 		 small);
 	ASSERT_OK(stlm_session_open(uri, NULL, &s));
 	tp_fix_track(f, s);
-	ASSERT_EQ(stlm_de_count(s), T_N_DES);
+	ASSERT_EQ(stlm_de_count(s), TP_N_DES);
 	for (uint32_t i = 0; i < s->info.n_shmti; i++)
 		ASSERT_NULL(s->shmti[i].base);
-	ASSERT_NULL(stlm_de_get(s, T_FC)->fc);
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	ASSERT_EQ(stlm_de_get(s, T_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
+	ASSERT_NULL(stlm_de_get(s, TP_FC)->fc);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	ASSERT_EQ(stlm_de_get(s, TP_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
 	tp_fix_close(f, s);
 	fx_stop(f);
 }
@@ -1291,7 +1291,7 @@ STLM_TEST(interval_set_while_disabled)
 
 	tp_fix_listen(f, "unix");
 	s = tp_fix_open(f, NULL);
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
 	ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, false,
 				      STLM_MODE_ON_DEMAND, 10000000));
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &col));
@@ -1357,14 +1357,14 @@ STLM_TEST(enabled_list_retried)
 
 	f = fx_start(tp_config(false), "unix");
 	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 500, &s));
-	ASSERT_OK(stlm_de_set(s, T_FC, true, false));
+	ASSERT_OK(stlm_de_set(s, TP_FC, true, false));
 	tp_fix_close(f, s);
 	s = NULL;
 
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "length:msg=0x7,bytes=-4,count=1"));
 	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 500, &s));
-	ASSERT_TRUE(stlm_de_enabled(de_of(s, T_FC)));
-	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_G1A)));
+	ASSERT_TRUE(stlm_de_enabled(de_of(s, TP_FC)));
+	ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_G1A)));
 	tp_fix_close(f, s);
 	fx_stop(f);
 }

@@ -168,14 +168,14 @@ static uint64_t ticks(uint64_t t_ns, uint32_t rate_khz)
  * where supported) and collection at 10 ms; the clock at 10 ms, one pass. */
 static struct tp_fix *fx_small(void)
 {
-	static const uint32_t on[] = { T_CONST, T_COUNTER, T_BLK, T_G1A,
-				       T_G1B,	T_FC,	   T_PLAIN };
+	static const uint32_t on[] = { TP_CONST, TP_COUNTER, TP_BLK, TP_G1A,
+				       TP_G1B,	TP_FC,	   TP_PLAIN };
 	struct tp_fix *f = fx_start(tp_config(false), true);
 
 	for (size_t i = 0; i < sizeof(on) / sizeof(on[0]); i++)
 		ASSERT_OK(stlm_de_set(f->s, on[i], true,
-				      on[i] != T_CONST && on[i] != T_G1A &&
-					      on[i] != T_PLAIN));
+				      on[i] != TP_CONST && on[i] != TP_G1A &&
+					      on[i] != TP_PLAIN));
 	ASSERT_OK(stlm_collection_set(f->s, STLM_GROUP_ALL, true,
 				      STLM_MODE_ON_DEMAND, 10 * MS));
 	stlmp_platform_advance(f->p, 10 * MS);
@@ -196,44 +196,44 @@ STLM_TEST(values_and_timestamps)
 	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
 
-	sm = find(snap, T_CONST);
+	sm = find(snap, TP_CONST);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID);
 	ASSERT_U64_EQ(sm->raw, 1234);
 	ASSERT_TRUE(fabs(sm->value - 1.234) < 1e-12);
 
-	sm = find(snap, T_COUNTER);
+	sm = find(snap, TP_COUNTER);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
-	ASSERT_U64_EQ(sm->raw, predict(f, T_COUNTER, t, 1));
+	ASSERT_U64_EQ(sm->raw, predict(f, TP_COUNTER, t, 1));
 	ASSERT_TRUE(sm->raw > 0);
 	ASSERT_EQ(sm->value, (double)sm->raw); /* unit_exp 0 */
 	ASSERT_U64_EQ(sm->ts, ticks(t, 2000));
 	ASSERT_EQ(sm->ts_rate_khz, 2000);
 
-	sm = find(snap, T_BLK); /* block timestamp, default rate */
+	sm = find(snap, TP_BLK); /* block timestamp, default rate */
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
 	ASSERT_U64_EQ(sm->raw, 77);
 	ASSERT_U64_EQ(sm->ts, ticks(t, f->cfg->default_blk_ts_rate));
 	ASSERT_EQ(sm->ts_rate_khz, f->cfg->default_blk_ts_rate);
 
-	sm = find(snap, T_G1A);
+	sm = find(snap, TP_G1A);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID);
 	ASSERT_U64_EQ(sm->raw, 5);
 
-	sm = find(snap, T_G1B);
+	sm = find(snap, TP_G1B);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
 	ASSERT_U64_EQ(sm->raw, 6);
 	ASSERT_U64_EQ(sm->ts, ticks(t, 1000));
 	ASSERT_EQ(sm->ts_rate_khz, 1000);
 
-	sm = find(snap, T_FC);
+	sm = find(snap, TP_FC);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP |
 				 STLM_SAMPLE_FASTCHANNEL);
-	ASSERT_U64_EQ(sm->raw, predict(f, T_FC, t, 1));
+	ASSERT_U64_EQ(sm->raw, predict(f, TP_FC, t, 1));
 	ASSERT_U64_EQ(sm->raw, 0xABCDEF0123ull);
 	ASSERT_U64_EQ(sm->ts, ticks(t, 1000));
 	ASSERT_EQ(sm->ts_rate_khz, 1000);
 
-	sm = find(snap, T_PLAIN);
+	sm = find(snap, TP_PLAIN);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID);
 	ASSERT_U64_EQ(sm->raw, 9);
 	ASSERT_TRUE(fabs(sm->value - 0.009) < 1e-12);
@@ -241,11 +241,11 @@ STLM_TEST(values_and_timestamps)
 	/* Two more passes: the counter moves exactly as predicted. */
 	stlmp_platform_advance(f->p, 20 * MS);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	sm = find(snap, T_COUNTER);
+	sm = find(snap, TP_COUNTER);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
-	ASSERT_U64_EQ(sm->raw, predict(f, T_COUNTER, 30 * MS, 3));
+	ASSERT_U64_EQ(sm->raw, predict(f, TP_COUNTER, 30 * MS, 3));
 	ASSERT_U64_EQ(sm->ts, ticks(30 * MS, 2000));
-	sm = find(snap, T_BLK);
+	sm = find(snap, TP_BLK);
 	ASSERT_U64_EQ(sm->ts, ticks(30 * MS, f->cfg->default_blk_ts_rate));
 
 	stlm_snapshot_free(snap);
@@ -264,18 +264,18 @@ STLM_TEST(order_and_platform_order)
 	v = stlm_snapshot_samples(snap, &n);
 	ASSERT_NULL(v);
 	ASSERT_EQ(n, 0);
-	ASSERT_NULL(stlm_snapshot_find(snap, T_CONST));
+	ASSERT_NULL(stlm_snapshot_find(snap, TP_CONST));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
 	v = stlm_snapshot_samples(snap, &n);
 	ASSERT_EQ(n, 7);
-	/* platform DE order (tp_config order without T_MSG) */
-	ASSERT_EQ(v[0].id, T_CONST);
-	ASSERT_EQ(v[1].id, T_COUNTER);
-	ASSERT_EQ(v[2].id, T_BLK);
-	ASSERT_EQ(v[3].id, T_G1A);
-	ASSERT_EQ(v[4].id, T_G1B);
-	ASSERT_EQ(v[5].id, T_FC);
-	ASSERT_EQ(v[6].id, T_PLAIN);
+	/* platform DE order (tp_config order without TP_MSG) */
+	ASSERT_EQ(v[0].id, TP_CONST);
+	ASSERT_EQ(v[1].id, TP_COUNTER);
+	ASSERT_EQ(v[2].id, TP_BLK);
+	ASSERT_EQ(v[3].id, TP_G1A);
+	ASSERT_EQ(v[4].id, TP_G1B);
+	ASSERT_EQ(v[5].id, TP_FC);
+	ASSERT_EQ(v[6].id, TP_PLAIN);
 	for (size_t i = 0; i < n; i++)
 		ASSERT_TRUE(stlm_snapshot_find(snap, v[i].id) == &v[i]);
 	ASSERT_NULL(stlm_snapshot_find(snap, 0xDEADBEEF));
@@ -289,8 +289,8 @@ STLM_TEST(order_and_platform_order)
 
 STLM_TEST(selection)
 {
-	static const uint32_t sel[] = { T_PLAIN, 0xDEAD0001, T_G1A, T_CONST,
-					T_MSG,	 T_CONST,    0xDEAD0000 };
+	static const uint32_t sel[] = { TP_PLAIN, 0xDEAD0001, TP_G1A, TP_CONST,
+					TP_MSG,	 TP_CONST,    0xDEAD0000 };
 	struct tp_fix *f;
 	struct stlm_snapshot *snap;
 	const struct stlm_sample *v;
@@ -303,10 +303,10 @@ STLM_TEST(selection)
 	v = stlm_snapshot_samples(snap, &n);
 	ASSERT_EQ(n, 6);
 	/* known DEs in platform order, unknown ids after, as given */
-	ASSERT_EQ(v[0].id, T_CONST);
-	ASSERT_EQ(v[1].id, T_G1A);
-	ASSERT_EQ(v[2].id, T_MSG);
-	ASSERT_EQ(v[3].id, T_PLAIN);
+	ASSERT_EQ(v[0].id, TP_CONST);
+	ASSERT_EQ(v[1].id, TP_G1A);
+	ASSERT_EQ(v[2].id, TP_MSG);
+	ASSERT_EQ(v[3].id, TP_PLAIN);
 	ASSERT_EQ(v[4].id, 0xDEAD0001);
 	ASSERT_EQ(v[5].id, 0xDEAD0000);
 	ASSERT_FLAGS(&v[0], STLM_SAMPLE_VALID);
@@ -318,17 +318,17 @@ STLM_TEST(selection)
 	ASSERT_FLAGS(&v[4], STLM_SAMPLE_UNREACHABLE);
 	ASSERT_FLAGS(&v[5], STLM_SAMPLE_UNREACHABLE);
 	ASSERT_TRUE(find(snap, 0xDEAD0000) == &v[5]);
-	ASSERT_NULL(stlm_snapshot_find(snap, T_COUNTER));
+	ASSERT_NULL(stlm_snapshot_find(snap, TP_COUNTER));
 
 	/* A selected DE is picked up once enabled (generation change). */
-	ASSERT_OK(stlm_de_set(f->s, T_MSG, true, false));
+	ASSERT_OK(stlm_de_set(f->s, TP_MSG, true, false));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 6);
-	ASSERT_FALSE(find(snap, T_MSG)->flags & STLM_SAMPLE_DISABLED);
+	ASSERT_FALSE(find(snap, TP_MSG)->flags & STLM_SAMPLE_DISABLED);
 
 	/* Back to every enabled DE. */
 	ASSERT_OK(stlm_snapshot_select(snap, NULL, 0));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 8);
-	ASSERT_NOT_NULL(stlm_snapshot_find(snap, T_COUNTER));
+	ASSERT_NOT_NULL(stlm_snapshot_find(snap, TP_COUNTER));
 	ASSERT_NULL(stlm_snapshot_find(snap, 0xDEAD0000));
 
 	ASSERT_ERR(stlm_snapshot_select(NULL, sel, 1), -EINVAL);
@@ -364,14 +364,14 @@ STLM_TEST(generation_and_times)
 		   (uint64_t)d.tv_sec * 1000000000ull + (uint64_t)d.tv_nsec);
 
 	/* Someone reconfigures: the next snapshot says so and follows. */
-	ASSERT_OK(stlm_de_set(f->s, T_MSG, true, false));
-	ASSERT_OK(stlm_de_set(f->s, T_CONST, false, false));
+	ASSERT_OK(stlm_de_set(f->s, TP_MSG, true, false));
+	ASSERT_OK(stlm_de_set(f->s, TP_CONST, false, false));
 	g1 = stlm_session_generation(f->s);
 	ASSERT_CMP(g1, >, g0);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
 	ASSERT_U64_EQ(stlm_snapshot_generation(snap), g1);
-	ASSERT_NULL(stlm_snapshot_find(snap, T_CONST));
-	ASSERT_NOT_NULL(stlm_snapshot_find(snap, T_MSG));
+	ASSERT_NULL(stlm_snapshot_find(snap, TP_CONST));
+	ASSERT_NOT_NULL(stlm_snapshot_find(snap, TP_MSG));
 	ASSERT_CMP(stlm_snapshot_mono_ns(snap), >=,
 		   (uint64_t)d.tv_sec * 1000000000ull + (uint64_t)d.tv_nsec);
 	stlm_snapshot_free(snap);
@@ -387,23 +387,23 @@ STLM_TEST(stale_on_unchanged_sequence)
 	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 	ASSERT_OK(stlm_snapshot_new(f->s, &other));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID | STLM_SAMPLE_STALE);
-	ASSERT_FLAGS(find(snap, T_G1B), STLM_SAMPLE_VALID | STLM_SAMPLE_STALE |
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID | STLM_SAMPLE_STALE);
+	ASSERT_FLAGS(find(snap, TP_G1B), STLM_SAMPLE_VALID | STLM_SAMPLE_STALE |
 						STLM_SAMPLE_TIMESTAMP);
-	ASSERT_U64_EQ(find(snap, T_CONST)->raw, 1234);
+	ASSERT_U64_EQ(find(snap, TP_CONST)->raw, 1234);
 	/* FastChannels have no sequence: never STALE. */
-	ASSERT_FALSE(find(snap, T_FC)->flags & STLM_SAMPLE_STALE);
+	ASSERT_FALSE(find(snap, TP_FC)->flags & STLM_SAMPLE_STALE);
 	/* Staleness is per snapshot object. */
 	ASSERT_EQ(stlm_snapshot_take(other, 0), 7);
-	ASSERT_FLAGS(find(other, T_CONST), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(other, TP_CONST), STLM_SAMPLE_VALID);
 
 	stlmp_platform_advance(f->p, 10 * MS);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
-	ASSERT_U64_EQ(find(snap, T_COUNTER)->raw,
-		      predict(f, T_COUNTER, 20 * MS, 2));
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
+	ASSERT_U64_EQ(find(snap, TP_COUNTER)->raw,
+		      predict(f, TP_COUNTER, 20 * MS, 2));
 	stlm_snapshot_free(other);
 	stlm_snapshot_free(snap);
 	fx_stop(f);
@@ -431,20 +431,20 @@ STLM_TEST(data_invalid)
 
 	f = fx_small();
 	a0 = fx_shmti(f, 0);
-	off = tp_find_line(a0, f->cfg->shmti_size[0], T_CONST, &l, false);
+	off = tp_find_line(a0, f->cfg->shmti_size[0], TP_CONST, &l, false);
 	ASSERT_OK(off);
 	poke_meta(a0, f->cfg->shmti_size[0], off, l.meta | TDCF_META_DATA_INVALID);
 
 	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_INVALID);
-	ASSERT_U64_EQ(find(snap, T_CONST)->raw, 0);
-	ASSERT_FLAGS(find(snap, T_PLAIN), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_INVALID);
+	ASSERT_U64_EQ(find(snap, TP_CONST)->raw, 0);
+	ASSERT_FLAGS(find(snap, TP_PLAIN), STLM_SAMPLE_VALID);
 
 	poke_meta(a0, f->cfg->shmti_size[0], off, l.meta);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
-	ASSERT_U64_EQ(find(snap, T_CONST)->raw, 1234);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
+	ASSERT_U64_EQ(find(snap, TP_CONST)->raw, 1234);
 	stlm_snapshot_free(snap);
 	fx_stop(f);
 }
@@ -476,13 +476,13 @@ STLM_TEST(block_timestamp_rate_and_walk)
 
 	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	sm = find(snap, T_BLK);
+	sm = find(snap, TP_BLK);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
 	ASSERT_U64_EQ(sm->ts, ticks(20 * MS, f->cfg->default_blk_ts_rate));
 	ASSERT_EQ(sm->ts_rate_khz, 5000);
 
 	/* Forget the BLK_TS offset: the reader walks the lines instead. */
-	de = (struct stlm_de *)stlm_de_get(f->s, T_BLK);
+	de = (struct stlm_de *)stlm_de_get(f->s, TP_BLK);
 	ASSERT_NOT_NULL(de);
 	pthread_mutex_lock(&f->s->lock);
 	ASSERT_EQ(de->blk_ts_off, 0x10);
@@ -491,7 +491,7 @@ STLM_TEST(block_timestamp_rate_and_walk)
 	ASSERT_OK(stlm_snapshot_select(snap, NULL, 0)); /* new plan */
 	stlmp_platform_advance(f->p, 10 * MS);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	sm = find(snap, T_BLK);
+	sm = find(snap, TP_BLK);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
 	ASSERT_U64_EQ(sm->ts, ticks(30 * MS, f->cfg->default_blk_ts_rate));
 	ASSERT_EQ(sm->ts_rate_khz, 5000);
@@ -503,9 +503,9 @@ STLM_TEST(block_timestamp_rate_and_walk)
 	scmi_put_le32(a0 + 0x10, 0x11);
 	tdcf_write_end(a0, len0, seq);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	ASSERT_FLAGS(find(snap, T_BLK), STLM_SAMPLE_VALID);
-	ASSERT_U64_EQ(find(snap, T_BLK)->raw, 77);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(snap, TP_BLK), STLM_SAMPLE_VALID);
+	ASSERT_U64_EQ(find(snap, TP_BLK)->raw, 77);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
 	stlm_snapshot_free(snap);
 	fx_stop(f);
 }
@@ -521,25 +521,25 @@ STLM_TEST(torn_shmti)
 	stlmp_platform_advance(f->p, 10 * MS);
 	for (int k = 0; k < 2; k++) {
 		ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-		ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_TORN);
-		ASSERT_FLAGS(find(snap, T_COUNTER), STLM_SAMPLE_TORN);
-		ASSERT_FLAGS(find(snap, T_BLK), STLM_SAMPLE_TORN);
-		ASSERT_FLAGS(find(snap, T_PLAIN), STLM_SAMPLE_TORN);
-		ASSERT_U64_EQ(find(snap, T_COUNTER)->raw, 0);
+		ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_TORN);
+		ASSERT_FLAGS(find(snap, TP_COUNTER), STLM_SAMPLE_TORN);
+		ASSERT_FLAGS(find(snap, TP_BLK), STLM_SAMPLE_TORN);
+		ASSERT_FLAGS(find(snap, TP_PLAIN), STLM_SAMPLE_TORN);
+		ASSERT_U64_EQ(find(snap, TP_COUNTER)->raw, 0);
 		/* other SHMTI and the FastChannel are fine */
-		ASSERT_EQ(find(snap, T_G1A)->flags & ~STLM_SAMPLE_STALE,
+		ASSERT_EQ(find(snap, TP_G1A)->flags & ~STLM_SAMPLE_STALE,
 			  STLM_SAMPLE_VALID);
-		ASSERT_TRUE(find(snap, T_FC)->flags & STLM_SAMPLE_VALID);
+		ASSERT_TRUE(find(snap, TP_FC)->flags & STLM_SAMPLE_VALID);
 	}
 	/* recovery on the next good pass */
 	stlmp_platform_fault_clear(f->p);
 	stlmp_platform_advance(f->p, 10 * MS);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
-	ASSERT_FLAGS(find(snap, T_COUNTER),
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(snap, TP_COUNTER),
 		     STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
-	ASSERT_U64_EQ(find(snap, T_COUNTER)->raw,
-		      predict(f, T_COUNTER, 30 * MS, 3));
+	ASSERT_U64_EQ(find(snap, TP_COUNTER)->raw,
+		      predict(f, TP_COUNTER, 30 * MS, 3));
 	stlm_snapshot_free(snap);
 	fx_stop(f);
 }
@@ -560,24 +560,24 @@ STLM_TEST(stuck_writer)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 	     (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	ASSERT_FLAGS(find(snap, T_G1A), STLM_SAMPLE_TORN);
-	ASSERT_FLAGS(find(snap, T_G1B), STLM_SAMPLE_TORN);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(snap, TP_G1A), STLM_SAMPLE_TORN);
+	ASSERT_FLAGS(find(snap, TP_G1B), STLM_SAMPLE_TORN);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
 	/* bounded: the back-off is 0+1+2+3+4 ms */
 	ASSERT_CMP(ms, <, 500);
 
 	stlmp_platform_fault_clear(f->p);
 	stlmp_platform_advance(f->p, 10 * MS);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	ASSERT_FLAGS(find(snap, T_G1A), STLM_SAMPLE_VALID);
-	ASSERT_U64_EQ(find(snap, T_G1A)->raw, 5);
+	ASSERT_FLAGS(find(snap, TP_G1A), STLM_SAMPLE_VALID);
+	ASSERT_U64_EQ(find(snap, TP_G1A)->raw, 5);
 	stlm_snapshot_free(snap);
 	fx_stop(f);
 }
 
 STLM_TEST(platform_reset)
 {
-	static const uint32_t sel[] = { T_CONST, T_COUNTER, T_G1A };
+	static const uint32_t sel[] = { TP_CONST, TP_COUNTER, TP_G1A };
 	struct tp_fix *f;
 	struct stlm_snapshot *snap;
 	uint64_t g0;
@@ -586,31 +586,31 @@ STLM_TEST(platform_reset)
 	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 	ASSERT_OK(stlm_snapshot_select(snap, sel, 3));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 3);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
 	g0 = stlm_snapshot_generation(snap);
 
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "reset:ms=0"));
 	stlmp_platform_advance(f->p, 1 * MS);
 	/* The lines are gone: not reachable, never VALID. */
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 3);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_UNREACHABLE);
-	ASSERT_FLAGS(find(snap, T_COUNTER), STLM_SAMPLE_UNREACHABLE);
-	ASSERT_FLAGS(find(snap, T_G1A), STLM_SAMPLE_UNREACHABLE);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_UNREACHABLE);
+	ASSERT_FLAGS(find(snap, TP_COUNTER), STLM_SAMPLE_UNREACHABLE);
+	ASSERT_FLAGS(find(snap, TP_G1A), STLM_SAMPLE_UNREACHABLE);
 
 	/* The session re-learned the state: everything is disabled now. */
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 3);
 	ASSERT_CMP(stlm_snapshot_generation(snap), >, g0);
-	ASSERT_FALSE(find(snap, T_CONST)->flags & STLM_SAMPLE_VALID);
-	ASSERT_FALSE(find(snap, T_COUNTER)->flags & STLM_SAMPLE_VALID);
+	ASSERT_FALSE(find(snap, TP_CONST)->flags & STLM_SAMPLE_VALID);
+	ASSERT_FALSE(find(snap, TP_COUNTER)->flags & STLM_SAMPLE_VALID);
 
 	/* Enable again: reachable and exact again. */
-	ASSERT_OK(stlm_de_set(f->s, T_CONST, true, false));
-	ASSERT_OK(stlm_de_set(f->s, T_G1A, true, false));
+	ASSERT_OK(stlm_de_set(f->s, TP_CONST, true, false));
+	ASSERT_OK(stlm_de_set(f->s, TP_G1A, true, false));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 3);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
-	ASSERT_U64_EQ(find(snap, T_CONST)->raw, 1234);
-	ASSERT_FLAGS(find(snap, T_G1A), STLM_SAMPLE_VALID);
-	ASSERT_FLAGS(find(snap, T_COUNTER), STLM_SAMPLE_DISABLED);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
+	ASSERT_U64_EQ(find(snap, TP_CONST)->raw, 1234);
+	ASSERT_FLAGS(find(snap, TP_G1A), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(snap, TP_COUNTER), STLM_SAMPLE_DISABLED);
 	stlm_snapshot_free(snap);
 	fx_stop(f);
 }
@@ -656,16 +656,16 @@ STLM_TEST(hostile_shared_memory)
 		tdcf_write_end(a1, len1, seq1);
 		ASSERT_OK(stlm_snapshot_take(snap, 0));
 		/* no intact lines remain for these ids */
-		ASSERT_FALSE(find(snap, T_CONST)->flags & STLM_SAMPLE_VALID);
-		ASSERT_FALSE(find(snap, T_G1A)->flags & STLM_SAMPLE_VALID);
+		ASSERT_FALSE(find(snap, TP_CONST)->flags & STLM_SAMPLE_VALID);
+		ASSERT_FALSE(find(snap, TP_G1A)->flags & STLM_SAMPLE_VALID);
 	}
 	/* A huge num_qwords and an odd sequence forever: still bounded. */
 	scmi_put_le32(a0 + TDCF_OFF_NUM_QWORDS, 0xFFFFFFFF);
 	scmi_put_le32(a1 + TDCF_OFF_MATCH_START, 3);
 	ASSERT_OK(stlm_snapshot_take(snap, 0));
-	ASSERT_FALSE(find(snap, T_G1A)->flags & STLM_SAMPLE_VALID);
-	ASSERT_FALSE(find(snap, T_CONST)->flags & STLM_SAMPLE_VALID);
-	ASSERT_TRUE(find(snap, T_FC)->flags & STLM_SAMPLE_VALID);
+	ASSERT_FALSE(find(snap, TP_G1A)->flags & STLM_SAMPLE_VALID);
+	ASSERT_FALSE(find(snap, TP_CONST)->flags & STLM_SAMPLE_VALID);
+	ASSERT_TRUE(find(snap, TP_FC)->flags & STLM_SAMPLE_VALID);
 	stlm_snapshot_free(snap);
 	fx_stop(f);
 }
@@ -680,18 +680,18 @@ STLM_TEST(single_sample_message_de)
 	const struct stlm_sample *sm;
 
 	f = fx_start(tp_config(false), true);
-	ASSERT_OK(stlm_de_set(f->s, T_MSG, true, true));
-	ASSERT_OK(stlm_de_set(f->s, T_COUNTER, true, true));
+	ASSERT_OK(stlm_de_set(f->s, TP_MSG, true, true));
+	ASSERT_OK(stlm_de_set(f->s, TP_COUNTER, true, true));
 	stlmp_platform_advance(f->p, 25 * MS); /* collection off: no pass */
 	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 2);
-	ASSERT_FLAGS(find(snap, T_MSG), STLM_SAMPLE_UNREACHABLE);
+	ASSERT_FLAGS(find(snap, TP_MSG), STLM_SAMPLE_UNREACHABLE);
 	/* published at enable time (t = 0) */
-	ASSERT_U64_EQ(find(snap, T_COUNTER)->raw, predict(f, T_COUNTER, 0, 0));
+	ASSERT_U64_EQ(find(snap, TP_COUNTER)->raw, predict(f, TP_COUNTER, 0, 0));
 
 	ASSERT_EQ(stlm_snapshot_take(snap, STLM_TAKE_SINGLE_SAMPLE), 2);
-	sm = find(snap, T_MSG);
+	sm = find(snap, TP_MSG);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_MESSAGE |
 				 STLM_SAMPLE_TIMESTAMP);
 	ASSERT_U64_EQ(sm->raw, 42);
@@ -699,26 +699,26 @@ STLM_TEST(single_sample_message_de)
 	ASSERT_U64_EQ(sm->ts, ticks(25 * MS, 1000));
 	ASSERT_EQ(sm->ts_rate_khz, 1000);
 	/* the SHMTI was refreshed by the single sample (pass 1, t = 25 ms) */
-	sm = find(snap, T_COUNTER);
+	sm = find(snap, TP_COUNTER);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
-	ASSERT_U64_EQ(sm->raw, predict(f, T_COUNTER, 25 * MS, 1));
+	ASSERT_U64_EQ(sm->raw, predict(f, TP_COUNTER, 25 * MS, 1));
 	ASSERT_U64_EQ(sm->ts, ticks(25 * MS, 2000));
 
 	/* no new message: the cached value is STALE */
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 2);
-	ASSERT_FLAGS(find(snap, T_MSG), STLM_SAMPLE_VALID | STLM_SAMPLE_MESSAGE |
+	ASSERT_FLAGS(find(snap, TP_MSG), STLM_SAMPLE_VALID | STLM_SAMPLE_MESSAGE |
 						STLM_SAMPLE_TIMESTAMP |
 						STLM_SAMPLE_STALE);
-	ASSERT_TRUE(find(snap, T_COUNTER)->flags & STLM_SAMPLE_STALE);
+	ASSERT_TRUE(find(snap, TP_COUNTER)->flags & STLM_SAMPLE_STALE);
 
 	/* a second single sample brings new values */
 	stlmp_platform_advance(f->p, 5 * MS);
 	ASSERT_EQ(stlm_snapshot_take(snap, STLM_TAKE_SINGLE_SAMPLE), 2);
-	ASSERT_FLAGS(find(snap, T_MSG), STLM_SAMPLE_VALID | STLM_SAMPLE_MESSAGE |
+	ASSERT_FLAGS(find(snap, TP_MSG), STLM_SAMPLE_VALID | STLM_SAMPLE_MESSAGE |
 						STLM_SAMPLE_TIMESTAMP);
-	ASSERT_U64_EQ(find(snap, T_MSG)->ts, ticks(30 * MS, 1000));
-	ASSERT_U64_EQ(find(snap, T_COUNTER)->raw,
-		      predict(f, T_COUNTER, 30 * MS, 2));
+	ASSERT_U64_EQ(find(snap, TP_MSG)->ts, ticks(30 * MS, 1000));
+	ASSERT_U64_EQ(find(snap, TP_COUNTER)->raw,
+		      predict(f, TP_COUNTER, 30 * MS, 2));
 	stlm_snapshot_free(snap);
 	fx_stop(f);
 }
@@ -731,11 +731,11 @@ STLM_TEST(single_sample_unsupported)
 
 	c->single_sample = false;
 	f = fx_start(c, true);
-	ASSERT_OK(stlm_de_set(f->s, T_CONST, true, false));
+	ASSERT_OK(stlm_de_set(f->s, TP_CONST, true, false));
 	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 	ASSERT_TRUE(stlm_snapshot_take(snap, STLM_TAKE_SINGLE_SAMPLE) < 0);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 1);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
 	stlm_snapshot_free(snap);
 	fx_stop(f);
 }
@@ -751,7 +751,7 @@ STLM_TEST(no_allocation_in_steady_state)
 	unsigned long n;
 
 	f = fx_small();
-	ASSERT_OK(stlm_de_set(f->s, T_MSG, true, true));
+	ASSERT_OK(stlm_de_set(f->s, TP_MSG, true, true));
 	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 8);
 	ASSERT_EQ(stlm_snapshot_take(snap, STLM_TAKE_SINGLE_SAMPLE), 8);
@@ -775,8 +775,8 @@ STLM_TEST(no_allocation_in_steady_state)
 		alloc_counting = false;
 		ASSERT_EQ(n, 8);
 		ASSERT_EQ(alloc_count, 0);
-		ASSERT_U64_EQ(find(snap, T_COUNTER)->raw,
-			      predict(f, T_COUNTER, (uint64_t)(k + 2) * 10 * MS,
+		ASSERT_U64_EQ(find(snap, TP_COUNTER)->raw,
+			      predict(f, TP_COUNTER, (uint64_t)(k + 2) * 10 * MS,
 				      (uint64_t)k + 3));
 	}
 	stlm_snapshot_free(snap);
@@ -1025,7 +1025,7 @@ STLM_TEST(examples)
 		ASSERT_NOT_NULL(strstr(out, "cpu.0.freq"));
 		for (const char *c = out; *c; c++)
 			lines += *c == '\n';
-		ASSERT_EQ(lines, T_N_DES);
+		ASSERT_EQ(lines, TP_N_DES);
 	}
 	{
 		char *argv[] = { wd, uri, "soc.cycles", "3", NULL };

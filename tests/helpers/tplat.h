@@ -2,9 +2,16 @@
 /*
  * Copyright (c) 2026 The stlm authors
  *
- * Shared fixtures for platform tests: a small hand-written description,
- * memory-file mapping and a TDCF lookup used to check what an agent sees,
- * and an in-process platform with a test agent (struct tp_fix).
+ * The test platform: a small hand-written description, memory-file
+ * mapping and a TDCF lookup used to check what an agent sees, and the one
+ * fixture of the unit tests (struct tp_fix: an emulated platform, its
+ * listener, sessions and an in-process test agent, torn down when the
+ * case ends, passed or failed).
+ *
+ * Names in tests/helpers/ carry the prefix of the object they belong to:
+ * tp_ / TP_ the test platform and its fixture (this file), ta_ / TA_ the
+ * test agent (tagent.h, struct ta_agent). The harness (tests/harness/) is
+ * stlm_test_ / STLM_TEST / ASSERT_.
  */
 #ifndef STLM_TESTS_TPLAT_H
 #define STLM_TESTS_TPLAT_H
@@ -26,15 +33,15 @@
 #include "telemetry.h"
 
 /* DE ids of the small test platform */
-#define T_CONST 0x1000u	  /* grp 0, SHMTI 0, const 1234, named */
-#define T_COUNTER 0x1001u /* grp 0, SHMTI 0, counter, line ts */
-#define T_BLK 0x1002u	  /* grp 0, SHMTI 0, const 77, block ts */
-#define T_G1A 0x2000u	  /* grp 1, SHMTI 1, const 5 */
-#define T_G1B 0x2001u	  /* grp 1, SHMTI 1, const 6, line ts */
-#define T_FC 0x3000u	  /* no grp, FastChannel, line ts */
-#define T_MSG 0x3001u	  /* no grp, notification/single-sample only */
-#define T_PLAIN 0x3002u	  /* no grp, SHMTI 0, const 9, no name */
-#define T_N_DES 8
+#define TP_CONST 0x1000u	/* grp 0, SHMTI 0, const 1234, named */
+#define TP_COUNTER 0x1001u	/* grp 0, SHMTI 0, counter, line ts */
+#define TP_BLK 0x1002u		/* grp 0, SHMTI 0, const 77, block ts */
+#define TP_G1A 0x2000u		/* grp 1, SHMTI 1, const 5 */
+#define TP_G1B 0x2001u		/* grp 1, SHMTI 1, const 6, line ts */
+#define TP_FC 0x3000u		/* no grp, FastChannel, line ts */
+#define TP_MSG 0x3001u		/* no grp, notification/single-sample only */
+#define TP_PLAIN 0x3002u	/* no grp, SHMTI 0, const 9, no name */
+#define TP_N_DES 8
 
 static inline void tp_de(struct stlmp_de_cfg *d, uint32_t id, uint32_t grp,
 			 uint32_t shmti, int64_t base, const char *name)
@@ -88,10 +95,10 @@ static inline struct stlmp_config *tp_config(bool per_group)
 	c->shmti_size[1] = 256;
 	c->n_groups = 2;
 	c->groups = calloc(2, sizeof(*c->groups));
-	c->n_des = T_N_DES;
-	c->des = calloc(T_N_DES, sizeof(*c->des));
-	tp_de(&c->des[0], T_CONST, 0, 0, 1234, "soc.power");
-	tp_de(&c->des[1], T_COUNTER, 0, 0, 0, "soc.cycles");
+	c->n_des = TP_N_DES;
+	c->des = calloc(TP_N_DES, sizeof(*c->des));
+	tp_de(&c->des[0], TP_CONST, 0, 0, 1234, "soc.power");
+	tp_de(&c->des[1], TP_COUNTER, 0, 0, 0, "soc.cycles");
 	c->des[1].gen.kind = STLMP_GEN_COUNTER;
 	c->des[1].gen.rate = 1000.0;
 	c->des[1].desc.type = 3;
@@ -99,24 +106,24 @@ static inline struct stlmp_config *tp_config(bool per_group)
 	c->des[1].desc.unit_exp = 0;
 	c->des[1].desc.ts_support = SCMI_TLM_TS_LINE;
 	c->des[1].desc.line_ts_rate = 2000;
-	tp_de(&c->des[2], T_BLK, 0, 0, 77, "soc.temp");
+	tp_de(&c->des[2], TP_BLK, 0, 0, 77, "soc.temp");
 	c->des[2].desc.ts_support = SCMI_TLM_TS_BLOCK;
 	c->des[2].desc.unit = 2;
-	tp_de(&c->des[3], T_G1A, 1, 1, 5, "mc.0.bw");
-	tp_de(&c->des[4], T_G1B, 1, 1, 6, "mc.1.bw");
+	tp_de(&c->des[3], TP_G1A, 1, 1, 5, "mc.0.bw");
+	tp_de(&c->des[4], TP_G1B, 1, 1, 6, "mc.1.bw");
 	c->des[4].desc.ts_support = SCMI_TLM_TS_LINE;
 	c->des[4].desc.line_ts_rate = 1000;
-	tp_de(&c->des[5], T_FC, SCMI_TLM_GROUP_NONE, STLMP_NO_SHMTI,
+	tp_de(&c->des[5], TP_FC, SCMI_TLM_GROUP_NONE, STLMP_NO_SHMTI,
 	      0xABCDEF0123, "cpu.0.freq");
 	c->des[5].desc.has_fc = true;
 	c->des[5].desc.fc_size = 16;
 	c->des[5].desc.ts_support = SCMI_TLM_TS_LINE;
 	c->des[5].desc.line_ts_rate = 1000;
-	tp_de(&c->des[6], T_MSG, SCMI_TLM_GROUP_NONE, STLMP_NO_SHMTI, 42,
+	tp_de(&c->des[6], TP_MSG, SCMI_TLM_GROUP_NONE, STLMP_NO_SHMTI, 42,
 	      "gpu.state");
 	c->des[6].desc.ts_support = SCMI_TLM_TS_LINE;
 	c->des[6].desc.line_ts_rate = 1000;
-	tp_de(&c->des[7], T_PLAIN, SCMI_TLM_GROUP_NONE, 0, 9, NULL);
+	tp_de(&c->des[7], TP_PLAIN, SCMI_TLM_GROUP_NONE, 0, 9, NULL);
 	return c;
 }
 
@@ -217,7 +224,7 @@ struct tp_fix {
 	char uri[2 * PATH_MAX + 64];
 	bool raw;
 	struct stlm_session *s;
-	struct tagent *a;
+	struct ta_agent *a;
 	const uint8_t *mem;
 	size_t mem_size;
 	uint8_t *rw;
