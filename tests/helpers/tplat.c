@@ -174,3 +174,40 @@ void tp_fix_stop(struct tp_fix *f)
 	stlmp_config_free(f->cfg);
 	f->cfg = NULL;
 }
+
+/* Platforms of tp_platform_new() not freed yet. */
+#define TP_MAX_PLATFORMS 16
+static struct stlmp_platform *live[TP_MAX_PLATFORMS];
+
+static void tp_platform_teardown(void *arg)
+{
+	tp_platform_free(arg);
+}
+
+struct stlmp_platform *tp_platform_new(const struct stlmp_config *cfg,
+				       const struct stlmp_opts *o)
+{
+	struct stlmp_platform *p = NULL;
+	size_t i;
+
+	for (i = 0; i < TP_MAX_PLATFORMS && live[i]; i++)
+		;
+	if (i == TP_MAX_PLATFORMS)
+		STLM_FAIL_AT("more than %d live platforms", TP_MAX_PLATFORMS);
+	ASSERT_OK(stlmp_platform_new(cfg, o, &p));
+	live[i] = p;
+	stlm_test_defer(tp_platform_teardown, p);
+	return p;
+}
+
+void tp_platform_free(struct stlmp_platform *p)
+{
+	for (size_t i = 0; p && i < TP_MAX_PLATFORMS; i++) {
+		if (live[i] == p) {
+			live[i] = NULL;
+			stlmp_platform_free(p);
+			return;
+		}
+	}
+	/* Freed already (or not ours). */
+}

@@ -267,4 +267,14 @@ uint8_t *tp_fix_rw(struct tp_fix *f);
 /* Tear down now: sessions, agent, mappings, platform, description. */
 void tp_fix_stop(struct tp_fix *f);
 
+/*
+ * For tests that handle a bare platform themselves (transport tests, which
+ * free it as part of what they check): stlmp_platform_new() that fails the
+ * case on error and frees the platform when the case ends unless
+ * tp_platform_free() freed it before.
+ */
+struct stlmp_platform *tp_platform_new(const struct stlmp_config *cfg,
+				       const struct stlmp_opts *o);
+void tp_platform_free(struct stlmp_platform *p);
+
 #endif
