@@ -142,7 +142,7 @@ static double open_once(const char *uri, int discovery)
  * Wait until the platform serves this agent: it answers EBUSY while it has
  * not yet noticed the previous agent (on any transport) leave.
  */
-static void ready(struct tagent *a, const char *uri)
+static void ready(struct ta_agent *a, const char *uri)
 {
 	static uint8_t resp[TA_MAX_MSG];
 	int len = -EBUSY;
@@ -169,7 +169,7 @@ static double raw_once(const char *uri, uint32_t n_des)
 {
 	static struct scmi_tlm_de_desc d[1024];
 	static uint8_t resp[TA_MAX_MSG];
-	struct tagent *a;
+	struct ta_agent *a;
 	uint32_t idx = 0;
 	double t0, ms;
 	int r;

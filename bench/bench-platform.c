@@ -52,7 +52,7 @@ static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt,
 }
 
 /* Every DE_DESCRIPTION page; *ret_pages: the round trips it took. */
-static int discover(struct tagent *a, uint32_t n_des, double *ret_ms,
+static int discover(struct ta_agent *a, uint32_t n_des, double *ret_ms,
 		    int *ret_pages)
 {
 	static struct scmi_tlm_de_desc d[1024];
@@ -81,7 +81,7 @@ static int discover(struct tagent *a, uint32_t n_des, double *ret_ms,
 }
 
 /* pages bare round trips (PROTOCOL_VERSION) on the same agent. */
-static int round_trips(struct tagent *a, int pages, double *ret_ms)
+static int round_trips(struct ta_agent *a, int pages, double *ret_ms)
 {
 	static uint8_t r[TA_MAX_MSG];
 	double t0 = now_s(CLOCK_MONOTONIC);
@@ -102,7 +102,7 @@ static int round_trips(struct tagent *a, int pages, double *ret_ms)
  * Wait until the platform serves this agent: it answers EBUSY while it has
  * not yet noticed the previous agent (on any transport) leave.
  */
-static void ready(struct tagent *a, const char *uri)
+static void ready(struct ta_agent *a, const char *uri)
 {
 	static uint8_t resp[TA_MAX_MSG];
 	int len = -EBUSY;
@@ -127,7 +127,7 @@ static void ready(struct tagent *a, const char *uri)
 static void bench_discovery(const char *uri, const char *name, uint32_t n)
 {
 	double t[ROUNDS], b[ROUNDS];
-	struct tagent *a;
+	struct ta_agent *a;
 	int pages = 0, rc;
 
 	/* the shm server notices a previous agent's departure asynchronously */
@@ -153,7 +153,7 @@ static void bench_discovery(const char *uri, const char *name, uint32_t n)
 }
 
 /* A configuration command that must succeed. */
-static void configure(struct tagent *a, uint8_t msg, const uint8_t *b,
+static void configure(struct ta_agent *a, uint8_t msg, const uint8_t *b,
 		      size_t len)
 {
 	static uint8_t r[TA_MAX_MSG];
@@ -172,7 +172,7 @@ int main(int argc, char **argv)
 	struct stlmp_config *cfg;
 	struct stlmp_platform *p;
 	struct stlmp_opts o = { .seed = 1 };
-	struct tagent *a;
+	struct ta_agent *a;
 	char dir[] = "/tmp/stlm-bench-XXXXXX", uri[256], mem[256], path[300];
 	double c0, c1, w0, w1, plat, base;
 	struct stlmp_stats st0, st1;

@@ -21,13 +21,6 @@
 
 static int cmd_help_main(struct cli *c, int argc, char **argv);
 
-/* Recording lives in cmd-record.c / cmd-replay.c; tolerate a build
- * without them. */
-#pragma weak stlm_cmd_record_main
-#pragma weak stlm_cmd_replay_main
-#pragma weak stlm_cmd_decode_main
-#pragma weak stlm_cmd_report_main
-
 static const struct cli_cmd cli_cmds[] = {
 	{ "info", 0, 0, stlm_cmd_info_main,
 	  "Show the platform: identity, capabilities, counts, collection",

@@ -2,7 +2,7 @@
 /*
  * Copyright (c) 2026 The stlm authors
  *
- * The FUSE tree: STLMFS v4 (stlmfs-interface.md §3-§7) plus snapshot,
+ * The FUSE tree: STLMFS v4 (docs/stlmfs.md) plus snapshot,
  * snapshot.bin, pipe and by-name/ (docs/stlmfs.md).
  *
  * Theory of operation
@@ -29,8 +29,6 @@
  * handles and the open-file list; no library call is made with it held.
  * fs->vt_lock serialises building the symlink views.
  */
-#define FUSE_USE_VERSION 314 /* libfuse 3.14 */
-
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -48,83 +46,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <fuse_lowlevel.h>
-
-#include "daemon.h"
+#include "fuse-internal.h"
 #include "fuse-parse.h"
 #include "snapshot-bin.h"
 #include "tree.h"
-
-#define FS_TTL 1.0
-#define FS_MAX_THREADS 128
-/* Blocked generation/pipe reads each hold a worker thread: at most this
- * many for unprivileged readers together, and for everyone, so that the
- * rest of the tree and FUSE_INTERRUPT keep being served (SECURITY.md). */
-#define FS_MAX_BLOCKED_USER (FS_MAX_THREADS / 2)
-#define FS_MAX_BLOCKED (FS_MAX_THREADS - 16)
-#define FS_IDLE_THREADS 16
-#define PROBE_MS 250
-#define PIPE_CAP 65536u
-#define FILE_SIZE 4096
-
-/* ---------------------------------------------------------------- */
-/* Inodes                                                           */
-
-enum kind {
-	K_DIR = 0,	/* fixed directories */
-	K_INST = 1,	/* tlm_0/<file> */
-	K_DE = 2,	/* des/<id>/ (f = 0) and its files */
-	K_GRP = 3,	/* groups/<gid>/ (f = 0) and its files */
-	K_VC = 4,	/* by-components/ nodes */
-	K_VN = 5,	/* by-name/ nodes */
-	K_RAW = 6,	/* tlm_0/raw_<N> (a = N) */
-};
-
-#define INO(k, a, f) (((uint64_t)(k) << 56) | ((uint64_t)(a) << 8) | (f))
-#define INO_KIND(i) ((unsigned int)((i) >> 56))
-#define INO_A(i) ((uint32_t)(((i) >> 8) & 0xffffffffffull))
-#define INO_F(i) ((unsigned int)((i) & 0xff))
-
-#define INO_ROOT FUSE_ROOT_ID
-#define INO_TLM INO(K_DIR, 0, 2)
-#define INO_DES INO(K_DIR, 0, 3)
-#define INO_GROUPS INO(K_DIR, 0, 4)
-#define INO_BYCOMP INO(K_VC, 0, 0)
-#define INO_BYNAME INO(K_VN, 0, 0)
-
-/* Mode classes (stlmfs-interface.md §3), before the umask. */
-enum cls { C_RO, C_RW, C_WO, C_CTRL };
 
 static const mode_t cls_mode[] = {
 	[C_RO] = S_IFREG | 0444,
 	[C_RW] = S_IFREG | 0666,
 	[C_WO] = S_IFREG | 0200,
 	[C_CTRL] = S_IFREG | 0666,
-};
-
-/* Conditions. */
-enum cond {
-	Q_NONE, Q_SINGLE, Q_RESET, Q_PERGROUP, Q_TS, Q_NAME,
-};
-
-/* What an open file does. */
-enum content {
-	T_VERSION, T_UUID, T_TLM_ENABLE, T_ALL_ENABLE, T_ALL_TS, T_AVAIL,
-	T_DISCRETE, T_CUR_INT, T_BULK, T_SINGLE, T_GENERATION, T_RESET,
-	T_CONTROL, T_SNAP, T_SNAPBIN, T_PIPE,
-	T_DE_ENABLE, T_DE_VALUE, T_DE_NAME, T_DE_TS, T_DE_TSRATE, T_DE_TYPE,
-	T_DE_UNIT, T_DE_UNITEXP, T_DE_INST, T_DE_CTYPE, T_DE_CINST,
-	T_DE_PERSIST,
-	T_G_ENABLE, T_G_TS, T_G_MEMBERS, T_G_CONTROL, T_G_BULK, T_G_SINGLE,
-	T_G_CUR_INT, T_G_AVAIL, T_G_DISCRETE, T_G_SNAP, T_G_SNAPBIN,
-	T_RAW,
-};
-
-struct fentry {
-	const char *name;
-	enum cls cls;
-	enum cond cond;
-	enum content t;
 };
 
 /* File index f is the position + 1 (0 is the directory itself). */
@@ -192,82 +123,9 @@ static const fuse_ino_t tlm_dir_ino[] = { INO_BYCOMP, INO_BYNAME, INO_DES,
 					  INO_GROUPS };
 
 /* ---------------------------------------------------------------- */
-/* State                                                            */
-
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	int err;
-};
-
-struct pipe_rec {
-	uint32_t id;
-	uint64_t raw, ts;
-};
-
-/**
- * struct ofile - one open file (fuse_file_info.fh)
- * @lock:     serialises reads on this file
- * @buf:      its text (or binary snapshot)
- * @last_gen: generation: the value last returned
- * @pos:      generation/pipe: bytes of @buf already returned
- * @cursor:   pipe: next ring record to return
- * @ph:       last poll handle (generation, pipe)
- */
-struct ofile {
-	const struct fentry *fe;
-	fuse_ino_t ino;
-	pthread_mutex_t lock;
-	struct sbuf buf;
-	uint64_t last_gen;
-	size_t pos;
-	uint64_t cursor;
-	struct fuse_pollhandle *ph;
-	bool nonblock;
-	struct ofile *prev, *next;
-};
-
-struct fs {
-	struct stlmd *d;
-	struct fuse_session *se;
-	char mnt[PATH_MAX];
-	bool mounted, loop_ok, pump_ok;
-	pthread_t loop, pump;
-	struct timespec start;
-
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool stopping;
-	uint64_t gen;			/* exported generation */
-	uint64_t gen_off;		/* gen = gen_off + session's */
-	struct stlm_session *gen_s;	/* the session gen_off is for */
-	struct stlm_platform_info info;	/* last known */
-	bool have_info;
-	struct stlm_collection coll;	/* last probe */
-	struct ofile *files;		/* generation and pipe files */
-	unsigned int pipe_readers;
-	unsigned int n_blocked;		/* reads waiting in fs_wait() */
-	struct pipe_rec *ring;
-	uint64_t head;			/* records ever pushed */
-
-	pthread_mutex_t vt_lock;
-	struct stlm_session *vt_s;	/* the session the views are of */
-	struct vtree vc, vn;
-	bool vt_built;
-};
-
-static inline struct fs *fs_data(fuse_req_t req)
-{
-	return fuse_req_userdata(req);
-}
-
-/* ---------------------------------------------------------------- */
 /* Helpers                                                          */
 
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int sb_reserve(struct sbuf *b, size_t more)
+int sb_reserve(struct sbuf *b, size_t more)
 {
 	if (b->err)
 		return b->err;
@@ -286,7 +144,7 @@ static int sb_reserve(struct sbuf *b, size_t more)
 	return 0;
 }
 
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
+void sb_printf(struct sbuf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -310,7 +168,7 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
-static void sb_put(struct sbuf *b, const void *p, size_t n)
+void sb_put(struct sbuf *b, const void *p, size_t n)
 {
 	if (sb_reserve(b, n) < 0)
 		return;
@@ -318,13 +176,13 @@ static void sb_put(struct sbuf *b, const void *p, size_t n)
 	b->len += n;
 }
 
-static void sb_reset(struct sbuf *b)
+void sb_reset(struct sbuf *b)
 {
 	b->len = 0;
 	b->err = 0;
 }
 
-static void sb_free(struct sbuf *b)
+void sb_free(struct sbuf *b)
 {
 	free(b->p);
 	memset(b, 0, sizeof(*b));
@@ -334,7 +192,7 @@ static void sb_free(struct sbuf *b)
  * A library error: when the session is lost (its state, not this errno)
  * or not answering, EIO (stlmd.c retires it or marks it unresponsive).
  */
-static int fs_err(struct fs *fs, int r)
+int fs_err(struct fs *fs, int r)
 {
 	if (r >= 0)
 		return r;
@@ -343,7 +201,7 @@ static int fs_err(struct fs *fs, int r)
 	return r;
 }
 
-static struct stlm_session *fs_session(struct fs *fs)
+struct stlm_session *fs_session(struct fs *fs)
 {
 	struct stlm_session *s = stlmd_session(fs->d);
 
@@ -361,7 +219,7 @@ static struct stlm_session *fs_session(struct fs *fs)
 }
 
 /* Wake blocked readers and notify pollers; fs->lock held. */
-static void fs_wake_locked(struct fs *fs)
+void fs_wake_locked(struct fs *fs)
 {
 	pthread_cond_broadcast(&fs->cond);
 	for (struct ofile *f = fs->files; f; f = f->next) {
@@ -374,7 +232,7 @@ static void fs_wake_locked(struct fs *fs)
 }
 
 /* Bring the exported generation up to date with the session. */
-static uint64_t fs_gen_refresh(struct fs *fs, struct stlm_session *s)
+uint64_t fs_gen_refresh(struct fs *fs, struct stlm_session *s)
 {
 	uint64_t g;
 
@@ -424,13 +282,13 @@ static bool cond_ok(struct fs *fs, enum cond q, const struct stlm_de *de)
 	return false;
 }
 
-static const char *yes_no(bool b)
+const char *yes_no(bool b)
 {
 	return b ? "Y\n" : "N\n";
 }
 
-static void fill_attr(struct fs *fs, fuse_ino_t ino, mode_t mode,
-		      struct stat *st)
+void fill_attr(struct fs *fs, fuse_ino_t ino, mode_t mode,
+	       struct stat *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->st_ino = ino;
@@ -502,8 +360,8 @@ static int views_ready_locked(struct fs *fs, struct stlm_session *s)
 }
 
 /* Lock the views (built); on success the caller unlocks vt_lock. */
-static int views_get(struct fs *fs, struct stlm_session *s, int kind,
-		     struct vtree **ret)
+int views_get(struct fs *fs, struct stlm_session *s, int kind,
+	      struct vtree **ret)
 {
 	int r;
 
@@ -520,7 +378,7 @@ static int views_get(struct fs *fs, struct stlm_session *s, int kind,
 /* ---------------------------------------------------------------- */
 /* Node resolution                                                  */
 
-static const struct fentry *ino_fentry(fuse_ino_t ino)
+const struct fentry *ino_fentry(fuse_ino_t ino)
 {
 	unsigned int f = INO_F(ino);
 
@@ -542,7 +400,7 @@ static const struct fentry *ino_fentry(fuse_ino_t ino)
  * Check that @ino exists and give its mode. @ret_de for DE inodes.
  * Returns 0 or a negative errno (ENOENT, EIO when the platform is gone).
  */
-static int node_check(struct fs *fs, fuse_ino_t ino, mode_t *mode)
+int node_check(struct fs *fs, fuse_ino_t ino, mode_t *mode)
 {
 	const struct fentry *fe = NULL;
 	struct stlm_session *s;
@@ -654,8 +512,8 @@ static int parse_de_dirname(const char *name, uint32_t *id)
 	return 0;
 }
 
-static int node_lookup(struct fs *fs, fuse_ino_t parent, const char *name,
-		       fuse_ino_t *ret)
+int node_lookup(struct fs *fs, fuse_ino_t parent, const char *name,
+		fuse_ino_t *ret)
 {
 	struct stlm_session *s;
 	struct vtree *t;
@@ -751,635 +609,6 @@ static int node_lookup(struct fs *fs, fuse_ino_t parent, const char *name,
 	}
 }
 
-/* ---------------------------------------------------------------- */
-/* Content                                                          */
-
-static int interval_text(struct fs *fs, struct stlm_session *s, uint32_t scope,
-			 struct sbuf *b, int what)
-{
-	struct stlm_intervals iv;
-	struct stlm_collection c;
-	int r;
-
-	if (what == T_CUR_INT) {
-		r = stlm_collection_get(s, scope, &c);
-		if (r < 0)
-			return fs_err(fs, r);
-		sb_printf(b, "%u,%d\n", c.interval.secs, c.interval.exp);
-		return b->err;
-	}
-	r = stlm_intervals_get(s, scope, &iv);
-	if (r < 0)
-		return fs_err(fs, r);
-	if (what == T_DISCRETE) {
-		sb_printf(b, "%s", yes_no(!iv.range));
-		return b->err;
-	}
-	for (size_t i = 0; i < iv.n; i++)
-		sb_printf(b, "%s%u,%d", i ? " " : "", iv.v[i].secs, iv.v[i].exp);
-	sb_printf(b, "\n");
-	return b->err;
-}
-
-/* Take a snapshot of @ids (NULL: all enabled DEs). */
-static int take(struct fs *fs, struct stlm_session *s, const uint32_t *ids,
-		size_t n, unsigned int flags, struct stlm_snapshot **ret)
-{
-	struct stlm_snapshot *snap;
-	int r;
-
-	r = stlm_snapshot_new(s, &snap);
-	if (r < 0)
-		return r;
-	if (ids) {
-		r = stlm_snapshot_select(snap, ids, n);
-		if (r < 0)
-			goto fail;
-		if (n == 0) {
-			/* an empty selection means "all": select nothing */
-			static const uint32_t none = 0xffffffffu;
-
-			r = stlm_snapshot_select(snap, &none, 1);
-			if (r < 0)
-				goto fail;
-		}
-	}
-	r = stlm_snapshot_take(snap, flags);
-	if (r < 0)
-		goto fail;
-	/* A platform that stopped answering must not be served from stale
-	 * shared memory: the pump's probe fails the session. */
-	if (!fs->d->platform_ok || !fs->d->s) {
-		r = -EIO;
-		goto fail;
-	}
-	*ret = snap;
-	return 0;
-fail:
-	stlm_snapshot_free(snap);
-	return fs_err(fs, r);
-}
-
-static int bulk_text(struct fs *fs, struct stlm_session *s, int grp,
-		     uint32_t gid, bool single, struct sbuf *b)
-{
-	struct stlm_collection c;
-	struct stlm_snapshot *snap;
-	const struct stlm_sample *sm;
-	const uint32_t *ids = NULL;
-	size_t n = 0;
-	int r;
-
-	r = stlm_collection_get(s, STLM_GROUP_ALL, &c);
-	if (r < 0)
-		return fs_err(fs, r);
-	if (!c.enabled)
-		return -EINVAL;
-	if (grp) {
-		r = stlm_group_members(s, gid, &ids, &n);
-		if (r < 0)
-			return fs_err(fs, r);
-	}
-	r = take(fs, s, ids, n, single ? STLM_TAKE_SINGLE_SAMPLE : 0, &snap);
-	if (r < 0)
-		return r;
-	sm = stlm_snapshot_samples(snap, &n);
-	for (size_t i = 0; i < n; i++) {
-		if (!(sm[i].flags & STLM_SAMPLE_VALID))
-			continue;
-		sb_printf(b, "0x%08X %llu %016llX\n", sm[i].id,
-			  (sm[i].flags & STLM_SAMPLE_TIMESTAMP) ?
-				  (unsigned long long)sm[i].ts : 0ull,
-			  (unsigned long long)sm[i].raw);
-	}
-	stlm_snapshot_free(snap);
-	return b->err;
-}
-
-static const char *sample_state(uint32_t f)
-{
-	if (f & STLM_SAMPLE_VALID)
-		return "valid";
-	if (f & STLM_SAMPLE_DISABLED)
-		return "disabled";
-	if (f & STLM_SAMPLE_TORN)
-		return "torn";
-	if (f & STLM_SAMPLE_INVALID)
-		return "invalid";
-	return "unreachable";
-}
-
-/* snapshot / snapshot.bin (docs/snapshot-format.md) */
-static int snapshot_build(struct fs *fs, struct stlm_session *s, int grp,
-			  uint32_t gid, bool bin, struct sbuf *b)
-{
-	struct stlm_snapshot *snap;
-	const struct stlm_sample *sm;
-	const uint32_t *ids = NULL;
-	size_t n = 0;
-	uint64_t gen;
-	int r;
-
-	if (grp) {
-		r = stlm_group_members(s, gid, &ids, &n);
-		if (r < 0)
-			return fs_err(fs, r);
-	}
-	r = take(fs, s, ids, n, 0, &snap);
-	if (r < 0)
-		return r;
-	sm = stlm_snapshot_samples(snap, &n);
-	/* generation in the daemon's (monotonic) numbering */
-	pthread_mutex_lock(&fs->lock);
-	gen = fs->gen_s == s ? fs->gen_off + stlm_snapshot_generation(snap) :
-			       fs->gen;
-	pthread_mutex_unlock(&fs->lock);
-	if (bin) {
-		struct stlmd_snap_header h = {
-			.magic = STLMD_SNAP_MAGIC,
-			.version = STLMD_SNAP_VERSION,
-			.header_size = sizeof(h),
-			.sample_size = sizeof(struct stlmd_snap_sample),
-			.n_samples = (uint32_t)n,
-			.generation = gen,
-			.time_ns = stlm_snapshot_time_ns(snap),
-			.mono_ns = stlm_snapshot_mono_ns(snap),
-			.group = grp ? gid : STLM_GROUP_ALL,
-		};
-
-		if (sb_reserve(b, sizeof(h) + n * sizeof(struct stlmd_snap_sample)) < 0)
-			goto out;
-		sb_put(b, &h, sizeof(h));
-		for (size_t i = 0; i < n; i++) {
-			bool ok = sm[i].flags & STLM_SAMPLE_VALID;
-			struct stlmd_snap_sample x = {
-				.id = sm[i].id,
-				.flags = sm[i].flags,
-				.raw = ok ? sm[i].raw : 0,
-				.ts = ok && (sm[i].flags & STLM_SAMPLE_TIMESTAMP) ?
-					      sm[i].ts : 0,
-				.ts_rate_khz = sm[i].ts_rate_khz,
-			};
-
-			sb_put(b, &x, sizeof(x));
-		}
-	} else {
-		sb_printf(b, "generation %llu\ntime_ns %llu\nmono_ns %llu\ncount %zu\n",
-			  (unsigned long long)gen,
-			  (unsigned long long)stlm_snapshot_time_ns(snap),
-			  (unsigned long long)stlm_snapshot_mono_ns(snap), n);
-		for (size_t i = 0; i < n; i++) {
-			if (sm[i].flags & STLM_SAMPLE_VALID)
-				sb_printf(b, "0x%08X %llu %016llX\n", sm[i].id,
-					  (sm[i].flags & STLM_SAMPLE_TIMESTAMP) ?
-						  (unsigned long long)sm[i].ts : 0ull,
-					  (unsigned long long)sm[i].raw);
-			else
-				sb_printf(b, "0x%08X - - %s\n", sm[i].id,
-					  sample_state(sm[i].flags));
-		}
-	}
-out:
-	stlm_snapshot_free(snap);
-	return b->err;
-}
-
-static int value_text(struct fs *fs, struct stlm_session *s, uint32_t id,
-		      struct sbuf *b)
-{
-	struct stlm_snapshot *snap;
-	const struct stlm_sample *sm;
-	int r;
-
-	r = take(fs, s, &id, 1, 0, &snap);
-	if (r < 0)
-		return r;
-	sm = stlm_snapshot_find(snap, id);
-	if (!sm)
-		r = -ENODATA;
-	else if (sm->flags & STLM_SAMPLE_VALID)
-		sb_printf(b, "%llu %016llX\n",
-			  (sm->flags & STLM_SAMPLE_TIMESTAMP) ?
-				  (unsigned long long)sm->ts : 0ull,
-			  (unsigned long long)sm->raw);
-	else if (sm->flags & STLM_SAMPLE_DISABLED)
-		r = -ENODATA;
-	else if (sm->flags & STLM_SAMPLE_INVALID)
-		r = -EINVAL;
-	else if (sm->flags & STLM_SAMPLE_TORN)
-		r = -EPROTO;
-	else
-		r = -ENODATA; /* unreachable: nothing published yet */
-	stlm_snapshot_free(snap);
-	return r < 0 ? r : b->err;
-}
-
-static int all_state(struct stlm_session *s, bool ts, bool *ret)
-{
-	int n = stlm_de_count(s);
-	bool all = true, any = false;
-
-	if (n < 0)
-		return n;
-	for (int i = 0; i < n; i++) {
-		const struct stlm_de *de = stlm_de_at(s, (size_t)i);
-
-		if (!de)
-			return -errno;
-		/* timestamps: over the enabled DEs that have them (SCMI
-		 * cannot timestamp a disabled DE) */
-		if (ts && (stlm_de_ts_support(de) == STLM_TS_NONE ||
-			   !stlm_de_enabled(de)))
-			continue;
-		any = true;
-		if (!(ts ? stlm_de_ts_enabled(de) : stlm_de_enabled(de))) {
-			all = false;
-			break;
-		}
-	}
-	*ret = any && all;
-	return 0;
-}
-
-static int group_state(struct stlm_session *s, uint32_t gid, bool ts, bool *ret)
-{
-	const uint32_t *ids;
-	size_t n;
-	bool all = true, any = false;
-	int r = stlm_group_members(s, gid, &ids, &n);
-
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < n; i++) {
-		const struct stlm_de *de = stlm_de_get(s, ids[i]);
-
-		if (!de) {
-			all = false;
-			break;
-		}
-		if (ts && stlm_de_ts_support(de) == STLM_TS_NONE)
-			continue;
-		any = true;
-		if (!(ts ? stlm_de_ts_enabled(de) : stlm_de_enabled(de))) {
-			all = false;
-			break;
-		}
-	}
-	*ret = any && all;
-	return 0;
-}
-
-/* Build the text of a readable file at open. */
-static int content_build(struct fs *fs, struct ofile *f)
-{
-	struct stlm_session *s = fs_session(fs);
-	struct sbuf *b = &f->buf;
-	uint32_t a = INO_A(f->ino);
-	const struct stlm_de *de = NULL;
-	struct stlm_collection c;
-	const uint32_t *ids;
-	const char *name;
-	size_t n;
-	bool v = false;
-	int r = 0;
-
-	if (!s)
-		return -EIO;
-	sb_reset(b);
-	if (INO_KIND(f->ino) == K_DE) {
-		de = stlm_de_get(s, a);
-		if (!de)
-			return -ENOENT;
-	}
-	switch (f->fe->t) {
-	case T_VERSION:
-		sb_printf(b, "0x%x\n", fs->info.protocol_version);
-		break;
-	case T_UUID: {
-		char u[37];
-
-		snprintf(u, sizeof(u), "%s", fs->info.uuid_str);
-		for (char *p = u; *p; p++)
-			if (*p >= 'a' && *p <= 'f')
-				*p = (char)(*p - 'a' + 'A');
-		sb_printf(b, "%s\n", u);
-		break;
-	}
-	case T_TLM_ENABLE:
-		r = stlm_collection_get(s, STLM_GROUP_ALL, &c);
-		if (r >= 0)
-			sb_printf(b, "%s", yes_no(c.enabled));
-		break;
-	case T_ALL_ENABLE:
-	case T_ALL_TS:
-		r = all_state(s, f->fe->t == T_ALL_TS, &v);
-		if (r >= 0)
-			sb_printf(b, "%s", yes_no(v));
-		break;
-	case T_AVAIL:
-	case T_DISCRETE:
-	case T_CUR_INT:
-		return interval_text(fs, s, STLM_GROUP_ALL, b, f->fe->t);
-	case T_G_AVAIL:
-		return interval_text(fs, s, a, b, T_AVAIL);
-	case T_G_DISCRETE:
-		return interval_text(fs, s, a, b, T_DISCRETE);
-	case T_G_CUR_INT:
-		return interval_text(fs, s, a, b, T_CUR_INT);
-	case T_BULK:
-	case T_SINGLE:
-		return bulk_text(fs, s, 0, 0, f->fe->t == T_SINGLE, b);
-	case T_G_BULK:
-	case T_G_SINGLE:
-		return bulk_text(fs, s, 1, a, f->fe->t == T_G_SINGLE, b);
-	case T_DE_ENABLE:
-		sb_printf(b, "%s", yes_no(stlm_de_enabled(de)));
-		break;
-	case T_DE_TS:
-		sb_printf(b, "%s", yes_no(stlm_de_ts_enabled(de)));
-		break;
-	case T_DE_VALUE:
-		r = stlm_collection_get(s, STLM_GROUP_ALL, &c);
-		if (r >= 0 && !c.enabled)
-			return -ENODATA;
-		if (r >= 0)
-			return value_text(fs, s, a, b);
-		break;
-	case T_DE_NAME:
-		name = stlm_de_fw_name(de);
-		sb_printf(b, "%s\n", name ? name : "");
-		break;
-	case T_DE_TSRATE:
-		sb_printf(b, "%u\n", stlm_de_ts_rate_khz(de));
-		break;
-	case T_DE_TYPE:
-		sb_printf(b, "%u\n", stlm_de_type(de));
-		break;
-	case T_DE_UNIT:
-		sb_printf(b, "%u\n", stlm_de_unit(de));
-		break;
-	case T_DE_UNITEXP:
-		sb_printf(b, "%d\n", stlm_de_unit_exp(de));
-		break;
-	case T_DE_INST:
-		sb_printf(b, "%u\n", stlm_de_instance(de));
-		break;
-	case T_DE_CTYPE:
-		sb_printf(b, "%u\n", stlm_de_component_type(de));
-		break;
-	case T_DE_CINST:
-		sb_printf(b, "%u\n", stlm_de_component_instance(de));
-		break;
-	case T_DE_PERSIST:
-		sb_printf(b, "%d\n", stlm_de_persistent(de) ? 1 : 0);
-		break;
-	case T_G_ENABLE:
-	case T_G_TS:
-		r = group_state(s, a, f->fe->t == T_G_TS, &v);
-		if (r >= 0)
-			sb_printf(b, "%s", yes_no(v));
-		break;
-	case T_G_MEMBERS:
-		r = stlm_group_members(s, a, &ids, &n);
-		if (r < 0)
-			break;
-		for (size_t i = 0; i < n; i++)
-			sb_printf(b, "%s0x%08X", i ? " " : "", ids[i]);
-		sb_printf(b, "\n");
-		break;
-	case T_SNAP:
-	case T_SNAPBIN:
-		return snapshot_build(fs, s, 0, 0, f->fe->t == T_SNAPBIN, b);
-	case T_G_SNAP:
-	case T_G_SNAPBIN:
-		return snapshot_build(fs, s, 1, a, f->fe->t == T_G_SNAPBIN, b);
-	case T_RAW: {
-		const void *base;
-		size_t len;
-
-		/* A copy of the whole area, as the kernel's debugfs dump: the
-		 * reader checks the match sequences itself (§7.6). */
-		r = stlm_shmti_map(s, a, &base, &len);
-		if (r < 0)
-			break;
-		sb_put(b, base, len);
-		break;
-	}
-	default:
-		return -EINVAL;
-	}
-	if (r < 0)
-		return fs_err(fs, r);
-	return b->err;
-}
-
-/* Apply a write. @txt is NUL-terminated. */
-static int content_write(struct fs *fs, struct ofile *f, const char *txt)
-{
-	struct stlm_session *s = fs_session(fs);
-	uint32_t a = INO_A(f->ino);
-	const struct stlm_de *de;
-	struct stlm_collection c;
-	uint64_t ns;
-	uint32_t scope = STLM_GROUP_ALL;
-	bool v = false, other = false;
-	int r;
-
-	if (f->fe->t == T_CUR_INT || f->fe->t == T_G_CUR_INT) {
-		if (f->fe->t == T_G_CUR_INT)
-			scope = a;
-		r = stlmfs_parse_interval(txt, &ns);
-		if (r < 0)
-			return r;
-		if (!s)
-			return -EIO;
-		r = stlm_collection_get(s, scope, &c);
-		if (r < 0)
-			return fs_err(fs, r);
-		return fs_err(fs, stlm_collection_set(s, scope, c.enabled,
-						      c.mode, ns));
-	}
-	if (f->fe->t == T_RESET) {
-		if (!s)
-			return -EIO;
-		return fs_err(fs, stlm_reset(s));
-	}
-	r = stlmfs_parse_bool(txt, &v);
-	if (r < 0)
-		return r;
-	if (!s)
-		return -EIO;
-	switch (f->fe->t) {
-	case T_TLM_ENABLE:
-		r = stlm_collection_get(s, STLM_GROUP_ALL, &c);
-		if (r < 0)
-			break;
-		r = stlm_collection_set(s, STLM_GROUP_ALL, v,
-					c.enabled ? c.mode : STLM_MODE_ON_DEMAND, 0);
-		break;
-	case T_ALL_ENABLE:
-	case T_ALL_TS:
-		if (f->fe->t == T_ALL_ENABLE && !v) {
-			r = stlm_all_set(s, false, false);
-			break;
-		}
-		r = stlm_de_count(s);
-		for (int i = 0, n = r; r >= 0 && i < n; i++) {
-			de = stlm_de_at(s, (size_t)i);
-			if (!de) {
-				r = -errno;
-				break;
-			}
-			if (f->fe->t == T_ALL_ENABLE) {
-				if (stlm_de_enabled(de))
-					continue;
-				r = stlm_de_set(s, stlm_de_id(de), true,
-						stlm_de_ts_enabled(de));
-			} else {
-				if (stlm_de_ts_support(de) == STLM_TS_NONE ||
-				    !stlm_de_enabled(de) ||
-				    stlm_de_ts_enabled(de) == v)
-					continue;
-				r = stlm_de_set(s, stlm_de_id(de),
-						stlm_de_enabled(de), v);
-			}
-		}
-		break;
-	case T_DE_ENABLE:
-	case T_DE_TS:
-		de = stlm_de_get(s, a);
-		if (!de)
-			return -ENOENT;
-		if (f->fe->t == T_DE_ENABLE)
-			r = stlm_de_set(s, a, v, stlm_de_ts_enabled(de));
-		else if (v && !stlm_de_enabled(de))
-			return -EINVAL; /* no timestamps on a disabled DE */
-		else
-			r = stlm_de_set(s, a, stlm_de_enabled(de), v);
-		break;
-	case T_G_ENABLE:
-	case T_G_TS:
-		r = group_state(s, a, f->fe->t == T_G_ENABLE, &other);
-		if (r < 0)
-			break;
-		if (f->fe->t == T_G_ENABLE)
-			r = stlm_group_set(s, a, v, other);
-		else if (v && !other)
-			return -EINVAL; /* no timestamps on a disabled group */
-		else
-			r = stlm_group_set(s, a, other, v);
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (r < 0)
-		return fs_err(fs, r);
-	fs_gen_refresh(fs, s);
-	return 0;
-}
-
-/* ---------------------------------------------------------------- */
-/* FUSE operations                                                  */
-
-static void stlmfs_init(void *userdata, struct fuse_conn_info *conn)
-{
-	(void)userdata;
-	/* every reply is built per open; nothing may be cached */
-	conn->want &= ~(unsigned int)FUSE_CAP_AUTO_INVAL_DATA;
-}
-
-static void stlmfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
-{
-	struct fs *fs = fs_data(req);
-	struct fuse_entry_param e;
-	fuse_ino_t ino;
-	mode_t mode;
-	int r;
-
-	r = node_lookup(fs, parent, name, &ino);
-	if (r == 0)
-		r = node_check(fs, ino, &mode);
-	if (r < 0) {
-		fuse_reply_err(req, -r);
-		return;
-	}
-	memset(&e, 0, sizeof(e));
-	e.ino = ino;
-	e.attr_timeout = FS_TTL;
-	e.entry_timeout = FS_TTL;
-	fill_attr(fs, ino, mode, &e.attr);
-	fuse_reply_entry(req, &e);
-}
-
-static void stlmfs_getattr(fuse_req_t req, fuse_ino_t ino,
-			   struct fuse_file_info *fi)
-{
-	struct fs *fs = fs_data(req);
-	struct stat st;
-	mode_t mode;
-	int r;
-
-	(void)fi;
-	r = node_check(fs, ino, &mode);
-	if (r < 0) {
-		fuse_reply_err(req, -r);
-		return;
-	}
-	fill_attr(fs, ino, mode, &st);
-	fuse_reply_attr(req, &st, FS_TTL);
-}
-
-static void stlmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
-			   int to_set, struct fuse_file_info *fi)
-{
-	const int ok = FUSE_SET_ATTR_SIZE | FUSE_SET_ATTR_ATIME |
-		       FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW |
-		       FUSE_SET_ATTR_MTIME_NOW | FUSE_SET_ATTR_CTIME;
-
-	(void)attr;
-	/* The tree is fixed: no chmod/chown; truncation (O_TRUNC of a
-	 * knob, "echo y >") is accepted and means nothing. */
-	if (to_set & ~ok) {
-		fuse_reply_err(req, EPERM);
-		return;
-	}
-	stlmfs_getattr(req, ino, fi);
-}
-
-static void stlmfs_readlink(fuse_req_t req, fuse_ino_t ino)
-{
-	struct fs *fs = fs_data(req);
-	struct stlm_session *s;
-	struct vtree *t;
-	char buf[PATH_MAX];
-	uint32_t a = INO_A(ino);
-	int r;
-
-	if (INO_KIND(ino) != K_VC && INO_KIND(ino) != K_VN) {
-		fuse_reply_err(req, EINVAL);
-		return;
-	}
-	s = fs_session(fs);
-	if (!s) {
-		fuse_reply_err(req, EIO);
-		return;
-	}
-	r = views_get(fs, s, (int)INO_KIND(ino), &t);
-	if (r < 0) {
-		fuse_reply_err(req, -r);
-		return;
-	}
-	if (a >= t->nn || !t->n[a].link)
-		r = -EINVAL;
-	else
-		r = vtree_link_text(t, a, buf, sizeof(buf));
-	pthread_mutex_unlock(&fs->vt_lock);
-	if (r < 0)
-		fuse_reply_err(req, -r);
-	else
-		fuse_reply_readlink(req, buf);
-}
-
 /* One directory entry; returns false when the buffer is full. */
 static bool dir_add(fuse_req_t req, char *buf, size_t size, size_t *used,
 		    const char *name, fuse_ino_t ino, mode_t mode, off_t next)
@@ -1394,8 +623,8 @@ static bool dir_add(fuse_req_t req, char *buf, size_t size, size_t *used,
 	return true;
 }
 
-static void stlmfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
-			   off_t off, struct fuse_file_info *fi)
+void stlmfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
+		    off_t off, struct fuse_file_info *fi)
 {
 	struct fs *fs = fs_data(req);
 	struct stlm_session *s = NULL;
@@ -1542,575 +771,6 @@ done:
 	else
 		fuse_reply_buf(req, buf, used);
 	free(buf);
-}
-
-static void ofile_free(struct ofile *f)
-{
-	if (!f)
-		return;
-	/* A reader's reply may still be in flight when release arrives on
-	 * another worker: wait for it (reads reply with f->lock held). */
-	pthread_mutex_lock(&f->lock);
-	pthread_mutex_unlock(&f->lock);
-	sb_free(&f->buf);
-	pthread_mutex_destroy(&f->lock);
-	free(f);
-}
-
-static void stlmfs_open(fuse_req_t req, fuse_ino_t ino,
-			struct fuse_file_info *fi)
-{
-	struct fs *fs = fs_data(req);
-	int acc = fi->flags & O_ACCMODE;
-	bool rd = acc != O_WRONLY, wr = acc != O_RDONLY;
-	const struct fentry *fe;
-	struct ofile *f;
-	mode_t mode;
-	int r;
-
-	r = node_check(fs, ino, &mode);
-	if (r < 0) {
-		fuse_reply_err(req, -r);
-		return;
-	}
-	if (S_ISDIR(mode)) {
-		fuse_reply_err(req, EISDIR);
-		return;
-	}
-	fe = ino_fentry(ino);
-	if (!fe) {
-		fuse_reply_err(req, ENOENT);
-		return;
-	}
-	/* as sysfs: no read side, no write side → EACCES, root included */
-	if ((rd && fe->cls == C_WO) || (wr && fe->cls == C_RO)) {
-		fuse_reply_err(req, EACCES);
-		return;
-	}
-	f = calloc(1, sizeof(*f));
-	if (!f) {
-		fuse_reply_err(req, ENOMEM);
-		return;
-	}
-	pthread_mutex_init(&f->lock, NULL);
-	f->fe = fe;
-	f->ino = ino;
-	f->nonblock = fi->flags & O_NONBLOCK;
-
-	switch (fe->t) {
-	case T_CONTROL:
-	case T_G_CONTROL:
-	case T_RESET:
-	case T_SNAP:
-	case T_SNAPBIN:
-	case T_G_SNAP:
-	case T_G_SNAPBIN:
-	case T_RAW:
-		break; /* nothing at open: built by the read at offset 0 */
-	case T_GENERATION:
-		if (!fs_session(fs) && !fs->gen) {
-			r = -EIO;
-			break;
-		}
-		f->last_gen = fs_gen_refresh(fs, stlmd_session(fs->d));
-		sb_printf(&f->buf, "%llu\n", (unsigned long long)f->last_gen);
-		break;
-	case T_PIPE:
-		break;
-	default:
-		if (rd)
-			r = content_build(fs, f);
-		break;
-	}
-	if (r < 0) {
-		ofile_free(f);
-		fuse_reply_err(req, -r);
-		return;
-	}
-	fi->direct_io = 1;
-	fi->keep_cache = 0;
-	/* streams are not seekable; text files are (head(1) seeks back),
-	 * and snapshot files are re-read with pread(fd, .., 0) */
-	fi->nonseekable = fe->t == T_GENERATION || fe->t == T_PIPE;
-	fi->fh = (uintptr_t)f;
-	if (fe->t == T_GENERATION || fe->t == T_PIPE) {
-		pthread_mutex_lock(&fs->lock);
-		f->next = fs->files;
-		if (fs->files)
-			fs->files->prev = f;
-		fs->files = f;
-		if (fe->t == T_PIPE) {
-			fs->pipe_readers++;
-			f->cursor = fs->head;
-		}
-		pthread_mutex_unlock(&fs->lock);
-	}
-	if (fuse_reply_open(req, fi) < 0) {
-		/* the opener is gone: no release will come */
-		if (fe->t == T_GENERATION || fe->t == T_PIPE) {
-			pthread_mutex_lock(&fs->lock);
-			if (f->prev)
-				f->prev->next = f->next;
-			else
-				fs->files = f->next;
-			if (f->next)
-				f->next->prev = f->prev;
-			if (fe->t == T_PIPE)
-				fs->pipe_readers--;
-			pthread_mutex_unlock(&fs->lock);
-		}
-		ofile_free(f);
-	}
-}
-
-static void stlmfs_release(fuse_req_t req, fuse_ino_t ino,
-			   struct fuse_file_info *fi)
-{
-	struct fs *fs = fs_data(req);
-	struct ofile *f = (struct ofile *)(uintptr_t)fi->fh;
-
-	(void)ino;
-	if (f && (f->fe->t == T_GENERATION || f->fe->t == T_PIPE)) {
-		pthread_mutex_lock(&fs->lock);
-		if (f->prev)
-			f->prev->next = f->next;
-		else
-			fs->files = f->next;
-		if (f->next)
-			f->next->prev = f->prev;
-		if (f->fe->t == T_PIPE)
-			fs->pipe_readers--;
-		if (f->ph)
-			fuse_pollhandle_destroy(f->ph);
-		f->ph = NULL;
-		pthread_mutex_unlock(&fs->lock);
-	}
-	ofile_free(f);
-	fuse_reply_err(req, 0);
-}
-
-static void stlmfs_interrupt(fuse_req_t req, void *data)
-{
-	struct fs *fs = data;
-
-	(void)req;
-	pthread_mutex_lock(&fs->lock);
-	pthread_cond_broadcast(&fs->cond);
-	pthread_mutex_unlock(&fs->lock);
-}
-
-/* Wait on fs->cond (fs->lock held) for at most 200 ms. */
-static void fs_wait(struct fs *fs)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_nsec += 200000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
-	pthread_cond_timedwait(&fs->cond, &fs->lock, &ts);
-}
-
-/*
- * Why a blocking read must stop waiting, as a positive errno (EIO at
- * shutdown, EINTR when interrupted, EAGAIN for O_NONBLOCK), or 0 to wait.
- * fs->lock held.
- */
-static int wait_abort(fuse_req_t req, struct fs *fs, const struct ofile *f)
-{
-	if (fs->stopping)
-		return EIO;
-	if (fuse_req_interrupted(req))
-		return EINTR;
-	if (f->nonblock)
-		return EAGAIN;
-	return 0;
-}
-
-/*
- * Count a read that is about to block (*counted), or EAGAIN when too many
- * already do (see FS_MAX_BLOCKED). fs->lock held.
- */
-static int block_begin(fuse_req_t req, struct fs *fs, bool *counted)
-{
-	const struct fuse_ctx *ctx = fuse_req_ctx(req);
-	bool priv = ctx->uid == 0 || ctx->uid == geteuid();
-
-	if (*counted)
-		return 0;
-	if (fs->n_blocked >= (priv ? FS_MAX_BLOCKED : FS_MAX_BLOCKED_USER))
-		return EAGAIN;
-	fs->n_blocked++;
-	*counted = true;
-	return 0;
-}
-
-static void block_end(struct fs *fs, bool counted)
-{
-	if (counted)
-		fs->n_blocked--;
-}
-
-static void read_generation(fuse_req_t req, struct fs *fs, struct ofile *f,
-			    size_t size)
-{
-	bool counted = false;
-	size_t n;
-
-	pthread_mutex_lock(&f->lock);
-	if (f->pos >= f->buf.len) {
-		/* consumed: block until the generation differs */
-		fuse_req_interrupt_func(req, stlmfs_interrupt, fs);
-		pthread_mutex_lock(&fs->lock);
-		while (fs->gen == f->last_gen) {
-			int err = wait_abort(req, fs, f);
-
-			if (!err)
-				err = block_begin(req, fs, &counted);
-			if (err) {
-				block_end(fs, counted);
-				pthread_mutex_unlock(&fs->lock);
-				pthread_mutex_unlock(&f->lock);
-				fuse_reply_err(req, err);
-				return;
-			}
-			fs_wait(fs);
-		}
-		block_end(fs, counted);
-		f->last_gen = fs->gen;
-		pthread_mutex_unlock(&fs->lock);
-		sb_reset(&f->buf);
-		sb_printf(&f->buf, "%llu\n", (unsigned long long)f->last_gen);
-		f->pos = 0;
-	}
-	n = f->buf.len - f->pos;
-	if (n > size)
-		n = size;
-	fuse_reply_buf(req, f->buf.p + f->pos, n);
-	f->pos += n;
-	pthread_mutex_unlock(&f->lock);
-}
-
-static void read_pipe(fuse_req_t req, struct fs *fs, struct ofile *f,
-		      size_t size)
-{
-	struct sbuf *b = &f->buf;
-	bool counted = false;
-	char line[64];
-
-	pthread_mutex_lock(&f->lock);
-	sb_reset(b);
-	fuse_req_interrupt_func(req, stlmfs_interrupt, fs);
-	pthread_mutex_lock(&fs->lock);
-	while (f->cursor == fs->head) {
-		int err = wait_abort(req, fs, f);
-
-		if (!err)
-			err = block_begin(req, fs, &counted);
-		if (err) {
-			block_end(fs, counted);
-			pthread_mutex_unlock(&fs->lock);
-			pthread_mutex_unlock(&f->lock);
-			fuse_reply_err(req, err);
-			return;
-		}
-		fs_wait(fs);
-	}
-	block_end(fs, counted);
-	if (fs->head - f->cursor > PIPE_CAP) {
-		uint64_t lost = fs->head - PIPE_CAP - f->cursor;
-
-		sb_printf(b, "lost %llu\n", (unsigned long long)lost);
-		f->cursor = fs->head - PIPE_CAP;
-	}
-	while (f->cursor < fs->head) {
-		const struct pipe_rec *p = &fs->ring[f->cursor % PIPE_CAP];
-		int n = snprintf(line, sizeof(line), "0x%08X %llu %016llX\n",
-				 p->id, (unsigned long long)p->ts,
-				 (unsigned long long)p->raw);
-
-		if (b->len + (size_t)n > size)
-			break;
-		sb_put(b, line, (size_t)n);
-		f->cursor++;
-	}
-	pthread_mutex_unlock(&fs->lock);
-	if (b->err)
-		fuse_reply_err(req, -b->err);
-	else if (b->len == 0)
-		fuse_reply_err(req, EINVAL); /* buffer smaller than a line */
-	else
-		fuse_reply_buf(req, b->p, b->len);
-	pthread_mutex_unlock(&f->lock);
-}
-
-static void stlmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
-			struct fuse_file_info *fi)
-{
-	struct fs *fs = fs_data(req);
-	struct ofile *f = (struct ofile *)(uintptr_t)fi->fh;
-	int r;
-
-	(void)ino;
-	if (!f) {
-		fuse_reply_err(req, EBADF);
-		return;
-	}
-	switch (f->fe->t) {
-	case T_GENERATION:
-		read_generation(req, fs, f, size);
-		return;
-	case T_PIPE:
-		read_pipe(req, fs, f, size);
-		return;
-	case T_CONTROL:
-	case T_G_CONTROL:
-	case T_RESET:
-		fuse_reply_err(req, EINVAL);
-		return;
-	default:
-		break;
-	}
-	pthread_mutex_lock(&f->lock);
-	if (off == 0 && (f->fe->t == T_SNAP || f->fe->t == T_SNAPBIN ||
-			 f->fe->t == T_G_SNAP || f->fe->t == T_G_SNAPBIN ||
-			 f->fe->t == T_RAW)) {
-		r = content_build(fs, f);
-		if (r < 0) {
-			pthread_mutex_unlock(&f->lock);
-			fuse_reply_err(req, -r);
-			return;
-		}
-	}
-	if (off < 0 || (size_t)off >= f->buf.len)
-		fuse_reply_buf(req, NULL, 0);
-	else
-		fuse_reply_buf(req, f->buf.p + off,
-			       f->buf.len - (size_t)off < size ?
-				       f->buf.len - (size_t)off : size);
-	pthread_mutex_unlock(&f->lock);
-}
-
-static void stlmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
-			 size_t size, off_t off, struct fuse_file_info *fi)
-{
-	struct fs *fs = fs_data(req);
-	struct ofile *f = (struct ofile *)(uintptr_t)fi->fh;
-	char txt[STLMFS_WRITE_MAX];
-	int r;
-
-	(void)ino;
-	(void)off;
-	if (!f) {
-		fuse_reply_err(req, EBADF);
-		return;
-	}
-	if (f->fe->cls == C_CTRL) {
-		fuse_reply_err(req, EINVAL);
-		return;
-	}
-	if (f->fe->t == T_RESET) {
-		r = content_write(fs, f, "");
-		if (r < 0)
-			fuse_reply_err(req, -r);
-		else
-			fuse_reply_write(req, size);
-		return;
-	}
-	r = stlmfs_write_text(buf, size, f->fe->t == T_CUR_INT ||
-					 f->fe->t == T_G_CUR_INT, txt);
-	if (r == 0)
-		r = content_write(fs, f, txt);
-	if (r < 0)
-		fuse_reply_err(req, -r);
-	else
-		fuse_reply_write(req, size);
-}
-
-static void stlmfs_poll(fuse_req_t req, fuse_ino_t ino,
-			struct fuse_file_info *fi, struct fuse_pollhandle *ph)
-{
-	struct fs *fs = fs_data(req);
-	struct ofile *f = (struct ofile *)(uintptr_t)fi->fh;
-	unsigned int mask = 0;
-
-	(void)ino;
-	if (!f || (f->fe->t != T_GENERATION && f->fe->t != T_PIPE)) {
-		if (ph)
-			fuse_pollhandle_destroy(ph);
-		fuse_reply_poll(req, f ? POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM
-				       : POLLERR);
-		return;
-	}
-	pthread_mutex_lock(&fs->lock);
-	if (fs->stopping)
-		mask = POLLERR;
-	else if (f->fe->t == T_GENERATION)
-		mask = (f->pos < f->buf.len || fs->gen != f->last_gen) ?
-			       POLLIN | POLLRDNORM : 0;
-	else
-		mask = f->cursor != fs->head ? POLLIN | POLLRDNORM : 0;
-	if (ph) {
-		if (f->ph)
-			fuse_pollhandle_destroy(f->ph);
-		f->ph = ph;
-	}
-	pthread_mutex_unlock(&fs->lock);
-	fuse_reply_poll(req, mask);
-}
-
-static void stlmfs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd,
-			 void *arg, struct fuse_file_info *fi, unsigned flags,
-			 const void *in_buf, size_t in_bufsz, size_t out_bufsz)
-{
-	(void)ino; (void)cmd; (void)arg; (void)fi; (void)flags;
-	(void)in_buf; (void)in_bufsz; (void)out_bufsz;
-	/* the v4 control ioctls are not served (docs/stlmfs.md) */
-	fuse_reply_err(req, ENOTTY);
-}
-
-static const struct fuse_lowlevel_ops stlmfs_ops = {
-	.init = stlmfs_init,
-	.lookup = stlmfs_lookup,
-	.getattr = stlmfs_getattr,
-	.setattr = stlmfs_setattr,
-	.readlink = stlmfs_readlink,
-	.readdir = stlmfs_readdir,
-	.open = stlmfs_open,
-	.release = stlmfs_release,
-	.read = stlmfs_read,
-	.write = stlmfs_write,
-	.poll = stlmfs_poll,
-	.ioctl = stlmfs_ioctl,
-};
-
-/* ---------------------------------------------------------------- */
-/* Pump                                                             */
-
-static void pipe_push(struct fs *fs, const struct stlm_sample *sm, size_t n,
-		      bool only_fresh)
-{
-	bool any = false;
-
-	pthread_mutex_lock(&fs->lock);
-	for (size_t i = 0; i < n; i++) {
-		if (!(sm[i].flags & STLM_SAMPLE_VALID))
-			continue;
-		if (only_fresh && (sm[i].flags & STLM_SAMPLE_STALE))
-			continue;
-		fs->ring[fs->head % PIPE_CAP] = (struct pipe_rec){
-			.id = sm[i].id, .raw = sm[i].raw,
-			.ts = (sm[i].flags & STLM_SAMPLE_TIMESTAMP) ? sm[i].ts : 0,
-		};
-		fs->head++;
-		any = true;
-	}
-	if (any)
-		fs_wake_locked(fs);
-	pthread_mutex_unlock(&fs->lock);
-}
-
-static void *pump_main(void *arg)
-{
-	struct fs *fs = arg;
-	struct stlm_session *cur = NULL;
-	struct stlm_snapshot *snap = NULL;
-	uint64_t next_probe = 0, next_take = 0;
-
-	for (;;) {
-		struct stlm_session *s;
-		struct stlm_event ev;
-		struct pollfd pfd = { .fd = -1, .events = POLLIN };
-		uint64_t now;
-		unsigned int readers;
-		bool stop;
-		int r;
-
-		pthread_mutex_lock(&fs->lock);
-		stop = fs->stopping;
-		readers = fs->pipe_readers;
-		pthread_mutex_unlock(&fs->lock);
-		if (stop)
-			break;
-		s = fs_session(fs);
-		if (s != cur) {
-			stlm_snapshot_free(snap);
-			snap = NULL;
-			cur = s;
-		}
-		fs_gen_refresh(fs, s);
-		if (!s) {
-			struct stlm_session *u = stlmd_session_unresponsive(fs->d);
-			struct stlm_collection c;
-
-			/* Timed out on a channel that is still ours: probe
-			 * it until it answers (stlmd.c keeps it); a lost
-			 * channel retires it. */
-			if (u) {
-				r = stlm_collection_get(u, STLM_GROUP_ALL, &c);
-				if (r >= 0)
-					stlmd_session_ok(fs->d);
-				else
-					fs_err(fs, r);
-			}
-			usleep(u ? PROBE_MS * 1000 : 50000);
-			continue;
-		}
-		now = stlmd_now_ns();
-		if (now >= next_probe) {
-			struct stlm_collection c;
-
-			next_probe = now + PROBE_MS * 1000000ull;
-			r = stlm_collection_get(s, STLM_GROUP_ALL, &c);
-			if (r < 0) {
-				fs_err(fs, r);
-				continue;
-			}
-			pthread_mutex_lock(&fs->lock);
-			fs->coll = c;
-			pthread_mutex_unlock(&fs->lock);
-		}
-		/* pipe without notifications: sample at the update interval */
-		if (readers && fs->coll.enabled &&
-		    fs->coll.mode == STLM_MODE_ON_DEMAND && now >= next_take) {
-			uint64_t iv = fs->coll.interval.ns;
-
-			if (iv < 10000000ull)
-				iv = 10000000ull;
-			if (iv > 1000000000ull)
-				iv = 1000000000ull;
-			next_take = now + iv;
-			if (!snap && stlm_snapshot_new(s, &snap) < 0)
-				snap = NULL;
-			if (snap) {
-				r = stlm_snapshot_take(snap, 0);
-				if (r >= 0) {
-					size_t n;
-					const struct stlm_sample *sm =
-						stlm_snapshot_samples(snap, &n);
-
-					pipe_push(fs, sm, n, true);
-				} else {
-					fs_err(fs, r);
-				}
-			}
-		}
-		pfd.fd = stlm_event_fd(s);
-		poll(&pfd, 1, readers ? 5 : 50);
-		while ((r = stlm_event_read(s, &ev)) > 0) {
-			/* the socket's subscribers get them too */
-			stlmd_sock_event(fs->d, &ev);
-			if (ev.type == STLM_EVENT_UPDATE && readers)
-				pipe_push(fs, ev.samples, ev.n_samples, false);
-			else if (ev.type == STLM_EVENT_RESET)
-				stlmd_log(fs->d, LOG_NOTICE, "platform reset");
-		}
-		fs_gen_refresh(fs, s);
-	}
-	stlm_snapshot_free(snap);
-	return NULL;
 }
 
 /* ---------------------------------------------------------------- */

@@ -61,8 +61,7 @@
 
 #include "daemon.h"
 #include "owner.h"
-#include "stlmd-frame.h"
-#include "stlmd-proto.h"
+#include "stlmd-wire.h"
 
 #define MAX_CLIENTS	256
 /* An unprivileged uid holds at most this many connections, and the last

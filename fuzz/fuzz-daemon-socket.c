@@ -2,7 +2,7 @@
 /*
  * Copyright (c) 2026 The stlm authors
  *
- * The stlmd client protocol (docs/daemon-protocol.md, lib/stlmd-frame.c):
+ * The stlmd client protocol (docs/daemon-protocol.md, lib/proto/stlmd-wire.c):
  * each input is one SOCK_SEQPACKET packet, read both as a request the
  * daemon decodes (daemon/sock.c) and as a message the stlmd: backend of
  * libstlm receives (lib/stlmd.c).
@@ -31,7 +31,7 @@
 
 #include "fuzz.h"
 #include "stlm/stlm.h"
-#include "stlmd-frame.h"
+#include "stlmd-wire.h"
 
 #define HDR sizeof(struct stlmd_hdr)
 

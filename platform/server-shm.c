@@ -60,34 +60,10 @@
 
 #include "scmi.h"
 #include "server.h"
-
-/* SMT area layout (§2.8). */
-#define SMT_STATUS	0x04
-#define SMT_FLAGS	0x10
-#define SMT_LENGTH	0x14
-#define SMT_HEADER	0x18
-#define SMT_OVERHEAD	0x18
-#define SMT_STATUS_FREE		(1u << 0)
-#define SMT_STATUS_ERROR	(1u << 1)
-#define SMT_FLAGS_INTR		(1u << 0)
-
-/* Doorbell protocol (docs/transports.md). */
-#define SHM_HELLO_SIZE		32
-#define SHM_HELLO_VERSION	1
-#define SHM_DB_WELCOME		'W'
-#define SHM_DB_REFUSED		'B'
-#define SHM_DB_COMMAND		'C'
-#define SHM_DB_ACK		'A'
-#define SHM_DB_ABANDON		'X'
-#define SHM_DB_RESPONSE		'R'
-#define SHM_DB_NOTIFY		'N'
-#define SHM_DB_FREED		'F'
+#include "smt.h"
 
 #define STLMP_SHM_MAX_NOTIF	64
 #define STLMP_SHM_MAX_DELAYED	4096
-/* Smallest area that holds a response with a status word. */
-#define STLMP_SHM_MIN_AREA	(SMT_OVERHEAD + 8)
-#define STLMP_SHM_MAX_AREA	(1u << 20)
 
 /* From server-socket.c. */
 int stlmp_unix_listen(struct stlmp_platform *p, const char *path,
@@ -196,25 +172,6 @@ static void registry_del(const struct stlmp_platform *p)
 }
 
 /* ------------------------------------------------------------------ */
-/* SMT area access                                                     */
-
-static inline uint32_t smt_load(const uint8_t *area, size_t off)
-{
-	return __atomic_load_n((const uint32_t *)(area + off), __ATOMIC_ACQUIRE);
-}
-
-static inline void smt_store(uint8_t *area, size_t off, uint32_t v)
-{
-	__atomic_store_n((uint32_t *)(area + off), v, __ATOMIC_RELEASE);
-}
-
-static void smt_reset(uint8_t *area, size_t size)
-{
-	memset(area, 0, size);
-	smt_store(area, SMT_STATUS, SMT_STATUS_FREE);
-}
-
-/* ------------------------------------------------------------------ */
 /* Under srv->lock                                                     */
 
 /* Ring the agent; on failure the agent is dead (the loop detaches it). */
@@ -237,13 +194,7 @@ static int ring(struct shm_conn *c, char what)
 
 static int p2a_write(struct shm_conn *c, const uint8_t *msg, size_t len)
 {
-	uint8_t *a = c->srv->p2a;
-
-	smt_store(a, SMT_STATUS, 0);
-	smt_store(a, SMT_FLAGS, SMT_FLAGS_INTR);
-	smt_store(a, SMT_LENGTH, (uint32_t)len);
-	memcpy(a + SMT_HEADER, msg, len);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
+	smt_write_msg(c->srv->p2a, msg, len);
 	c->p2a_busy = true;
 	return ring(c, SHM_DB_NOTIFY);
 }
@@ -428,8 +379,8 @@ static void conn_free(struct stlmp_server *s, struct shm_conn *c)
 /* The agent rang 'C'. */
 static int on_command(struct stlmp_server *s, struct shm_conn *c)
 {
-	uint32_t len, hdr;
-	int r;
+	uint32_t hdr;
+	int len, r;
 
 	pthread_mutex_lock(&s->lock);
 	if (c->a2p_pending)
@@ -437,22 +388,24 @@ static int on_command(struct stlmp_server *s, struct shm_conn *c)
 			  "shm: new command while 0x%08x is pending; the old response will be dropped",
 			  c->a2p_hdr);
 	c->a2p_intr = smt_load(s->a2p, SMT_FLAGS) & SMT_FLAGS_INTR;
-	len = smt_load(s->a2p, SMT_LENGTH);
-	if (len < 4 || len > s->area_size - SMT_OVERHEAD) {
+	/* Read once: the agent may change the area under us. */
+	len = smt_msg_len(s->a2p, s->area_size);
+	if (len < 0) {
 		stlmp_log(s->p, STLMP_LOG_WARNING,
-			  "shm: bad A2P length %u (allowed 4..%zu)", len,
+			  "shm: bad A2P length %u (allowed 4..%zu)",
+			  smt_load(s->a2p, SMT_LENGTH),
 			  s->area_size - SMT_OVERHEAD);
 		r = a2p_error(c);
 		pthread_mutex_unlock(&s->lock);
 		return r;
 	}
-	memcpy(s->cmd, s->a2p + SMT_HEADER, len);
+	memcpy(s->cmd, s->a2p + SMT_HEADER, (size_t)len);
 	hdr = scmi_get_le32(s->cmd);
 	c->a2p_pending = true;
 	c->a2p_hdr = hdr;
 	pthread_mutex_unlock(&s->lock);
 
-	r = stlmp_agent_command(c->agent, s->cmd, len);
+	r = stlmp_agent_command(c->agent, s->cmd, (size_t)len);
 	if (r < 0) {
 		stlmp_log(s->p, STLMP_LOG_DEBUG,
 			  "shm: command 0x%08x not processed: %s", hdr,
@@ -726,11 +679,7 @@ static int shm_start(struct stlmp_platform *p, const char *arg,
 		return r;
 	base = stlmp_platform_mem_base(p);
 	mem_size = stlmp_platform_mem_size(p);
-	if (!base || size < STLMP_SHM_MIN_AREA || size > STLMP_SHM_MAX_AREA ||
-	    a2p_off % 8 || p2a_off % 8 || a2p_off > mem_size ||
-	    p2a_off > mem_size || size > mem_size - a2p_off ||
-	    size > mem_size - p2a_off ||
-	    (a2p_off < p2a_off + size && p2a_off < a2p_off + size)) {
+	if (!base || !shm_areas_ok(size, a2p_off, p2a_off, mem_size)) {
 		stlmp_log(p, STLMP_LOG_ERR,
 			  "shm: unusable SMT areas (a2p 0x%zx, p2a 0x%zx, size %zu, memory %zu)",
 			  a2p_off, p2a_off, size, mem_size);
@@ -774,12 +723,11 @@ static int shm_start(struct stlmp_platform *p, const char *arg,
 	if (r < 0)
 		goto err_free;
 
-	s->hello[0] = SHM_DB_WELCOME;
-	s->hello[1] = SHM_HELLO_VERSION;
-	scmi_put_le32(s->hello + 4, (uint32_t)size);
-	scmi_put_le64(s->hello + 8, a2p_off);
-	scmi_put_le64(s->hello + 16, p2a_off);
-	scmi_put_le64(s->hello + 24, mem_size);
+	shm_hello_encode(&(struct shm_hello){ .area_size = (uint32_t)size,
+					      .a2p_off = a2p_off,
+					      .p2a_off = p2a_off,
+					      .mem_size = mem_size },
+			 s->hello);
 	smt_reset(s->a2p, size);
 	smt_reset(s->p2a, size);
 

@@ -8,8 +8,9 @@
  * -------------------
  * Each listener runs one event-loop thread that polls the listening socket,
  * a stop eventfd, the attached agent's socket and the sockets of recently
- * refused agents. Frames are the ones of architecture.md §3: a u32
- * little-endian length L, then L bytes of SCMI header + payload.
+ * refused agents. Frames are the ones of lib/proto/frame.h (also the
+ * agent's): a u32 little-endian length L, then L bytes of SCMI header +
+ * payload.
  *
  * - A new connection is attached with stlmp_agent_attach(). If that says
  *   -EBUSY (another agent owns the platform, through any transport), the
@@ -43,11 +44,11 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "frame.h"
 #include "scmi.h"
 #include "server.h"
 
@@ -209,61 +210,27 @@ static int conn_sink_send(void *data, const uint8_t *msg, size_t len)
 {
 	struct sock_conn *c = data;
 	int64_t deadline = stlmp_now_ms() + STLMP_SOCK_SEND_TIMEOUT_MS;
-	size_t done = 0, total = 4 + len;
-	uint8_t hdr[4];
 	int r = 0;
 
 	if (len < 4 || len > UINT32_MAX)
 		return -EINVAL;
-	scmi_put_le32(hdr, (uint32_t)len);
 
 	pthread_mutex_lock(&c->wlock);
 	if (c->dead) {
 		r = -ECONNRESET;
 		goto out;
 	}
-	while (done < total) {
-		struct iovec iov[2];
-		struct msghdr mh = { .msg_iov = iov };
-		ssize_t n;
-
-		if (done < 4) {
-			iov[0].iov_base = hdr + done;
-			iov[0].iov_len = 4 - done;
-			iov[1].iov_base = (void *)msg;
-			iov[1].iov_len = len;
-			mh.msg_iovlen = 2;
-		} else {
-			iov[0].iov_base = (void *)(msg + done - 4);
-			iov[0].iov_len = total - done;
-			mh.msg_iovlen = 1;
-		}
-		n = sendmsg(c->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n > 0) {
-			done += (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
-			int64_t left = deadline - stlmp_now_ms();
-
-			if (left > 0 && poll(&pfd, 1, (int)left) >= 0)
-				continue;
-			if (left > 0 && errno == EINTR)
-				continue;
+	r = frame_write(c->fd, msg, len, deadline, NULL);
+	if (r < 0) {
+		if (r != -ECONNRESET) {
 			stlmp_log(c->srv->p, STLMP_LOG_WARNING,
 				  "agent stopped reading for %d ms, disconnecting",
 				  STLMP_SOCK_SEND_TIMEOUT_MS);
 			r = -ETIMEDOUT;
-		} else {
-			r = -ECONNRESET;
 		}
 		/* The loop sees EOF, detaches and closes. */
 		c->dead = true;
 		shutdown(c->fd, SHUT_RDWR);
-		break;
 	}
 out:
 	pthread_mutex_unlock(&c->wlock);
@@ -295,31 +262,31 @@ static int conn_read(struct stlmp_server *s, struct sock_conn *c)
 		size_t want;
 		ssize_t n;
 
-		if (c->rx_have < 4) {
-			want = 4 - c->rx_have;
-		} else {
-			uint32_t l = scmi_get_le32(c->rx_buf);
+		switch (frame_rx_step(c->rx_buf, c->rx_have, s->max_frame,
+				      &want)) {
+		case FRAME_RX_WHOLE: {
+			int r = stlmp_agent_command(c->agent,
+						    c->rx_buf + FRAME_HDR_SIZE,
+						    want);
 
-			if (l < 4 || l > s->max_frame) {
-				stlmp_log(s->p, STLMP_LOG_WARNING,
-					  "%s: bad frame length %u (allowed 4..%zu), disconnecting the agent",
-					  s->is_unix ? "unix" : "tcp", l,
-					  s->max_frame);
-				return -EPROTO;
-			}
-			if (c->rx_have == 4 + (size_t)l) {
-				int r = stlmp_agent_command(c->agent,
-							    c->rx_buf + 4, l);
-
-				if (r < 0)
-					stlmp_log(s->p, STLMP_LOG_DEBUG,
-						  "command not processed: %s",
-						  strerror(-r));
-				c->rx_have = 0;
-				frames++;
-				continue;
-			}
-			want = 4 + (size_t)l - c->rx_have;
+			if (r < 0)
+				stlmp_log(s->p, STLMP_LOG_DEBUG,
+					  "command not processed: %s",
+					  strerror(-r));
+			c->rx_have = 0;
+			frames++;
+			continue;
+		}
+		case FRAME_RX_REFUSAL:
+		case FRAME_RX_BAD:
+			stlmp_log(s->p, STLMP_LOG_WARNING,
+				  "%s: bad frame length %u (allowed 4..%zu), disconnecting the agent",
+				  s->is_unix ? "unix" : "tcp",
+				  scmi_get_le32(c->rx_buf),
+				  s->max_frame);
+			return -EPROTO;
+		case FRAME_RX_MORE:
+			break;
 		}
 		n = recv(c->fd, c->rx_buf + c->rx_have, want, MSG_DONTWAIT);
 		if (n > 0) {
@@ -348,7 +315,7 @@ static void refused_drop(struct stlmp_server *s, unsigned int i)
 
 static void refuse(struct stlmp_server *s, int fd)
 {
-	static const uint8_t refusal[4] = { 0, 0, 0, 0 };
+	static const uint8_t refusal[FRAME_HDR_SIZE] = { 0 }; /* L == 0 */
 	unsigned int oldest = 0;
 
 	stlmp_log(s->p, STLMP_LOG_INFO,
@@ -392,7 +359,7 @@ static struct sock_conn *conn_new(struct stlmp_server *s, int fd)
 
 	if (!c)
 		return NULL;
-	c->rx_buf = malloc(4 + s->max_frame);
+	c->rx_buf = malloc(FRAME_HDR_SIZE + s->max_frame);
 	if (!c->rx_buf) {
 		free(c);
 		return NULL;

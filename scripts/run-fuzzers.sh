@@ -49,7 +49,7 @@ cov_sources() {
 	stlmfs-text) echo lib/stlmfs-text.c ;;
 	astl) echo lib/astl.c ;;
 	platform-config) echo platform/config.c ;;
-	daemon-socket) echo lib/stlmd-frame.c ;;
+	daemon-socket) echo lib/proto/stlmd-wire.c ;;
 	fuse-writes) echo daemon/fuse-parse.c ;;
 	esac
 }

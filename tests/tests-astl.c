@@ -25,6 +25,7 @@
 #include "catalog-astl.h"
 #include "platform.h"
 #include "session.h"
+#include "tplat.h"
 
 static const char *data(const char *rel)
 {
@@ -511,49 +512,33 @@ STLM_TEST(phoenix_dataset)
 /* ------------------------------------------------------------------ */
 /* Catalogs against a real emulated platform                           */
 
-struct fx {
-	struct stlmp_config *cfg;
-	struct stlmp_platform *p;
-	struct stlm_session *s;
-};
-
-static void fx_free(void *arg)
+static void unset_catalog_path(void *arg)
 {
-	struct fx *f = arg;
-
-	stlm_session_close(f->s);
-	stlmp_platform_free(f->p);
-	stlmp_config_free(f->cfg);
 	unsetenv("STLM_CATALOG_PATH");
-	free(f);
 }
 
-static struct fx *fx_open(const char *catalog_path)
+static struct tp_fix *fx_open(const char *catalog_path)
 {
-	struct fx *f = calloc(1, sizeof(*f));
 	struct stlmp_opts po = { .seed = 7, .manual_clock = true };
 	struct stlm_open_opts o = {
 		.size = sizeof(o), .log = stlm_test_log,
 		.no_catalog = catalog_path == NULL,
 	};
-	char err[512], target[1024], uri[2048], mem[900];
+	struct stlmp_config *cfg = NULL;
+	struct tp_fix *f;
+	char err[512];
 
-	ASSERT_NOT_NULL(f);
-	stlm_test_defer(fx_free, f);
-	snprintf(mem, sizeof(mem), "%s/mem", stlm_test_tmpdir());
-	po.mem_path = mem;
-	if (stlmp_config_load(data("platform/gen1-soc.json"), &f->cfg, err,
+	stlm_test_defer(unset_catalog_path, NULL);
+	if (stlmp_config_load(data("platform/gen1-soc.json"), &cfg, err,
 			      sizeof(err)) < 0)
 		STLM_FAIL_AT("%s", err);
-	ASSERT_OK(stlmp_platform_new(f->cfg, &po, &f->p));
-	snprintf(target, sizeof(target), "unix:%s/p.sock", stlm_test_tmpdir());
-	ASSERT_OK(stlmp_platform_listen(f->p, target));
-	snprintf(uri, sizeof(uri), "%.900s?mem=%.100s", target, mem);
+	f = tp_fix_new(cfg, &po);
+	tp_fix_listen(f, "unix");
 	if (catalog_path)
 		setenv("STLM_CATALOG_PATH", catalog_path, 1);
 	else
 		unsetenv("STLM_CATALOG_PATH");
-	ASSERT_OK(stlm_session_open(uri, &o, &f->s));
+	tp_fix_open(f, &o);
 	ASSERT_EQ(stlm_de_count(f->s), 37);
 	return f;
 }
@@ -569,7 +554,7 @@ static const struct stlm_de *find(struct stlm_session *s, const char *name)
 
 STLM_TEST(catalog_autoload_from_index_dir)
 {
-	struct fx *f = fx_open(data(""));
+	struct tp_fix *f = fx_open(data(""));
 	struct stlm_session *s = f->s;
 	const struct stlm_de *de;
 	struct stlm_snapshot *snap;
@@ -632,7 +617,7 @@ STLM_TEST(catalog_autoload_from_index_dir)
 
 STLM_TEST(catalog_load_and_check)
 {
-	struct fx *f = fx_open(NULL);
+	struct tp_fix *f = fx_open(NULL);
 	struct astl_set *set = NULL;
 	struct astl_check *k = NULL;
 	char err[512];

@@ -20,23 +20,11 @@
 #include "catalog.h"
 #include "platform.h"
 #include "session.h"
+#include "tplat.h"
 
-struct fx {
-	struct stlmp_config *cfg;
-	struct stlmp_platform *p;
-	struct stlm_session *s;
-	char uri[2048];
-};
-
-static void fx_free(void *arg)
+static void unset_catalog_path(void *arg)
 {
-	struct fx *f = arg;
-
-	stlm_session_close(f->s);
-	stlmp_platform_free(f->p);
-	stlmp_config_free(f->cfg);
 	unsetenv("STLM_CATALOG_PATH");
-	free(f);
 }
 
 static const char *data_path(const char *rel)
@@ -62,34 +50,30 @@ static const char *catalogs_dir(void)
  * tests/data/catalog) with the manual clock and open a session; with
  * catalog_path set it is $STLM_CATALOG_PATH and autoload runs.
  */
-static struct fx *fx_open(const char *platform, const char *catalog_path)
+static struct tp_fix *fx_open(const char *platform, const char *catalog_path)
 {
-	struct fx *f = calloc(1, sizeof(*f));
 	struct stlmp_opts po = { .seed = 7, .manual_clock = true };
 	struct stlm_open_opts o = {
 		.size = sizeof(o), .log = stlm_test_log,
 		.no_catalog = catalog_path == NULL,
 	};
-	char err[512], target[1024], mem[900];
+	struct stlmp_config *cfg = NULL;
+	struct tp_fix *f;
+	char err[512];
 
-	ASSERT_NOT_NULL(f);
-	snprintf(mem, sizeof(mem), "%s/mem", stlm_test_tmpdir());
-	po.mem_path = mem;
-	stlm_test_defer(fx_free, f);
+	stlm_test_defer(unset_catalog_path, NULL);
 	if (platform)
-		ASSERT_OK(stlmp_config_load(data_path(platform), &f->cfg, err,
+		ASSERT_OK(stlmp_config_load(data_path(platform), &cfg, err,
 					    sizeof(err)));
 	else
-		ASSERT_OK(stlmp_config_default(&f->cfg));
-	ASSERT_OK(stlmp_platform_new(f->cfg, &po, &f->p));
-	snprintf(target, sizeof(target), "unix:%s/p.sock", stlm_test_tmpdir());
-	ASSERT_OK(stlmp_platform_listen(f->p, target));
-	snprintf(f->uri, sizeof(f->uri), "%.900s?mem=%.100s", target, mem);
+		ASSERT_OK(stlmp_config_default(&cfg));
+	f = tp_fix_new(cfg, &po);
+	tp_fix_listen(f, "unix");
 	if (catalog_path)
 		setenv("STLM_CATALOG_PATH", catalog_path, 1);
 	else
 		unsetenv("STLM_CATALOG_PATH");
-	ASSERT_OK(stlm_session_open(f->uri, &o, &f->s));
+	tp_fix_open(f, &o);
 	if (platform) {
 		/* everything on, with timestamps where supported, at 10 ms */
 		ASSERT_OK(stlm_all_set(f->s, true, true));
@@ -135,7 +119,7 @@ static int derived_index(struct stlm_session *s, const char *name)
 
 STLM_TEST(default_catalog_names_every_de)
 {
-	struct fx *f = fx_open(NULL, catalogs_dir());
+	struct tp_fix *f = fx_open(NULL, catalogs_dir());
 	struct stlm_session *s = f->s;
 	int n = stlm_de_count(s);
 	const struct stlm_de *de;
@@ -189,7 +173,7 @@ STLM_TEST(default_catalog_names_every_de)
 
 STLM_TEST(default_catalog_derived_over_snapshots)
 {
-	struct fx *f = fx_open(NULL, catalogs_dir());
+	struct tp_fix *f = fx_open(NULL, catalogs_dir());
 	struct stlm_session *s = f->s;
 	struct stlm_snapshot *a, *b;
 	double v, want = 0, hot = -1e9;
@@ -250,7 +234,7 @@ STLM_TEST(default_catalog_derived_over_snapshots)
 STLM_TEST(autoload_from_path)
 {
 	char path[2100];
-	struct fx *f;
+	struct tp_fix *f;
 
 	snprintf(path, sizeof(path), "/nonexistent:%s:%s", data_path("path"),
 		 catalogs_dir());
@@ -265,7 +249,7 @@ STLM_TEST(autoload_from_path)
 
 STLM_TEST(no_catalog_option)
 {
-	struct fx *f = fx_open("widget-platform.json", NULL);
+	struct tp_fix *f = fx_open("widget-platform.json", NULL);
 
 	ASSERT_NULL(stlm_catalog_name(f->s));
 	ASSERT_NULL(stlm_de_description(stlm_de_get(f->s, 0x1000)));
@@ -279,7 +263,7 @@ STLM_TEST(no_catalog_option)
 
 STLM_TEST(match_by_uuid_vendor_version)
 {
-	struct fx *f = fx_open("widget-platform.json", NULL);
+	struct tp_fix *f = fx_open("widget-platform.json", NULL);
 	char err[512];
 
 	ASSERT_EQ(stlm_catalog_load(f->s, data_path("path/b-widget.json"), err,
@@ -312,7 +296,7 @@ STLM_TEST(match_by_uuid_vendor_version)
 
 STLM_TEST(entries_applied)
 {
-	struct fx *f = fx_open("widget-platform.json", data_path("path"));
+	struct tp_fix *f = fx_open("widget-platform.json", data_path("path"));
 	struct stlm_session *s = f->s;
 	const struct stlm_de *de;
 	struct stlm_snapshot *snap;
@@ -356,7 +340,7 @@ STLM_TEST(entries_applied)
 
 STLM_TEST(derived_exact)
 {
-	struct fx *f = fx_open("widget-platform.json", data_path("path"));
+	struct tp_fix *f = fx_open("widget-platform.json", data_path("path"));
 	struct stlm_session *s = f->s;
 	struct stlm_snapshot *sn[3];
 	double v;

@@ -15,42 +15,25 @@
 #include "session.h"
 #include "tplat.h"
 
-struct fx {
-	struct stlmp_config *cfg;
-	struct stlmp_platform *p;
-	char mem[320];
-	char uri[1200];
-};
-
-static void fx_start(struct fx *f, struct stlmp_config *cfg)
+static struct tp_fix *fx_start(struct stlmp_config *cfg)
 {
-	const char *dir = stlm_test_tmpdir();
 	struct stlmp_opts o = { .seed = 3 };
-	char target[700];
+	struct tp_fix *f = tp_fix_new(cfg, &o);
 
-	memset(f, 0, sizeof(*f));
-	f->cfg = cfg;
-	snprintf(f->mem, sizeof(f->mem), "%s/mem", dir);
-	o.mem_path = f->mem;
-	ASSERT_OK(stlmp_platform_new(cfg, &o, &f->p));
-	snprintf(target, sizeof(target), "unix:%s/p.sock", dir);
-	ASSERT_OK(stlmp_platform_listen(f->p, target));
-	snprintf(f->uri, sizeof(f->uri), "%s?mem=%s", target, f->mem);
+	tp_fix_listen(f, "unix");
+	return f;
 }
 
-static void fx_stop(struct fx *f)
+static void fx_stop(struct tp_fix *f)
 {
-	stlmp_platform_free(f->p);
-	stlmp_config_free(f->cfg);
+	tp_fix_stop(f);
 }
 
-static struct stlm_session *fx_open(struct fx *f, int discovery)
+static struct stlm_session *fx_open(struct tp_fix *f, int discovery)
 {
 	struct stlm_open_opts o = { .discovery = discovery, .no_catalog = true };
-	struct stlm_session *s = NULL;
 
-	ASSERT_OK(stlm_session_open(f->uri, &o, &s));
-	return s;
+	return tp_fix_open(f, &o);
 }
 
 /* Every accessor of de against the description d. */
@@ -92,54 +75,54 @@ static void check_de(struct stlm_session *s, const struct stlm_de *de,
 STLM_TEST(accessors_small_platform)
 {
 	struct stlm_session *s;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false));
-	s = fx_open(&f, STLM_DISCOVERY_FULL);
-	ASSERT_EQ(stlm_de_count(s), T_N_DES);
-	for (uint32_t i = 0; i < T_N_DES; i++) {
+	f = fx_start(tp_config(false));
+	s = fx_open(f, STLM_DISCOVERY_FULL);
+	ASSERT_EQ(stlm_de_count(s), TP_N_DES);
+	for (uint32_t i = 0; i < TP_N_DES; i++) {
 		const struct stlm_de *de = stlm_de_at(s, i);
 
-		check_de(s, de, &f.cfg->des[i].desc, 1000);
+		check_de(s, de, &f->cfg->des[i].desc, 1000);
 		ASSERT_FALSE(stlm_de_enabled(de));
 		ASSERT_FALSE(stlm_de_ts_enabled(de));
 	}
 	/* spot checks of decoded fields */
-	ASSERT_STREQ(stlm_de_unit_name(stlm_de_get(s, T_CONST)), "W");
-	ASSERT_EQ(stlm_de_unit_exp(stlm_de_get(s, T_CONST)), -3);
-	ASSERT_STREQ(stlm_de_unit_name(stlm_de_get(s, T_COUNTER)), "count");
-	ASSERT_STREQ(stlm_de_unit_name(stlm_de_get(s, T_BLK)), "°C");
-	ASSERT_STREQ(stlm_de_component_name(stlm_de_get(s, T_CONST)), "cpu");
-	ASSERT_EQ(stlm_de_ts_rate_khz(stlm_de_get(s, T_COUNTER)), 2000);
-	ASSERT_EQ(stlm_de_ts_rate_khz(stlm_de_get(s, T_BLK)), 1000);
-	ASSERT_EQ(stlm_de_ts_rate_khz(stlm_de_get(s, T_PLAIN)), 0);
-	ASSERT_TRUE(stlm_de_has_fastchannel(stlm_de_get(s, T_FC)));
-	ASSERT_EQ(stlm_de_group(stlm_de_get(s, T_FC)), STLM_GROUP_NONE);
+	ASSERT_STREQ(stlm_de_unit_name(stlm_de_get(s, TP_CONST)), "W");
+	ASSERT_EQ(stlm_de_unit_exp(stlm_de_get(s, TP_CONST)), -3);
+	ASSERT_STREQ(stlm_de_unit_name(stlm_de_get(s, TP_COUNTER)), "count");
+	ASSERT_STREQ(stlm_de_unit_name(stlm_de_get(s, TP_BLK)), "°C");
+	ASSERT_STREQ(stlm_de_component_name(stlm_de_get(s, TP_CONST)), "cpu");
+	ASSERT_EQ(stlm_de_ts_rate_khz(stlm_de_get(s, TP_COUNTER)), 2000);
+	ASSERT_EQ(stlm_de_ts_rate_khz(stlm_de_get(s, TP_BLK)), 1000);
+	ASSERT_EQ(stlm_de_ts_rate_khz(stlm_de_get(s, TP_PLAIN)), 0);
+	ASSERT_TRUE(stlm_de_has_fastchannel(stlm_de_get(s, TP_FC)));
+	ASSERT_EQ(stlm_de_group(stlm_de_get(s, TP_FC)), STLM_GROUP_NONE);
 
 	/* enable state follows configuration */
-	ASSERT_OK(stlm_de_set(s, T_COUNTER, true, true));
-	ASSERT_TRUE(stlm_de_enabled(stlm_de_get(s, T_COUNTER)));
-	ASSERT_TRUE(stlm_de_ts_enabled(stlm_de_get(s, T_COUNTER)));
-	ASSERT_OK(stlm_de_set(s, T_COUNTER, false, true));
-	ASSERT_FALSE(stlm_de_ts_enabled(stlm_de_get(s, T_COUNTER)));
-	stlm_session_close(s);
-	fx_stop(&f);
+	ASSERT_OK(stlm_de_set(s, TP_COUNTER, true, true));
+	ASSERT_TRUE(stlm_de_enabled(stlm_de_get(s, TP_COUNTER)));
+	ASSERT_TRUE(stlm_de_ts_enabled(stlm_de_get(s, TP_COUNTER)));
+	ASSERT_OK(stlm_de_set(s, TP_COUNTER, false, true));
+	ASSERT_FALSE(stlm_de_ts_enabled(stlm_de_get(s, TP_COUNTER)));
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(lookup)
 {
 	const struct stlm_de *de;
 	struct stlm_session *s;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false));
-	s = fx_open(&f, STLM_DISCOVERY_LAZY);
+	f = fx_start(tp_config(false));
+	s = fx_open(f, STLM_DISCOVERY_LAZY);
 	ASSERT_FALSE(s->discovered);
 	/* any lookup discovers */
 	de = stlm_de_find(s, "mc.1.bw");
 	ASSERT_TRUE(s->discovered);
-	ASSERT_EQ(stlm_de_id(de), T_G1B);
-	ASSERT_EQ(stlm_de_id(stlm_de_find(s, "soc.power")), T_CONST);
+	ASSERT_EQ(stlm_de_id(de), TP_G1B);
+	ASSERT_EQ(stlm_de_id(stlm_de_find(s, "soc.power")), TP_CONST);
 	errno = 0;
 	ASSERT_NULL(stlm_de_find(s, "nope"));
 	ASSERT_EQ(errno, ENOENT);
@@ -147,23 +130,23 @@ STLM_TEST(lookup)
 	ASSERT_EQ(errno, EINVAL);
 	ASSERT_NULL(stlm_de_find(NULL, "soc.power"));
 
-	ASSERT_EQ(stlm_de_id(stlm_de_at(s, 0)), T_CONST);
-	ASSERT_EQ(stlm_de_id(stlm_de_at(s, T_N_DES - 1)), T_PLAIN);
+	ASSERT_EQ(stlm_de_id(stlm_de_at(s, 0)), TP_CONST);
+	ASSERT_EQ(stlm_de_id(stlm_de_at(s, TP_N_DES - 1)), TP_PLAIN);
 	errno = 0;
-	ASSERT_NULL(stlm_de_at(s, T_N_DES));
+	ASSERT_NULL(stlm_de_at(s, TP_N_DES));
 	ASSERT_EQ(errno, ERANGE);
 	ASSERT_NULL(stlm_de_at(NULL, 0));
 	ASSERT_EQ(errno, EINVAL);
 
-	ASSERT_EQ(stlm_de_id(stlm_de_get(s, T_MSG)), T_MSG);
+	ASSERT_EQ(stlm_de_id(stlm_de_get(s, TP_MSG)), TP_MSG);
 	errno = 0;
 	ASSERT_NULL(stlm_de_get(s, 0xDEADBEEF));
 	ASSERT_EQ(errno, ENOENT);
-	ASSERT_EQ(stlm__de_index(s, T_FC), 5);
+	ASSERT_EQ(stlm__de_index(s, TP_FC), 5);
 	ASSERT_ERR(stlm__de_index(s, 0xDEADBEEF), -ENOENT);
 	ASSERT_ERR(stlm_de_count(NULL), -EINVAL);
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(null_accessors)
@@ -234,20 +217,20 @@ STLM_TEST(groups_and_intervals)
 	struct stlm_session *s;
 	const uint32_t *ids;
 	size_t n;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false));
-	s = fx_open(&f, STLM_DISCOVERY_LAZY);
+	f = fx_start(tp_config(false));
+	s = fx_open(f, STLM_DISCOVERY_LAZY);
 	ASSERT_EQ(stlm_group_count(s), 2);
 	ASSERT_OK(stlm_group_members(s, 0, &ids, &n));
 	ASSERT_EQ(n, 3);
-	ASSERT_EQ(ids[0], T_CONST);
-	ASSERT_EQ(ids[1], T_COUNTER);
-	ASSERT_EQ(ids[2], T_BLK);
+	ASSERT_EQ(ids[0], TP_CONST);
+	ASSERT_EQ(ids[1], TP_COUNTER);
+	ASSERT_EQ(ids[2], TP_BLK);
 	ASSERT_OK(stlm_group_members(s, 1, &ids, &n));
 	ASSERT_EQ(n, 2);
-	ASSERT_EQ(ids[0], T_G1A);
-	ASSERT_EQ(ids[1], T_G1B);
+	ASSERT_EQ(ids[0], TP_G1A);
+	ASSERT_EQ(ids[1], TP_G1B);
 	ASSERT_ERR(stlm_group_members(s, 2, &ids, &n), -ENOENT);
 	ASSERT_ERR(stlm_group_members(s, 0, NULL, &n), -EINVAL);
 
@@ -259,8 +242,8 @@ STLM_TEST(groups_and_intervals)
 	ASSERT_EQ(iv.v[0].ns, 1000000);
 	ASSERT_EQ(iv.v[2].ns, 100000000);
 	ASSERT_ERR(stlm_intervals_get(s, 1, &iv), -EOPNOTSUPP);
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(generated_platform)
@@ -268,11 +251,11 @@ STLM_TEST(generated_platform)
 	struct stlmp_config *cfg;
 	struct stlm_session *s;
 	size_t total = 0;
-	struct fx f;
+	struct tp_fix *f;
 
 	ASSERT_OK(stlmp_config_generate(3000, &cfg));
-	fx_start(&f, cfg);
-	s = fx_open(&f, STLM_DISCOVERY_FULL);
+	f = fx_start(cfg);
+	s = fx_open(f, STLM_DISCOVERY_FULL);
 	ASSERT_EQ(stlm_de_count(s), 3000);
 	for (uint32_t i = 0; i < 3000; i++) {
 		const struct stlm_de *de = stlm_de_at(s, i);
@@ -292,8 +275,8 @@ STLM_TEST(generated_platform)
 		total += n;
 	}
 	ASSERT_EQ(total, 3000);
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 /* Without a memory file the DEs are there, their areas unreachable. */
@@ -301,18 +284,18 @@ STLM_TEST(no_memory_file)
 {
 	struct stlm_session *s = NULL;
 	char uri[800];
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false));
+	f = fx_start(tp_config(false));
 	snprintf(uri, sizeof(uri), "unix:%s/p.sock", stlm_test_tmpdir());
 	ASSERT_OK(stlm_session_open(uri, NULL, &s));
-	ASSERT_EQ(stlm_de_count(s), T_N_DES);
-	ASSERT_NULL(stlm_de_get(s, T_FC)->fc);
+	ASSERT_EQ(stlm_de_count(s), TP_N_DES);
+	ASSERT_NULL(stlm_de_get(s, TP_FC)->fc);
 	ASSERT_NULL(s->shmti[0].base);
 	/* configuration still works; placements are not usable */
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	ASSERT_TRUE(stlm_de_enabled(stlm_de_get(s, T_CONST)));
-	ASSERT_EQ(stlm_de_get(s, T_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
-	stlm_session_close(s);
-	fx_stop(&f);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	ASSERT_TRUE(stlm_de_enabled(stlm_de_get(s, TP_CONST)));
+	ASSERT_EQ(stlm_de_get(s, TP_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }

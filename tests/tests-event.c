@@ -19,43 +19,21 @@
 #include "session.h"
 #include "tplat.h"
 
-struct fx {
-	struct stlmp_config *cfg;
-	struct stlmp_platform *p;
-	struct stlm_session *s;
-	char mem[320];
-	char uri[1200];
-};
-
-static void fx_start(struct fx *f, const char *scheme)
+/* The small platform listening on scheme, and a session on it (f->s). */
+static struct tp_fix *fx_start(const char *scheme)
 {
-	const char *dir = stlm_test_tmpdir();
 	struct stlmp_opts o = { .seed = 5 };
 	struct stlm_open_opts so = { .no_catalog = true };
-	char target[700];
+	struct tp_fix *f = tp_fix_new(tp_config(false), &o);
 
-	memset(f, 0, sizeof(*f));
-	f->cfg = tp_config(false);
-	snprintf(f->mem, sizeof(f->mem), "%s/mem", dir);
-	o.mem_path = f->mem;
-	ASSERT_OK(stlmp_platform_new(f->cfg, &o, &f->p));
-	if (!strcmp(scheme, "shm")) {
-		snprintf(target, sizeof(target), "shm:%s/shm", dir);
-		ASSERT_OK(stlmp_platform_listen(f->p, target));
-		snprintf(f->uri, sizeof(f->uri), "%s", target);
-	} else {
-		snprintf(target, sizeof(target), "unix:%s/p.sock", dir);
-		ASSERT_OK(stlmp_platform_listen(f->p, target));
-		snprintf(f->uri, sizeof(f->uri), "%s?mem=%s", target, f->mem);
-	}
-	ASSERT_OK(stlm_session_open(f->uri, &so, &f->s));
+	tp_fix_listen(f, scheme);
+	tp_fix_open(f, &so);
+	return f;
 }
 
-static void fx_stop(struct fx *f)
+static void fx_stop(struct tp_fix *f)
 {
-	stlm_session_close(f->s);
-	stlmp_platform_free(f->p);
-	stlmp_config_free(f->cfg);
+	tp_fix_stop(f);
 }
 
 static bool readable(int fd, int timeout_ms)
@@ -76,67 +54,67 @@ static uint64_t now_ms(void)
 STLM_TEST(fd_properties)
 {
 	struct stlm_event ev;
-	struct fx f;
+	struct tp_fix *f;
 	int fd;
 
-	fx_start(&f, "unix");
-	fd = stlm_event_fd(f.s);
+	f = fx_start("unix");
+	fd = stlm_event_fd(f->s);
 	ASSERT_CMP(fd, >=, 0);
-	ASSERT_EQ(stlm_event_fd(f.s), fd);
+	ASSERT_EQ(stlm_event_fd(f->s), fd);
 	ASSERT_TRUE(fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	ASSERT_TRUE(fcntl(fd, F_GETFL) & O_NONBLOCK);
 	ASSERT_FALSE(readable(fd, 0));
-	ASSERT_EQ(stlm_event_read(f.s, &ev), 0);
+	ASSERT_EQ(stlm_event_read(f->s, &ev), 0);
 	ASSERT_ERR(stlm_event_fd(NULL), -EINVAL);
 	ASSERT_ERR(stlm_event_read(NULL, &ev), -EINVAL);
-	ASSERT_ERR(stlm_event_read(f.s, NULL), -EINVAL);
-	fx_stop(&f);
+	ASSERT_ERR(stlm_event_read(f->s, NULL), -EINVAL);
+	fx_stop(f);
 }
 
 STLM_TEST(generation_events)
 {
 	struct stlm_event ev;
-	struct fx f;
+	struct tp_fix *f;
 	int fd;
 
-	fx_start(&f, "unix");
-	fd = stlm_event_fd(f.s);
-	ASSERT_OK(stlm_de_set(f.s, T_CONST, true, false));
+	f = fx_start("unix");
+	fd = stlm_event_fd(f->s);
+	ASSERT_OK(stlm_de_set(f->s, TP_CONST, true, false));
 	ASSERT_TRUE(readable(fd, 0));
-	ASSERT_EQ(stlm_event_read(f.s, &ev), 1);
+	ASSERT_EQ(stlm_event_read(f->s, &ev), 1);
 	ASSERT_EQ(ev.type, STLM_EVENT_GENERATION);
 	ASSERT_EQ(ev.generation, 2);
-	ASSERT_EQ(ev.generation, stlm_session_generation(f.s));
+	ASSERT_EQ(ev.generation, stlm_session_generation(f->s));
 	ASSERT_FALSE(readable(fd, 0));
-	ASSERT_EQ(stlm_event_read(f.s, &ev), 0);
+	ASSERT_EQ(stlm_event_read(f->s, &ev), 0);
 
 	/* one event per change, in order; failures queue nothing */
-	ASSERT_OK(stlm_group_set(f.s, 1, true, false));
-	ASSERT_ERR(stlm_de_set(f.s, 0xDEAD, true, false), -ENOENT);
-	ASSERT_OK(stlm_collection_set(f.s, STLM_GROUP_ALL, true,
+	ASSERT_OK(stlm_group_set(f->s, 1, true, false));
+	ASSERT_ERR(stlm_de_set(f->s, 0xDEAD, true, false), -ENOENT);
+	ASSERT_OK(stlm_collection_set(f->s, STLM_GROUP_ALL, true,
 				      STLM_MODE_ON_DEMAND, 0));
 	ASSERT_TRUE(readable(fd, 0));
-	ASSERT_EQ(stlm_event_read(f.s, &ev), 1);
+	ASSERT_EQ(stlm_event_read(f->s, &ev), 1);
 	ASSERT_EQ(ev.generation, 3);
 	ASSERT_TRUE(readable(fd, 0));
-	ASSERT_EQ(stlm_event_read(f.s, &ev), 1);
+	ASSERT_EQ(stlm_event_read(f->s, &ev), 1);
 	ASSERT_EQ(ev.type, STLM_EVENT_GENERATION);
 	ASSERT_EQ(ev.generation, 4);
 	ASSERT_FALSE(readable(fd, 0));
 
 	/* reset: a generation change and a RESET event */
-	ASSERT_OK(stlm_reset(f.s));
-	ASSERT_EQ(stlm_event_read(f.s, &ev), 1);
+	ASSERT_OK(stlm_reset(f->s));
+	ASSERT_EQ(stlm_event_read(f->s, &ev), 1);
 	ASSERT_EQ(ev.type, STLM_EVENT_GENERATION);
-	ASSERT_EQ(stlm_event_read(f.s, &ev), 1);
+	ASSERT_EQ(stlm_event_read(f->s, &ev), 1);
 	ASSERT_EQ(ev.type, STLM_EVENT_RESET);
-	ASSERT_EQ(ev.generation, stlm_session_generation(f.s));
-	ASSERT_EQ(stlm_event_read(f.s, &ev), 0);
-	fx_stop(&f);
+	ASSERT_EQ(ev.generation, stlm_session_generation(f->s));
+	ASSERT_EQ(stlm_event_read(f->s, &ev), 0);
+	fx_stop(f);
 }
 
 /* Wait for an UPDATE event holding DE id; returns its sample. */
-static struct stlm_sample wait_update(struct fx *f, uint32_t id)
+static struct stlm_sample wait_update(struct tp_fix *f, uint32_t id)
 {
 	uint64_t end = now_ms() + 3000;
 	int fd = stlm_event_fd(f->s);
@@ -163,33 +141,33 @@ static void update_flow(const char *scheme)
 {
 	struct stlm_sample smp;
 	const struct stlm_de *de;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, scheme);
-	ASSERT_OK(stlm_de_set(f.s, T_MSG, true, true));
-	ASSERT_OK(stlm_de_set(f.s, T_G1A, true, false));
-	ASSERT_OK(stlm_collection_set(f.s, STLM_GROUP_ALL, true,
+	f = fx_start(scheme);
+	ASSERT_OK(stlm_de_set(f->s, TP_MSG, true, true));
+	ASSERT_OK(stlm_de_set(f->s, TP_G1A, true, false));
+	ASSERT_OK(stlm_collection_set(f->s, STLM_GROUP_ALL, true,
 				      STLM_MODE_NOTIFY, 10000000));
-	smp = wait_update(&f, T_MSG);
+	smp = wait_update(f, TP_MSG);
 	ASSERT_EQ(smp.raw, 42);
 	ASSERT_TRUE(fabs(smp.value - 0.042) < 1e-12);
 	ASSERT_TRUE(smp.flags & STLM_SAMPLE_VALID);
 	ASSERT_TRUE(smp.flags & STLM_SAMPLE_MESSAGE);
 	ASSERT_TRUE(smp.flags & STLM_SAMPLE_TIMESTAMP);
 	ASSERT_EQ(smp.ts_rate_khz, 1000);
-	smp = wait_update(&f, T_G1A);
+	smp = wait_update(f, TP_G1A);
 	ASSERT_EQ(smp.raw, 5);
 	ASSERT_FALSE(smp.flags & STLM_SAMPLE_TIMESTAMP);
 	/* the message cache keeps the last value */
-	de = stlm_de_get(f.s, T_MSG);
-	pthread_mutex_lock(&f.s->lock);
+	de = stlm_de_get(f->s, TP_MSG);
+	pthread_mutex_lock(&f->s->lock);
 	ASSERT_TRUE(de->msg_valid);
 	ASSERT_EQ(de->msg_raw, 42);
 	ASSERT_CMP(de->msg_seq, >, 0);
-	pthread_mutex_unlock(&f.s->lock);
-	ASSERT_OK(stlm_collection_set(f.s, STLM_GROUP_ALL, false,
+	pthread_mutex_unlock(&f->s->lock);
+	ASSERT_OK(stlm_collection_set(f->s, STLM_GROUP_ALL, false,
 				      STLM_MODE_ON_DEMAND, 0));
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 STLM_TEST(update_from_notifications_unix)
@@ -206,13 +184,13 @@ STLM_TEST(lost_on_overflow)
 {
 	uint64_t updates = 0, lost = 0, losts = 0, end;
 	struct stlm_event ev;
-	struct fx f;
+	struct tp_fix *f;
 	int fd;
 
-	fx_start(&f, "unix");
-	fd = stlm_event_fd(f.s);
+	f = fx_start("unix");
+	fd = stlm_event_fd(f->s);
 	/* 5000 notifications while nobody reads: the queue holds 4096 */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "flood:count=5000"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "flood:count=5000"));
 	end = now_ms() + 5000;
 	while (updates + lost < 5000 && now_ms() < end) {
 		int r;
@@ -221,7 +199,7 @@ STLM_TEST(lost_on_overflow)
 			/* let everything arrive before reading */
 			usleep(300000);
 		}
-		r = stlm_event_read(f.s, &ev);
+		r = stlm_event_read(f->s, &ev);
 		ASSERT_OK(r);
 		if (r == 0) {
 			readable(fd, 50);
@@ -240,9 +218,9 @@ STLM_TEST(lost_on_overflow)
 	ASSERT_CMP(lost, >, 0);
 	ASSERT_CMP(losts, >=, 1);
 	ASSERT_CMP(updates, >=, 4000);
-	ASSERT_EQ(stlm_event_read(f.s, &ev), 0);
+	ASSERT_EQ(stlm_event_read(f->s, &ev), 0);
 	ASSERT_FALSE(readable(fd, 0));
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 /* A notification that arrives before lazy discovery carries raw values. */
@@ -252,18 +230,17 @@ STLM_TEST(update_before_discovery)
 				     .no_catalog = true };
 	struct stlm_session *s2;
 	struct stlm_sample smp;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, "unix");
-	ASSERT_OK(stlm_de_set(f.s, T_MSG, true, true));
-	stlm_session_close(f.s);
-	f.s = NULL;
+	f = fx_start("unix");
+	ASSERT_OK(stlm_de_set(f->s, TP_MSG, true, true));
+	tp_fix_close(f, f->s);
 	usleep(20000);
-	ASSERT_OK(stlm_session_open(f.uri, &so, &s2));
-	f.s = s2;
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "flood:count=3"));
-	smp = wait_update(&f, T_CONST);
+	s2 = tp_fix_open(f, &so);
+	ASSERT_TRUE(f->s == s2);
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "flood:count=3"));
+	smp = wait_update(f, TP_CONST);
 	ASSERT_TRUE(smp.flags & STLM_SAMPLE_MESSAGE);
-	ASSERT_FALSE(f.s->discovered);
-	fx_stop(&f);
+	ASSERT_FALSE(f->s->discovered);
+	fx_stop(f);
 }

@@ -380,18 +380,19 @@ static int tlm(struct tp_fix *f, uint8_t id, const void *req, size_t len)
 		       sizeof(f->r), TO);
 }
 
-static void fix_up(struct tp_fix *f, const char *const *paths,
-		   const uint32_t *targets, uint32_t n)
+static struct tp_fix *fix_up(const char *const *paths,
+			     const uint32_t *targets, uint32_t n)
 {
 	struct stlmp_opts o = { .seed = 3, .manual_clock = true };
+	struct stlmp_config *cfg = NULL;
+	struct tp_fix *f;
 	char err[512];
 
-	struct stlmp_config *cfg = NULL;
-
-	memset(f, 0, sizeof(*f));
 	ASSERT_OK(stlmp_config_from_astl(paths, targets, n, &cfg, NULL,
 					 NULL, err, sizeof(err)));
-	ASSERT_OK(tp_fix_start(f, cfg, &o));
+	f = tp_fix_new(cfg, &o);
+	tp_fix_agent(f);
+	return f;
 }
 
 static void fix_down(struct tp_fix *f)
@@ -458,30 +459,30 @@ STLM_TEST(shmti_lines_at_spec_offsets)
 	uint32_t targets[2] = { 2, 1 }, len, end;
 	struct astl_spec *spec[2] = { NULL, NULL };
 	struct astl_expansion *e[2] = { NULL, NULL };
-	struct tp_fix f;
+	struct tp_fix *f;
 	struct tdcf_line l;
 	const uint8_t *a;
 	unsigned checked = 0;
 
 	fixture(p1, sizeof(p1), "gen1.json");
 	fixture(p2, sizeof(p2), "gen2.json");
-	fix_up(&f, paths, targets, 2);
+	f = fix_up(paths, targets, 2);
 
 	/* formatted: UUID line, BLK_TS line, every other line invalid */
-	a = shmti_area(&f, 0, &len);
+	a = shmti_area(f, 0, &len);
 	ASSERT_EQ(len, 16 + 296 + 16);
 	ASSERT_EQ(walk_lines(a, len, &end), 1 + 1 + 16);
 	ASSERT_EQ(end, 16 + 296);
 	ASSERT_EQ(tdcf_line_parse(a + 0x10, 24, &l), 24);
 	ASSERT_EQ(l.type, TDCF_LINE_UUID);
 	ASSERT_EQ(l.meta, 0x24);
-	ASSERT_MEMEQ(l.uuid, f.cfg->uuid, 16);
+	ASSERT_MEMEQ(l.uuid, f->cfg->uuid, 16);
 	ASSERT_EQ(tdcf_line_parse(a + 0x28, 16, &l), 16);
 	ASSERT_EQ(l.type, TDCF_LINE_BLK_TS);
 	ASSERT_EQ(l.meta, 0x10);
 	/* gen 2 without header: the 40 bytes before its first block are
 	 * one 24-byte and one 16-byte invalid line */
-	a = shmti_area(&f, 2, &len);
+	a = shmti_area(f, 2, &len);
 	ASSERT_EQ(walk_lines(a, len, &end), 2 + 10);
 	ASSERT_EQ(tdcf_line_parse(a + 0x10, 24, &l), 24);
 	ASSERT_TRUE(l.invalid && l.ext);
@@ -500,10 +501,10 @@ STLM_TEST(shmti_lines_at_spec_offsets)
 
 			if (sl->duplicate_id)
 				continue;
-			r = enable(&f, sl->id);
+			r = enable(f, sl->id);
 			ASSERT_EQ(r.shmti_id, s);
 			ASSERT_EQ(r.de_offset, 0x10 + sl->offset);
-			a = shmti_area(&f, s, &len);
+			a = shmti_area(f, s, &len);
 			ASSERT_CMP(r.de_offset + 24, <, len);
 			ASSERT_EQ(tp_find_line(a, len, sl->id, &l, false),
 				  (int)r.de_offset);
@@ -523,10 +524,10 @@ STLM_TEST(shmti_lines_at_spec_offsets)
 	}
 	ASSERT_EQ(checked, 28 + 10);
 	/* still the same shape: nothing appended, nothing moved */
-	a = shmti_area(&f, 1, &len);
+	a = shmti_area(f, 1, &len);
 	ASSERT_EQ(walk_lines(a, len, &end), 1 + 1 + 16);
 	ASSERT_EQ(end, 16 + 296);
-	stlmp_platform_advance(f.p, 1000000000ull);
+	stlmp_platform_advance(f->p, 1000000000ull);
 
 	/* disable: the line stays, DATA_INVALID, at its offset */
 	{
@@ -535,16 +536,16 @@ STLM_TEST(shmti_lines_at_spec_offsets)
 		uint8_t b[8];
 
 		ASSERT_EQ(scmi_tlm_de_configure_req_encode(&q, b, 8), 8);
-		ASSERT_CMP(tlm(&f, SCMI_TLM_DE_CONFIGURE, b, 8), >=, 4);
-		ASSERT_EQ((int32_t)scmi_get_le32(f.r), 0);
-		a = shmti_area(&f, 0, &len);
+		ASSERT_CMP(tlm(f, SCMI_TLM_DE_CONFIGURE, b, 8), >=, 4);
+		ASSERT_EQ((int32_t)scmi_get_le32(f->r), 0);
+		a = shmti_area(f, 0, &len);
 		ASSERT_EQ(tp_find_line(a, len, 0x00010141, &l, true),
 			  0x10 + 40 + 64 + 0x30);
 		ASSERT_EQ(walk_lines(a, len, &end), 1 + 1 + 16);
 	}
 	/* a platform reset formats the fixed layout again */
-	stlmp_platform_reset(f.p);
-	a = shmti_area(&f, 0, &len);
+	stlmp_platform_reset(f->p);
+	a = shmti_area(f, 0, &len);
 	ASSERT_EQ(walk_lines(a, len, &end), 1 + 1 + 16);
 	ASSERT_EQ(end, 16 + 296);
 	ASSERT_EQ(tp_find_line(a, len, 0x00000141, &l, false), -ENOENT);
@@ -555,17 +556,17 @@ STLM_TEST(shmti_lines_at_spec_offsets)
 	/* a group (block) enable: its SHMTI and its lowest line */
 	{
 		struct scmi_tlm_de_configure_req q = {
-			.id = f.cfg->des[0].desc.group_id,
+			.id = f->cfg->des[0].desc.group_id,
 			.mode = SCMI_TLM_DE_ENABLE_TS, .group = true };
 		struct scmi_tlm_de_configure_resp r;
 		uint8_t b[8];
 		int n;
 
 		ASSERT_EQ(scmi_tlm_de_configure_req_encode(&q, b, 8), 8);
-		n = tlm(&f, SCMI_TLM_DE_CONFIGURE, b, 8);
+		n = tlm(f, SCMI_TLM_DE_CONFIGURE, b, 8);
 		ASSERT_CMP(n, >=, 4);
-		ASSERT_EQ((int32_t)scmi_get_le32(f.r), 0);
-		ASSERT_OK(scmi_tlm_de_configure_resp_decode(f.r, (size_t)n, &r));
+		ASSERT_EQ((int32_t)scmi_get_le32(f->r), 0);
+		ASSERT_OK(scmi_tlm_de_configure_resp_decode(f->r, (size_t)n, &r));
 		ASSERT_EQ(r.shmti_id, 0);
 		ASSERT_EQ(r.de_offset, 0x10 + 40);
 		ASSERT_EQ(r.blk_ts_offset, 0x28);
@@ -577,7 +578,7 @@ STLM_TEST(shmti_lines_at_spec_offsets)
 		stlm__astl_expansion_free(e[k]);
 		stlm__astl_spec_free(spec[k]);
 	}
-	fix_down(&f);
+	fix_down(f);
 }
 
 STLM_TEST(generators_plausible)
@@ -585,20 +586,20 @@ STLM_TEST(generators_plausible)
 	char p1[4096], p2[4096];
 	const char *paths[2] = { p1, p2 };
 	uint32_t targets[2] = { 2, 1 };
-	struct tp_fix f;
+	struct tp_fix *f;
 	unsigned temps = 0, counters = 0;
 
 	fixture(p1, sizeof(p1), "gen1.json");
 	fixture(p2, sizeof(p2), "gen2.json");
-	fix_up(&f, paths, targets, 2);
-	for (uint32_t i = 0; i < f.cfg->n_des; i++) {
-		const struct stlmp_de_cfg *d = &f.cfg->des[i];
+	f = fix_up(paths, targets, 2);
+	for (uint32_t i = 0; i < f->cfg->n_des; i++) {
+		const struct stlmp_de_cfg *d = &f->cfg->des[i];
 		uint64_t prev = 0, v, v2;
 
 		for (uint64_t t = 0; t < 300; t++) {
 			uint64_t ns = t * 100000000ull;
 
-			ASSERT_OK(stlmp_platform_predict(f.p, d->desc.id, ns, t,
+			ASSERT_OK(stlmp_platform_predict(f->p, d->desc.id, ns, t,
 							 &v));
 			/* deterministic: a fresh generator agrees */
 			v2 = stlmp_gen_predict(&d->gen, 3, d->desc.id, ns, t, 8);
@@ -632,7 +633,7 @@ STLM_TEST(generators_plausible)
 	}
 	ASSERT_EQ(temps, 4 + 2); /* 2 cores x 2 targets, 2 rails */
 	ASSERT_EQ(counters, 12 + 4); /* gen1 2 x (2 res + 4 bw); gen2 4 */
-	fix_down(&f);
+	fix_down(f);
 }
 
 /* ---------------------------------------------------------------- */

@@ -30,7 +30,7 @@
 struct conf {
 	struct stlmp_config *cfg;
 	struct stlmp_platform *p;
-	struct tagent *a;
+	struct ta_agent *a;
 	char uri[1024];
 	char mem_path[300];
 	const uint8_t *mem;
@@ -359,7 +359,7 @@ static void setup(struct conf *c, const char *scheme)
 	ASSERT_OK(stlmp_config_default(&c->cfg));
 	snprintf(c->mem_path, sizeof(c->mem_path), "%s/mem", dir);
 	o.mem_path = c->mem_path;
-	ASSERT_OK(stlmp_platform_new(c->cfg, &o, &c->p));
+	c->p = tp_platform_new(c->cfg, &o);
 	if (!scheme) {
 		ASSERT_OK(ta_new_inproc(c->p, &c->a));
 	} else {
@@ -386,7 +386,7 @@ static void setup(struct conf *c, const char *scheme)
 
 			if (r == -EPERM || r == -ENODEV || r == -ENOENT ||
 			    access("/dev/fuse", R_OK | W_OK) < 0) {
-				stlmp_platform_free(c->p);
+				tp_platform_free(c->p);
 				stlmp_config_free(c->cfg);
 				STLM_SKIP("FUSE is not available here");
 			}
@@ -408,7 +408,7 @@ static void teardown(struct conf *c)
 	ta_free(c->a);
 	if (c->mem)
 		munmap((void *)c->mem, c->mem_size);
-	stlmp_platform_free(c->p);
+	tp_platform_free(c->p);
 	stlmp_config_free(c->cfg);
 	free(c->des);
 }
@@ -426,7 +426,7 @@ static void run(const char *scheme)
 	reset_and_check(&c);
 	/* disconnect, reconnect: the platform serves the next agent */
 	if (scheme) {
-		struct tagent *second = NULL;
+		struct ta_agent *second = NULL;
 		int r;
 
 		/* Raw mode has no ownership: the mounted tree is the agent. */

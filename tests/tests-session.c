@@ -22,16 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "frame.h"
 #include "session.h"
 #include "tplat.h"
-
-struct fx {
-	struct stlmp_config *cfg;
-	struct stlmp_platform *p;
-	char mem[320];
-	char uri[2048];
-	bool raw;
-};
 
 static uint64_t now_ns(void)
 {
@@ -42,58 +35,21 @@ static uint64_t now_ns(void)
 }
 
 /* Start platform cfg (taken over) listening on scheme; skip raw without FUSE. */
-static void fx_start(struct fx *f, struct stlmp_config *cfg, const char *scheme)
+static struct tp_fix *fx_start(struct stlmp_config *cfg, const char *scheme)
 {
-	const char *dir = stlm_test_tmpdir();
 	struct stlmp_opts o = { .seed = 7, .log = (stlmp_log_fn)stlm_test_log };
-	char target[700];
-	int r;
+	struct tp_fix *f = tp_fix_new(cfg, &o);
 
-	memset(f, 0, sizeof(*f));
-	f->cfg = cfg;
-	snprintf(f->mem, sizeof(f->mem), "%s/mem", dir);
-	o.mem_path = f->mem;
-	ASSERT_OK(stlmp_platform_new(cfg, &o, &f->p));
-	if (!strcmp(scheme, "unix")) {
-		snprintf(target, sizeof(target), "unix:%s/p.sock", dir);
-		ASSERT_OK(stlmp_platform_listen(f->p, target));
-		snprintf(f->uri, sizeof(f->uri), "%s?mem=%s", target, f->mem);
-	} else if (!strcmp(scheme, "tcp")) {
-		ASSERT_OK(stlmp_platform_listen(f->p, "tcp:127.0.0.1:0"));
-		snprintf(f->uri, sizeof(f->uri), "tcp:127.0.0.1:%d?mem=%s",
-			 stlmp_platform_tcp_port(f->p), f->mem);
-	} else if (!strcmp(scheme, "shm")) {
-		snprintf(target, sizeof(target), "shm:%s/shm", dir);
-		ASSERT_OK(stlmp_platform_listen(f->p, target));
-		snprintf(f->uri, sizeof(f->uri), "%s", target);
-	} else {
-		char mnt[400];
-
-		snprintf(mnt, sizeof(mnt), "%s/raw", dir);
-		mkdir(mnt, 0755);
-		snprintf(target, sizeof(target), "rawfs:%s", mnt);
-		r = access("/dev/fuse", R_OK | W_OK) < 0 ? -ENODEV :
-			stlmp_platform_listen(f->p, target);
-		if (r == -EPERM || r == -ENODEV || r == -ENOENT) {
-			stlmp_platform_free(f->p);
-			stlmp_config_free(f->cfg);
-			STLM_SKIP("FUSE is not available here");
-		}
-		ASSERT_OK(r);
-		snprintf(f->uri, sizeof(f->uri), "raw:%s?mem=%s", mnt, f->mem);
-		f->raw = true;
-	}
+	tp_fix_listen(f, scheme);
+	return f;
 }
 
-static void fx_stop(struct fx *f)
+static void fx_stop(struct tp_fix *f)
 {
-	stlmp_platform_free(f->p);
-	stlmp_config_free(f->cfg);
-	f->p = NULL;
-	f->cfg = NULL;
+	tp_fix_stop(f);
 }
 
-static int fx_open(struct fx *f, int discovery, int timeout_ms,
+static int fx_open(struct tp_fix *f, int discovery, int timeout_ms,
 		   struct stlm_session **ret)
 {
 	struct stlm_open_opts o = {
@@ -104,7 +60,7 @@ static int fx_open(struct fx *f, int discovery, int timeout_ms,
 		.no_catalog = true,
 	};
 
-	return stlm_session_open(f->uri, &o, ret);
+	return tp_fix_try_open(f, &o, ret);
 }
 
 static const struct stlm_de *de_of(struct stlm_session *s, uint32_t id)
@@ -116,7 +72,7 @@ static const struct stlm_de *de_of(struct stlm_session *s, uint32_t id)
 }
 
 /* The line of DE id as the session placed it, checked against memory. */
-static void check_placed(struct fx *f, struct stlm_session *s, uint32_t id)
+static void check_placed(struct tp_fix *f, struct stlm_session *s, uint32_t id)
 {
 	const struct stlm_de *de = de_of(s, id);
 	struct tdcf_line l = { 0 };
@@ -163,52 +119,52 @@ STLM_TEST(open_full_info)
 {
 	struct stlm_session *s = NULL;
 	struct stlm_platform_info in;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 0, &s));
-	check_info(s, f.cfg);
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
+	check_info(s, f->cfg);
 	ASSERT_OK(stlm_session_info(s, &in));
 	ASSERT_STREQ(in.uuid_str, "00112233-4455-6677-8899-AABBCCDDEEFF");
-	ASSERT_STREQ(stlm_session_uri(s), f.uri);
+	ASSERT_STREQ(stlm_session_uri(s), f->uri);
 	ASSERT_EQ(stlm_session_generation(s), 1);
 	ASSERT_TRUE(s->discovered);
-	ASSERT_EQ(stlm_de_count(s), T_N_DES);
+	ASSERT_EQ(stlm_de_count(s), TP_N_DES);
 	ASSERT_EQ(stlm_group_count(s), 2);
 	/* nothing enabled on a fresh platform */
-	for (int i = 0; i < T_N_DES; i++)
+	for (int i = 0; i < TP_N_DES; i++)
 		ASSERT_FALSE(stlm_de_enabled(stlm_de_at(s, (size_t)i)));
 	ASSERT_ERR(stlm_session_info(s, NULL), -EINVAL);
 	ASSERT_ERR(stlm_session_info(NULL, &in), -EINVAL);
-	stlm_session_close(s);
-	stlm_session_close(NULL);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	tp_fix_close(f, NULL);
+	fx_stop(f);
 }
 
 STLM_TEST(open_lazy_is_cheap)
 {
 	struct stlm_session *s = NULL;
 	struct stlmp_stats a, b;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	stlmp_platform_stats(f.p, &a);
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_LAZY, 0, &s));
-	stlmp_platform_stats(f.p, &b);
+	f = fx_start(tp_config(false), "unix");
+	stlmp_platform_stats(f->p, &a);
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_LAZY, 0, &s));
+	stlmp_platform_stats(f->p, &b);
 	/* Base + Telemetry version and attributes only */
 	ASSERT_CMP(b.commands - a.commands, <=, 10);
 	ASSERT_FALSE(s->discovered);
-	check_info(s, f.cfg);
-	ASSERT_EQ(stlm_de_count(s), T_N_DES);
-	stlmp_platform_stats(f.p, &a);
+	check_info(s, f->cfg);
+	ASSERT_EQ(stlm_de_count(s), TP_N_DES);
+	stlmp_platform_stats(f->p, &a);
 	ASSERT_CMP(a.commands - b.commands, >, 3);
 	ASSERT_TRUE(s->discovered);
 	/* a second access does not discover again */
-	ASSERT_NOT_NULL(stlm_de_get(s, T_CONST));
-	stlmp_platform_stats(f.p, &b);
+	ASSERT_NOT_NULL(stlm_de_get(s, TP_CONST));
+	stlmp_platform_stats(f->p, &b);
 	ASSERT_EQ(b.commands, a.commands);
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(open_errors)
@@ -216,7 +172,7 @@ STLM_TEST(open_errors)
 	struct stlm_open_opts o = { .discovery = 9 };
 	struct stlm_session *s = NULL, *t = NULL;
 	char uri[600];
-	struct fx f;
+	struct tp_fix *f;
 
 	ASSERT_ERR(stlm_session_open(NULL, NULL, &s), -EINVAL);
 	ASSERT_ERR(stlm_session_open("unix:/x", NULL, NULL), -EINVAL);
@@ -238,64 +194,64 @@ STLM_TEST(open_errors)
 	ASSERT_NULL(s);
 
 	/* a second agent is refused while the first owns the platform */
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_LAZY, 300, &s));
-	ASSERT_ERR(fx_open(&f, STLM_DISCOVERY_LAZY, 300, &t), -EBUSY);
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_LAZY, 300, &s));
+	ASSERT_ERR(fx_open(f, STLM_DISCOVERY_LAZY, 300, &t), -EBUSY);
 	ASSERT_NULL(t);
-	stlm_session_close(s);
+	tp_fix_close(f, s);
 	usleep(20000);
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_LAZY, 300, &t));
-	stlm_session_close(t);
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_LAZY, 300, &t));
+	tp_fix_close(f, t);
 
 	/* reserved bits in PROTOCOL_ATTRIBUTES: the platform broke the protocol */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "reserved:proto=0x1b,msg=0x1"));
-	ASSERT_ERR(fx_open(&f, STLM_DISCOVERY_LAZY, 300, &t), -EPROTO);
-	stlmp_platform_fault_clear(f.p);
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "reserved:proto=0x1b,msg=0x1"));
+	ASSERT_ERR(fx_open(f, STLM_DISCOVERY_LAZY, 300, &t), -EPROTO);
+	stlmp_platform_fault_clear(f->p);
 	usleep(20000);
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 300, &t));
-	stlm_session_close(t);
-	fx_stop(&f);
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 300, &t));
+	tp_fix_close(f, t);
+	fx_stop(f);
 }
 
 /* Enable, disable, groups, all, batch; generation after each change. */
-static void configure_flow(struct fx *f, struct stlm_session *s)
+static void configure_flow(struct tp_fix *f, struct stlm_session *s)
 {
 	uint64_t g = stlm_session_generation(s);
 	const struct stlm_de *de;
 
 	/* single DEs of every kind */
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
 	ASSERT_EQ(stlm_session_generation(s), ++g);
-	check_placed(f, s, T_CONST);
-	ASSERT_FALSE(stlm_de_ts_enabled(de_of(s, T_CONST)));
-	ASSERT_OK(stlm_de_set(s, T_COUNTER, true, true));
-	check_placed(f, s, T_COUNTER);
-	ASSERT_TRUE(stlm_de_ts_enabled(de_of(s, T_COUNTER)));
-	ASSERT_OK(stlm_de_set(s, T_BLK, true, true));
-	check_placed(f, s, T_BLK);
-	ASSERT_NE(de_of(s, T_BLK)->blk_ts_off, 0);
-	ASSERT_OK(stlm_de_set(s, T_PLAIN, true, true)); /* no ts support */
-	check_placed(f, s, T_PLAIN);
-	ASSERT_FALSE(stlm_de_ts_enabled(de_of(s, T_PLAIN)));
-	ASSERT_OK(stlm_de_set(s, T_FC, true, true));
-	de = de_of(s, T_FC);
+	check_placed(f, s, TP_CONST);
+	ASSERT_FALSE(stlm_de_ts_enabled(de_of(s, TP_CONST)));
+	ASSERT_OK(stlm_de_set(s, TP_COUNTER, true, true));
+	check_placed(f, s, TP_COUNTER);
+	ASSERT_TRUE(stlm_de_ts_enabled(de_of(s, TP_COUNTER)));
+	ASSERT_OK(stlm_de_set(s, TP_BLK, true, true));
+	check_placed(f, s, TP_BLK);
+	ASSERT_NE(de_of(s, TP_BLK)->blk_ts_off, 0);
+	ASSERT_OK(stlm_de_set(s, TP_PLAIN, true, true)); /* no ts support */
+	check_placed(f, s, TP_PLAIN);
+	ASSERT_FALSE(stlm_de_ts_enabled(de_of(s, TP_PLAIN)));
+	ASSERT_OK(stlm_de_set(s, TP_FC, true, true));
+	de = de_of(s, TP_FC);
 	ASSERT_TRUE(stlm_de_enabled(de));
 	ASSERT_EQ(de->shmti, SCMI_TLM_SHMTI_NONE);
 	ASSERT_NOT_NULL(de->fc);
-	ASSERT_OK(stlm_de_set(s, T_MSG, true, true));
-	ASSERT_EQ(de_of(s, T_MSG)->shmti, SCMI_TLM_SHMTI_NONE);
+	ASSERT_OK(stlm_de_set(s, TP_MSG, true, true));
+	ASSERT_EQ(de_of(s, TP_MSG)->shmti, SCMI_TLM_SHMTI_NONE);
 	g += 5;
 	ASSERT_EQ(stlm_session_generation(s), g);
 
 	/* errors: unknown DE (local), unknown group */
 	ASSERT_ERR(stlm_de_set(s, 0xDEAD, true, false), -ENOENT);
 	ASSERT_ERR(stlm_group_set(s, 7, true, false), -ENOENT);
-	ASSERT_ERR(stlm_de_set(NULL, T_CONST, true, false), -EINVAL);
+	ASSERT_ERR(stlm_de_set(NULL, TP_CONST, true, false), -EINVAL);
 	ASSERT_EQ(stlm_session_generation(s), g);
 
 	/* disable */
-	ASSERT_OK(stlm_de_set(s, T_CONST, false, false));
-	de = de_of(s, T_CONST);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, false, false));
+	de = de_of(s, TP_CONST);
 	ASSERT_FALSE(stlm_de_enabled(de));
 	ASSERT_EQ(de->shmti, SCMI_TLM_SHMTI_NONE);
 	ASSERT_EQ(stlm_session_generation(s), ++g);
@@ -303,44 +259,44 @@ static void configure_flow(struct fx *f, struct stlm_session *s)
 	/* groups: members placed by the rescan */
 	ASSERT_OK(stlm_group_set(s, 1, true, true));
 	ASSERT_EQ(stlm_session_generation(s), ++g);
-	check_placed(f, s, T_G1A);
-	check_placed(f, s, T_G1B);
-	ASSERT_FALSE(stlm_de_ts_enabled(de_of(s, T_G1A)));
-	ASSERT_TRUE(stlm_de_ts_enabled(de_of(s, T_G1B)));
+	check_placed(f, s, TP_G1A);
+	check_placed(f, s, TP_G1B);
+	ASSERT_FALSE(stlm_de_ts_enabled(de_of(s, TP_G1A)));
+	ASSERT_TRUE(stlm_de_ts_enabled(de_of(s, TP_G1B)));
 	ASSERT_OK(stlm_group_set(s, 0, true, false));
-	check_placed(f, s, T_CONST);
-	check_placed(f, s, T_COUNTER);
-	check_placed(f, s, T_BLK);
+	check_placed(f, s, TP_CONST);
+	check_placed(f, s, TP_COUNTER);
+	check_placed(f, s, TP_BLK);
 	/* IN_USE: a member cannot be disabled on its own */
-	ASSERT_ERR(stlm_de_set(s, T_CONST, false, false), -EPERM);
-	ASSERT_TRUE(stlm_de_enabled(de_of(s, T_CONST)));
+	ASSERT_ERR(stlm_de_set(s, TP_CONST, false, false), -EPERM);
+	ASSERT_TRUE(stlm_de_enabled(de_of(s, TP_CONST)));
 	ASSERT_OK(stlm_group_set(s, 0, false, false));
-	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_CONST)));
-	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_BLK)));
+	ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_CONST)));
+	ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_BLK)));
 
 	/* all */
 	ASSERT_OK(stlm_all_set(s, false, false));
-	for (int i = 0; i < T_N_DES; i++)
+	for (int i = 0; i < TP_N_DES; i++)
 		ASSERT_FALSE(stlm_de_enabled(stlm_de_at(s, (size_t)i)));
 	g = stlm_session_generation(s);
 	ASSERT_OK(stlm_all_set(s, true, true));
 	ASSERT_EQ(stlm_session_generation(s), g + 1);
-	for (int i = 0; i < T_N_DES; i++)
+	for (int i = 0; i < TP_N_DES; i++)
 		ASSERT_TRUE(stlm_de_enabled(stlm_de_at(s, (size_t)i)));
-	check_placed(f, s, T_CONST);
-	check_placed(f, s, T_G1B);
+	check_placed(f, s, TP_CONST);
+	check_placed(f, s, TP_G1B);
 	ASSERT_OK(stlm_all_set(s, false, false));
 
 	/* batch: per-item status, nothing skipped */
 	{
 		struct stlm_batch_item it[] = {
-			{ .op = STLM_BATCH_DE, .id = T_CONST, .enable = true },
+			{ .op = STLM_BATCH_DE, .id = TP_CONST, .enable = true },
 			{ .op = STLM_BATCH_DE, .id = 0xDEAD, .enable = true },
 			{ .op = STLM_BATCH_GROUP, .id = 1, .enable = true },
 			{ .op = STLM_BATCH_GROUP, .id = 9, .enable = true },
-			{ .op = STLM_BATCH_DE, .id = T_G1A, .enable = false },
+			{ .op = STLM_BATCH_DE, .id = TP_G1A, .enable = false },
 			{ .op = 42 },
-			{ .op = STLM_BATCH_DE, .id = T_COUNTER, .enable = true,
+			{ .op = STLM_BATCH_DE, .id = TP_COUNTER, .enable = true,
 			  .timestamps = true },
 		};
 
@@ -354,9 +310,9 @@ static void configure_flow(struct fx *f, struct stlm_session *s)
 		ASSERT_EQ(it[5].status, -EINVAL);
 		ASSERT_EQ(it[6].status, 0);
 		ASSERT_EQ(stlm_session_generation(s), g + 1);
-		check_placed(f, s, T_CONST);
-		check_placed(f, s, T_G1A);
-		check_placed(f, s, T_COUNTER);
+		check_placed(f, s, TP_CONST);
+		check_placed(f, s, TP_G1A);
+		check_placed(f, s, TP_COUNTER);
 		ASSERT_EQ(stlm_batch_apply(s, NULL, 0), 0);
 		ASSERT_ERR(stlm_batch_apply(s, NULL, 3), -EINVAL);
 	}
@@ -366,20 +322,20 @@ static void configure_flow(struct fx *f, struct stlm_session *s)
 		};
 
 		ASSERT_EQ(stlm_batch_apply(s, all, 1), 0);
-		ASSERT_FALSE(stlm_de_enabled(de_of(s, T_CONST)));
+		ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_CONST)));
 	}
 }
 
 STLM_TEST(configure_unix)
 {
 	struct stlm_session *s = NULL;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 0, &s));
-	configure_flow(&f, s);
-	stlm_session_close(s);
-	fx_stop(&f);
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
+	configure_flow(f, s);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 /* The main flow over another transport. */
@@ -387,13 +343,13 @@ static void transport_flow(const char *scheme)
 {
 	struct stlm_session *s = NULL;
 	struct stlm_collection c;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), scheme);
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_LAZY, 0, &s));
-	check_info(s, f.cfg);
-	ASSERT_EQ(stlm_de_count(s), T_N_DES);
-	configure_flow(&f, s);
+	f = fx_start(tp_config(false), scheme);
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_LAZY, 0, &s));
+	check_info(s, f->cfg);
+	ASSERT_EQ(stlm_de_count(s), TP_N_DES);
+	configure_flow(f, s);
 	ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, true,
 				      STLM_MODE_ON_DEMAND, 10000000));
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
@@ -402,8 +358,8 @@ static void transport_flow(const char *scheme)
 	ASSERT_OK(stlm_reset(s));
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
 	ASSERT_FALSE(c.enabled);
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(transport_tcp)
@@ -427,10 +383,10 @@ STLM_TEST(collection)
 	struct stlm_intervals iv;
 	struct stlm_collection c;
 	uint64_t g;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 0, &s));
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
 	ASSERT_OK(stlm_intervals_get(s, STLM_GROUP_ALL, &iv));
 	ASSERT_FALSE(iv.range);
 	ASSERT_EQ(iv.n, 4);
@@ -443,7 +399,7 @@ STLM_TEST(collection)
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
 	ASSERT_FALSE(c.enabled);
 	ASSERT_EQ(c.interval.ns, 100000000); /* the default */
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
 	g = stlm_session_generation(s);
 	ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, true,
 				      STLM_MODE_ON_DEMAND, 10000000));
@@ -483,8 +439,8 @@ STLM_TEST(collection)
 	ASSERT_FALSE(c.enabled);
 	ASSERT_EQ(c.interval.ns, 10000000);
 	ASSERT_EQ(stlm_session_generation(s), g + 3);
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(collection_per_group)
@@ -493,7 +449,7 @@ STLM_TEST(collection_per_group)
 	struct stlm_session *s = NULL;
 	struct stlm_intervals iv;
 	struct stlm_collection c;
-	struct fx f;
+	struct tp_fix *f;
 
 	/* group 1 has its own range of intervals */
 	cfg->groups[1].intervals.range = true;
@@ -502,8 +458,8 @@ STLM_TEST(collection_per_group)
 	cfg->groups[1].intervals.v[0] = (struct scmi_tlm_interval){ 5, -3 };
 	cfg->groups[1].intervals.v[1] = (struct scmi_tlm_interval){ 50, -3 };
 	cfg->groups[1].intervals.v[2] = (struct scmi_tlm_interval){ 5, -3 };
-	fx_start(&f, cfg, "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 0, &s));
+	f = fx_start(cfg, "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
 	ASSERT_OK(stlm_intervals_get(s, 1, &iv));
 	ASSERT_TRUE(iv.range);
 	ASSERT_EQ(iv.n, 3);
@@ -522,8 +478,8 @@ STLM_TEST(collection_per_group)
 	ASSERT_EQ(c.interval.ns, 15000000);
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
 	ASSERT_FALSE(c.enabled);
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(reset)
@@ -531,17 +487,17 @@ STLM_TEST(reset)
 	struct stlm_session *s = NULL;
 	struct stlm_collection c;
 	uint64_t g;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 0, &s));
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
 	ASSERT_OK(stlm_all_set(s, true, true));
 	ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, true,
 				      STLM_MODE_ON_DEMAND, 1000000));
 	g = stlm_session_generation(s);
 	ASSERT_OK(stlm_reset(s));
 	ASSERT_CMP(stlm_session_generation(s), >, g);
-	for (int i = 0; i < T_N_DES; i++) {
+	for (int i = 0; i < TP_N_DES; i++) {
 		const struct stlm_de *de = stlm_de_at(s, (size_t)i);
 
 		ASSERT_FALSE(stlm_de_enabled(de));
@@ -551,53 +507,53 @@ STLM_TEST(reset)
 	ASSERT_FALSE(c.enabled);
 	ASSERT_EQ(c.interval.ns, 100000000);
 	/* usable afterwards */
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	check_placed(&f, s, T_CONST);
-	stlm_session_close(s);
-	fx_stop(&f);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	check_placed(f, s, TP_CONST);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(second_session_learns_state)
 {
 	struct stlm_session *s = NULL;
 	uint32_t off[3], blk;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 0, &s));
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	ASSERT_OK(stlm_de_set(s, T_BLK, true, true));
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	ASSERT_OK(stlm_de_set(s, TP_BLK, true, true));
 	ASSERT_OK(stlm_group_set(s, 1, true, true));
-	ASSERT_OK(stlm_de_set(s, T_MSG, true, true));
-	off[0] = de_of(s, T_CONST)->offset;
-	off[1] = de_of(s, T_BLK)->offset;
-	off[2] = de_of(s, T_G1B)->offset;
-	blk = de_of(s, T_BLK)->blk_ts_off;
+	ASSERT_OK(stlm_de_set(s, TP_MSG, true, true));
+	off[0] = de_of(s, TP_CONST)->offset;
+	off[1] = de_of(s, TP_BLK)->offset;
+	off[2] = de_of(s, TP_G1B)->offset;
+	blk = de_of(s, TP_BLK)->blk_ts_off;
 	/* collection stays off: state must still be learnt */
-	stlm_session_close(s);
+	tp_fix_close(f, s);
 	usleep(20000);
 
 	for (int lazy = 0; lazy < 2; lazy++) {
-		ASSERT_OK(fx_open(&f, lazy, 0, &s));
-		ASSERT_EQ(stlm_de_count(s), T_N_DES);
-		check_placed(&f, s, T_CONST);
-		check_placed(&f, s, T_BLK);
-		check_placed(&f, s, T_G1A);
-		check_placed(&f, s, T_G1B);
-		ASSERT_EQ(de_of(s, T_CONST)->offset, off[0]);
-		ASSERT_EQ(de_of(s, T_BLK)->offset, off[1]);
-		ASSERT_EQ(de_of(s, T_BLK)->blk_ts_off, blk);
-		ASSERT_EQ(de_of(s, T_G1B)->offset, off[2]);
-		ASSERT_FALSE(stlm_de_ts_enabled(de_of(s, T_CONST)));
-		ASSERT_TRUE(stlm_de_ts_enabled(de_of(s, T_BLK)));
-		ASSERT_TRUE(stlm_de_ts_enabled(de_of(s, T_G1B)));
-		ASSERT_TRUE(stlm_de_enabled(de_of(s, T_MSG)));
-		ASSERT_FALSE(stlm_de_enabled(de_of(s, T_COUNTER)));
-		ASSERT_FALSE(stlm_de_enabled(de_of(s, T_FC)));
-		stlm_session_close(s);
+		ASSERT_OK(fx_open(f, lazy, 0, &s));
+		ASSERT_EQ(stlm_de_count(s), TP_N_DES);
+		check_placed(f, s, TP_CONST);
+		check_placed(f, s, TP_BLK);
+		check_placed(f, s, TP_G1A);
+		check_placed(f, s, TP_G1B);
+		ASSERT_EQ(de_of(s, TP_CONST)->offset, off[0]);
+		ASSERT_EQ(de_of(s, TP_BLK)->offset, off[1]);
+		ASSERT_EQ(de_of(s, TP_BLK)->blk_ts_off, blk);
+		ASSERT_EQ(de_of(s, TP_G1B)->offset, off[2]);
+		ASSERT_FALSE(stlm_de_ts_enabled(de_of(s, TP_CONST)));
+		ASSERT_TRUE(stlm_de_ts_enabled(de_of(s, TP_BLK)));
+		ASSERT_TRUE(stlm_de_ts_enabled(de_of(s, TP_G1B)));
+		ASSERT_TRUE(stlm_de_enabled(de_of(s, TP_MSG)));
+		ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_COUNTER)));
+		ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_FC)));
+		tp_fix_close(f, s);
 		usleep(20000);
 	}
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 /* ------------------------------------------------------------------ */
@@ -613,65 +569,65 @@ static void faults_flow(const char *scheme)
 	struct stlm_session *s = NULL;
 	struct stlm_collection c;
 	uint64_t t0;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), scheme);
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 100, &s));
+	f = fx_start(tp_config(false), scheme);
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 100, &s));
 
 	/* dropped reply: timeout, then the retry succeeds */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "drop:msg=0x6,count=1"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "drop:msg=0x6,count=1"));
 	t0 = now_ns();
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
 	ASSERT_CMP(ms_since(t0), >=, 90);
-	check_placed(&f, s, T_CONST);
+	check_placed(f, s, TP_CONST);
 
 	/* late reply: dropped as unmatched, the retry succeeds */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "delay:msg=0x9,ms=250,count=1"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "delay:msg=0x9,ms=250,count=1"));
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
 	usleep(200000); /* the late reply arrives and is dropped */
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
 
 	/* BUSY twice, then success */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "status:msg=0x6,status=BUSY,count=2"));
-	ASSERT_OK(stlm_de_set(s, T_PLAIN, true, false));
-	check_placed(&f, s, T_PLAIN);
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "status:msg=0x6,status=BUSY,count=2"));
+	ASSERT_OK(stlm_de_set(s, TP_PLAIN, true, false));
+	check_placed(f, s, TP_PLAIN);
 	/* BUSY forever: surfaced after the retries */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "status:msg=0x6,status=BUSY"));
-	ASSERT_ERR(stlm_de_set(s, T_PLAIN, false, false), -EBUSY);
-	stlmp_platform_fault_clear(f.p);
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "status:msg=0x6,status=BUSY"));
+	ASSERT_ERR(stlm_de_set(s, TP_PLAIN, false, false), -EBUSY);
+	stlmp_platform_fault_clear(f->p);
 
 	/* other statuses map through the codec */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "status:msg=0x6,status=DENIED,count=1"));
-	ASSERT_ERR(stlm_de_set(s, T_PLAIN, false, false), -EACCES);
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "status:msg=0x6,status=DENIED,count=1"));
+	ASSERT_ERR(stlm_de_set(s, TP_PLAIN, false, false), -EACCES);
 
 	/* wrong token once: the reply is dropped, the retry succeeds */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "token:msg=0x6,count=1"));
-	ASSERT_OK(stlm_de_set(s, T_PLAIN, false, false));
-	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_PLAIN)));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "token:msg=0x6,count=1"));
+	ASSERT_OK(stlm_de_set(s, TP_PLAIN, false, false));
+	ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_PLAIN)));
 
 	/* short and long replies, reserved header bits */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "length:msg=0x6,bytes=-4,count=1"));
-	ASSERT_ERR(stlm_de_set(s, T_PLAIN, true, false), -EBADMSG);
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "length:msg=0x6,bytes=4,count=1"));
-	ASSERT_ERR(stlm_de_set(s, T_PLAIN, true, false), -EPROTO);
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "reserved:msg=0x9,count=1"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "length:msg=0x6,bytes=-4,count=1"));
+	ASSERT_ERR(stlm_de_set(s, TP_PLAIN, true, false), -EBADMSG);
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "length:msg=0x6,bytes=4,count=1"));
+	ASSERT_ERR(stlm_de_set(s, TP_PLAIN, true, false), -EPROTO);
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "reserved:msg=0x9,count=1"));
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c)); /* retried */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "reserved:proto=0x1b,msg=0x1,count=1"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "reserved:proto=0x1b,msg=0x1,count=1"));
 	stlm__placement_lost(s); /* fails to resync: logged, no crash */
 	/* still usable */
-	ASSERT_OK(stlm_de_set(s, T_PLAIN, true, false));
-	check_placed(&f, s, T_PLAIN);
+	ASSERT_OK(stlm_de_set(s, TP_PLAIN, true, false));
+	check_placed(f, s, TP_PLAIN);
 
 	/* timeouts exhaust the retries */
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "drop:msg=0x9"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "drop:msg=0x9"));
 	t0 = now_ns();
 	ASSERT_ERR(stlm_collection_get(s, STLM_GROUP_ALL, &c), -ETIMEDOUT);
 	ASSERT_CMP(ms_since(t0), <, 2000);
-	stlmp_platform_fault_clear(f.p);
+	stlmp_platform_fault_clear(f->p);
 	usleep(50000);
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(faults_unix)
@@ -700,41 +656,41 @@ STLM_TEST(platform_reset_recovered)
 	struct stlm_collection c;
 	int gens = 0, resets = 0;
 	uint64_t g;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 0, &s));
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
 	ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, true,
 				      STLM_MODE_ON_DEMAND, 1000000));
 	read_events(s, &gens, &resets);
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "reset:ms=30"));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "reset:ms=30"));
 	usleep(150000);
 	/* learnt through a command: collection went off behind our back */
 	g = stlm_session_generation(s);
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
 	ASSERT_FALSE(c.enabled);
 	ASSERT_CMP(stlm_session_generation(s), >, g);
-	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_CONST)));
-	ASSERT_EQ(de_of(s, T_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
+	ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_CONST)));
+	ASSERT_EQ(de_of(s, TP_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
 	read_events(s, &gens, &resets);
 	ASSERT_EQ(resets, 1);
 	ASSERT_CMP(gens, >=, 1);
 
 	/* learnt through a snapshot noticing a missing line */
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	check_placed(&f, s, T_CONST);
-	stlmp_platform_reset(f.p);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	check_placed(f, s, TP_CONST);
+	stlmp_platform_reset(f->p);
 	g = stlm_session_generation(s);
 	stlm__placement_lost(s);
 	ASSERT_EQ(stlm_session_generation(s), g + 1);
-	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_CONST)));
+	ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_CONST)));
 	read_events(s, &gens, &resets);
 	ASSERT_EQ(resets, 2);
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	check_placed(&f, s, T_CONST);
-	stlm_session_close(s);
-	fx_stop(&f);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	check_placed(f, s, TP_CONST);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(platform_reset_new_de_set)
@@ -742,30 +698,30 @@ STLM_TEST(platform_reset_new_de_set)
 	struct stlm_session *s = NULL;
 	const struct stlm_de *old;
 	struct stlm_platform_info in;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 0, &s));
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	old = de_of(s, T_PLAIN);
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "reset:ms=20,change=1"));
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 0, &s));
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	old = de_of(s, TP_PLAIN);
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "reset:ms=20,change=1"));
 	usleep(120000);
 	stlm__placement_lost(s);
-	/* one DE fewer (the last, T_PLAIN) and a new revision */
-	ASSERT_EQ(stlm_de_count(s), T_N_DES - 1);
+	/* one DE fewer (the last, TP_PLAIN) and a new revision */
+	ASSERT_EQ(stlm_de_count(s), TP_N_DES - 1);
 	ASSERT_OK(stlm_session_info(s, &in));
-	ASSERT_EQ(in.n_des, T_N_DES - 1);
+	ASSERT_EQ(in.n_des, TP_N_DES - 1);
 	ASSERT_EQ(in.uuid[15], 0xff ^ 0x5a);
-	ASSERT_NULL(stlm_de_get(s, T_PLAIN));
+	ASSERT_NULL(stlm_de_get(s, TP_PLAIN));
 	ASSERT_EQ(errno, ENOENT);
 	/* the old pointer is retired, not freed: it reads as disabled */
-	ASSERT_EQ(stlm_de_id(old), T_PLAIN);
+	ASSERT_EQ(stlm_de_id(old), TP_PLAIN);
 	ASSERT_FALSE(stlm_de_enabled(old));
-	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_CONST)));
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	check_placed(&f, s, T_CONST);
-	stlm_session_close(s);
-	fx_stop(&f);
+	ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_CONST)));
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	check_placed(f, s, TP_CONST);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 static void gone_flow(const char *scheme)
@@ -773,27 +729,27 @@ static void gone_flow(const char *scheme)
 	struct stlm_session *s = NULL;
 	struct stlm_collection c;
 	uint64_t t0;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), scheme);
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 1000, &s));
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	stlmp_platform_free(f.p);
-	f.p = NULL;
+	f = fx_start(tp_config(false), scheme);
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 1000, &s));
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	stlmp_platform_free(f->p);
+	f->p = NULL;
 	t0 = now_ns();
 	ASSERT_ERR(stlm_collection_get(s, STLM_GROUP_ALL, &c), -ECONNRESET);
 	ASSERT_CMP(ms_since(t0), <, 500);
-	ASSERT_ERR(stlm_de_set(s, T_CONST, false, false), -ECONNRESET);
+	ASSERT_ERR(stlm_de_set(s, TP_CONST, false, false), -ECONNRESET);
 	{
-		struct stlm_batch_item it = { .op = STLM_BATCH_DE, .id = T_CONST };
+		struct stlm_batch_item it = { .op = STLM_BATCH_DE, .id = TP_CONST };
 
 		ASSERT_ERR(stlm_batch_apply(s, &it, 1), -ECONNRESET);
 	}
 	stlm__placement_lost(s);
 	/* what was learnt stays readable */
-	ASSERT_EQ(stlm_de_count(s), T_N_DES);
-	stlm_session_close(s);
-	fx_stop(&f);
+	ASSERT_EQ(stlm_de_count(s), TP_N_DES);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(platform_gone_unix)
@@ -827,12 +783,12 @@ STLM_TEST(state_ready_after_failed_requests)
 	struct stlm_session *s = NULL;
 	struct stlm_collection c;
 	int err = 1;
-	struct fx f;
+	struct tp_fix *f;
 
 	ASSERT_EQ(stlm_session_state(NULL, &err), STLM_STATE_LOST);
 	ASSERT_EQ(err, -EINVAL);
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 1000, &s));
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 1000, &s));
 	err = 1;
 	ASSERT_EQ(stlm_session_state(s, &err), STLM_STATE_READY);
 	ASSERT_EQ(err, 0);
@@ -858,11 +814,11 @@ STLM_TEST(state_ready_after_failed_requests)
 	ASSERT_EQ(stlm_session_state(s, &err), STLM_STATE_READY);
 	ASSERT_EQ(err, 0);
 	/* and the session still serves */
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	check_placed(&f, s, T_CONST);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	check_placed(f, s, TP_CONST);
 	ASSERT_EQ(stlm_session_state(s, &err), STLM_STATE_READY);
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 /* The platform dies: LOST (sticky), with the transport's error. */
@@ -871,24 +827,24 @@ static void state_lost_flow(const char *scheme, bool request)
 	struct stlm_session *s = NULL;
 	struct stlm_collection c;
 	int err;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), scheme);
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 1000, &s));
+	f = fx_start(tp_config(false), scheme);
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 1000, &s));
 	ASSERT_EQ(stlm_session_state(s, &err), STLM_STATE_READY);
-	stlmp_platform_free(f.p);
-	f.p = NULL;
+	stlmp_platform_free(f->p);
+	f->p = NULL;
 	if (request)
 		ASSERT_ERR(stlm_collection_get(s, STLM_GROUP_ALL, &c),
 			   -ECONNRESET);
 	err = wait_lost(s);
 	ASSERT_EQ(err, -ECONNRESET);
 	/* sticky */
-	ASSERT_ERR(stlm_de_set(s, T_CONST, true, false), -ECONNRESET);
+	ASSERT_ERR(stlm_de_set(s, TP_CONST, true, false), -ECONNRESET);
 	ASSERT_EQ(stlm_session_state(s, &err), STLM_STATE_LOST);
 	ASSERT_EQ(err, -ECONNRESET);
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(state_lost_platform_gone_unix)
@@ -933,15 +889,15 @@ static void *worker_main(void *arg)
 
 static void concurrency_flow(const char *scheme)
 {
-	static const uint32_t ids[4] = { T_CONST, T_G1A, T_FC, T_PLAIN };
+	static const uint32_t ids[4] = { TP_CONST, TP_G1A, TP_FC, TP_PLAIN };
 	struct stlm_session *s = NULL;
 	struct worker w[4];
 	pthread_t th[4];
 	uint64_t g;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), scheme);
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_LAZY, 0, &s));
+	f = fx_start(tp_config(false), scheme);
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_LAZY, 0, &s));
 	g = stlm_session_generation(s);
 	for (int i = 0; i < 4; i++) {
 		w[i] = (struct worker){ .s = s, .id = ids[i] };
@@ -955,8 +911,8 @@ static void concurrency_flow(const char *scheme)
 	/* 100 toggles each: all end disabled */
 	for (int i = 0; i < 4; i++)
 		ASSERT_FALSE(stlm_de_enabled(de_of(s, ids[i])));
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(concurrency_unix)
@@ -977,12 +933,12 @@ static void scale_flow(const char *scheme, uint32_t n)
 	struct stlm_session *s = NULL;
 	struct stlmp_config *cfg;
 	uint64_t t0, lazy_ns, full_ns;
-	struct fx f;
+	struct tp_fix *f;
 
 	ASSERT_OK(stlmp_config_generate(n, &cfg));
-	fx_start(&f, cfg, scheme);
+	f = fx_start(cfg, scheme);
 	t0 = now_ns();
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_LAZY, 0, &s));
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_LAZY, 0, &s));
 	lazy_ns = now_ns() - t0;
 	t0 = now_ns();
 	ASSERT_EQ(stlm_de_count(s), (int)n);
@@ -1014,8 +970,8 @@ static void scale_flow(const char *scheme, uint32_t n)
 		}
 	}
 	ASSERT_OK(stlm_all_set(s, false, false));
-	stlm_session_close(s);
-	fx_stop(&f);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 STLM_TEST(scale_50k_unix)
@@ -1056,6 +1012,7 @@ struct proxy {
 	pthread_t th;
 	pthread_mutex_t wlock;
 	char path[400];
+	bool running, wlock_init;
 };
 
 static void proxy_tamper(struct proxy *x, uint8_t *m, size_t len)
@@ -1137,7 +1094,7 @@ static int proxy_sink(void *data, const uint8_t *msg, size_t len)
 
 	if (len > 8192)
 		return -EMSGSIZE;
-	scmi_put_le32(buf, (uint32_t)len);
+	frame_put_hdr(buf, (uint32_t)len);
 	memcpy(buf + 4, msg, len);
 	proxy_tamper(x, buf + 4, len);
 	pthread_mutex_lock(&x->wlock);
@@ -1205,14 +1162,27 @@ static void *proxy_main(void *arg)
 	}
 }
 
-static void proxy_start(struct proxy *x, struct stlmp_platform *p)
+static void proxy_stop(struct proxy *x);
+
+static void proxy_teardown(void *arg)
+{
+	proxy_stop(arg);
+	free(arg);
+}
+
+/* A proxy in front of p; stopped at the end of the case, even failed. */
+static struct proxy *proxy_start(struct stlmp_platform *p)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct proxy *x = calloc(1, sizeof(*x));
 
-	memset(x, 0, sizeof(*x));
+	ASSERT_NOT_NULL(x);
+	stlm_test_defer(proxy_teardown, x);
 	x->p = p;
+	x->lfd = x->stop[0] = x->stop[1] = -1;
 	x->cfd = -1;
 	pthread_mutex_init(&x->wlock, NULL);
+	x->wlock_init = true;
 	snprintf(x->path, sizeof(x->path), "%s/proxy.sock", stlm_test_tmpdir());
 	ASSERT_CMP(strlen(x->path), <, sizeof(sa.sun_path));
 	strcpy(sa.sun_path, x->path);
@@ -1222,32 +1192,50 @@ static void proxy_start(struct proxy *x, struct stlmp_platform *p)
 	ASSERT_OK(listen(x->lfd, 4));
 	ASSERT_OK(pipe2(x->stop, O_CLOEXEC));
 	ASSERT_EQ(pthread_create(&x->th, NULL, proxy_main, x), 0);
+	x->running = true;
+	return x;
 }
 
 static void proxy_stop(struct proxy *x)
 {
-	ASSERT_EQ(write(x->stop[1], "x", 1), 1);
-	pthread_join(x->th, NULL);
+	if (x->running) {
+		if (write(x->stop[1], "x", 1) != 1)
+			abort();
+		pthread_join(x->th, NULL);
+		x->running = false;
+	}
 	if (x->a)
 		stlmp_agent_detach(x->a);
+	x->a = NULL;
 	if (x->cfd >= 0)
 		close(x->cfd);
-	close(x->lfd);
-	close(x->stop[0]);
-	close(x->stop[1]);
-	pthread_mutex_destroy(&x->wlock);
+	x->cfd = -1;
+	if (x->lfd >= 0)
+		close(x->lfd);
+	if (x->stop[0] >= 0)
+		close(x->stop[0]);
+	if (x->stop[1] >= 0)
+		close(x->stop[1]);
+	x->lfd = x->stop[0] = x->stop[1] = -1;
+	if (x->wlock_init)
+		pthread_mutex_destroy(&x->wlock);
+	x->wlock_init = false;
 }
 
-static int proxy_open(struct proxy *x, struct fx *f, enum tamper t, int disc,
+static int proxy_open(struct proxy *x, struct tp_fix *f, enum tamper t, int disc,
 		      struct stlm_session **ret)
 {
 	struct stlm_open_opts o = { .timeout_ms = 200, .discovery = disc,
 				    .log = stlm_test_log, .no_catalog = true };
-	char uri[1200];
+	char uri[PATH_MAX + 512];
+	int r;
 
 	x->tamper = t;
-	snprintf(uri, sizeof(uri), "unix:%s?mem=%s", x->path, f->mem);
-	return stlm_session_open(uri, &o, ret);
+	snprintf(uri, sizeof(uri), "unix:%s?mem=%s", x->path, f->mem_path);
+	r = stlm_session_open(uri, &o, ret);
+	if (r >= 0)
+		tp_fix_track(f, *ret);
+	return r;
 }
 
 STLM_TEST(hostile_platform)
@@ -1265,63 +1253,63 @@ STLM_TEST(hostile_platform)
 		{ TAMPER_MORE_DES, STLM_DISCOVERY_FULL, -EPROTO },
 	};
 	struct stlm_session *s = NULL;
-	struct proxy x;
-	struct fx f;
+	struct proxy *x;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	proxy_start(&x, f.p);
+	f = fx_start(tp_config(false), "unix");
+	x = proxy_start(f->p);
 
 	for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
-		ASSERT_ERR(proxy_open(&x, &f, refused[i].t, refused[i].disc, &s),
+		ASSERT_ERR(proxy_open(x, f, refused[i].t, refused[i].disc, &s),
 			   refused[i].err);
 		ASSERT_NULL(s);
 		usleep(20000); /* the proxy detaches the agent */
 	}
 	/* lazy: the error surfaces at first DE access, and again after */
-	ASSERT_OK(proxy_open(&x, &f, TAMPER_DUP_ID, STLM_DISCOVERY_LAZY, &s));
+	ASSERT_OK(proxy_open(x, f, TAMPER_DUP_ID, STLM_DISCOVERY_LAZY, &s));
 	ASSERT_ERR(stlm_de_count(s), -EPROTO);
-	ASSERT_NULL(stlm_de_get(s, T_CONST));
+	ASSERT_NULL(stlm_de_get(s, TP_CONST));
 	ASSERT_EQ(errno, EPROTO);
-	x.tamper = TAMPER_NONE; /* the platform behaves again: retried */
-	ASSERT_EQ(stlm_de_count(s), T_N_DES);
-	stlm_session_close(s);
+	x->tamper = TAMPER_NONE; /* the platform behaves again: retried */
+	ASSERT_EQ(stlm_de_count(s), TP_N_DES);
+	tp_fix_close(f, s);
 	usleep(20000);
 
 	/* an area outside the memory file: that SHMTI is unusable */
-	ASSERT_OK(proxy_open(&x, &f, TAMPER_SHMTI_OUTSIDE, STLM_DISCOVERY_FULL, &s));
+	ASSERT_OK(proxy_open(x, f, TAMPER_SHMTI_OUTSIDE, STLM_DISCOVERY_FULL, &s));
 	ASSERT_NULL(s->shmti[0].base);
 	ASSERT_NOT_NULL(s->shmti[1].base);
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	ASSERT_EQ(stlm_de_get(s, T_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
-	ASSERT_OK(stlm_de_set(s, T_G1A, true, false));
-	check_placed(&f, s, T_G1A);
-	stlm_session_close(s);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	ASSERT_EQ(stlm_de_get(s, TP_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
+	ASSERT_OK(stlm_de_set(s, TP_G1A, true, false));
+	check_placed(f, s, TP_G1A);
+	tp_fix_close(f, s);
 	usleep(20000);
 
 	/* bad placements: -EPROTO, the session stays usable */
-	ASSERT_OK(proxy_open(&x, &f, TAMPER_DECFG_SHMTI, STLM_DISCOVERY_FULL, &s));
-	ASSERT_ERR(stlm_de_set(s, T_CONST, true, false), -EPROTO);
-	ASSERT_TRUE(stlm_de_enabled(stlm_de_get(s, T_CONST)));
-	ASSERT_EQ(stlm_de_get(s, T_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
-	x.tamper = TAMPER_DECFG_OFFSET;
-	ASSERT_ERR(stlm_de_set(s, T_PLAIN, true, false), -EPROTO);
+	ASSERT_OK(proxy_open(x, f, TAMPER_DECFG_SHMTI, STLM_DISCOVERY_FULL, &s));
+	ASSERT_ERR(stlm_de_set(s, TP_CONST, true, false), -EPROTO);
+	ASSERT_TRUE(stlm_de_enabled(stlm_de_get(s, TP_CONST)));
+	ASSERT_EQ(stlm_de_get(s, TP_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
+	x->tamper = TAMPER_DECFG_OFFSET;
+	ASSERT_ERR(stlm_de_set(s, TP_PLAIN, true, false), -EPROTO);
 	ASSERT_ERR(stlm_group_set(s, 1, true, false), -EPROTO);
-	x.tamper = TAMPER_NONE;
-	ASSERT_OK(stlm_de_set(s, T_COUNTER, true, false));
-	check_placed(&f, s, T_COUNTER);
-	stlm_session_close(s);
+	x->tamper = TAMPER_NONE;
+	ASSERT_OK(stlm_de_set(s, TP_COUNTER, true, false));
+	check_placed(f, s, TP_COUNTER);
+	tp_fix_close(f, s);
 	usleep(20000);
 
 	/* an enabled list that cannot be right: taken as "none", lines used */
-	ASSERT_OK(proxy_open(&x, &f, TAMPER_ENABLED_TOTAL, STLM_DISCOVERY_FULL, &s));
-	check_placed(&f, s, T_CONST);
-	check_placed(&f, s, T_COUNTER);
-	ASSERT_FALSE(stlm_de_enabled(stlm_de_get(s, T_BLK)));
-	stlm_session_close(s);
+	ASSERT_OK(proxy_open(x, f, TAMPER_ENABLED_TOTAL, STLM_DISCOVERY_FULL, &s));
+	check_placed(f, s, TP_CONST);
+	check_placed(f, s, TP_COUNTER);
+	ASSERT_FALSE(stlm_de_enabled(stlm_de_get(s, TP_BLK)));
+	tp_fix_close(f, s);
 	usleep(20000);
 
 	/* a malformed interval list: no intervals, -ERANGE for any */
-	ASSERT_OK(proxy_open(&x, &f, TAMPER_IV_RANGE, STLM_DISCOVERY_FULL, &s));
+	ASSERT_OK(proxy_open(x, f, TAMPER_IV_RANGE, STLM_DISCOVERY_FULL, &s));
 	{
 		struct stlm_intervals iv;
 
@@ -1331,12 +1319,12 @@ STLM_TEST(hostile_platform)
 					       STLM_MODE_ON_DEMAND, 1000000),
 			   -ERANGE);
 	}
-	stlm_session_close(s);
+	tp_fix_close(f, s);
 	usleep(20000);
 
 	/* garbage lines in notifications are dropped */
-	ASSERT_OK(proxy_open(&x, &f, TAMPER_NOTIF_GARBAGE, STLM_DISCOVERY_FULL, &s));
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "flood:count=20"));
+	ASSERT_OK(proxy_open(x, f, TAMPER_NOTIF_GARBAGE, STLM_DISCOVERY_FULL, &s));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "flood:count=20"));
 	usleep(100000);
 	{
 		struct stlm_event ev;
@@ -1349,11 +1337,11 @@ STLM_TEST(hostile_platform)
 			}
 		ASSERT_EQ(updates, 20);
 	}
-	ASSERT_OK(stlm_de_set(s, T_CONST, false, false));
-	stlm_session_close(s);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, false, false));
+	tp_fix_close(f, s);
 	usleep(20000);
-	proxy_stop(&x);
-	fx_stop(&f);
+	proxy_stop(x);
+	fx_stop(f);
 }
 
 /* A memory file shorter than the platform's window. */
@@ -1362,11 +1350,11 @@ STLM_TEST(memory_file_too_small)
 	struct stlm_session *s = NULL;
 	char small[400], uri[1200], buf[4096];
 	int in, out;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
+	f = fx_start(tp_config(false), "unix");
 	snprintf(small, sizeof(small), "%s/small", stlm_test_tmpdir());
-	in = open(f.mem, O_RDONLY | O_CLOEXEC);
+	in = open(f->mem_path, O_RDONLY | O_CLOEXEC);
 	out = open(small, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	ASSERT_CMP(in, >=, 0);
 	ASSERT_CMP(out, >=, 0);
@@ -1377,36 +1365,29 @@ STLM_TEST(memory_file_too_small)
 	snprintf(uri, sizeof(uri), "unix:%s/p.sock?mem=%s", stlm_test_tmpdir(),
 		 small);
 	ASSERT_OK(stlm_session_open(uri, NULL, &s));
-	ASSERT_EQ(stlm_de_count(s), T_N_DES);
+	tp_fix_track(f, s);
+	ASSERT_EQ(stlm_de_count(s), TP_N_DES);
 	for (uint32_t i = 0; i < s->info.n_shmti; i++)
 		ASSERT_NULL(s->shmti[i].base);
-	ASSERT_NULL(stlm_de_get(s, T_FC)->fc);
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
-	ASSERT_EQ(stlm_de_get(s, T_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
-	stlm_session_close(s);
-	fx_stop(&f);
+	ASSERT_NULL(stlm_de_get(s, TP_FC)->fc);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	ASSERT_EQ(stlm_de_get(s, TP_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
+	tp_fix_close(f, s);
+	fx_stop(f);
 }
 
 /* An interval chosen while collection is off is kept for the next enable
  * (CONFIG_SET ignores the interval when disabling), as the kernel did. */
 STLM_TEST(interval_set_while_disabled)
 {
-	struct stlmp_config *cfg = tp_config(false);
-	struct stlmp_platform *p;
 	struct stlmp_opts o = { .seed = 1 };
 	struct stlm_session *s;
 	struct stlm_collection col;
-	char mem[PATH_MAX], sock[PATH_MAX], uri[2 * PATH_MAX + 16];
+	struct tp_fix *f = tp_fix_new(tp_config(false), &o);
 
-	snprintf(mem, sizeof(mem), "%s/mem", stlm_test_tmpdir());
-	snprintf(sock, sizeof(sock), "%s/p.sock", stlm_test_tmpdir());
-	o.mem_path = mem;
-	ASSERT_OK(stlmp_platform_new(cfg, &o, &p));
-	snprintf(uri, sizeof(uri), "unix:%s", sock);
-	ASSERT_OK(stlmp_platform_listen(p, uri));
-	snprintf(uri, sizeof(uri), "unix:%s?mem=%s", sock, mem);
-	ASSERT_OK(stlm_session_open(uri, NULL, &s));
-	ASSERT_OK(stlm_de_set(s, T_CONST, true, false));
+	tp_fix_listen(f, "unix");
+	s = tp_fix_open(f, NULL);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
 	ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, false,
 				      STLM_MODE_ON_DEMAND, 10000000));
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &col));
@@ -1418,9 +1399,7 @@ STLM_TEST(interval_set_while_disabled)
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &col));
 	ASSERT_TRUE(col.enabled);
 	ASSERT_EQ(col.interval.ns, 10000000);
-	stlm_session_close(s);
-	stlmp_platform_free(p);
-	stlmp_config_free(cfg);
+	tp_fix_stop(f);
 }
 
 /* Lists of over 65535 entries: DE_ENABLED_LIST's 16-bit "remaining"
@@ -1428,21 +1407,15 @@ STLM_TEST(interval_set_while_disabled)
 STLM_TEST(enabled_list_over_64k)
 {
 	struct stlmp_config *cfg = NULL;
-	struct stlmp_platform *p;
 	struct stlmp_opts o = { .seed = 1 };
 	struct stlm_session *s;
-	char mem[PATH_MAX], sock[PATH_MAX], uri[2 * PATH_MAX + 16];
+	struct tp_fix *f;
 	int n, enabled = 0;
 
 	ASSERT_OK(stlmp_config_generate(70000, &cfg));
-	snprintf(mem, sizeof(mem), "%s/mem", stlm_test_tmpdir());
-	snprintf(sock, sizeof(sock), "%s/p.sock", stlm_test_tmpdir());
-	o.mem_path = mem;
-	ASSERT_OK(stlmp_platform_new(cfg, &o, &p));
-	snprintf(uri, sizeof(uri), "unix:%s", sock);
-	ASSERT_OK(stlmp_platform_listen(p, uri));
-	snprintf(uri, sizeof(uri), "unix:%s?mem=%s", sock, mem);
-	ASSERT_OK(stlm_session_open(uri, NULL, &s));
+	f = tp_fix_new(cfg, &o);
+	tp_fix_listen(f, "unix");
+	s = tp_fix_open(f, NULL);
 	n = stlm_group_count(s);
 	ASSERT_CMP(n, >, 0);
 	for (int g = 0; g < n; g++)
@@ -1450,10 +1423,10 @@ STLM_TEST(enabled_list_over_64k)
 	for (uint32_t i = 0; i < cfg->n_des; i++)
 		if (cfg->des[i].desc.group_id == SCMI_TLM_GROUP_NONE)
 			ASSERT_OK(stlm_de_set(s, cfg->des[i].desc.id, true, false));
-	stlm_session_close(s);
+	tp_fix_close(f, s);
 	/* usleep: the unix server notices the departure asynchronously */
 	for (int i = 0; i < 200; i++) {
-		n = stlm_session_open(uri, NULL, &s);
+		n = tp_fix_try_open(f, NULL, &s);
 		if (n != -EBUSY)
 			break;
 		usleep(10000);
@@ -1464,9 +1437,7 @@ STLM_TEST(enabled_list_over_64k)
 	for (int i = 0; i < n; i++)
 		enabled += stlm_de_enabled(stlm_de_at(s, (size_t)i));
 	ASSERT_EQ(enabled, 70000);
-	stlm_session_close(s);
-	stlmp_platform_free(p);
-	stlmp_config_free(cfg);
+	tp_fix_stop(f);
 }
 
 /*
@@ -1478,18 +1449,18 @@ STLM_TEST(enabled_list_over_64k)
 STLM_TEST(enabled_list_retried)
 {
 	struct stlm_session *s = NULL;
-	struct fx f;
+	struct tp_fix *f;
 
-	fx_start(&f, tp_config(false), "unix");
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 500, &s));
-	ASSERT_OK(stlm_de_set(s, T_FC, true, false));
-	stlm_session_close(s);
+	f = fx_start(tp_config(false), "unix");
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 500, &s));
+	ASSERT_OK(stlm_de_set(s, TP_FC, true, false));
+	tp_fix_close(f, s);
 	s = NULL;
 
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "length:msg=0x7,bytes=-4,count=1"));
-	ASSERT_OK(fx_open(&f, STLM_DISCOVERY_FULL, 500, &s));
-	ASSERT_TRUE(stlm_de_enabled(de_of(s, T_FC)));
-	ASSERT_FALSE(stlm_de_enabled(de_of(s, T_G1A)));
-	stlm_session_close(s);
-	fx_stop(&f);
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "length:msg=0x7,bytes=-4,count=1"));
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 500, &s));
+	ASSERT_TRUE(stlm_de_enabled(de_of(s, TP_FC)));
+	ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_G1A)));
+	tp_fix_close(f, s);
+	fx_stop(f);
 }

@@ -95,17 +95,8 @@ void free(void *p)
 /* ------------------------------------------------------------------ */
 /* Fixture                                                            */
 
-struct fx {
-	struct stlmp_config *cfg;
-	struct stlmp_platform *p;
-	struct stlm_session *s;
-	char uri[PATH_MAX + 8];
-	char mem[PATH_MAX];
-	uint8_t *rw;		/* writable mapping of the memory file */
-	size_t rw_size;
-};
-
-static void fx_start(struct fx *f, struct stlmp_config *cfg, bool manual)
+/* The platform cfg (taken over) on shm: and a session on it (f->s). */
+static struct tp_fix *fx_start(struct stlmp_config *cfg, bool manual)
 {
 	struct stlmp_opts o = { .seed = 7, .manual_clock = manual };
 	struct stlm_open_opts so = {
@@ -113,47 +104,22 @@ static void fx_start(struct fx *f, struct stlmp_config *cfg, bool manual)
 		.timeout_ms = 3000,
 		.no_catalog = true,
 	};
+	struct tp_fix *f = tp_fix_new(cfg, &o);
 
-	memset(f, 0, sizeof(*f));
-	ASSERT_NOT_NULL(cfg);
-	f->cfg = cfg;
-	snprintf(f->mem, sizeof(f->mem), "%s/mem", stlm_test_tmpdir());
-	o.mem_path = f->mem;
-	ASSERT_OK(stlmp_platform_new(cfg, &o, &f->p));
-	snprintf(f->uri, sizeof(f->uri), "shm:%s", stlm_test_tmpdir());
-	ASSERT_OK(stlmp_platform_listen(f->p, f->uri));
-	ASSERT_OK(stlm_session_open(f->uri, &so, &f->s));
+	tp_fix_listen(f, "shm");
+	tp_fix_open(f, &so);
+	return f;
 }
 
-static void fx_stop(struct fx *f)
+static void fx_stop(struct tp_fix *f)
 {
-	stlm_session_close(f->s);
-	if (f->rw)
-		munmap(f->rw, f->rw_size);
-	stlmp_platform_free(f->p);
-	stlmp_config_free(f->cfg);
-	memset(f, 0, sizeof(*f));
-}
-
-/* A writable view of the memory file, as a misbehaving platform has. */
-static uint8_t *fx_rw(struct fx *f)
-{
-	if (!f->rw) {
-		void *m;
-
-		f->rw_size = stlmp_platform_mem_size(f->p);
-		m = mmap(NULL, f->rw_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			 stlmp_platform_mem_fd(f->p), 0);
-		ASSERT_TRUE(m != MAP_FAILED);
-		f->rw = m;
-	}
-	return f->rw;
+	tp_fix_stop(f);
 }
 
 /* SHMTI k of the description, found by its signatures (64-aligned). */
-static uint8_t *fx_shmti(struct fx *f, uint32_t k)
+static uint8_t *fx_shmti(struct tp_fix *f, uint32_t k)
 {
-	uint8_t *mem = fx_rw(f);
+	uint8_t *mem = tp_fix_rw(f);
 	uint32_t found = 0;
 
 	for (size_t off = 0; off + 24 <= f->rw_size; off += 64) {
@@ -184,7 +150,7 @@ static const struct stlm_sample *find(struct stlm_snapshot *snap, uint32_t id)
 
 #define ASSERT_FLAGS(sm, want) ASSERT_EQ((sm)->flags, (want))
 
-static uint64_t predict(struct fx *f, uint32_t id, uint64_t t_ns,
+static uint64_t predict(struct tp_fix *f, uint32_t id, uint64_t t_ns,
 			uint64_t tick)
 {
 	uint64_t v = 0;
@@ -200,19 +166,20 @@ static uint64_t ticks(uint64_t t_ns, uint32_t rate_khz)
 
 /* The small platform with every SHMTI / FC DE enabled (timestamps on
  * where supported) and collection at 10 ms; the clock at 10 ms, one pass. */
-static void fx_small(struct fx *f)
+static struct tp_fix *fx_small(void)
 {
-	static const uint32_t on[] = { T_CONST, T_COUNTER, T_BLK, T_G1A,
-				       T_G1B,	T_FC,	   T_PLAIN };
+	static const uint32_t on[] = { TP_CONST, TP_COUNTER, TP_BLK, TP_G1A,
+				       TP_G1B,	TP_FC,	   TP_PLAIN };
+	struct tp_fix *f = fx_start(tp_config(false), true);
 
-	fx_start(f, tp_config(false), true);
 	for (size_t i = 0; i < sizeof(on) / sizeof(on[0]); i++)
 		ASSERT_OK(stlm_de_set(f->s, on[i], true,
-				      on[i] != T_CONST && on[i] != T_G1A &&
-					      on[i] != T_PLAIN));
+				      on[i] != TP_CONST && on[i] != TP_G1A &&
+					      on[i] != TP_PLAIN));
 	ASSERT_OK(stlm_collection_set(f->s, STLM_GROUP_ALL, true,
 				      STLM_MODE_ON_DEMAND, 10 * MS));
 	stlmp_platform_advance(f->p, 10 * MS);
+	return f;
 }
 
 /* ------------------------------------------------------------------ */
@@ -220,95 +187,95 @@ static void fx_small(struct fx *f)
 
 STLM_TEST(values_and_timestamps)
 {
-	struct fx f;
+	struct tp_fix *f;
 	struct stlm_snapshot *snap;
 	const struct stlm_sample *sm;
 	const uint64_t t = 10 * MS;
 
-	fx_small(&f);
-	ASSERT_OK(stlm_snapshot_new(f.s, &snap));
+	f = fx_small();
+	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
 
-	sm = find(snap, T_CONST);
+	sm = find(snap, TP_CONST);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID);
 	ASSERT_U64_EQ(sm->raw, 1234);
 	ASSERT_TRUE(fabs(sm->value - 1.234) < 1e-12);
 
-	sm = find(snap, T_COUNTER);
+	sm = find(snap, TP_COUNTER);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
-	ASSERT_U64_EQ(sm->raw, predict(&f, T_COUNTER, t, 1));
+	ASSERT_U64_EQ(sm->raw, predict(f, TP_COUNTER, t, 1));
 	ASSERT_TRUE(sm->raw > 0);
 	ASSERT_EQ(sm->value, (double)sm->raw); /* unit_exp 0 */
 	ASSERT_U64_EQ(sm->ts, ticks(t, 2000));
 	ASSERT_EQ(sm->ts_rate_khz, 2000);
 
-	sm = find(snap, T_BLK); /* block timestamp, default rate */
+	sm = find(snap, TP_BLK); /* block timestamp, default rate */
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
 	ASSERT_U64_EQ(sm->raw, 77);
-	ASSERT_U64_EQ(sm->ts, ticks(t, f.cfg->default_blk_ts_rate));
-	ASSERT_EQ(sm->ts_rate_khz, f.cfg->default_blk_ts_rate);
+	ASSERT_U64_EQ(sm->ts, ticks(t, f->cfg->default_blk_ts_rate));
+	ASSERT_EQ(sm->ts_rate_khz, f->cfg->default_blk_ts_rate);
 
-	sm = find(snap, T_G1A);
+	sm = find(snap, TP_G1A);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID);
 	ASSERT_U64_EQ(sm->raw, 5);
 
-	sm = find(snap, T_G1B);
+	sm = find(snap, TP_G1B);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
 	ASSERT_U64_EQ(sm->raw, 6);
 	ASSERT_U64_EQ(sm->ts, ticks(t, 1000));
 	ASSERT_EQ(sm->ts_rate_khz, 1000);
 
-	sm = find(snap, T_FC);
+	sm = find(snap, TP_FC);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP |
 				 STLM_SAMPLE_FASTCHANNEL);
-	ASSERT_U64_EQ(sm->raw, predict(&f, T_FC, t, 1));
+	ASSERT_U64_EQ(sm->raw, predict(f, TP_FC, t, 1));
 	ASSERT_U64_EQ(sm->raw, 0xABCDEF0123ull);
 	ASSERT_U64_EQ(sm->ts, ticks(t, 1000));
 	ASSERT_EQ(sm->ts_rate_khz, 1000);
 
-	sm = find(snap, T_PLAIN);
+	sm = find(snap, TP_PLAIN);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID);
 	ASSERT_U64_EQ(sm->raw, 9);
 	ASSERT_TRUE(fabs(sm->value - 0.009) < 1e-12);
 
 	/* Two more passes: the counter moves exactly as predicted. */
-	stlmp_platform_advance(f.p, 20 * MS);
+	stlmp_platform_advance(f->p, 20 * MS);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	sm = find(snap, T_COUNTER);
+	sm = find(snap, TP_COUNTER);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
-	ASSERT_U64_EQ(sm->raw, predict(&f, T_COUNTER, 30 * MS, 3));
+	ASSERT_U64_EQ(sm->raw, predict(f, TP_COUNTER, 30 * MS, 3));
 	ASSERT_U64_EQ(sm->ts, ticks(30 * MS, 2000));
-	sm = find(snap, T_BLK);
-	ASSERT_U64_EQ(sm->ts, ticks(30 * MS, f.cfg->default_blk_ts_rate));
+	sm = find(snap, TP_BLK);
+	ASSERT_U64_EQ(sm->ts, ticks(30 * MS, f->cfg->default_blk_ts_rate));
 
 	stlm_snapshot_free(snap);
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 STLM_TEST(order_and_platform_order)
 {
-	struct fx f;
+	struct tp_fix *f;
 	struct stlm_snapshot *snap;
 	const struct stlm_sample *v;
 	size_t n;
 
-	fx_small(&f);
-	ASSERT_OK(stlm_snapshot_new(f.s, &snap));
+	f = fx_small();
+	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 	v = stlm_snapshot_samples(snap, &n);
 	ASSERT_NULL(v);
 	ASSERT_EQ(n, 0);
-	ASSERT_NULL(stlm_snapshot_find(snap, T_CONST));
+	ASSERT_NULL(stlm_snapshot_find(snap, TP_CONST));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
 	v = stlm_snapshot_samples(snap, &n);
 	ASSERT_EQ(n, 7);
-	/* platform DE order (tp_config order without T_MSG) */
-	ASSERT_EQ(v[0].id, T_CONST);
-	ASSERT_EQ(v[1].id, T_COUNTER);
-	ASSERT_EQ(v[2].id, T_BLK);
-	ASSERT_EQ(v[3].id, T_G1A);
-	ASSERT_EQ(v[4].id, T_G1B);
-	ASSERT_EQ(v[5].id, T_FC);
-	ASSERT_EQ(v[6].id, T_PLAIN);
+	/* platform DE order (tp_config order without TP_MSG) */
+	ASSERT_EQ(v[0].id, TP_CONST);
+	ASSERT_EQ(v[1].id, TP_COUNTER);
+	ASSERT_EQ(v[2].id, TP_BLK);
+	ASSERT_EQ(v[3].id, TP_G1A);
+	ASSERT_EQ(v[4].id, TP_G1B);
+	ASSERT_EQ(v[5].id, TP_FC);
+	ASSERT_EQ(v[6].id, TP_PLAIN);
 	for (size_t i = 0; i < n; i++)
 		ASSERT_TRUE(stlm_snapshot_find(snap, v[i].id) == &v[i]);
 	ASSERT_NULL(stlm_snapshot_find(snap, 0xDEADBEEF));
@@ -317,29 +284,29 @@ STLM_TEST(order_and_platform_order)
 	ASSERT_ERR(stlm_snapshot_new(NULL, &snap), -EINVAL);
 	stlm_snapshot_free(snap);
 	stlm_snapshot_free(NULL);
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 STLM_TEST(selection)
 {
-	static const uint32_t sel[] = { T_PLAIN, 0xDEAD0001, T_G1A, T_CONST,
-					T_MSG,	 T_CONST,    0xDEAD0000 };
-	struct fx f;
+	static const uint32_t sel[] = { TP_PLAIN, 0xDEAD0001, TP_G1A, TP_CONST,
+					TP_MSG,	 TP_CONST,    0xDEAD0000 };
+	struct tp_fix *f;
 	struct stlm_snapshot *snap;
 	const struct stlm_sample *v;
 	size_t n;
 
-	fx_small(&f);
-	ASSERT_OK(stlm_snapshot_new(f.s, &snap));
+	f = fx_small();
+	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 	ASSERT_OK(stlm_snapshot_select(snap, sel, sizeof(sel) / sizeof(sel[0])));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 6); /* one duplicate */
 	v = stlm_snapshot_samples(snap, &n);
 	ASSERT_EQ(n, 6);
 	/* known DEs in platform order, unknown ids after, as given */
-	ASSERT_EQ(v[0].id, T_CONST);
-	ASSERT_EQ(v[1].id, T_G1A);
-	ASSERT_EQ(v[2].id, T_MSG);
-	ASSERT_EQ(v[3].id, T_PLAIN);
+	ASSERT_EQ(v[0].id, TP_CONST);
+	ASSERT_EQ(v[1].id, TP_G1A);
+	ASSERT_EQ(v[2].id, TP_MSG);
+	ASSERT_EQ(v[3].id, TP_PLAIN);
 	ASSERT_EQ(v[4].id, 0xDEAD0001);
 	ASSERT_EQ(v[5].id, 0xDEAD0000);
 	ASSERT_FLAGS(&v[0], STLM_SAMPLE_VALID);
@@ -351,33 +318,33 @@ STLM_TEST(selection)
 	ASSERT_FLAGS(&v[4], STLM_SAMPLE_UNREACHABLE);
 	ASSERT_FLAGS(&v[5], STLM_SAMPLE_UNREACHABLE);
 	ASSERT_TRUE(find(snap, 0xDEAD0000) == &v[5]);
-	ASSERT_NULL(stlm_snapshot_find(snap, T_COUNTER));
+	ASSERT_NULL(stlm_snapshot_find(snap, TP_COUNTER));
 
 	/* A selected DE is picked up once enabled (generation change). */
-	ASSERT_OK(stlm_de_set(f.s, T_MSG, true, false));
+	ASSERT_OK(stlm_de_set(f->s, TP_MSG, true, false));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 6);
-	ASSERT_FALSE(find(snap, T_MSG)->flags & STLM_SAMPLE_DISABLED);
+	ASSERT_FALSE(find(snap, TP_MSG)->flags & STLM_SAMPLE_DISABLED);
 
 	/* Back to every enabled DE. */
 	ASSERT_OK(stlm_snapshot_select(snap, NULL, 0));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 8);
-	ASSERT_NOT_NULL(stlm_snapshot_find(snap, T_COUNTER));
+	ASSERT_NOT_NULL(stlm_snapshot_find(snap, TP_COUNTER));
 	ASSERT_NULL(stlm_snapshot_find(snap, 0xDEAD0000));
 
 	ASSERT_ERR(stlm_snapshot_select(NULL, sel, 1), -EINVAL);
 	stlm_snapshot_free(snap);
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 STLM_TEST(generation_and_times)
 {
-	struct fx f;
+	struct tp_fix *f;
 	struct stlm_snapshot *snap;
 	struct timespec a, b, c, d;
 	uint64_t g0, g1;
 
-	fx_small(&f);
-	ASSERT_OK(stlm_snapshot_new(f.s, &snap));
+	f = fx_small();
+	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 	ASSERT_EQ(stlm_snapshot_generation(snap), 0);
 	clock_gettime(CLOCK_REALTIME, &a);
 	clock_gettime(CLOCK_MONOTONIC, &c);
@@ -386,7 +353,7 @@ STLM_TEST(generation_and_times)
 	clock_gettime(CLOCK_REALTIME, &b);
 	g0 = stlm_snapshot_generation(snap);
 	ASSERT_TRUE(g0 >= 1);
-	ASSERT_U64_EQ(g0, stlm_session_generation(f.s));
+	ASSERT_U64_EQ(g0, stlm_session_generation(f->s));
 	ASSERT_CMP(stlm_snapshot_time_ns(snap), >=,
 		   (uint64_t)a.tv_sec * 1000000000ull + (uint64_t)a.tv_nsec);
 	ASSERT_CMP(stlm_snapshot_time_ns(snap), <=,
@@ -397,49 +364,49 @@ STLM_TEST(generation_and_times)
 		   (uint64_t)d.tv_sec * 1000000000ull + (uint64_t)d.tv_nsec);
 
 	/* Someone reconfigures: the next snapshot says so and follows. */
-	ASSERT_OK(stlm_de_set(f.s, T_MSG, true, false));
-	ASSERT_OK(stlm_de_set(f.s, T_CONST, false, false));
-	g1 = stlm_session_generation(f.s);
+	ASSERT_OK(stlm_de_set(f->s, TP_MSG, true, false));
+	ASSERT_OK(stlm_de_set(f->s, TP_CONST, false, false));
+	g1 = stlm_session_generation(f->s);
 	ASSERT_CMP(g1, >, g0);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
 	ASSERT_U64_EQ(stlm_snapshot_generation(snap), g1);
-	ASSERT_NULL(stlm_snapshot_find(snap, T_CONST));
-	ASSERT_NOT_NULL(stlm_snapshot_find(snap, T_MSG));
+	ASSERT_NULL(stlm_snapshot_find(snap, TP_CONST));
+	ASSERT_NOT_NULL(stlm_snapshot_find(snap, TP_MSG));
 	ASSERT_CMP(stlm_snapshot_mono_ns(snap), >=,
 		   (uint64_t)d.tv_sec * 1000000000ull + (uint64_t)d.tv_nsec);
 	stlm_snapshot_free(snap);
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 STLM_TEST(stale_on_unchanged_sequence)
 {
-	struct fx f;
+	struct tp_fix *f;
 	struct stlm_snapshot *snap, *other;
 
-	fx_small(&f);
-	ASSERT_OK(stlm_snapshot_new(f.s, &snap));
-	ASSERT_OK(stlm_snapshot_new(f.s, &other));
+	f = fx_small();
+	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
+	ASSERT_OK(stlm_snapshot_new(f->s, &other));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID | STLM_SAMPLE_STALE);
-	ASSERT_FLAGS(find(snap, T_G1B), STLM_SAMPLE_VALID | STLM_SAMPLE_STALE |
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID | STLM_SAMPLE_STALE);
+	ASSERT_FLAGS(find(snap, TP_G1B), STLM_SAMPLE_VALID | STLM_SAMPLE_STALE |
 						STLM_SAMPLE_TIMESTAMP);
-	ASSERT_U64_EQ(find(snap, T_CONST)->raw, 1234);
+	ASSERT_U64_EQ(find(snap, TP_CONST)->raw, 1234);
 	/* FastChannels have no sequence: never STALE. */
-	ASSERT_FALSE(find(snap, T_FC)->flags & STLM_SAMPLE_STALE);
+	ASSERT_FALSE(find(snap, TP_FC)->flags & STLM_SAMPLE_STALE);
 	/* Staleness is per snapshot object. */
 	ASSERT_EQ(stlm_snapshot_take(other, 0), 7);
-	ASSERT_FLAGS(find(other, T_CONST), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(other, TP_CONST), STLM_SAMPLE_VALID);
 
-	stlmp_platform_advance(f.p, 10 * MS);
+	stlmp_platform_advance(f->p, 10 * MS);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
-	ASSERT_U64_EQ(find(snap, T_COUNTER)->raw,
-		      predict(&f, T_COUNTER, 20 * MS, 2));
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
+	ASSERT_U64_EQ(find(snap, TP_COUNTER)->raw,
+		      predict(f, TP_COUNTER, 20 * MS, 2));
 	stlm_snapshot_free(other);
 	stlm_snapshot_free(snap);
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 /* ------------------------------------------------------------------ */
@@ -456,30 +423,30 @@ static void poke_meta(uint8_t *area, uint32_t len, int off, uint32_t meta)
 
 STLM_TEST(data_invalid)
 {
-	struct fx f;
+	struct tp_fix *f;
 	struct stlm_snapshot *snap;
 	struct tdcf_line l;
 	uint8_t *a0;
 	int off;
 
-	fx_small(&f);
-	a0 = fx_shmti(&f, 0);
-	off = tp_find_line(a0, f.cfg->shmti_size[0], T_CONST, &l, false);
+	f = fx_small();
+	a0 = fx_shmti(f, 0);
+	off = tp_find_line(a0, f->cfg->shmti_size[0], TP_CONST, &l, false);
 	ASSERT_OK(off);
-	poke_meta(a0, f.cfg->shmti_size[0], off, l.meta | TDCF_META_DATA_INVALID);
+	poke_meta(a0, f->cfg->shmti_size[0], off, l.meta | TDCF_META_DATA_INVALID);
 
-	ASSERT_OK(stlm_snapshot_new(f.s, &snap));
+	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_INVALID);
-	ASSERT_U64_EQ(find(snap, T_CONST)->raw, 0);
-	ASSERT_FLAGS(find(snap, T_PLAIN), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_INVALID);
+	ASSERT_U64_EQ(find(snap, TP_CONST)->raw, 0);
+	ASSERT_FLAGS(find(snap, TP_PLAIN), STLM_SAMPLE_VALID);
 
-	poke_meta(a0, f.cfg->shmti_size[0], off, l.meta);
+	poke_meta(a0, f->cfg->shmti_size[0], off, l.meta);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
-	ASSERT_U64_EQ(find(snap, T_CONST)->raw, 1234);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
+	ASSERT_U64_EQ(find(snap, TP_CONST)->raw, 1234);
 	stlm_snapshot_free(snap);
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 /*
@@ -489,44 +456,44 @@ STLM_TEST(data_invalid)
  */
 STLM_TEST(block_timestamp_rate_and_walk)
 {
-	struct fx f;
+	struct tp_fix *f;
 	struct stlm_snapshot *snap;
 	struct stlm_de *de;
 	const struct stlm_sample *sm;
 	uint8_t *a0;
 	uint32_t len0, seq;
 
-	fx_small(&f);
-	a0 = fx_shmti(&f, 0);
-	len0 = f.cfg->shmti_size[0];
+	f = fx_small();
+	a0 = fx_shmti(f, 0);
+	len0 = f->cfg->shmti_size[0];
 	/* The emulator keeps its BLK_TS line at 0x10 and rewrites only the
 	 * timestamp words: give the line its own rate. */
 	ASSERT_EQ(scmi_get_le32(a0 + 0x10), 0x10);
 	seq = tdcf_write_begin(a0, len0);
 	scmi_put_le32(a0 + 0x14, 5000);
 	tdcf_write_end(a0, len0, seq);
-	stlmp_platform_advance(f.p, 10 * MS);
+	stlmp_platform_advance(f->p, 10 * MS);
 
-	ASSERT_OK(stlm_snapshot_new(f.s, &snap));
+	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	sm = find(snap, T_BLK);
+	sm = find(snap, TP_BLK);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
-	ASSERT_U64_EQ(sm->ts, ticks(20 * MS, f.cfg->default_blk_ts_rate));
+	ASSERT_U64_EQ(sm->ts, ticks(20 * MS, f->cfg->default_blk_ts_rate));
 	ASSERT_EQ(sm->ts_rate_khz, 5000);
 
 	/* Forget the BLK_TS offset: the reader walks the lines instead. */
-	de = (struct stlm_de *)stlm_de_get(f.s, T_BLK);
+	de = (struct stlm_de *)stlm_de_get(f->s, TP_BLK);
 	ASSERT_NOT_NULL(de);
-	pthread_mutex_lock(&f.s->lock);
+	pthread_mutex_lock(&f->s->lock);
 	ASSERT_EQ(de->blk_ts_off, 0x10);
 	de->blk_ts_off = 0;
-	pthread_mutex_unlock(&f.s->lock);
+	pthread_mutex_unlock(&f->s->lock);
 	ASSERT_OK(stlm_snapshot_select(snap, NULL, 0)); /* new plan */
-	stlmp_platform_advance(f.p, 10 * MS);
+	stlmp_platform_advance(f->p, 10 * MS);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	sm = find(snap, T_BLK);
+	sm = find(snap, TP_BLK);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
-	ASSERT_U64_EQ(sm->ts, ticks(30 * MS, f.cfg->default_blk_ts_rate));
+	ASSERT_U64_EQ(sm->ts, ticks(30 * MS, f->cfg->default_blk_ts_rate));
 	ASSERT_EQ(sm->ts_rate_khz, 5000);
 	ASSERT_U64_EQ(sm->raw, 77);
 
@@ -536,116 +503,116 @@ STLM_TEST(block_timestamp_rate_and_walk)
 	scmi_put_le32(a0 + 0x10, 0x11);
 	tdcf_write_end(a0, len0, seq);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	ASSERT_FLAGS(find(snap, T_BLK), STLM_SAMPLE_VALID);
-	ASSERT_U64_EQ(find(snap, T_BLK)->raw, 77);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(snap, TP_BLK), STLM_SAMPLE_VALID);
+	ASSERT_U64_EQ(find(snap, TP_BLK)->raw, 77);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
 	stlm_snapshot_free(snap);
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 STLM_TEST(torn_shmti)
 {
-	struct fx f;
+	struct tp_fix *f;
 	struct stlm_snapshot *snap;
 
-	fx_small(&f);
-	ASSERT_OK(stlm_snapshot_new(f.s, &snap));
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "torn:shmti=0"));
-	stlmp_platform_advance(f.p, 10 * MS);
+	f = fx_small();
+	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "torn:shmti=0"));
+	stlmp_platform_advance(f->p, 10 * MS);
 	for (int k = 0; k < 2; k++) {
 		ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-		ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_TORN);
-		ASSERT_FLAGS(find(snap, T_COUNTER), STLM_SAMPLE_TORN);
-		ASSERT_FLAGS(find(snap, T_BLK), STLM_SAMPLE_TORN);
-		ASSERT_FLAGS(find(snap, T_PLAIN), STLM_SAMPLE_TORN);
-		ASSERT_U64_EQ(find(snap, T_COUNTER)->raw, 0);
+		ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_TORN);
+		ASSERT_FLAGS(find(snap, TP_COUNTER), STLM_SAMPLE_TORN);
+		ASSERT_FLAGS(find(snap, TP_BLK), STLM_SAMPLE_TORN);
+		ASSERT_FLAGS(find(snap, TP_PLAIN), STLM_SAMPLE_TORN);
+		ASSERT_U64_EQ(find(snap, TP_COUNTER)->raw, 0);
 		/* other SHMTI and the FastChannel are fine */
-		ASSERT_EQ(find(snap, T_G1A)->flags & ~STLM_SAMPLE_STALE,
+		ASSERT_EQ(find(snap, TP_G1A)->flags & ~STLM_SAMPLE_STALE,
 			  STLM_SAMPLE_VALID);
-		ASSERT_TRUE(find(snap, T_FC)->flags & STLM_SAMPLE_VALID);
+		ASSERT_TRUE(find(snap, TP_FC)->flags & STLM_SAMPLE_VALID);
 	}
 	/* recovery on the next good pass */
-	stlmp_platform_fault_clear(f.p);
-	stlmp_platform_advance(f.p, 10 * MS);
+	stlmp_platform_fault_clear(f->p);
+	stlmp_platform_advance(f->p, 10 * MS);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
-	ASSERT_FLAGS(find(snap, T_COUNTER),
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(snap, TP_COUNTER),
 		     STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
-	ASSERT_U64_EQ(find(snap, T_COUNTER)->raw,
-		      predict(&f, T_COUNTER, 30 * MS, 3));
+	ASSERT_U64_EQ(find(snap, TP_COUNTER)->raw,
+		      predict(f, TP_COUNTER, 30 * MS, 3));
 	stlm_snapshot_free(snap);
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 STLM_TEST(stuck_writer)
 {
-	struct fx f;
+	struct tp_fix *f;
 	struct stlm_snapshot *snap;
 	struct timespec t0, t1;
 	double ms;
 
-	fx_small(&f);
-	ASSERT_OK(stlm_snapshot_new(f.s, &snap));
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "stuck:shmti=1"));
-	stlmp_platform_advance(f.p, 10 * MS);
+	f = fx_small();
+	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "stuck:shmti=1"));
+	stlmp_platform_advance(f->p, 10 * MS);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 	     (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	ASSERT_FLAGS(find(snap, T_G1A), STLM_SAMPLE_TORN);
-	ASSERT_FLAGS(find(snap, T_G1B), STLM_SAMPLE_TORN);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(snap, TP_G1A), STLM_SAMPLE_TORN);
+	ASSERT_FLAGS(find(snap, TP_G1B), STLM_SAMPLE_TORN);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
 	/* bounded: the back-off is 0+1+2+3+4 ms */
 	ASSERT_CMP(ms, <, 500);
 
-	stlmp_platform_fault_clear(f.p);
-	stlmp_platform_advance(f.p, 10 * MS);
+	stlmp_platform_fault_clear(f->p);
+	stlmp_platform_advance(f->p, 10 * MS);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	ASSERT_FLAGS(find(snap, T_G1A), STLM_SAMPLE_VALID);
-	ASSERT_U64_EQ(find(snap, T_G1A)->raw, 5);
+	ASSERT_FLAGS(find(snap, TP_G1A), STLM_SAMPLE_VALID);
+	ASSERT_U64_EQ(find(snap, TP_G1A)->raw, 5);
 	stlm_snapshot_free(snap);
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 STLM_TEST(platform_reset)
 {
-	static const uint32_t sel[] = { T_CONST, T_COUNTER, T_G1A };
-	struct fx f;
+	static const uint32_t sel[] = { TP_CONST, TP_COUNTER, TP_G1A };
+	struct tp_fix *f;
 	struct stlm_snapshot *snap;
 	uint64_t g0;
 
-	fx_small(&f);
-	ASSERT_OK(stlm_snapshot_new(f.s, &snap));
+	f = fx_small();
+	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 	ASSERT_OK(stlm_snapshot_select(snap, sel, 3));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 3);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
 	g0 = stlm_snapshot_generation(snap);
 
-	ASSERT_OK(stlmp_platform_fault_add(f.p, "reset:ms=0"));
-	stlmp_platform_advance(f.p, 1 * MS);
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "reset:ms=0"));
+	stlmp_platform_advance(f->p, 1 * MS);
 	/* The lines are gone: not reachable, never VALID. */
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 3);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_UNREACHABLE);
-	ASSERT_FLAGS(find(snap, T_COUNTER), STLM_SAMPLE_UNREACHABLE);
-	ASSERT_FLAGS(find(snap, T_G1A), STLM_SAMPLE_UNREACHABLE);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_UNREACHABLE);
+	ASSERT_FLAGS(find(snap, TP_COUNTER), STLM_SAMPLE_UNREACHABLE);
+	ASSERT_FLAGS(find(snap, TP_G1A), STLM_SAMPLE_UNREACHABLE);
 
 	/* The session re-learned the state: everything is disabled now. */
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 3);
 	ASSERT_CMP(stlm_snapshot_generation(snap), >, g0);
-	ASSERT_FALSE(find(snap, T_CONST)->flags & STLM_SAMPLE_VALID);
-	ASSERT_FALSE(find(snap, T_COUNTER)->flags & STLM_SAMPLE_VALID);
+	ASSERT_FALSE(find(snap, TP_CONST)->flags & STLM_SAMPLE_VALID);
+	ASSERT_FALSE(find(snap, TP_COUNTER)->flags & STLM_SAMPLE_VALID);
 
 	/* Enable again: reachable and exact again. */
-	ASSERT_OK(stlm_de_set(f.s, T_CONST, true, false));
-	ASSERT_OK(stlm_de_set(f.s, T_G1A, true, false));
+	ASSERT_OK(stlm_de_set(f->s, TP_CONST, true, false));
+	ASSERT_OK(stlm_de_set(f->s, TP_G1A, true, false));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 3);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
-	ASSERT_U64_EQ(find(snap, T_CONST)->raw, 1234);
-	ASSERT_FLAGS(find(snap, T_G1A), STLM_SAMPLE_VALID);
-	ASSERT_FLAGS(find(snap, T_COUNTER), STLM_SAMPLE_DISABLED);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
+	ASSERT_U64_EQ(find(snap, TP_CONST)->raw, 1234);
+	ASSERT_FLAGS(find(snap, TP_G1A), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(snap, TP_COUNTER), STLM_SAMPLE_DISABLED);
 	stlm_snapshot_free(snap);
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 /*
@@ -655,18 +622,18 @@ STLM_TEST(platform_reset)
  */
 STLM_TEST(hostile_shared_memory)
 {
-	struct fx f;
+	struct tp_fix *f;
 	struct stlm_snapshot *snap;
 	uint8_t *a0, *a1;
 	uint32_t len0, len1, rnd = 12345;
 
-	fx_small(&f);
-	ASSERT_OK(stlm_snapshot_new(f.s, &snap));
+	f = fx_small();
+	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
-	a0 = fx_shmti(&f, 0);
-	a1 = fx_shmti(&f, 1);
-	len0 = f.cfg->shmti_size[0];
-	len1 = f.cfg->shmti_size[1];
+	a0 = fx_shmti(f, 0);
+	a1 = fx_shmti(f, 1);
+	len0 = f->cfg->shmti_size[0];
+	len1 = f->cfg->shmti_size[1];
 
 	for (int round = 0; round < 300; round++) {
 		uint32_t seq0 = tdcf_write_begin(a0, len0);
@@ -689,18 +656,18 @@ STLM_TEST(hostile_shared_memory)
 		tdcf_write_end(a1, len1, seq1);
 		ASSERT_OK(stlm_snapshot_take(snap, 0));
 		/* no intact lines remain for these ids */
-		ASSERT_FALSE(find(snap, T_CONST)->flags & STLM_SAMPLE_VALID);
-		ASSERT_FALSE(find(snap, T_G1A)->flags & STLM_SAMPLE_VALID);
+		ASSERT_FALSE(find(snap, TP_CONST)->flags & STLM_SAMPLE_VALID);
+		ASSERT_FALSE(find(snap, TP_G1A)->flags & STLM_SAMPLE_VALID);
 	}
 	/* A huge num_qwords and an odd sequence forever: still bounded. */
 	scmi_put_le32(a0 + TDCF_OFF_NUM_QWORDS, 0xFFFFFFFF);
 	scmi_put_le32(a1 + TDCF_OFF_MATCH_START, 3);
 	ASSERT_OK(stlm_snapshot_take(snap, 0));
-	ASSERT_FALSE(find(snap, T_G1A)->flags & STLM_SAMPLE_VALID);
-	ASSERT_FALSE(find(snap, T_CONST)->flags & STLM_SAMPLE_VALID);
-	ASSERT_TRUE(find(snap, T_FC)->flags & STLM_SAMPLE_VALID);
+	ASSERT_FALSE(find(snap, TP_G1A)->flags & STLM_SAMPLE_VALID);
+	ASSERT_FALSE(find(snap, TP_CONST)->flags & STLM_SAMPLE_VALID);
+	ASSERT_TRUE(find(snap, TP_FC)->flags & STLM_SAMPLE_VALID);
 	stlm_snapshot_free(snap);
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 /* ------------------------------------------------------------------ */
@@ -708,23 +675,23 @@ STLM_TEST(hostile_shared_memory)
 
 STLM_TEST(single_sample_message_de)
 {
-	struct fx f;
+	struct tp_fix *f;
 	struct stlm_snapshot *snap;
 	const struct stlm_sample *sm;
 
-	fx_start(&f, tp_config(false), true);
-	ASSERT_OK(stlm_de_set(f.s, T_MSG, true, true));
-	ASSERT_OK(stlm_de_set(f.s, T_COUNTER, true, true));
-	stlmp_platform_advance(f.p, 25 * MS); /* collection off: no pass */
-	ASSERT_OK(stlm_snapshot_new(f.s, &snap));
+	f = fx_start(tp_config(false), true);
+	ASSERT_OK(stlm_de_set(f->s, TP_MSG, true, true));
+	ASSERT_OK(stlm_de_set(f->s, TP_COUNTER, true, true));
+	stlmp_platform_advance(f->p, 25 * MS); /* collection off: no pass */
+	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 2);
-	ASSERT_FLAGS(find(snap, T_MSG), STLM_SAMPLE_UNREACHABLE);
+	ASSERT_FLAGS(find(snap, TP_MSG), STLM_SAMPLE_UNREACHABLE);
 	/* published at enable time (t = 0) */
-	ASSERT_U64_EQ(find(snap, T_COUNTER)->raw, predict(&f, T_COUNTER, 0, 0));
+	ASSERT_U64_EQ(find(snap, TP_COUNTER)->raw, predict(f, TP_COUNTER, 0, 0));
 
 	ASSERT_EQ(stlm_snapshot_take(snap, STLM_TAKE_SINGLE_SAMPLE), 2);
-	sm = find(snap, T_MSG);
+	sm = find(snap, TP_MSG);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_MESSAGE |
 				 STLM_SAMPLE_TIMESTAMP);
 	ASSERT_U64_EQ(sm->raw, 42);
@@ -732,45 +699,45 @@ STLM_TEST(single_sample_message_de)
 	ASSERT_U64_EQ(sm->ts, ticks(25 * MS, 1000));
 	ASSERT_EQ(sm->ts_rate_khz, 1000);
 	/* the SHMTI was refreshed by the single sample (pass 1, t = 25 ms) */
-	sm = find(snap, T_COUNTER);
+	sm = find(snap, TP_COUNTER);
 	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
-	ASSERT_U64_EQ(sm->raw, predict(&f, T_COUNTER, 25 * MS, 1));
+	ASSERT_U64_EQ(sm->raw, predict(f, TP_COUNTER, 25 * MS, 1));
 	ASSERT_U64_EQ(sm->ts, ticks(25 * MS, 2000));
 
 	/* no new message: the cached value is STALE */
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 2);
-	ASSERT_FLAGS(find(snap, T_MSG), STLM_SAMPLE_VALID | STLM_SAMPLE_MESSAGE |
+	ASSERT_FLAGS(find(snap, TP_MSG), STLM_SAMPLE_VALID | STLM_SAMPLE_MESSAGE |
 						STLM_SAMPLE_TIMESTAMP |
 						STLM_SAMPLE_STALE);
-	ASSERT_TRUE(find(snap, T_COUNTER)->flags & STLM_SAMPLE_STALE);
+	ASSERT_TRUE(find(snap, TP_COUNTER)->flags & STLM_SAMPLE_STALE);
 
 	/* a second single sample brings new values */
-	stlmp_platform_advance(f.p, 5 * MS);
+	stlmp_platform_advance(f->p, 5 * MS);
 	ASSERT_EQ(stlm_snapshot_take(snap, STLM_TAKE_SINGLE_SAMPLE), 2);
-	ASSERT_FLAGS(find(snap, T_MSG), STLM_SAMPLE_VALID | STLM_SAMPLE_MESSAGE |
+	ASSERT_FLAGS(find(snap, TP_MSG), STLM_SAMPLE_VALID | STLM_SAMPLE_MESSAGE |
 						STLM_SAMPLE_TIMESTAMP);
-	ASSERT_U64_EQ(find(snap, T_MSG)->ts, ticks(30 * MS, 1000));
-	ASSERT_U64_EQ(find(snap, T_COUNTER)->raw,
-		      predict(&f, T_COUNTER, 30 * MS, 2));
+	ASSERT_U64_EQ(find(snap, TP_MSG)->ts, ticks(30 * MS, 1000));
+	ASSERT_U64_EQ(find(snap, TP_COUNTER)->raw,
+		      predict(f, TP_COUNTER, 30 * MS, 2));
 	stlm_snapshot_free(snap);
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 STLM_TEST(single_sample_unsupported)
 {
-	struct fx f;
+	struct tp_fix *f;
 	struct stlm_snapshot *snap;
 	struct stlmp_config *c = tp_config(false);
 
 	c->single_sample = false;
-	fx_start(&f, c, true);
-	ASSERT_OK(stlm_de_set(f.s, T_CONST, true, false));
-	ASSERT_OK(stlm_snapshot_new(f.s, &snap));
+	f = fx_start(c, true);
+	ASSERT_OK(stlm_de_set(f->s, TP_CONST, true, false));
+	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 	ASSERT_TRUE(stlm_snapshot_take(snap, STLM_TAKE_SINGLE_SAMPLE) < 0);
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 1);
-	ASSERT_FLAGS(find(snap, T_CONST), STLM_SAMPLE_VALID);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
 	stlm_snapshot_free(snap);
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 /* ------------------------------------------------------------------ */
@@ -779,13 +746,13 @@ STLM_TEST(single_sample_unsupported)
 STLM_TEST(no_allocation_in_steady_state)
 {
 #if SNAP_COUNT_ALLOCS
-	struct fx f;
+	struct tp_fix *f;
 	struct stlm_snapshot *snap;
 	unsigned long n;
 
-	fx_small(&f);
-	ASSERT_OK(stlm_de_set(f.s, T_MSG, true, true));
-	ASSERT_OK(stlm_snapshot_new(f.s, &snap));
+	f = fx_small();
+	ASSERT_OK(stlm_de_set(f->s, TP_MSG, true, true));
+	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
 	ASSERT_EQ(stlm_snapshot_take(snap, 0), 8);
 	ASSERT_EQ(stlm_snapshot_take(snap, STLM_TAKE_SINGLE_SAMPLE), 8);
 
@@ -801,19 +768,19 @@ STLM_TEST(no_allocation_in_steady_state)
 	ASSERT_EQ(alloc_count, 1);
 
 	for (int k = 0; k < 50; k++) {
-		stlmp_platform_advance(f.p, 10 * MS);
+		stlmp_platform_advance(f->p, 10 * MS);
 		alloc_count = 0;
 		alloc_counting = true;
 		n = (unsigned long)stlm_snapshot_take(snap, 0);
 		alloc_counting = false;
 		ASSERT_EQ(n, 8);
 		ASSERT_EQ(alloc_count, 0);
-		ASSERT_U64_EQ(find(snap, T_COUNTER)->raw,
-			      predict(&f, T_COUNTER, (uint64_t)(k + 2) * 10 * MS,
+		ASSERT_U64_EQ(find(snap, TP_COUNTER)->raw,
+			      predict(f, TP_COUNTER, (uint64_t)(k + 2) * 10 * MS,
 				      (uint64_t)k + 3));
 	}
 	stlm_snapshot_free(snap);
-	fx_stop(&f);
+	fx_stop(f);
 #else
 	STLM_SKIP("allocation counting is off under sanitizers");
 #endif
@@ -931,25 +898,25 @@ static void *reader_main(void *arg)
 
 STLM_TEST(concurrent_readers)
 {
-	struct fx f;
+	struct tp_fix *f;
 	struct reader r[3];
 	pthread_t th[3];
 	struct stlmp_stats st;
 
-	fx_start(&f, conc_config(), false);
-	ASSERT_OK(stlm_all_set(f.s, true, true));
-	ASSERT_OK(stlm_collection_set(f.s, STLM_GROUP_ALL, true,
+	f = fx_start(conc_config(), false);
+	ASSERT_OK(stlm_all_set(f->s, true, true));
+	ASSERT_OK(stlm_collection_set(f->s, STLM_GROUP_ALL, true,
 				      STLM_MODE_ON_DEMAND, 1 * MS));
 	usleep(30000); /* a few passes: every counter rewritten at once */
 	for (int i = 0; i < 3; i++) {
 		memset(&r[i], 0, sizeof(r[i]));
-		r[i].s = f.s;
+		r[i].s = f->s;
 		r[i].secs = 1.0;
 		ASSERT_EQ(pthread_create(&th[i], NULL, reader_main, &r[i]), 0);
 	}
 	for (int i = 0; i < 3; i++)
 		pthread_join(th[i], NULL);
-	stlmp_platform_stats(f.p, &st);
+	stlmp_platform_stats(f->p, &st);
 	for (int i = 0; i < 3; i++) {
 		fprintf(stderr, "  reader %d: %lu takes, %lu valid, %lu torn%s%s\n",
 			i, r[i].takes, r[i].valid, r[i].torn,
@@ -959,7 +926,7 @@ STLM_TEST(concurrent_readers)
 		ASSERT_CMP(r[i].valid, >, r[i].takes * C_PER);
 	}
 	ASSERT_CMP(st.updates, >, 200);
-	fx_stop(&f);
+	fx_stop(f);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1034,23 +1001,18 @@ static int run_capture(char *const argv[], char *out, size_t cap, int secs)
 
 STLM_TEST(examples)
 {
-	struct stlmp_config *cfg = tp_config(false);
-	struct stlmp_platform *p;
 	struct stlmp_opts o = { .seed = 1 };
-	char mem[PATH_MAX], uri[PATH_MAX + 8], rs[PATH_MAX], wd[PATH_MAX];
+	char rs[PATH_MAX], wd[PATH_MAX], *uri;
 	static char out[16384];
+	struct tp_fix *f;
 	int lines = 0;
 
 	if (!example_path("read-snapshot", rs, sizeof(rs)) ||
-	    !example_path("watch-de", wd, sizeof(wd))) {
-		stlmp_config_free(cfg);
+	    !example_path("watch-de", wd, sizeof(wd)))
 		STLM_SKIP("examples not built");
-	}
-	snprintf(mem, sizeof(mem), "%s/mem", stlm_test_tmpdir());
-	o.mem_path = mem;
-	ASSERT_OK(stlmp_platform_new(cfg, &o, &p));
-	snprintf(uri, sizeof(uri), "shm:%s", stlm_test_tmpdir());
-	ASSERT_OK(stlmp_platform_listen(p, uri));
+	f = tp_fix_new(tp_config(false), &o);
+	tp_fix_listen(f, "shm");
+	uri = f->uri;
 
 	{
 		char *argv[] = { rs, uri, NULL };
@@ -1063,7 +1025,7 @@ STLM_TEST(examples)
 		ASSERT_NOT_NULL(strstr(out, "cpu.0.freq"));
 		for (const char *c = out; *c; c++)
 			lines += *c == '\n';
-		ASSERT_EQ(lines, T_N_DES);
+		ASSERT_EQ(lines, TP_N_DES);
 	}
 	{
 		char *argv[] = { wd, uri, "soc.cycles", "3", NULL };
@@ -1076,8 +1038,7 @@ STLM_TEST(examples)
 		ASSERT_EQ(lines, 3);
 		ASSERT_TRUE(strncmp(out, "soc.cycles ", 11) == 0);
 	}
-	stlmp_platform_free(p);
-	stlmp_config_free(cfg);
+	tp_fix_stop(f);
 }
 
 /* Issue acceptance: the examples against the built-in default platform,
@@ -1085,11 +1046,10 @@ STLM_TEST(examples)
 STLM_TEST(examples_default_platform)
 {
 	struct stlmp_config *cfg = NULL;
-	struct stlmp_platform *p;
 	struct stlmp_opts o = { .seed = 1 };
-	char mem[PATH_MAX], uri[PATH_MAX + 8], rs[PATH_MAX], wd[PATH_MAX];
-	char cat[PATH_MAX];
+	char rs[PATH_MAX], wd[PATH_MAX], cat[PATH_MAX], *uri;
 	static char out[65536];
+	struct tp_fix *f;
 	int lines = 0;
 
 	if (!example_path("read-snapshot", rs, sizeof(rs)) ||
@@ -1098,11 +1058,9 @@ STLM_TEST(examples_default_platform)
 	snprintf(cat, sizeof(cat), "%s/../catalogs", stlm_test_srcdir());
 	setenv("STLM_CATALOG_PATH", cat, 1);
 	ASSERT_OK(stlmp_config_default(&cfg));
-	snprintf(mem, sizeof(mem), "%s/mem", stlm_test_tmpdir());
-	o.mem_path = mem;
-	ASSERT_OK(stlmp_platform_new(cfg, &o, &p));
-	snprintf(uri, sizeof(uri), "shm:%s", stlm_test_tmpdir());
-	ASSERT_OK(stlmp_platform_listen(p, uri));
+	f = tp_fix_new(cfg, &o);
+	tp_fix_listen(f, "shm");
+	uri = f->uri;
 	{
 		char *argv[] = { wd, uri, "cpu.3.temp", "2", NULL };
 
@@ -1123,6 +1081,5 @@ STLM_TEST(examples_default_platform)
 		ASSERT_NOT_NULL(strstr(out, "mc.0."));
 	}
 	unsetenv("STLM_CATALOG_PATH");
-	stlmp_platform_free(p);
-	stlmp_config_free(cfg);
+	tp_fix_stop(f);
 }

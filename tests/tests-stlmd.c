@@ -25,7 +25,7 @@
 #include "daemon.h"
 #include "owner.h"
 #include "session.h"
-#include "stlmd-proto.h"
+#include "stlmd-wire.h"
 #include "tplat.h"
 
 /* ------------------------------------------------------------------ */
@@ -273,12 +273,12 @@ STLM_TEST(same_as_direct)
 STLM_TEST(config_snapshot_shared_fds)
 {
 	struct stlm_batch_item it[] = {
-		{ .op = STLM_BATCH_DE, .id = T_CONST, .enable = true },
-		{ .op = STLM_BATCH_DE, .id = T_BLK, .enable = true,
+		{ .op = STLM_BATCH_DE, .id = TP_CONST, .enable = true },
+		{ .op = STLM_BATCH_DE, .id = TP_BLK, .enable = true,
 		  .timestamps = true },
 		{ .op = STLM_BATCH_DE, .id = 0xdead, .enable = true },
 		{ .op = STLM_BATCH_GROUP, .id = 1, .enable = true },
-		{ .op = STLM_BATCH_DE, .id = T_PLAIN, .enable = true },
+		{ .op = STLM_BATCH_DE, .id = TP_PLAIN, .enable = true },
 	};
 	struct stlm_snapshot *sa, *sb;
 	const struct stlm_sample *x;
@@ -286,7 +286,7 @@ STLM_TEST(config_snapshot_shared_fds)
 	struct dfx *f;
 	const void *base;
 	size_t len;
-	uint32_t ids[] = { T_CONST, T_BLK, T_G1A, T_G1B, T_PLAIN };
+	uint32_t ids[] = { TP_CONST, TP_BLK, TP_G1A, TP_G1B, TP_PLAIN };
 
 	f = dfx_start();
 	ASSERT_OK(client_open(f, &c));
@@ -296,8 +296,8 @@ STLM_TEST(config_snapshot_shared_fds)
 	ASSERT_EQ(it[2].status, -ENOENT);
 	ASSERT_EQ(it[3].status, 0);
 	ASSERT_EQ(it[4].status, 0);
-	ASSERT_TRUE(stlm_de_enabled(stlm_de_get(c, T_CONST)));
-	ASSERT_TRUE(stlm_de_ts_enabled(stlm_de_get(c, T_BLK)));
+	ASSERT_TRUE(stlm_de_enabled(stlm_de_get(c, TP_CONST)));
+	ASSERT_TRUE(stlm_de_ts_enabled(stlm_de_get(c, TP_BLK)));
 	ASSERT_U64_EQ(stlm_session_generation(c),
 		      stlm_session_generation(f->d.s));
 	ASSERT_OK(stlm_collection_set(c, STLM_GROUP_ALL, true,
@@ -321,9 +321,9 @@ STLM_TEST(config_snapshot_shared_fds)
 		ASSERT_TRUE(x->flags & STLM_SAMPLE_VALID);
 		ASSERT_U64_EQ(x->raw, y->raw);
 	}
-	x = stlm_snapshot_find(sa, T_CONST);
+	x = stlm_snapshot_find(sa, TP_CONST);
 	ASSERT_U64_EQ(x->raw, 1234);
-	ASSERT_U64_EQ(stlm_snapshot_find(sa, T_G1B)->raw, 6);
+	ASSERT_U64_EQ(stlm_snapshot_find(sa, TP_G1B)->raw, 6);
 	ASSERT_U64_EQ(stlm_snapshot_generation(sa),
 		      stlm_session_generation(f->d.s));
 	/* single sample through the daemon */
@@ -332,11 +332,11 @@ STLM_TEST(config_snapshot_shared_fds)
 	stlm_snapshot_free(sb);
 
 	/* disabling reaches the client's snapshot too */
-	ASSERT_OK(stlm_de_set(c, T_CONST, false, false));
-	ASSERT_FALSE(stlm_de_enabled(stlm_de_get(c, T_CONST)));
+	ASSERT_OK(stlm_de_set(c, TP_CONST, false, false));
+	ASSERT_FALSE(stlm_de_enabled(stlm_de_get(c, TP_CONST)));
 	ASSERT_OK(stlm_snapshot_new(c, &sa));
 	ASSERT_CMP(stlm_snapshot_take(sa, 0), >=, 0);
-	x = stlm_snapshot_find(sa, T_CONST);
+	x = stlm_snapshot_find(sa, TP_CONST);
 	ASSERT_TRUE(!x || !(x->flags & STLM_SAMPLE_VALID));
 	stlm_snapshot_free(sa);
 	stlm_session_close(c);
@@ -366,10 +366,10 @@ STLM_TEST(unprivileged_reads_only)
 			_exit(10);
 		if (client_open(f, &c) < 0)
 			_exit(11);
-		if (stlm_de_count(c) != T_N_DES)
+		if (stlm_de_count(c) != TP_N_DES)
 			code = 12;
 		/* refused locally (-EROFS), not as the platform's DENIED */
-		else if (stlm_de_set(c, T_CONST, true, false) != -EROFS)
+		else if (stlm_de_set(c, TP_CONST, true, false) != -EROFS)
 			code = 13;
 		else if (stlm_collection_set(c, STLM_GROUP_ALL, true, 0, 0) !=
 			 -EROFS)
@@ -398,14 +398,14 @@ STLM_TEST(generation_broadcast)
 	ASSERT_OK(client_open(f, &b));
 	while (stlm_event_read(b, &ev) > 0)
 		;
-	ASSERT_OK(stlm_de_set(a, T_G1A, true, false));
+	ASSERT_OK(stlm_de_set(a, TP_G1A, true, false));
 	ASSERT_EQ(wait_event(b, STLM_EVENT_GENERATION, 3000, &ev), 1);
 	ASSERT_U64_EQ(ev.generation, stlm_session_generation(a));
-	ASSERT_TRUE(stlm_de_enabled(stlm_de_get(b, T_G1A)));
+	ASSERT_TRUE(stlm_de_enabled(stlm_de_get(b, TP_G1A)));
 	/* a change made by the daemon's own session reaches clients too */
-	ASSERT_OK(stlm_de_set(f->d.s, T_G1B, true, false));
+	ASSERT_OK(stlm_de_set(f->d.s, TP_G1B, true, false));
 	ASSERT_EQ(wait_event(b, STLM_EVENT_GENERATION, 3000, &ev), 1);
-	ASSERT_TRUE(stlm_de_enabled(stlm_de_get(b, T_G1B)));
+	ASSERT_TRUE(stlm_de_enabled(stlm_de_get(b, TP_G1B)));
 	stlm_session_close(a);
 	stlm_session_close(b);
 	dfx_stop(f);
@@ -444,8 +444,8 @@ STLM_TEST(notifications_and_loss)
 	ASSERT_CMP(fd, >=, 0);
 	raw_send(fd, STLMD_HELLO, 1, &hello, sizeof(hello));
 	raw_send(fd, STLMD_SUBSCRIBE, 2, &sub, sizeof(sub));
-	ASSERT_OK(stlm_de_set(a, T_MSG, true, false));
-	ASSERT_OK(stlm_de_set(a, T_CONST, true, false));
+	ASSERT_OK(stlm_de_set(a, TP_MSG, true, false));
+	ASSERT_OK(stlm_de_set(a, TP_CONST, true, false));
 	ASSERT_OK(stlm_collection_set(a, STLM_GROUP_ALL, true,
 				      STLM_MODE_NOTIFY, 1000000));
 	ASSERT_EQ(wait_event(a, STLM_EVENT_UPDATE, 3000, &ev), 1);
@@ -577,7 +577,7 @@ STLM_TEST(hostile_clients)
 	int fd, sent = 0;
 
 	f = dfx_start();
-	ASSERT_OK(stlm_de_set(f->d.s, T_CONST, true, false));
+	ASSERT_OK(stlm_de_set(f->d.s, TP_CONST, true, false));
 	for (int i = 0; i < 4; i++) {
 		g[i] = (struct good){ .f = f, .stop = &stop };
 		ASSERT_EQ(pthread_create(&th[i], NULL, good_main, &g[i]), 0);
@@ -658,7 +658,7 @@ STLM_TEST(session_loss_and_recovery)
 
 	f = dfx_start();
 	ASSERT_OK(client_open(f, &c));
-	ASSERT_OK(stlm_de_set(c, T_CONST, true, false));
+	ASSERT_OK(stlm_de_set(c, TP_CONST, true, false));
 	/* the platform goes away */
 	stlmp_platform_free(f->p);
 	f->p = NULL;
@@ -667,13 +667,13 @@ STLM_TEST(session_loss_and_recovery)
 	       (r = stlm_collection_get(c, STLM_GROUP_ALL, &col)) >= 0)
 		usleep(20000);
 	ASSERT_CMP(r, <, 0);
-	ASSERT_EQ(stlm_de_set(c, T_CONST, true, false) < 0, true);
+	ASSERT_EQ(stlm_de_set(c, TP_CONST, true, false) < 0, true);
 	/* it comes back (a new emulator on the same paths) */
 	platform_up(f);
 	ASSERT_EQ(wait_event(c, STLM_EVENT_RESET, 5000, NULL), 1);
 	end = stlmd_now_ns() + 3000000000ull;
 	while (stlmd_now_ns() < end &&
-	       (r = stlm_de_set(c, T_CONST, true, false)) < 0)
+	       (r = stlm_de_set(c, TP_CONST, true, false)) < 0)
 		usleep(50000);
 	ASSERT_OK(r);
 	ASSERT_OK(stlm_collection_set(c, STLM_GROUP_ALL, true,
@@ -681,7 +681,7 @@ STLM_TEST(session_loss_and_recovery)
 	ASSERT_OK(stlm_snapshot_new(c, &snap));
 	usleep(50000);
 	ASSERT_CMP(stlm_snapshot_take(snap, 0), >=, 1);
-	ASSERT_U64_EQ(stlm_snapshot_find(snap, T_CONST)->raw, 1234);
+	ASSERT_U64_EQ(stlm_snapshot_find(snap, TP_CONST)->raw, 1234);
 	stlm_snapshot_free(snap);
 	stlm_session_close(c);
 	dfx_stop(f);
@@ -704,7 +704,7 @@ STLM_TEST(client_state)
 	ASSERT_ERR(stlm_de_set(c, 0xDEADBEEF, true, false), -ENOENT);
 	ASSERT_EQ(stlm_session_state(c, &err), STLM_STATE_READY);
 	ASSERT_EQ(err, 0);
-	ASSERT_OK(stlm_de_set(c, T_CONST, true, false));
+	ASSERT_OK(stlm_de_set(c, TP_CONST, true, false));
 
 	stlmd_sock_stop(&f->d);
 	end = stlmd_now_ns() + 2000000000ull;
@@ -713,7 +713,7 @@ STLM_TEST(client_state)
 		usleep(5000);
 	ASSERT_EQ(stlm_session_state(c, &err), STLM_STATE_LOST);
 	ASSERT_CMP(err, <, 0);
-	ASSERT_CMP(stlm_de_set(c, T_CONST, false, false), <, 0);
+	ASSERT_CMP(stlm_de_set(c, TP_CONST, false, false), <, 0);
 	ASSERT_EQ(stlm_session_state(c, NULL), STLM_STATE_LOST);
 	stlm_session_close(c);
 	dfx_stop(f);
@@ -745,13 +745,13 @@ STLM_TEST(failed_requests_keep_session)
 	ASSERT_EQ(stlm_session_state(ds, &err), STLM_STATE_READY);
 	ASSERT_EQ(err, 0);
 	ASSERT_EQ(stlm_session_state(c, &err), STLM_STATE_READY);
-	ASSERT_OK(stlm_de_set(c, T_CONST, true, false));
+	ASSERT_OK(stlm_de_set(c, TP_CONST, true, false));
 	ASSERT_OK(stlm_collection_set(c, STLM_GROUP_ALL, true,
 				      STLM_MODE_ON_DEMAND, 0));
 	ASSERT_OK(stlm_snapshot_new(c, &snap));
 	usleep(50000);
 	ASSERT_CMP(stlm_snapshot_take(snap, 0), >=, 1);
-	ASSERT_U64_EQ(stlm_snapshot_find(snap, T_CONST)->raw, 1234);
+	ASSERT_U64_EQ(stlm_snapshot_find(snap, TP_CONST)->raw, 1234);
 	stlm_snapshot_free(snap);
 	ASSERT_TRUE(f->d.s == ds);
 	stlm_session_close(c);

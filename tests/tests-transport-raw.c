@@ -103,6 +103,11 @@ __attribute__((destructor)) static void fix_atexit(void)
 	fix_down();
 }
 
+static void fix_deferred(void *arg)
+{
+	fix_down();
+}
+
 static void fix_up_n(uint32_t generated);
 
 static void fix_up(void)
@@ -119,6 +124,8 @@ static void fix_up_n(uint32_t generated)
 
 	fix_down(); /* a previous case failed half-way */
 	memset(&F, 0, sizeof(F));
+	/* Down at the end of the case, passed or failed (idempotent). */
+	stlm_test_defer(fix_deferred, NULL);
 	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		static char why[128];

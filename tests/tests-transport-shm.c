@@ -105,7 +105,7 @@ static struct stlmp_platform *tt_platform(const char *mem_path,
 	struct stlmp_config *cfg = NULL;
 
 	cfg = tt_config();
-	ASSERT_OK(stlmp_platform_new(cfg, &opts, &p));
+	p = tp_platform_new(cfg, &opts);
 	snprintf(uri, cap, "shm:%s", tt_dir());
 	ASSERT_OK(stlmp_platform_listen(p, uri));
 	*ret_cfg = cfg;
@@ -231,7 +231,7 @@ static void tt_check_commands(struct stlm_transport *t,
 
 static void tt_done(struct stlmp_platform *p, struct stlmp_config *cfg)
 {
-	stlmp_platform_free(p);
+	tp_platform_free(p);
 	stlmp_config_free(cfg);
 }
 
@@ -356,7 +356,7 @@ STLM_TEST(listen_rules)
 	int fd;
 
 	cfg = tt_config();
-	ASSERT_OK(stlmp_platform_new(cfg, &opts, &p));
+	p = tp_platform_new(cfg, &opts);
 	/* DIR/mem is somebody's file: not ours to replace. */
 	snprintf(file, sizeof(file), "%s/mem", tt_dir());
 	fd = open(file, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
@@ -691,7 +691,7 @@ STLM_TEST(platform_gone)
 
 	ASSERT_OK(stlm_transport_open(uri, &t));
 	tt_check_version(t, 1);
-	stlmp_platform_free(p);
+	tp_platform_free(p);
 	ASSERT_ERR(t->ops->recv(t, buf, sizeof(buf), TT_TIMEOUT), -ECONNRESET);
 	ASSERT_ERR(tt_send_hdr(t, 0x6C00), -ECONNRESET);
 	stlm_transport_close(t);

@@ -69,7 +69,7 @@ static struct stlmp_platform *tt_platform(struct stlmp_config **ret_cfg)
 	struct stlmp_config *cfg = NULL;
 
 	cfg = tt_config();
-	ASSERT_OK(stlmp_platform_new(cfg, &opts, &p));
+	p = tp_platform_new(cfg, &opts);
 	*ret_cfg = cfg;
 	return p;
 }
@@ -232,7 +232,7 @@ static void commands(const char *scheme)
 	stlmp_platform_stats(p, &st);
 	ASSERT_CMP(st.commands, >=, 4);
 	stlm_transport_close(t);
-	stlmp_platform_free(p);
+	tp_platform_free(p);
 	stlmp_config_free(cfg);
 }
 
@@ -258,7 +258,7 @@ STLM_TEST(mem_option)
 	ASSERT_STREQ(t->mem_path, "/some/file");
 	tt_check_version(t, 7);
 	stlm_transport_close(t);
-	stlmp_platform_free(p);
+	tp_platform_free(p);
 	stlmp_config_free(cfg);
 }
 
@@ -289,7 +289,7 @@ static void second_agent(const char *scheme)
 	stlm_transport_close(b);
 	tt_check_version(a, 3);
 	stlm_transport_close(a);
-	stlmp_platform_free(p);
+	tp_platform_free(p);
 	stlmp_config_free(cfg);
 }
 
@@ -320,7 +320,7 @@ STLM_TEST(refused_across_transports)
 	ASSERT_ERR(b->ops->recv(b, buf, sizeof(buf), TT_TIMEOUT), -EBUSY);
 	stlm_transport_close(b);
 	stlm_transport_close(a);
-	stlmp_platform_free(p);
+	tp_platform_free(p);
 	stlmp_config_free(cfg);
 }
 
@@ -351,7 +351,7 @@ static void reconnect(const char *scheme)
 	stlm_transport_close(t);
 	stlmp_platform_stats(p, &st);
 	ASSERT_EQ(st.agents_refused, 0);
-	stlmp_platform_free(p);
+	tp_platform_free(p);
 	stlmp_config_free(cfg);
 }
 
@@ -473,7 +473,7 @@ STLM_TEST(hostile_client)
 	ASSERT_OK(stlm_transport_open(uri, &t));
 	tt_check_commands(t, cfg);
 	stlm_transport_close(t);
-	stlmp_platform_free(p);
+	tp_platform_free(p);
 	stlmp_config_free(cfg);
 	free(frame);
 }
@@ -494,7 +494,7 @@ STLM_TEST(agent_send_limits)
 	tt_check_version(t, 1);
 	free(big);
 	stlm_transport_close(t);
-	stlmp_platform_free(p);
+	tp_platform_free(p);
 	stlmp_config_free(cfg);
 }
 
@@ -530,7 +530,7 @@ STLM_TEST(recv_timeout_and_fd)
 	ASSERT_ERR(t->ops->recv(t, buf, 8, TT_TIMEOUT), -EMSGSIZE);
 	tt_check_version(t, 3);
 	stlm_transport_close(t);
-	stlmp_platform_free(p);
+	tp_platform_free(p);
 	stlmp_config_free(cfg);
 }
 
@@ -545,7 +545,7 @@ static void platform_gone(const char *scheme)
 
 	ASSERT_OK(stlm_transport_open(uri, &t));
 	tt_check_version(t, 1);
-	stlmp_platform_free(p);
+	tp_platform_free(p);
 	ASSERT_ERR(t->ops->recv(t, buf, sizeof(buf), TT_TIMEOUT), -ECONNRESET);
 	ASSERT_ERR(t->ops->recv(t, buf, sizeof(buf), 0), -ECONNRESET);
 	scmi_put_le32(buf, 0x6C00);
@@ -591,7 +591,7 @@ STLM_TEST(notifications_in_order)
 	}
 	tt_check_version(t, 2);
 	stlm_transport_close(t);
-	stlmp_platform_free(p);
+	tp_platform_free(p);
 	stlmp_config_free(cfg);
 }
 
@@ -619,7 +619,7 @@ STLM_TEST(unix_listen_rules)
 	stlm_transport_close(t);
 
 	/* A live one is not. */
-	ASSERT_OK(stlmp_platform_new(cfg, &opts, &p2));
+	p2 = tp_platform_new(cfg, &opts);
 	ASSERT_ERR(stlmp_platform_listen(p2, uri), -EADDRINUSE);
 	/* Nor is a file that is not a socket. */
 	snprintf(uri, sizeof(uri), "unix:%s/file", stlm_test_tmpdir());
@@ -629,8 +629,8 @@ STLM_TEST(unix_listen_rules)
 	ASSERT_ERR(stlmp_platform_listen(p2, uri), -EEXIST);
 	ASSERT_ERR(stlmp_platform_listen(p2, "unix:"), -EINVAL);
 	ASSERT_ERR(stlmp_platform_listen(p2, "unix:/x?mem=y"), -EINVAL);
-	stlmp_platform_free(p2);
-	stlmp_platform_free(p);
+	tp_platform_free(p2);
+	tp_platform_free(p);
 	/* stop() removed the socket file. */
 	ASSERT_NE(access(sa.sun_path, F_OK), 0);
 	ASSERT_EQ(access(uri + 5, F_OK), 0);
@@ -658,7 +658,7 @@ STLM_TEST(tcp_loopback_only)
 	ASSERT_OK(stlm_transport_open(uri, &t));
 	tt_check_version(t, 1);
 	stlm_transport_close(t);
-	stlmp_platform_free(p);
+	tp_platform_free(p);
 	stlmp_config_free(cfg);
 
 	/* IPv6 loopback, where the host has it. */
@@ -670,7 +670,7 @@ STLM_TEST(tcp_loopback_only)
 		tt_check_version(t, 2);
 		stlm_transport_close(t);
 	}
-	stlmp_platform_free(p);
+	tp_platform_free(p);
 	stlmp_config_free(cfg);
 }
 
@@ -697,7 +697,7 @@ static void latency(const char *scheme)
 	fprintf(stderr, "  %s: %d PROTOCOL_VERSION round trips, %.1f us each\n",
 		scheme, n, (double)(tt_now_ns() - t0) / n / 1000.0);
 	stlm_transport_close(t);
-	stlmp_platform_free(p);
+	tp_platform_free(p);
 	stlmp_config_free(cfg);
 }
 

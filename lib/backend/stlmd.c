@@ -48,8 +48,7 @@
 
 #include "session.h"
 #include "telemetry.h"
-#include "stlmd-frame.h"
-#include "stlmd-proto.h"
+#include "stlmd-wire.h"
 #include "transport.h"
 
 #define REQ_TIMEOUT_MS		10000	/* the daemon may wait on the platform */

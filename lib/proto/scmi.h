@@ -14,7 +14,9 @@
  * commands and notifications it starts with the first parameter.
  *
  * All functions in lib/proto are pure: they never allocate, never do I/O and
- * never read outside [buf, buf + len). Decoders return 0 (or a byte count)
+ * never read outside [buf, buf + len). (The one exception is the stream
+ * send loop frame_write() in frame.h, which writes to a socket it is given;
+ * smt.h's helpers touch shared memory with atomics.) Decoders return 0 (or a byte count)
  * on success and a negative errno on malformed input. Error vocabulary:
  *
  *   -EBADMSG   payload shorter than the message (or its counts) require

@@ -15,9 +15,10 @@
  * ?mem=PATH); SHMTIs and FastChannels are mapped read-only elsewhere by
  * the session.
  *
- * Rings are single bytes on the doorbell socket (see server-shm.c for the
- * table). Incoming rings are read by pump() into a small event queue
- * (evq) that keeps their arrival order:
+ * Rings are single bytes on the doorbell socket (SHM_DB_* in
+ * lib/proto/smt.h, shared with the emulator's server-shm.c). Incoming
+ * rings are read by pump() into a small event queue (evq) that keeps their
+ * arrival order:
  *
  *   'R'  A2P completed: the response is in A2P
  *   'N'  P2A holds a delayed response or a notification
@@ -56,32 +57,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "scmi.h"
+#include "smt.h"
 #include "transport.h"
 
-#define SMT_STATUS	0x04
-#define SMT_FLAGS	0x10
-#define SMT_LENGTH	0x14
-#define SMT_HEADER	0x18
-#define SMT_OVERHEAD	0x18
-#define SMT_STATUS_FREE		(1u << 0)
-#define SMT_STATUS_ERROR	(1u << 1)
-#define SMT_FLAGS_INTR		(1u << 0)
-
-#define SHM_HELLO_SIZE		32
-#define SHM_HELLO_VERSION	1
-#define SHM_DB_WELCOME		'W'
-#define SHM_DB_REFUSED		'B'
-#define SHM_DB_COMMAND		'C'
-#define SHM_DB_ACK		'A'
-#define SHM_DB_ABANDON		'X'
-#define SHM_DB_RESPONSE		'R'
-#define SHM_DB_NOTIFY		'N'
-#define SHM_DB_FREED		'F'
+/* An event of our queue only (never on the wire): see 'S' above. */
 #define SHM_EV_SAVED		'S'
-
-#define SHM_MIN_AREA		(SMT_OVERHEAD + 8)
-#define SHM_MAX_AREA		(1u << 20)
 #define SHM_DEFAULT_TIMEOUT_MS	5000
 /* Responses send() may keep for a caller that does not read them. */
 #define SHM_MAX_SAVED		8
@@ -157,16 +137,6 @@ static int remaining_ms(int64_t deadline)
 	if (left <= 0)
 		return 0;
 	return left > INT32_MAX ? INT32_MAX : (int)left;
-}
-
-static inline uint32_t smt_load(const uint8_t *area, size_t off)
-{
-	return __atomic_load_n((const uint32_t *)(area + off), __ATOMIC_ACQUIRE);
-}
-
-static inline void smt_store(uint8_t *area, size_t off, uint32_t v)
-{
-	__atomic_store_n((uint32_t *)(area + off), v, __ATOMIC_RELEASE);
 }
 
 static int state_err(enum shm_state s)
@@ -284,11 +254,9 @@ static int pump(struct shm_transport *s, int64_t deadline)
  */
 static int area_msg_len(struct shm_transport *s, const uint8_t *area)
 {
-	uint32_t len = smt_load(area, SMT_LENGTH);
+	int len = smt_msg_len(area, s->area_size);
 
-	if (len < 4 || len > s->area_size - SMT_OVERHEAD)
-		return fail(s, SHM_BROKEN);
-	return (int)len;
+	return len < 0 ? fail(s, SHM_BROKEN) : len;
 }
 
 /* 'R' seen: is there a response in A2P? 1 yes, 0 error completion. */
@@ -404,11 +372,7 @@ static int shm_send(struct stlm_transport *t, const uint8_t *msg, size_t len,
 	if (!(smt_load(s->a2p, SMT_STATUS) & SMT_STATUS_FREE))
 		return fail(s, SHM_BROKEN);
 
-	smt_store(s->a2p, SMT_STATUS, 0);
-	smt_store(s->a2p, SMT_FLAGS, SMT_FLAGS_INTR);
-	smt_store(s->a2p, SMT_LENGTH, (uint32_t)len);
-	memcpy(s->a2p + SMT_HEADER, msg, len);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
+	smt_write_msg(s->a2p, msg, len);
 	s->a2p_busy = true;
 	return ring(s, SHM_DB_COMMAND);
 }
@@ -576,7 +540,7 @@ static int shm_handshake(struct shm_transport *s, const char *mem_path)
 {
 	int64_t deadline = now_ms() + s->timeout_ms;
 	uint8_t hello[SHM_HELLO_SIZE];
-	uint64_t a2p_off, p2a_off, mem_size, size;
+	struct shm_hello h;
 	int r;
 
 	r = read_full(s->db, hello, 1, deadline);
@@ -591,19 +555,12 @@ static int shm_handshake(struct shm_transport *s, const char *mem_path)
 	r = read_full(s->db, hello + 1, sizeof(hello) - 1, deadline);
 	if (r < 0)
 		return r;
-	size = scmi_get_le32(hello + 4);
-	a2p_off = scmi_get_le64(hello + 8);
-	p2a_off = scmi_get_le64(hello + 16);
-	mem_size = scmi_get_le64(hello + 24);
-	if (hello[1] != SHM_HELLO_VERSION || hello[2] || hello[3] ||
-	    size < SHM_MIN_AREA || size > SHM_MAX_AREA || a2p_off % 8 ||
-	    p2a_off % 8 || a2p_off > mem_size || p2a_off > mem_size ||
-	    size > mem_size - a2p_off || size > mem_size - p2a_off ||
-	    (a2p_off < p2a_off + size && p2a_off < a2p_off + size))
-		return -EPROTO;
-	s->area_size = (size_t)size;
+	r = shm_hello_decode(hello, &h);
+	if (r < 0)
+		return r;
+	s->area_size = h.area_size;
 	s->t.max_msg = s->area_size - SMT_OVERHEAD;
-	return map_areas(s, mem_path, a2p_off, p2a_off, mem_size);
+	return map_areas(s, mem_path, h.a2p_off, h.p2a_off, h.mem_size);
 }
 
 static int shm_tr_open(const struct stlm_uri *u, struct stlm_transport **ret)

@@ -6,13 +6,14 @@
  *
  * Theory of operation
  * -------------------
- * The byte stream carries frames (architecture.md §3, docs/transports.md):
+ * The byte stream carries frames (lib/proto/frame.h, docs/transports.md):
  * a u32 little-endian length L, then L bytes of SCMI header + payload.
  * A frame with L == 0 is the platform's refusal (another agent owns the
  * channel); the platform closes the connection after it.
  *
- * send() writes one whole frame (length and message in one sendmsg(), the
- * rest with a loop), waiting at most the transport timeout for room.
+ * send() writes one whole frame with frame_write() (length and message in
+ * one sendmsg(), the rest with a loop), waiting at most the transport
+ * timeout for room.
  *
  * recv() reads exactly one frame and never reads past it, so the socket
  * stays readable exactly while a frame (or part of one) is pending and
@@ -32,11 +33,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "frame.h"
 #include "scmi.h"
 #include "transport.h"
 
@@ -75,14 +76,6 @@ static inline struct sock_transport *to_sock(struct stlm_transport *t)
 	return (struct sock_transport *)t;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Remaining milliseconds before deadline (-1 = forever) for poll(). */
 static int remaining_ms(int64_t deadline)
 {
@@ -90,7 +83,7 @@ static int remaining_ms(int64_t deadline)
 
 	if (deadline < 0)
 		return -1;
-	left = deadline - now_ms();
+	left = deadline - frame_now_ms();
 	if (left <= 0)
 		return 0;
 	return left > INT32_MAX ? INT32_MAX : (int)left;
@@ -134,22 +127,18 @@ static int rx_step(struct sock_transport *s)
 		size_t want;
 		ssize_t n;
 
-		if (s->rx_have < 4) {
-			want = 4 - s->rx_have;
-		} else {
-			uint32_t l = scmi_get_le32(s->rx_buf);
-
-			if (l == 0) {
-				s->state = SOCK_REFUSED;
-				return -EBUSY;
-			}
-			if (l < 4 || l > STLM_SOCK_MAX_FRAME) {
-				s->state = SOCK_BROKEN;
-				return -EPROTO;
-			}
-			if (s->rx_have == 4 + (size_t)l)
-				return 1;
-			want = 4 + (size_t)l - s->rx_have;
+		switch (frame_rx_step(s->rx_buf, s->rx_have,
+				      STLM_SOCK_MAX_FRAME, &want)) {
+		case FRAME_RX_WHOLE:
+			return 1;
+		case FRAME_RX_REFUSAL:
+			s->state = SOCK_REFUSED;
+			return -EBUSY;
+		case FRAME_RX_BAD:
+			s->state = SOCK_BROKEN;
+			return -EPROTO;
+		case FRAME_RX_MORE:
+			break;
 		}
 		n = recv(s->fd, s->rx_buf + s->rx_have, want, MSG_DONTWAIT);
 		if (n > 0) {
@@ -173,7 +162,7 @@ static int sock_recv(struct stlm_transport *t, uint8_t *buf, size_t cap,
 		     int timeout_ms)
 {
 	struct sock_transport *s = to_sock(t);
-	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	int64_t deadline = timeout_ms < 0 ? -1 : frame_now_ms() + timeout_ms;
 	size_t len;
 	int r;
 
@@ -227,9 +216,8 @@ static int sock_send(struct stlm_transport *t, const uint8_t *msg, size_t len,
 		     bool async)
 {
 	struct sock_transport *s = to_sock(t);
-	int64_t deadline = now_ms() + s->timeout_ms;
-	uint8_t hdr[4];
-	size_t done = 0, total = 4 + len;
+	size_t sent;
+	int r;
 
 	if (!msg || len < 4)
 		return -EINVAL;
@@ -238,44 +226,14 @@ static int sock_send(struct stlm_transport *t, const uint8_t *msg, size_t len,
 	if (s->state != SOCK_OK)
 		return state_err(s->state);
 
-	scmi_put_le32(hdr, (uint32_t)len);
-	while (done < total) {
-		struct iovec iov[2];
-		struct msghdr mh = { .msg_iov = iov };
-		ssize_t n;
-		int r;
-
-		if (done < 4) {
-			iov[0].iov_base = hdr + done;
-			iov[0].iov_len = 4 - done;
-			iov[1].iov_base = (void *)msg;
-			iov[1].iov_len = len;
-			mh.msg_iovlen = 2;
-		} else {
-			iov[0].iov_base = (void *)(msg + done - 4);
-			iov[0].iov_len = total - done;
-			mh.msg_iovlen = 1;
-		}
-		n = sendmsg(s->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n > 0) {
-			done += (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			r = wait_fd(s->fd, POLLOUT, deadline);
-			if (r > 0)
-				continue;
-			if (done > 0) {
-				/* Half a frame is on the wire: unusable. */
-				s->state = SOCK_BROKEN;
-			}
-			return r < 0 ? r : -ETIMEDOUT;
-		}
+	r = frame_write(s->fd, msg, len, frame_now_ms() + s->timeout_ms, &sent);
+	if (r == -ECONNRESET)
 		return send_failed(s);
+	if (r < 0 && sent > 0) {
+		/* Half a frame is on the wire: unusable. */
+		s->state = SOCK_BROKEN;
 	}
-	return 0;
+	return r;
 }
 
 static int sock_fd(struct stlm_transport *t)
@@ -350,7 +308,7 @@ static int unix_open(const struct stlm_uri *u, struct stlm_transport **ret)
 		goto err_free;
 	}
 	r = connect_fd(s->fd, (struct sockaddr *)&sa, sizeof(sa),
-		       now_ms() + s->timeout_ms);
+		       frame_now_ms() + s->timeout_ms);
 	if (r < 0)
 		goto err_free;
 	*ret = &s->t;
@@ -389,7 +347,7 @@ static int tcp_open(const struct stlm_uri *u, struct stlm_transport **ret)
 	if (r < 0)
 		goto out;
 	s->t.ops = &stlm_transport_tcp;
-	deadline = now_ms() + s->timeout_ms;
+	deadline = frame_now_ms() + s->timeout_ms;
 	r = -ECONNREFUSED;
 	for (ai = res; ai; ai = ai->ai_next) {
 		s->fd = socket(ai->ai_family,

@@ -201,6 +201,13 @@ int main(int argc, char **argv)
 		if (sigsetjmp(case_env, 1) == 0)
 			tc->fn();
 		run_defers();
+		if (tc->expect_fail && case_result != 2) {
+			if (case_result == 1)
+				fprintf(stderr, "  (failed as expected)\n");
+			else
+				fprintf(stderr, "  expected a failed assertion\n");
+			case_result = !case_result;
+		}
 		if (tmpdir[0]) {
 			if (!getenv("STLM_TEST_KEEP"))
 				rm_rf(tmpdir);

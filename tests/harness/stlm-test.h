@@ -6,7 +6,10 @@
  * STLM_TEST_GROUP before including this header and declares cases with
  * STLM_TEST(name) { ... }. Assertions report file:line, the failed
  * expression and, for comparisons, both values; a failed assertion ends the
- * case. The runner (harness/main.c) runs one group:
+ * case, and what the case registered with stlm_test_defer() runs then, so
+ * fixtures (tests/helpers/tplat.h) are torn down even when a case fails.
+ * STLM_TEST_EXPECT_FAIL(name) declares a case that must fail (the
+ * harness's own tests). The runner (harness/main.c) runs one group:
  *
  *   stlm-tests GROUP [CASE...]      run a group (or only the named cases)
  *   stlm-tests --list               list every group/case
@@ -33,6 +36,7 @@ struct stlm_test_case {
 	const char *group;
 	const char *name;
 	void (*fn)(void);
+	bool expect_fail;
 	struct stlm_test_case *next;
 };
 
@@ -55,18 +59,23 @@ const char *stlm_test_tmpdir(void);
 void stlm_test_log(void *data, int level, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 
-#define STLM_TEST(tname)                                                      \
+#define STLM_TEST_CASE(tname, xfail)                                          \
 	static void stlm_test_fn_##tname(void);                               \
 	static struct stlm_test_case stlm_test_case_##tname = {               \
 		.group = STLM_TEST_GROUP,                                     \
 		.name = #tname,                                               \
 		.fn = stlm_test_fn_##tname,                                   \
+		.expect_fail = xfail,                                         \
 	};                                                                    \
 	__attribute__((constructor)) static void stlm_test_reg_##tname(void) \
 	{                                                                     \
 		stlm_test_register(&stlm_test_case_##tname);                  \
 	}                                                                     \
 	static void stlm_test_fn_##tname(void)
+
+#define STLM_TEST(tname) STLM_TEST_CASE(tname, false)
+/* A case that passes only when an assertion fails in it. */
+#define STLM_TEST_EXPECT_FAIL(tname) STLM_TEST_CASE(tname, true)
 
 #define STLM_FAIL_AT(...)                                                     \
 	do {                                                                  \

@@ -20,7 +20,7 @@ struct qmsg {
 	uint8_t b[];
 };
 
-struct tagent {
+struct ta_agent {
 	/* in-process */
 	struct stlmp_platform *p;
 	struct stlmp_agent *ag;
@@ -33,7 +33,7 @@ struct tagent {
 	char mem[4096];
 };
 
-static void push(struct tagent *a, const uint8_t *m, size_t len)
+static void push(struct ta_agent *a, const uint8_t *m, size_t len)
 {
 	struct qmsg *q = malloc(sizeof(*q) + len), **pp;
 
@@ -56,9 +56,9 @@ static int sink_send(void *data, const uint8_t *msg, size_t len)
 	return 0;
 }
 
-int ta_new_inproc(struct stlmp_platform *p, struct tagent **ret)
+int ta_new_inproc(struct stlmp_platform *p, struct ta_agent **ret)
 {
-	struct tagent *a = calloc(1, sizeof(*a));
+	struct ta_agent *a = calloc(1, sizeof(*a));
 	struct stlmp_sink sink = { .send = sink_send };
 	int r;
 
@@ -82,9 +82,9 @@ int ta_new_inproc(struct stlmp_platform *p, struct tagent **ret)
 	return 0;
 }
 
-int ta_new_uri(const char *uri, struct tagent **ret)
+int ta_new_uri(const char *uri, struct ta_agent **ret)
 {
-	struct tagent *a = calloc(1, sizeof(*a));
+	struct ta_agent *a = calloc(1, sizeof(*a));
 	int r;
 
 	if (!a)
@@ -101,7 +101,7 @@ int ta_new_uri(const char *uri, struct tagent **ret)
 	return 0;
 }
 
-void ta_free(struct tagent *a)
+void ta_free(struct ta_agent *a)
 {
 	if (!a)
 		return;
@@ -114,17 +114,17 @@ void ta_free(struct tagent *a)
 	free(a);
 }
 
-const char *ta_mem_path(const struct tagent *a)
+const char *ta_mem_path(const struct ta_agent *a)
 {
 	return a->mem;
 }
 
-uint16_t ta_last_token(const struct tagent *a)
+uint16_t ta_last_token(const struct ta_agent *a)
 {
 	return a->token;
 }
 
-void ta_flush(struct tagent *a)
+void ta_flush(struct ta_agent *a)
 {
 	pthread_mutex_lock(&a->lock);
 	while (a->inbox) {
@@ -136,7 +136,7 @@ void ta_flush(struct tagent *a)
 	pthread_mutex_unlock(&a->lock);
 }
 
-int ta_send_raw(struct tagent *a, const void *msg, size_t len)
+int ta_send_raw(struct ta_agent *a, const void *msg, size_t len)
 {
 	if (a->ag)
 		return stlmp_agent_command(a->ag, msg, len);
@@ -152,7 +152,7 @@ static uint64_t now_ms(void)
 }
 
 /* Pull transport messages into the inbox until one arrives or timeout. */
-static int pump(struct tagent *a, int timeout_ms)
+static int pump(struct ta_agent *a, int timeout_ms)
 {
 	uint8_t buf[TA_MAX_MSG];
 	int n;
@@ -182,7 +182,7 @@ static int pump(struct tagent *a, int timeout_ms)
 }
 
 /* Take the first inbox message matching (type, id, token or -1). */
-static int take(struct tagent *a, int type, int id, int token, int proto,
+static int take(struct ta_agent *a, int type, int id, int token, int proto,
 		uint8_t *buf, size_t cap, uint16_t *ret_token)
 {
 	struct qmsg **pp;
@@ -221,7 +221,7 @@ static int take(struct tagent *a, int type, int id, int token, int proto,
 	return r;
 }
 
-static int wait_for(struct tagent *a, int type, int id, int token, int proto,
+static int wait_for(struct ta_agent *a, int type, int id, int token, int proto,
 		    uint8_t *msg, size_t cap, int timeout_ms, uint16_t *ret_token)
 {
 	uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
@@ -241,7 +241,7 @@ static int wait_for(struct tagent *a, int type, int id, int token, int proto,
 	}
 }
 
-static int xfer(struct tagent *a, uint8_t proto, uint8_t id, const void *req,
+static int xfer(struct ta_agent *a, uint8_t proto, uint8_t id, const void *req,
 		size_t req_len, uint8_t *resp, size_t cap, int timeout_ms,
 		bool async, uint16_t *ret_token)
 {
@@ -274,14 +274,14 @@ static int xfer(struct tagent *a, uint8_t proto, uint8_t id, const void *req,
 	return r - 4;
 }
 
-int ta_xfer(struct tagent *a, uint8_t proto, uint8_t id, const void *req,
+int ta_xfer(struct ta_agent *a, uint8_t proto, uint8_t id, const void *req,
 	    size_t req_len, uint8_t *resp, size_t cap, int timeout_ms)
 {
 	return xfer(a, proto, id, req, req_len, resp, cap, timeout_ms, false,
 		    NULL);
 }
 
-int ta_xfer_async(struct tagent *a, uint8_t proto, uint8_t id, const void *req,
+int ta_xfer_async(struct ta_agent *a, uint8_t proto, uint8_t id, const void *req,
 		  size_t req_len, uint8_t *resp, size_t cap, int timeout_ms,
 		  uint16_t *ret_token)
 {
@@ -289,7 +289,7 @@ int ta_xfer_async(struct tagent *a, uint8_t proto, uint8_t id, const void *req,
 		    ret_token);
 }
 
-int ta_wait(struct tagent *a, uint8_t type, uint8_t id, uint8_t *buf,
+int ta_wait(struct ta_agent *a, uint8_t type, uint8_t id, uint8_t *buf,
 	    size_t cap, int timeout_ms, uint16_t *ret_token)
 {
 	uint8_t msg[TA_MAX_MSG];
@@ -304,7 +304,7 @@ int ta_wait(struct tagent *a, uint8_t type, uint8_t id, uint8_t *buf,
 	return r - 4;
 }
 
-int ta_next_raw(struct tagent *a, uint8_t *buf, size_t cap, int timeout_ms)
+int ta_next_raw(struct ta_agent *a, uint8_t *buf, size_t cap, int timeout_ms)
 {
 	return wait_for(a, -1, -1, -1, -1, buf, cap, timeout_ms, NULL);
 }

@@ -7,6 +7,9 @@
  * for later. It runs either in-process (a sink attached directly to the
  * engine) or over any agent transport (unix:, tcp:, shm:, raw:), so the
  * same conformance checks run over every transport.
+ *
+ * Everything here is ta_ / TA_ (struct ta_agent); tplat.h describes the
+ * prefixes of tests/helpers/.
  */
 #ifndef STLM_TESTS_TAGENT_H
 #define STLM_TESTS_TAGENT_H
@@ -20,41 +23,41 @@
 
 #define TA_MAX_MSG 8192
 
-struct tagent;
+struct ta_agent;
 
 /* In-process agent on platform p. */
-int ta_new_inproc(struct stlmp_platform *p, struct tagent **ret);
+int ta_new_inproc(struct stlmp_platform *p, struct ta_agent **ret);
 /* Agent over a transport URI. */
-int ta_new_uri(const char *uri, struct tagent **ret);
-void ta_free(struct tagent *a);
+int ta_new_uri(const char *uri, struct ta_agent **ret);
+void ta_free(struct ta_agent *a);
 
 /*
  * Send a command and wait (timeout_ms) for its response. The response
  * payload (status + values) is copied to resp; returns its length or
  * -ETIMEDOUT / -errno. *ret_hdr (optional) receives the response header.
  */
-int ta_xfer(struct tagent *a, uint8_t proto, uint8_t id, const void *req,
+int ta_xfer(struct ta_agent *a, uint8_t proto, uint8_t id, const void *req,
 	    size_t req_len, uint8_t *resp, size_t cap, int timeout_ms);
 /* Same, sending as an async command (raw: message_async). */
-int ta_xfer_async(struct tagent *a, uint8_t proto, uint8_t id, const void *req,
+int ta_xfer_async(struct ta_agent *a, uint8_t proto, uint8_t id, const void *req,
 		  size_t req_len, uint8_t *resp, size_t cap, int timeout_ms,
 		  uint16_t *ret_token);
 /* Send raw bytes (header included), no waiting. */
-int ta_send_raw(struct tagent *a, const void *msg, size_t len);
+int ta_send_raw(struct ta_agent *a, const void *msg, size_t len);
 /*
  * Wait for a message of the given type (SCMI_MSG_DELAYED_RESP or
  * SCMI_MSG_NOTIFICATION) and id; payload to buf; returns its length;
  * *ret_token (optional) the header token.
  */
-int ta_wait(struct tagent *a, uint8_t type, uint8_t id, uint8_t *buf,
+int ta_wait(struct ta_agent *a, uint8_t type, uint8_t id, uint8_t *buf,
 	    size_t cap, int timeout_ms, uint16_t *ret_token);
 /* Wait for the next message of any kind (header + payload). */
-int ta_next_raw(struct tagent *a, uint8_t *buf, size_t cap, int timeout_ms);
+int ta_next_raw(struct ta_agent *a, uint8_t *buf, size_t cap, int timeout_ms);
 /* Drop every queued delayed response and notification. */
-void ta_flush(struct tagent *a);
+void ta_flush(struct ta_agent *a);
 /* Last token used. */
-uint16_t ta_last_token(const struct tagent *a);
+uint16_t ta_last_token(const struct ta_agent *a);
 /* The memory file path the agent should map ("" if unknown). */
-const char *ta_mem_path(const struct tagent *a);
+const char *ta_mem_path(const struct ta_agent *a);
 
 #endif

@@ -2,7 +2,7 @@
 /*
  * Copyright (c) 2026 The stlm authors
  *
- * Message checks of the stlmd client protocol (see stlmd-frame.h). Every
+ * Message checks of the stlmd client protocol (see stlmd-wire.h). Every
  * length is checked against the packet size before anything is copied
  * out; fields are copied with memcpy() because a packet buffer need not
  * be aligned for the structures.
@@ -10,8 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "stlm/stlm.h"
-#include "stlmd-frame.h"
+#include "stlmd-wire.h"
 
 #define HDR sizeof(struct stlmd_hdr)
 
@@ -171,7 +170,7 @@ int stlmd_event_decode(const uint8_t *p, size_t len, struct stlmd_event *ret)
 	if (len < sizeof(e))
 		return -EPROTO;
 	memcpy(&e, p, sizeof(e));
-	if (e.type == STLM_EVENT_UPDATE &&
+	if (e.type == STLMD_EVENT_UPDATE &&
 	    len - sizeof(e) != (size_t)e.n * sizeof(struct stlmd_sample))
 		return -EPROTO;
 	*ret = e;

@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (c) 2026 The stlm authors
+ *
+ * The FUSE tree's file contents (docs/stlmfs.md): the text of every
+ * readable file, built once per open, and what a write to a control or
+ * attribute file does. See fuse.c for the theory of operation.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fuse-internal.h"
+#include "fuse-parse.h"
+#include "snapshot-bin.h"
+
+/* ---------------------------------------------------------------- */
+/* Content                                                          */
+
+static int interval_text(struct fs *fs, struct stlm_session *s, uint32_t scope,
+			 struct sbuf *b, int what)
+{
+	struct stlm_intervals iv;
+	struct stlm_collection c;
+	int r;
+
+	if (what == T_CUR_INT) {
+		r = stlm_collection_get(s, scope, &c);
+		if (r < 0)
+			return fs_err(fs, r);
+		sb_printf(b, "%u,%d\n", c.interval.secs, c.interval.exp);
+		return b->err;
+	}
+	r = stlm_intervals_get(s, scope, &iv);
+	if (r < 0)
+		return fs_err(fs, r);
+	if (what == T_DISCRETE) {
+		sb_printf(b, "%s", yes_no(!iv.range));
+		return b->err;
+	}
+	for (size_t i = 0; i < iv.n; i++)
+		sb_printf(b, "%s%u,%d", i ? " " : "", iv.v[i].secs, iv.v[i].exp);
+	sb_printf(b, "\n");
+	return b->err;
+}
+
+/* Take a snapshot of @ids (NULL: all enabled DEs). */
+static int take(struct fs *fs, struct stlm_session *s, const uint32_t *ids,
+		size_t n, unsigned int flags, struct stlm_snapshot **ret)
+{
+	struct stlm_snapshot *snap;
+	int r;
+
+	r = stlm_snapshot_new(s, &snap);
+	if (r < 0)
+		return r;
+	if (ids) {
+		r = stlm_snapshot_select(snap, ids, n);
+		if (r < 0)
+			goto fail;
+		if (n == 0) {
+			/* an empty selection means "all": select nothing */
+			static const uint32_t none = 0xffffffffu;
+
+			r = stlm_snapshot_select(snap, &none, 1);
+			if (r < 0)
+				goto fail;
+		}
+	}
+	r = stlm_snapshot_take(snap, flags);
+	if (r < 0)
+		goto fail;
+	/* A platform that stopped answering must not be served from stale
+	 * shared memory: the pump's probe fails the session. */
+	if (!fs->d->platform_ok || !fs->d->s) {
+		r = -EIO;
+		goto fail;
+	}
+	*ret = snap;
+	return 0;
+fail:
+	stlm_snapshot_free(snap);
+	return fs_err(fs, r);
+}
+
+static int bulk_text(struct fs *fs, struct stlm_session *s, int grp,
+		     uint32_t gid, bool single, struct sbuf *b)
+{
+	struct stlm_collection c;
+	struct stlm_snapshot *snap;
+	const struct stlm_sample *sm;
+	const uint32_t *ids = NULL;
+	size_t n = 0;
+	int r;
+
+	r = stlm_collection_get(s, STLM_GROUP_ALL, &c);
+	if (r < 0)
+		return fs_err(fs, r);
+	if (!c.enabled)
+		return -EINVAL;
+	if (grp) {
+		r = stlm_group_members(s, gid, &ids, &n);
+		if (r < 0)
+			return fs_err(fs, r);
+	}
+	r = take(fs, s, ids, n, single ? STLM_TAKE_SINGLE_SAMPLE : 0, &snap);
+	if (r < 0)
+		return r;
+	sm = stlm_snapshot_samples(snap, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (!(sm[i].flags & STLM_SAMPLE_VALID))
+			continue;
+		sb_printf(b, "0x%08X %llu %016llX\n", sm[i].id,
+			  (sm[i].flags & STLM_SAMPLE_TIMESTAMP) ?
+				  (unsigned long long)sm[i].ts : 0ull,
+			  (unsigned long long)sm[i].raw);
+	}
+	stlm_snapshot_free(snap);
+	return b->err;
+}
+
+static const char *sample_state(uint32_t f)
+{
+	if (f & STLM_SAMPLE_VALID)
+		return "valid";
+	if (f & STLM_SAMPLE_DISABLED)
+		return "disabled";
+	if (f & STLM_SAMPLE_TORN)
+		return "torn";
+	if (f & STLM_SAMPLE_INVALID)
+		return "invalid";
+	return "unreachable";
+}
+
+/* snapshot / snapshot.bin (docs/snapshot-format.md) */
+static int snapshot_build(struct fs *fs, struct stlm_session *s, int grp,
+			  uint32_t gid, bool bin, struct sbuf *b)
+{
+	struct stlm_snapshot *snap;
+	const struct stlm_sample *sm;
+	const uint32_t *ids = NULL;
+	size_t n = 0;
+	uint64_t gen;
+	int r;
+
+	if (grp) {
+		r = stlm_group_members(s, gid, &ids, &n);
+		if (r < 0)
+			return fs_err(fs, r);
+	}
+	r = take(fs, s, ids, n, 0, &snap);
+	if (r < 0)
+		return r;
+	sm = stlm_snapshot_samples(snap, &n);
+	/* generation in the daemon's (monotonic) numbering */
+	pthread_mutex_lock(&fs->lock);
+	gen = fs->gen_s == s ? fs->gen_off + stlm_snapshot_generation(snap) :
+			       fs->gen;
+	pthread_mutex_unlock(&fs->lock);
+	if (bin) {
+		struct stlmd_snap_header h = {
+			.magic = STLMD_SNAP_MAGIC,
+			.version = STLMD_SNAP_VERSION,
+			.header_size = sizeof(h),
+			.sample_size = sizeof(struct stlmd_snap_sample),
+			.n_samples = (uint32_t)n,
+			.generation = gen,
+			.time_ns = stlm_snapshot_time_ns(snap),
+			.mono_ns = stlm_snapshot_mono_ns(snap),
+			.group = grp ? gid : STLM_GROUP_ALL,
+		};
+
+		if (sb_reserve(b, sizeof(h) + n * sizeof(struct stlmd_snap_sample)) < 0)
+			goto out;
+		sb_put(b, &h, sizeof(h));
+		for (size_t i = 0; i < n; i++) {
+			bool ok = sm[i].flags & STLM_SAMPLE_VALID;
+			struct stlmd_snap_sample x = {
+				.id = sm[i].id,
+				.flags = sm[i].flags,
+				.raw = ok ? sm[i].raw : 0,
+				.ts = ok && (sm[i].flags & STLM_SAMPLE_TIMESTAMP) ?
+					      sm[i].ts : 0,
+				.ts_rate_khz = sm[i].ts_rate_khz,
+			};
+
+			sb_put(b, &x, sizeof(x));
+		}
+	} else {
+		sb_printf(b, "generation %llu\ntime_ns %llu\nmono_ns %llu\ncount %zu\n",
+			  (unsigned long long)gen,
+			  (unsigned long long)stlm_snapshot_time_ns(snap),
+			  (unsigned long long)stlm_snapshot_mono_ns(snap), n);
+		for (size_t i = 0; i < n; i++) {
+			if (sm[i].flags & STLM_SAMPLE_VALID)
+				sb_printf(b, "0x%08X %llu %016llX\n", sm[i].id,
+					  (sm[i].flags & STLM_SAMPLE_TIMESTAMP) ?
+						  (unsigned long long)sm[i].ts : 0ull,
+					  (unsigned long long)sm[i].raw);
+			else
+				sb_printf(b, "0x%08X - - %s\n", sm[i].id,
+					  sample_state(sm[i].flags));
+		}
+	}
+out:
+	stlm_snapshot_free(snap);
+	return b->err;
+}
+
+static int value_text(struct fs *fs, struct stlm_session *s, uint32_t id,
+		      struct sbuf *b)
+{
+	struct stlm_snapshot *snap;
+	const struct stlm_sample *sm;
+	int r;
+
+	r = take(fs, s, &id, 1, 0, &snap);
+	if (r < 0)
+		return r;
+	sm = stlm_snapshot_find(snap, id);
+	if (!sm)
+		r = -ENODATA;
+	else if (sm->flags & STLM_SAMPLE_VALID)
+		sb_printf(b, "%llu %016llX\n",
+			  (sm->flags & STLM_SAMPLE_TIMESTAMP) ?
+				  (unsigned long long)sm->ts : 0ull,
+			  (unsigned long long)sm->raw);
+	else if (sm->flags & STLM_SAMPLE_DISABLED)
+		r = -ENODATA;
+	else if (sm->flags & STLM_SAMPLE_INVALID)
+		r = -EINVAL;
+	else if (sm->flags & STLM_SAMPLE_TORN)
+		r = -EPROTO;
+	else
+		r = -ENODATA; /* unreachable: nothing published yet */
+	stlm_snapshot_free(snap);
+	return r < 0 ? r : b->err;
+}
+
+static int all_state(struct stlm_session *s, bool ts, bool *ret)
+{
+	int n = stlm_de_count(s);
+	bool all = true, any = false;
+
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		const struct stlm_de *de = stlm_de_at(s, (size_t)i);
+
+		if (!de)
+			return -errno;
+		/* timestamps: over the enabled DEs that have them (SCMI
+		 * cannot timestamp a disabled DE) */
+		if (ts && (stlm_de_ts_support(de) == STLM_TS_NONE ||
+			   !stlm_de_enabled(de)))
+			continue;
+		any = true;
+		if (!(ts ? stlm_de_ts_enabled(de) : stlm_de_enabled(de))) {
+			all = false;
+			break;
+		}
+	}
+	*ret = any && all;
+	return 0;
+}
+
+static int group_state(struct stlm_session *s, uint32_t gid, bool ts, bool *ret)
+{
+	const uint32_t *ids;
+	size_t n;
+	bool all = true, any = false;
+	int r = stlm_group_members(s, gid, &ids, &n);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		const struct stlm_de *de = stlm_de_get(s, ids[i]);
+
+		if (!de) {
+			all = false;
+			break;
+		}
+		if (ts && stlm_de_ts_support(de) == STLM_TS_NONE)
+			continue;
+		any = true;
+		if (!(ts ? stlm_de_ts_enabled(de) : stlm_de_enabled(de))) {
+			all = false;
+			break;
+		}
+	}
+	*ret = any && all;
+	return 0;
+}
+
+/* Build the text of a readable file at open. */
+int content_build(struct fs *fs, struct ofile *f)
+{
+	struct stlm_session *s = fs_session(fs);
+	struct sbuf *b = &f->buf;
+	uint32_t a = INO_A(f->ino);
+	const struct stlm_de *de = NULL;
+	struct stlm_collection c;
+	const uint32_t *ids;
+	const char *name;
+	size_t n;
+	bool v = false;
+	int r = 0;
+
+	if (!s)
+		return -EIO;
+	sb_reset(b);
+	if (INO_KIND(f->ino) == K_DE) {
+		de = stlm_de_get(s, a);
+		if (!de)
+			return -ENOENT;
+	}
+	switch (f->fe->t) {
+	case T_VERSION:
+		sb_printf(b, "0x%x\n", fs->info.protocol_version);
+		break;
+	case T_UUID: {
+		char u[37];
+
+		snprintf(u, sizeof(u), "%s", fs->info.uuid_str);
+		for (char *p = u; *p; p++)
+			if (*p >= 'a' && *p <= 'f')
+				*p = (char)(*p - 'a' + 'A');
+		sb_printf(b, "%s\n", u);
+		break;
+	}
+	case T_TLM_ENABLE:
+		r = stlm_collection_get(s, STLM_GROUP_ALL, &c);
+		if (r >= 0)
+			sb_printf(b, "%s", yes_no(c.enabled));
+		break;
+	case T_ALL_ENABLE:
+	case T_ALL_TS:
+		r = all_state(s, f->fe->t == T_ALL_TS, &v);
+		if (r >= 0)
+			sb_printf(b, "%s", yes_no(v));
+		break;
+	case T_AVAIL:
+	case T_DISCRETE:
+	case T_CUR_INT:
+		return interval_text(fs, s, STLM_GROUP_ALL, b, f->fe->t);
+	case T_G_AVAIL:
+		return interval_text(fs, s, a, b, T_AVAIL);
+	case T_G_DISCRETE:
+		return interval_text(fs, s, a, b, T_DISCRETE);
+	case T_G_CUR_INT:
+		return interval_text(fs, s, a, b, T_CUR_INT);
+	case T_BULK:
+	case T_SINGLE:
+		return bulk_text(fs, s, 0, 0, f->fe->t == T_SINGLE, b);
+	case T_G_BULK:
+	case T_G_SINGLE:
+		return bulk_text(fs, s, 1, a, f->fe->t == T_G_SINGLE, b);
+	case T_DE_ENABLE:
+		sb_printf(b, "%s", yes_no(stlm_de_enabled(de)));
+		break;
+	case T_DE_TS:
+		sb_printf(b, "%s", yes_no(stlm_de_ts_enabled(de)));
+		break;
+	case T_DE_VALUE:
+		r = stlm_collection_get(s, STLM_GROUP_ALL, &c);
+		if (r >= 0 && !c.enabled)
+			return -ENODATA;
+		if (r >= 0)
+			return value_text(fs, s, a, b);
+		break;
+	case T_DE_NAME:
+		name = stlm_de_fw_name(de);
+		sb_printf(b, "%s\n", name ? name : "");
+		break;
+	case T_DE_TSRATE:
+		sb_printf(b, "%u\n", stlm_de_ts_rate_khz(de));
+		break;
+	case T_DE_TYPE:
+		sb_printf(b, "%u\n", stlm_de_type(de));
+		break;
+	case T_DE_UNIT:
+		sb_printf(b, "%u\n", stlm_de_unit(de));
+		break;
+	case T_DE_UNITEXP:
+		sb_printf(b, "%d\n", stlm_de_unit_exp(de));
+		break;
+	case T_DE_INST:
+		sb_printf(b, "%u\n", stlm_de_instance(de));
+		break;
+	case T_DE_CTYPE:
+		sb_printf(b, "%u\n", stlm_de_component_type(de));
+		break;
+	case T_DE_CINST:
+		sb_printf(b, "%u\n", stlm_de_component_instance(de));
+		break;
+	case T_DE_PERSIST:
+		sb_printf(b, "%d\n", stlm_de_persistent(de) ? 1 : 0);
+		break;
+	case T_G_ENABLE:
+	case T_G_TS:
+		r = group_state(s, a, f->fe->t == T_G_TS, &v);
+		if (r >= 0)
+			sb_printf(b, "%s", yes_no(v));
+		break;
+	case T_G_MEMBERS:
+		r = stlm_group_members(s, a, &ids, &n);
+		if (r < 0)
+			break;
+		for (size_t i = 0; i < n; i++)
+			sb_printf(b, "%s0x%08X", i ? " " : "", ids[i]);
+		sb_printf(b, "\n");
+		break;
+	case T_SNAP:
+	case T_SNAPBIN:
+		return snapshot_build(fs, s, 0, 0, f->fe->t == T_SNAPBIN, b);
+	case T_G_SNAP:
+	case T_G_SNAPBIN:
+		return snapshot_build(fs, s, 1, a, f->fe->t == T_G_SNAPBIN, b);
+	case T_RAW: {
+		const void *base;
+		size_t len;
+
+		/* A copy of the whole area, as the kernel's debugfs dump: the
+		 * reader checks the match sequences itself (§7.6). */
+		r = stlm_shmti_map(s, a, &base, &len);
+		if (r < 0)
+			break;
+		sb_put(b, base, len);
+		break;
+	}
+	default:
+		return -EINVAL;
+	}
+	if (r < 0)
+		return fs_err(fs, r);
+	return b->err;
+}
+
+/* Apply a write. @txt is NUL-terminated. */
+int content_write(struct fs *fs, struct ofile *f, const char *txt)
+{
+	struct stlm_session *s = fs_session(fs);
+	uint32_t a = INO_A(f->ino);
+	const struct stlm_de *de;
+	struct stlm_collection c;
+	uint64_t ns;
+	uint32_t scope = STLM_GROUP_ALL;
+	bool v = false, other = false;
+	int r;
+
+	if (f->fe->t == T_CUR_INT || f->fe->t == T_G_CUR_INT) {
+		if (f->fe->t == T_G_CUR_INT)
+			scope = a;
+		r = stlmfs_parse_interval(txt, &ns);
+		if (r < 0)
+			return r;
+		if (!s)
+			return -EIO;
+		r = stlm_collection_get(s, scope, &c);
+		if (r < 0)
+			return fs_err(fs, r);
+		return fs_err(fs, stlm_collection_set(s, scope, c.enabled,
+						      c.mode, ns));
+	}
+	if (f->fe->t == T_RESET) {
+		if (!s)
+			return -EIO;
+		return fs_err(fs, stlm_reset(s));
+	}
+	r = stlmfs_parse_bool(txt, &v);
+	if (r < 0)
+		return r;
+	if (!s)
+		return -EIO;
+	switch (f->fe->t) {
+	case T_TLM_ENABLE:
+		r = stlm_collection_get(s, STLM_GROUP_ALL, &c);
+		if (r < 0)
+			break;
+		r = stlm_collection_set(s, STLM_GROUP_ALL, v,
+					c.enabled ? c.mode : STLM_MODE_ON_DEMAND, 0);
+		break;
+	case T_ALL_ENABLE:
+	case T_ALL_TS:
+		if (f->fe->t == T_ALL_ENABLE && !v) {
+			r = stlm_all_set(s, false, false);
+			break;
+		}
+		r = stlm_de_count(s);
+		for (int i = 0, n = r; r >= 0 && i < n; i++) {
+			de = stlm_de_at(s, (size_t)i);
+			if (!de) {
+				r = -errno;
+				break;
+			}
+			if (f->fe->t == T_ALL_ENABLE) {
+				if (stlm_de_enabled(de))
+					continue;
+				r = stlm_de_set(s, stlm_de_id(de), true,
+						stlm_de_ts_enabled(de));
+			} else {
+				if (stlm_de_ts_support(de) == STLM_TS_NONE ||
+				    !stlm_de_enabled(de) ||
+				    stlm_de_ts_enabled(de) == v)
+					continue;
+				r = stlm_de_set(s, stlm_de_id(de),
+						stlm_de_enabled(de), v);
+			}
+		}
+		break;
+	case T_DE_ENABLE:
+	case T_DE_TS:
+		de = stlm_de_get(s, a);
+		if (!de)
+			return -ENOENT;
+		if (f->fe->t == T_DE_ENABLE)
+			r = stlm_de_set(s, a, v, stlm_de_ts_enabled(de));
+		else if (v && !stlm_de_enabled(de))
+			return -EINVAL; /* no timestamps on a disabled DE */
+		else
+			r = stlm_de_set(s, a, stlm_de_enabled(de), v);
+		break;
+	case T_G_ENABLE:
+	case T_G_TS:
+		r = group_state(s, a, f->fe->t == T_G_ENABLE, &other);
+		if (r < 0)
+			break;
+		if (f->fe->t == T_G_ENABLE)
+			r = stlm_group_set(s, a, v, other);
+		else if (v && !other)
+			return -EINVAL; /* no timestamps on a disabled group */
+		else
+			r = stlm_group_set(s, a, other, v);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (r < 0)
+		return fs_err(fs, r);
+	fs_gen_refresh(fs, s);
+	return 0;
+}

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Copyright (c) 2026 The stlm authors
+ *
+ * What the files of stlmd's FUSE tree share (fuse.c: inodes, nodes,
+ * directories, start and stop; fuse-ops.c: the FUSE operations;
+ * fuse-content.c: file contents; fuse-events.c: blocking reads and the
+ * pump). Private to the daemon. See fuse.c for the theory of operation.
+ */
+#ifndef STLMD_FUSE_INTERNAL_H
+#define STLMD_FUSE_INTERNAL_H
+
+#define FUSE_USE_VERSION 314 /* libfuse 3.14 */
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <fuse_lowlevel.h>
+
+#include "daemon.h"
+#include "tree.h"
+
+#define FS_TTL 1.0
+#define FS_MAX_THREADS 128
+/* Blocked generation/pipe reads each hold a worker thread: at most this
+ * many for unprivileged readers together, and for everyone, so that the
+ * rest of the tree and FUSE_INTERRUPT keep being served (SECURITY.md). */
+#define FS_MAX_BLOCKED_USER (FS_MAX_THREADS / 2)
+#define FS_MAX_BLOCKED (FS_MAX_THREADS - 16)
+#define FS_IDLE_THREADS 16
+#define PROBE_MS 250
+#define PIPE_CAP 65536u
+#define FILE_SIZE 4096
+
+/* ---------------------------------------------------------------- */
+/* Inodes                                                           */
+
+enum kind {
+	K_DIR = 0,	/* fixed directories */
+	K_INST = 1,	/* tlm_0/<file> */
+	K_DE = 2,	/* des/<id>/ (f = 0) and its files */
+	K_GRP = 3,	/* groups/<gid>/ (f = 0) and its files */
+	K_VC = 4,	/* by-components/ nodes */
+	K_VN = 5,	/* by-name/ nodes */
+	K_RAW = 6,	/* tlm_0/raw_<N> (a = N) */
+};
+
+#define INO(k, a, f) (((uint64_t)(k) << 56) | ((uint64_t)(a) << 8) | (f))
+#define INO_KIND(i) ((unsigned int)((i) >> 56))
+#define INO_A(i) ((uint32_t)(((i) >> 8) & 0xffffffffffull))
+#define INO_F(i) ((unsigned int)((i) & 0xff))
+
+#define INO_ROOT FUSE_ROOT_ID
+#define INO_TLM INO(K_DIR, 0, 2)
+#define INO_DES INO(K_DIR, 0, 3)
+#define INO_GROUPS INO(K_DIR, 0, 4)
+#define INO_BYCOMP INO(K_VC, 0, 0)
+#define INO_BYNAME INO(K_VN, 0, 0)
+
+/* Mode classes (docs/stlmfs.md), before the umask. */
+enum cls { C_RO, C_RW, C_WO, C_CTRL };
+
+/* Conditions. */
+enum cond {
+	Q_NONE, Q_SINGLE, Q_RESET, Q_PERGROUP, Q_TS, Q_NAME,
+};
+
+/* What an open file does. */
+enum content {
+	T_VERSION, T_UUID, T_TLM_ENABLE, T_ALL_ENABLE, T_ALL_TS, T_AVAIL,
+	T_DISCRETE, T_CUR_INT, T_BULK, T_SINGLE, T_GENERATION, T_RESET,
+	T_CONTROL, T_SNAP, T_SNAPBIN, T_PIPE,
+	T_DE_ENABLE, T_DE_VALUE, T_DE_NAME, T_DE_TS, T_DE_TSRATE, T_DE_TYPE,
+	T_DE_UNIT, T_DE_UNITEXP, T_DE_INST, T_DE_CTYPE, T_DE_CINST,
+	T_DE_PERSIST,
+	T_G_ENABLE, T_G_TS, T_G_MEMBERS, T_G_CONTROL, T_G_BULK, T_G_SINGLE,
+	T_G_CUR_INT, T_G_AVAIL, T_G_DISCRETE, T_G_SNAP, T_G_SNAPBIN,
+	T_RAW,
+};
+
+struct fentry {
+	const char *name;
+	enum cls cls;
+	enum cond cond;
+	enum content t;
+};
+
+/* ---------------------------------------------------------------- */
+/* State                                                            */
+
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	int err;
+};
+
+struct pipe_rec {
+	uint32_t id;
+	uint64_t raw, ts;
+};
+
+/**
+ * struct ofile - one open file (fuse_file_info.fh)
+ * @lock:     serialises reads on this file
+ * @buf:      its text (or binary snapshot)
+ * @last_gen: generation: the value last returned
+ * @pos:      generation/pipe: bytes of @buf already returned
+ * @cursor:   pipe: next ring record to return
+ * @ph:       last poll handle (generation, pipe)
+ */
+struct ofile {
+	const struct fentry *fe;
+	fuse_ino_t ino;
+	pthread_mutex_t lock;
+	struct sbuf buf;
+	uint64_t last_gen;
+	size_t pos;
+	uint64_t cursor;
+	struct fuse_pollhandle *ph;
+	bool nonblock;
+	struct ofile *prev, *next;
+};
+
+struct fs {
+	struct stlmd *d;
+	struct fuse_session *se;
+	char mnt[PATH_MAX];
+	bool mounted, loop_ok, pump_ok;
+	pthread_t loop, pump;
+	struct timespec start;
+
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stopping;
+	uint64_t gen;			/* exported generation */
+	uint64_t gen_off;		/* gen = gen_off + session's */
+	struct stlm_session *gen_s;	/* the session gen_off is for */
+	struct stlm_platform_info info;	/* last known */
+	bool have_info;
+	struct stlm_collection coll;	/* last probe */
+	struct ofile *files;		/* generation and pipe files */
+	unsigned int pipe_readers;
+	unsigned int n_blocked;		/* reads waiting in fs_wait() */
+	struct pipe_rec *ring;
+	uint64_t head;			/* records ever pushed */
+
+	pthread_mutex_t vt_lock;
+	struct stlm_session *vt_s;	/* the session the views are of */
+	struct vtree vc, vn;
+	bool vt_built;
+};
+
+static inline struct fs *fs_data(fuse_req_t req)
+{
+	return fuse_req_userdata(req);
+}
+
+/* fuse.c */
+void sb_printf(struct sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int sb_reserve(struct sbuf *b, size_t more);
+void sb_put(struct sbuf *b, const void *p, size_t n);
+void sb_reset(struct sbuf *b);
+void sb_free(struct sbuf *b);
+int fs_err(struct fs *fs, int r);
+struct stlm_session *fs_session(struct fs *fs);
+void fs_wake_locked(struct fs *fs);
+uint64_t fs_gen_refresh(struct fs *fs, struct stlm_session *s);
+const char *yes_no(bool b);
+void fill_attr(struct fs *fs, fuse_ino_t ino, mode_t mode,
+	       struct stat *st);
+int views_get(struct fs *fs, struct stlm_session *s, int kind,
+	      struct vtree **ret);
+const struct fentry *ino_fentry(fuse_ino_t ino);
+int node_check(struct fs *fs, fuse_ino_t ino, mode_t *mode);
+int node_lookup(struct fs *fs, fuse_ino_t parent, const char *name,
+		fuse_ino_t *ret);
+void stlmfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
+		    off_t off, struct fuse_file_info *fi);
+
+/* fuse-ops.c */
+void stlmfs_interrupt(fuse_req_t req, void *data);
+extern const struct fuse_lowlevel_ops stlmfs_ops;
+
+/* fuse-content.c */
+int content_build(struct fs *fs, struct ofile *f);
+int content_write(struct fs *fs, struct ofile *f, const char *txt);
+
+/* fuse-events.c */
+void read_generation(fuse_req_t req, struct fs *fs, struct ofile *f,
+		     size_t size);
+void read_pipe(fuse_req_t req, struct fs *fs, struct ofile *f,
+	       size_t size);
+void *pump_main(void *arg);
+
+#endif /* STLMD_FUSE_INTERNAL_H */

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Copyright (c) 2026 The stlm authors
+ *
+ * The FUSE low-level operations of the tree (docs/stlmfs.md): lookup,
+ * attributes, open/release, read/write, poll and the operations table.
+ * See fuse.c for the theory of operation.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fuse-internal.h"
+#include "fuse-parse.h"
+#include "snapshot-bin.h"
+
+/* ---------------------------------------------------------------- */
+/* FUSE operations                                                  */
+
+static void stlmfs_init(void *userdata, struct fuse_conn_info *conn)
+{
+	(void)userdata;
+	/* every reply is built per open; nothing may be cached */
+	conn->want &= ~(unsigned int)FUSE_CAP_AUTO_INVAL_DATA;
+}
+
+static void stlmfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	struct fs *fs = fs_data(req);
+	struct fuse_entry_param e;
+	fuse_ino_t ino;
+	mode_t mode;
+	int r;
+
+	r = node_lookup(fs, parent, name, &ino);
+	if (r == 0)
+		r = node_check(fs, ino, &mode);
+	if (r < 0) {
+		fuse_reply_err(req, -r);
+		return;
+	}
+	memset(&e, 0, sizeof(e));
+	e.ino = ino;
+	e.attr_timeout = FS_TTL;
+	e.entry_timeout = FS_TTL;
+	fill_attr(fs, ino, mode, &e.attr);
+	fuse_reply_entry(req, &e);
+}
+
+static void stlmfs_getattr(fuse_req_t req, fuse_ino_t ino,
+			   struct fuse_file_info *fi)
+{
+	struct fs *fs = fs_data(req);
+	struct stat st;
+	mode_t mode;
+	int r;
+
+	(void)fi;
+	r = node_check(fs, ino, &mode);
+	if (r < 0) {
+		fuse_reply_err(req, -r);
+		return;
+	}
+	fill_attr(fs, ino, mode, &st);
+	fuse_reply_attr(req, &st, FS_TTL);
+}
+
+static void stlmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+			   int to_set, struct fuse_file_info *fi)
+{
+	const int ok = FUSE_SET_ATTR_SIZE | FUSE_SET_ATTR_ATIME |
+		       FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_ATIME_NOW |
+		       FUSE_SET_ATTR_MTIME_NOW | FUSE_SET_ATTR_CTIME;
+
+	(void)attr;
+	/* The tree is fixed: no chmod/chown; truncation (O_TRUNC of a
+	 * knob, "echo y >") is accepted and means nothing. */
+	if (to_set & ~ok) {
+		fuse_reply_err(req, EPERM);
+		return;
+	}
+	stlmfs_getattr(req, ino, fi);
+}
+
+static void stlmfs_readlink(fuse_req_t req, fuse_ino_t ino)
+{
+	struct fs *fs = fs_data(req);
+	struct stlm_session *s;
+	struct vtree *t;
+	char buf[PATH_MAX];
+	uint32_t a = INO_A(ino);
+	int r;
+
+	if (INO_KIND(ino) != K_VC && INO_KIND(ino) != K_VN) {
+		fuse_reply_err(req, EINVAL);
+		return;
+	}
+	s = fs_session(fs);
+	if (!s) {
+		fuse_reply_err(req, EIO);
+		return;
+	}
+	r = views_get(fs, s, (int)INO_KIND(ino), &t);
+	if (r < 0) {
+		fuse_reply_err(req, -r);
+		return;
+	}
+	if (a >= t->nn || !t->n[a].link)
+		r = -EINVAL;
+	else
+		r = vtree_link_text(t, a, buf, sizeof(buf));
+	pthread_mutex_unlock(&fs->vt_lock);
+	if (r < 0)
+		fuse_reply_err(req, -r);
+	else
+		fuse_reply_readlink(req, buf);
+}
+
+static void ofile_free(struct ofile *f)
+{
+	if (!f)
+		return;
+	/* A reader's reply may still be in flight when release arrives on
+	 * another worker: wait for it (reads reply with f->lock held). */
+	pthread_mutex_lock(&f->lock);
+	pthread_mutex_unlock(&f->lock);
+	sb_free(&f->buf);
+	pthread_mutex_destroy(&f->lock);
+	free(f);
+}
+
+static void stlmfs_open(fuse_req_t req, fuse_ino_t ino,
+			struct fuse_file_info *fi)
+{
+	struct fs *fs = fs_data(req);
+	int acc = fi->flags & O_ACCMODE;
+	bool rd = acc != O_WRONLY, wr = acc != O_RDONLY;
+	const struct fentry *fe;
+	struct ofile *f;
+	mode_t mode;
+	int r;
+
+	r = node_check(fs, ino, &mode);
+	if (r < 0) {
+		fuse_reply_err(req, -r);
+		return;
+	}
+	if (S_ISDIR(mode)) {
+		fuse_reply_err(req, EISDIR);
+		return;
+	}
+	fe = ino_fentry(ino);
+	if (!fe) {
+		fuse_reply_err(req, ENOENT);
+		return;
+	}
+	/* as sysfs: no read side, no write side → EACCES, root included */
+	if ((rd && fe->cls == C_WO) || (wr && fe->cls == C_RO)) {
+		fuse_reply_err(req, EACCES);
+		return;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	pthread_mutex_init(&f->lock, NULL);
+	f->fe = fe;
+	f->ino = ino;
+	f->nonblock = fi->flags & O_NONBLOCK;
+
+	switch (fe->t) {
+	case T_CONTROL:
+	case T_G_CONTROL:
+	case T_RESET:
+	case T_SNAP:
+	case T_SNAPBIN:
+	case T_G_SNAP:
+	case T_G_SNAPBIN:
+	case T_RAW:
+		break; /* nothing at open: built by the read at offset 0 */
+	case T_GENERATION:
+		if (!fs_session(fs) && !fs->gen) {
+			r = -EIO;
+			break;
+		}
+		f->last_gen = fs_gen_refresh(fs, stlmd_session(fs->d));
+		sb_printf(&f->buf, "%llu\n", (unsigned long long)f->last_gen);
+		break;
+	case T_PIPE:
+		break;
+	default:
+		if (rd)
+			r = content_build(fs, f);
+		break;
+	}
+	if (r < 0) {
+		ofile_free(f);
+		fuse_reply_err(req, -r);
+		return;
+	}
+	fi->direct_io = 1;
+	fi->keep_cache = 0;
+	/* streams are not seekable; text files are (head(1) seeks back),
+	 * and snapshot files are re-read with pread(fd, .., 0) */
+	fi->nonseekable = fe->t == T_GENERATION || fe->t == T_PIPE;
+	fi->fh = (uintptr_t)f;
+	if (fe->t == T_GENERATION || fe->t == T_PIPE) {
+		pthread_mutex_lock(&fs->lock);
+		f->next = fs->files;
+		if (fs->files)
+			fs->files->prev = f;
+		fs->files = f;
+		if (fe->t == T_PIPE) {
+			fs->pipe_readers++;
+			f->cursor = fs->head;
+		}
+		pthread_mutex_unlock(&fs->lock);
+	}
+	if (fuse_reply_open(req, fi) < 0) {
+		/* the opener is gone: no release will come */
+		if (fe->t == T_GENERATION || fe->t == T_PIPE) {
+			pthread_mutex_lock(&fs->lock);
+			if (f->prev)
+				f->prev->next = f->next;
+			else
+				fs->files = f->next;
+			if (f->next)
+				f->next->prev = f->prev;
+			if (fe->t == T_PIPE)
+				fs->pipe_readers--;
+			pthread_mutex_unlock(&fs->lock);
+		}
+		ofile_free(f);
+	}
+}
+
+static void stlmfs_release(fuse_req_t req, fuse_ino_t ino,
+			   struct fuse_file_info *fi)
+{
+	struct fs *fs = fs_data(req);
+	struct ofile *f = (struct ofile *)(uintptr_t)fi->fh;
+
+	(void)ino;
+	if (f && (f->fe->t == T_GENERATION || f->fe->t == T_PIPE)) {
+		pthread_mutex_lock(&fs->lock);
+		if (f->prev)
+			f->prev->next = f->next;
+		else
+			fs->files = f->next;
+		if (f->next)
+			f->next->prev = f->prev;
+		if (f->fe->t == T_PIPE)
+			fs->pipe_readers--;
+		if (f->ph)
+			fuse_pollhandle_destroy(f->ph);
+		f->ph = NULL;
+		pthread_mutex_unlock(&fs->lock);
+	}
+	ofile_free(f);
+	fuse_reply_err(req, 0);
+}
+
+void stlmfs_interrupt(fuse_req_t req, void *data)
+{
+	struct fs *fs = data;
+
+	(void)req;
+	pthread_mutex_lock(&fs->lock);
+	pthread_cond_broadcast(&fs->cond);
+	pthread_mutex_unlock(&fs->lock);
+}
+static void stlmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+			struct fuse_file_info *fi)
+{
+	struct fs *fs = fs_data(req);
+	struct ofile *f = (struct ofile *)(uintptr_t)fi->fh;
+	int r;
+
+	(void)ino;
+	if (!f) {
+		fuse_reply_err(req, EBADF);
+		return;
+	}
+	switch (f->fe->t) {
+	case T_GENERATION:
+		read_generation(req, fs, f, size);
+		return;
+	case T_PIPE:
+		read_pipe(req, fs, f, size);
+		return;
+	case T_CONTROL:
+	case T_G_CONTROL:
+	case T_RESET:
+		fuse_reply_err(req, EINVAL);
+		return;
+	default:
+		break;
+	}
+	pthread_mutex_lock(&f->lock);
+	if (off == 0 && (f->fe->t == T_SNAP || f->fe->t == T_SNAPBIN ||
+			 f->fe->t == T_G_SNAP || f->fe->t == T_G_SNAPBIN ||
+			 f->fe->t == T_RAW)) {
+		r = content_build(fs, f);
+		if (r < 0) {
+			pthread_mutex_unlock(&f->lock);
+			fuse_reply_err(req, -r);
+			return;
+		}
+	}
+	if (off < 0 || (size_t)off >= f->buf.len)
+		fuse_reply_buf(req, NULL, 0);
+	else
+		fuse_reply_buf(req, f->buf.p + off,
+			       f->buf.len - (size_t)off < size ?
+				       f->buf.len - (size_t)off : size);
+	pthread_mutex_unlock(&f->lock);
+}
+
+static void stlmfs_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
+			 size_t size, off_t off, struct fuse_file_info *fi)
+{
+	struct fs *fs = fs_data(req);
+	struct ofile *f = (struct ofile *)(uintptr_t)fi->fh;
+	char txt[STLMFS_WRITE_MAX];
+	int r;
+
+	(void)ino;
+	(void)off;
+	if (!f) {
+		fuse_reply_err(req, EBADF);
+		return;
+	}
+	if (f->fe->cls == C_CTRL) {
+		fuse_reply_err(req, EINVAL);
+		return;
+	}
+	if (f->fe->t == T_RESET) {
+		r = content_write(fs, f, "");
+		if (r < 0)
+			fuse_reply_err(req, -r);
+		else
+			fuse_reply_write(req, size);
+		return;
+	}
+	r = stlmfs_write_text(buf, size, f->fe->t == T_CUR_INT ||
+					 f->fe->t == T_G_CUR_INT, txt);
+	if (r == 0)
+		r = content_write(fs, f, txt);
+	if (r < 0)
+		fuse_reply_err(req, -r);
+	else
+		fuse_reply_write(req, size);
+}
+
+static void stlmfs_poll(fuse_req_t req, fuse_ino_t ino,
+			struct fuse_file_info *fi, struct fuse_pollhandle *ph)
+{
+	struct fs *fs = fs_data(req);
+	struct ofile *f = (struct ofile *)(uintptr_t)fi->fh;
+	unsigned int mask = 0;
+
+	(void)ino;
+	if (!f || (f->fe->t != T_GENERATION && f->fe->t != T_PIPE)) {
+		if (ph)
+			fuse_pollhandle_destroy(ph);
+		fuse_reply_poll(req, f ? POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM
+				       : POLLERR);
+		return;
+	}
+	pthread_mutex_lock(&fs->lock);
+	if (fs->stopping)
+		mask = POLLERR;
+	else if (f->fe->t == T_GENERATION)
+		mask = (f->pos < f->buf.len || fs->gen != f->last_gen) ?
+			       POLLIN | POLLRDNORM : 0;
+	else
+		mask = f->cursor != fs->head ? POLLIN | POLLRDNORM : 0;
+	if (ph) {
+		if (f->ph)
+			fuse_pollhandle_destroy(f->ph);
+		f->ph = ph;
+	}
+	pthread_mutex_unlock(&fs->lock);
+	fuse_reply_poll(req, mask);
+}
+
+static void stlmfs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd,
+			 void *arg, struct fuse_file_info *fi, unsigned flags,
+			 const void *in_buf, size_t in_bufsz, size_t out_bufsz)
+{
+	(void)ino; (void)cmd; (void)arg; (void)fi; (void)flags;
+	(void)in_buf; (void)in_bufsz; (void)out_bufsz;
+	/* the v4 control ioctls are not served (docs/stlmfs.md) */
+	fuse_reply_err(req, ENOTTY);
+}
+
+const struct fuse_lowlevel_ops stlmfs_ops = {
+	.init = stlmfs_init,
+	.lookup = stlmfs_lookup,
+	.getattr = stlmfs_getattr,
+	.setattr = stlmfs_setattr,
+	.readlink = stlmfs_readlink,
+	.readdir = stlmfs_readdir,
+	.open = stlmfs_open,
+	.release = stlmfs_release,
+	.read = stlmfs_read,
+	.write = stlmfs_write,
+	.poll = stlmfs_poll,
+	.ioctl = stlmfs_ioctl,
+};
