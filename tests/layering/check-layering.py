@@ -9,7 +9,9 @@
 #   - front ends (cli/, daemon/, examples/) use no library-internal
 #     symbol (stlm__*);
 #   - no source file is over MAX_LINES lines;
-#   - source comments cite only documents that ship in the repository.
+#   - source comments cite only documents that ship in the repository;
+#   - the documents (docs/, README.md, man/) name only source files that
+#     exist.
 #
 # Usage: check-layering.py [SRCDIR]      check the tree (default: ../..)
 #        check-layering.py --self-test   prove each check fires on a leak
@@ -27,6 +29,11 @@ NO_INTERNAL_SYMBOLS = ("cli/", "daemon/", "examples/")
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 DOC_RE = re.compile(r'\b([A-Za-z0-9_./-]+\.md)\b')
+# A source path named in a document: a top directory of the tree, then a
+# file with a source extension ("lib/backend/stlmd.c"); globs are skipped.
+DOC_PATH_RE = re.compile(
+    r'(?<![\w/.-])((?:lib|daemon|cli|platform|formats|tests|fuzz|bench|scripts|'
+    r'examples|include)/[A-Za-z0-9_./-]+\.(?:c|h|py|sh|json|build))\b')
 
 
 def parse_table(doc_text):
@@ -165,7 +172,28 @@ class Checker:
                         f"{src}: comment cites {m.group(1)}, which does not "
                         "ship in the repository")
 
+    def check_doc_paths(self):
+        docs = []
+        for d in ("docs", "man"):
+            base = os.path.join(self.root, d)
+            if os.path.isdir(base):
+                docs += [os.path.join(d, f) for f in sorted(os.listdir(base))
+                         if os.path.isfile(os.path.join(base, f))]
+        if os.path.exists(os.path.join(self.root, "README.md")):
+            docs.append("README.md")
+        for doc in docs:
+            with open(os.path.join(self.root, doc), encoding="utf-8",
+                      errors="replace") as fh:
+                text = fh.read()
+            for m in DOC_PATH_RE.finditer(text):
+                p = m.group(1)
+                if not os.path.exists(os.path.join(self.root, p)):
+                    line = text.count("\n", 0, m.start()) + 1
+                    self.errors.append(
+                        f"{doc}:{line}: names {p}, which does not exist")
+
     def run(self):
+        self.check_doc_paths()
         for src in self.files:
             with open(os.path.join(self.root, src), encoding="utf-8",
                       errors="replace") as fh:
@@ -226,9 +254,12 @@ def self_test(root):
             ("lib/leak.c", "int x;\n" * (MAX_LINES + 1)),
         "comment cites a document that does not ship":
             ("lib/leak.c", "/* see not-in-the-repo.md */\n"),
+        "a document names a source file that is gone":
+            ("docs/leak.md", "Code: `lib/stlmd.c`.\n"),
     }
     skeleton = {
         "docs/architecture.md": None,  # copied from the real tree
+        "tests/layering/check-layering.py": None,
         "include/stlm/stlm.h": "",
         "lib/session.h": "", "lib/catalog.h": "", "lib/owner.h": "",
         "lib/backend/backend.h": "", "lib/transport/transport.h": "",
