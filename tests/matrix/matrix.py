@@ -127,8 +127,6 @@ XFAIL = [
      "item 7: export --textfile without the memory file writes no value "
      "and exits 0 (cli/cmd-export.c)", None),
     # fixed in the CLI commands (each entry removed with its fix)
-    ("*", "absent", "*", "list glob", "exit|glob",
-     "item 3: list GLOB matching nothing prints nothing and exits 0", None),
     ("unix-nomem|tcp", "*", "*", "read*|watch*|record", "exit|nomem|decode",
      "item 7: no memory file: every DE unreachable, exit 0", None),
     ("*", "*", "root", "watch*", "unchanged",
