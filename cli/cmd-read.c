@@ -113,6 +113,7 @@ int stlm_cmd_read_main(struct cli *c, int argc, char **argv)
 	};
 	bool enable = false, single = false, ts = false, no_header = false;
 	struct stlm_snapshot *snap = NULL;
+	struct cli_tally tally = { 0 };
 	const struct stlm_sample *v;
 	uint32_t *ids = NULL;
 	size_t n_ids = 0, n;
@@ -203,13 +204,17 @@ int stlm_cmd_read_main(struct cli *c, int argc, char **argv)
 		out_row_begin(&o);
 		cli_print_sample(&o, stlm_de_get(c->s, id), id, si, ts);
 		out_row_end(&o);
+		cli_tally_add(&tally, si);
 	}
 	out_flush(&o);
+	rc = cli_tally_verdict(c, &tally, single ? NULL :
+			       "-s asks the platform for a fresh sample of DEs it reports only on request");
 	if (c->json) {
 		jw_array_end(&w);
+		if (rc)
+			cli_doc_error(c, &w, rc);
 		cli_doc_end(c, &w);
 	}
-	rc = 0;
 out:
 	stlm_snapshot_free(snap);
 	free(ids);
