@@ -294,6 +294,9 @@ void cli_csv_quote(FILE *f, const char *s, const char *special);
 /* cli_csv_quote() with the usual set: comma, quote, newline, CR. */
 void cli_csv_str(FILE *f, const char *s);
 
+/* A value for CSV, at the precision of JSON numbers (15 significant
+ * digits): "50.033", never "50.033000000000001". */
+void cli_format_double(double v, char *buf, size_t len);
 /* Format a value with its unit for humans: "45.20 °C", "1.20 GHz". */
 void cli_format_value(const struct stlm_de *de, const struct stlm_sample *v,
 		      char *buf, size_t len);

@@ -28,14 +28,21 @@ void cli_print_sample(struct out *o, const struct stlm_de *de, uint32_t id,
 	out_hex(o, "id", "ID", id);
 	out_str(o, "name", "NAME", de ? cli_de_name(de) : NULL);
 	if (o->mode == OUT_CSV) {
+		const char *st = NULL;
+
 		if (valid)
-			snprintf(buf, sizeof(buf), "%.15g", v->value);
+			cli_format_double(v->value, buf, sizeof(buf));
 		else
 			buf[0] = '\0';
+		if (valid && de && cli_de_kind(de) == STLM_KIND_STATE)
+			st = cli_de_state_name(de, (int64_t)v->value);
 		out_str(o, "value", "VALUE", buf);
 		out_str(o, "unit", "UNIT", unit);
-		out_str(o, "state", "STATE", valid ? "valid" :
+		/* status: the sample's validity; state: the state's name
+		 * (state DEs, as "state" in JSON) */
+		out_str(o, "status", "STATUS", valid ? "valid" :
 			cli_sample_problem(v));
+		out_str(o, "state", "STATE", st ? st : "");
 	} else {
 		cli_format_value(de, v, buf, sizeof(buf));
 		out_num(o, "value", "VALUE", valid ? v->value : 0, valid, buf);
@@ -92,7 +99,8 @@ static const char *read_help =
 	"                     collection first, if needed\n"
 	"  -s, --single       ask the platform for a fresh single sample first\n"
 	"  -t, --timestamps   show the platform timestamp of each value (s)\n"
-	"      --csv          CSV: id,name,value,unit,state\n"
+	"      --csv          CSV: id,name,value,unit,status,state (status:\n"
+	"                     valid or the problem; state: a state DE's name)\n"
 	"      --no-header    no header line\n"
 	"\n"
 	"On the built-in platform, when nothing is enabled and collection is\n"

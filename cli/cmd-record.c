@@ -535,18 +535,23 @@ static void stream_record(struct cli *c, const struct config *cfg,
 			fprintf(f, "%llu,%s,", (unsigned long long)(mono / 1000),
 				idbuf);
 			cli_csv_str(f, name);
-			if (problem)
+			if (problem) {
 				fputc(',', f);
-			else
-				fprintf(f, ",%.17g", v[i].value);
+			} else {
+				char num[40];
+
+				cli_format_double(v[i].value, num, sizeof(num));
+				fprintf(f, ",%s", num);
+			}
 			fputc(',', f);
 			cli_csv_str(f, unit);
 			fprintf(f, ",%s\n", problem ? problem : "ok");
 			continue;
 		}
+		/* ids are integers, unnamed DEs null (docs/cli-json.md) */
 		jw_object_begin(&w);
-		jw_kv_string(&w, "id", idbuf);
-		jw_kv_string(&w, "name", name);
+		jw_kv_uint(&w, "id", v[i].id);
+		jw_kv_string(&w, "name", de ? cli_de_name(de) : NULL);
 		jw_key(&w, "value");
 		if (problem)
 			jw_null(&w);

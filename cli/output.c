@@ -495,6 +495,18 @@ void out_num(struct out *o, const char *key, const char *head, double v,
 }
 
 /* ------------------------------------------------------------------ */
+/* Numbers                                                             */
+
+void cli_format_double(double v, char *buf, size_t len)
+{
+	/* 15 significant digits: every decimal of the scaled value (raw x
+	 * 10^exp) and none of the binary rounding of the product: 50.033 and
+	 * 3.3, not 50.033000000000001 and 3.3000000000000003 (the same
+	 * precision as JSON numbers, jw_double). */
+	snprintf(buf, len, "%.15g", v);
+}
+
+/* ------------------------------------------------------------------ */
 /* Values that could not be read                                       */
 
 bool cli_uri_lacks_memory(struct stlm_session *s)

@@ -4,7 +4,7 @@
 # Regressions found by the user-path matrix (tests/matrix), each against
 # the command a user types: a name pattern that matches nothing, a socket
 # platform without its memory file, watch leaving the platform's interval
-# changed, watch --json when the platform dies.
+# changed, watch --json when the platform dies, table and CSV formatting.
 . "$(dirname "$0")/lib.sh"
 
 start_platform p
@@ -63,6 +63,46 @@ for sig in INT TERM; do
 	[ "$(grep -c soc.voltage "$T/w.out")" -ge 1 ] || fail "watch printed nothing before SIG$sig"
 	[ "$(interval)" = "$before" ] && ok || fail "SIG$sig: interval left at $(interval) (was $before)"
 done
+
+# Formatting (constant fixture): decode's DE table and samples are aligned
+# in display columns (°C is two columns, three bytes); CSV values have the
+# precision of JSON numbers (3.3, not 3.3000000000000003); read --csv has
+# status (validity) and state (state name) columns; --stream json ids are
+# integers.
+start_platform f --config "$STLM_SRCDIR/tests/cli/fixture.json"
+F() { "$STLM" --platform "$(uri f)" "$@"; }
+F -q enable --all >/dev/null && F -q config --on -i 10ms >/dev/null
+expect_rc 0 "record fixture" F record -q -o "$T/f.rec" -n 2 -i 20ms --stream json soc_temp board_volt 0x201 &&
+	python3 - "$T/out" <<'PY' && ok || fail "--stream json ids: $(head -c 300 "$T/out")"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+s = lines[0]["samples"]
+assert [x["id"] for x in s] == [0x100, 0x201, 0x300], s
+assert s[1]["name"] is None and s[0]["name"] == "soc_temp", s
+PY
+expect_rc 0 "decode table" "$STLM" decode "$T/f.rec" &&
+	python3 - "$T/out" <<'PY' && ok || fail "decode columns: $(grep -E '^(0x| +0x)' "$T/out" | head -8)"
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+table = [l for l in lines if l.startswith("0x")]
+# (python indexes code points: display columns for this text)
+head = next(l for l in lines if l.startswith("ID "))
+col = head.index("KIND")
+assert any("°C" in l for l in table)
+assert all(l[col:].split()[0] in ("gauge", "counter", "state") for l in table), table
+samples = [l for l in lines if l.startswith("  0x")]
+raw = {l.index(" raw ") for l in samples}
+assert len(raw) == 1, samples
+PY
+expect_rc 0 "decode --csv" "$STLM" decode --csv "$T/f.rec" &&
+	{ grep -q ',board_volt,3.3,V,3300,' "$T/out" && ! grep -q '3.3000000' "$T/out" && ok ||
+	  fail "decode --csv: $(grep board_volt "$T/out" | head -1)"; }
+expect_rc 0 "record --stream csv" F record -q -f -o "$T/f.rec" -n 1 --stream csv board_volt &&
+	{ grep -q ',board_volt,3.3,V,ok$' "$T/out" && ok || fail "stream csv: $(cat "$T/out")"; }
+expect_rc 0 "read --csv" F read --csv soc_temp &&
+	{ [ "$(head -1 "$T/out")" = "id,name,value,unit,status,state" ] &&
+	  grep -q '^0x00000100,soc_temp,45.25,°C,valid,$' "$T/out" && ok ||
+	  fail "read --csv: $(cat "$T/out")"; }
 
 # watch --json when the platform dies: the intervals collected so far and
 # the error, in one valid document, exit 1.
