@@ -495,6 +495,7 @@ struct recorder {
 	char *cmdline;
 	bool interrupted;
 	bool limit_stop;
+	struct cli_tally tally;	/* every sample recorded: was any valid? */
 };
 
 /* ------------------------------------------------------------------ */
@@ -614,6 +615,7 @@ static int append_snapshot(struct cli *c, const struct config *cfg,
 		rc->rs_cap = n;
 	}
 	for (size_t i = 0; i < n; i++) {
+		cli_tally_add(&rc->tally, &v[i]);
 		rc->rs[i].id = v[i].id;
 		rc->rs[i].flags = v[i].flags;
 		rc->rs[i].raw = v[i].raw;
@@ -1024,7 +1026,7 @@ int stlm_cmd_record_main(struct cli *c, int argc, char **argv)
 	size_t n_ids = 0, hlen;
 	uint8_t *hdr = NULL;
 	int r, ret = 1, flags, spawn = 0, log_fd = -1, n_args;
-	bool created = false;
+	bool created = false, novalue = false;
 	sigset_t orig;
 
 	r = parse_config(c, argc, argv, &cfg);
@@ -1149,6 +1151,9 @@ int stlm_cmd_record_main(struct cli *c, int argc, char **argv)
 		r = -EIO;
 	}
 	rc.fd = -1;
+	/* A recording without a single value failed (and says why). */
+	if (r >= 0 && rc.records && cli_tally_verdict(c, &rc.tally, NULL))
+		novalue = true;
 
 	if (c->json) {
 		struct jw w;
@@ -1171,6 +1176,8 @@ int stlm_cmd_record_main(struct cli *c, int argc, char **argv)
 				jw_kv_int(&w, "signal", -rc.status);
 			jw_object_end(&w);
 		}
+		if (novalue && !cfg.argv)
+			cli_doc_error(c, &w, 1);
 		cli_doc_end(c, &w);
 	} else if (!c->quiet) {
 		fprintf(stderr, "stlm: recorded %llu record%s (%llu bytes) to %s\n",
@@ -1191,7 +1198,7 @@ int stlm_cmd_record_main(struct cli *c, int argc, char **argv)
 	else if (cfg.argv && rc.exited && !rc.limit_stop)
 		ret = rc.status >= 0 ? rc.status : 128 - rc.status;
 	else
-		ret = 0;
+		ret = novalue ? 1 : 0;
 	created = false;
 out:
 	if (rc.pid > 0) {

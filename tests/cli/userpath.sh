@@ -10,6 +10,8 @@
 start_platform p
 P=$(uri p)
 S() { "$STLM" --platform "$P" "$@"; }
+# (the socket file exists a moment before the platform listens on it)
+for _ in $(seq 50); do S -q info >/dev/null 2>&1 && break; sleep 0.1; done
 expect_rc 0 "enable all" S -q enable --all
 expect_rc 0 "config on" S -q config --on
 
@@ -39,6 +41,9 @@ expect_rc 1 "read --json without memory" "$STLM" -p "$NOMEM" read --json 0x17006
 expect_rc 1 "watch without memory" "$STLM" -p "$NOMEM" watch -n 2 -i 50 0x17006 &&
 	{ grep -q "names no memory file" "$T/err" && [ ! -s "$T/out" ] && ok ||
 	  fail "watch without memory: '$(cat "$T/out" "$T/err")'"; }
+expect_rc 1 "record without memory" "$STLM" -p "$NOMEM" record -o "$T/nomem.rec" -n 2 -i 50ms 0x17006 &&
+	{ grep -q "no value could be read: .*names no memory file" "$T/err" && ok ||
+	  fail "record without memory: '$(cat "$T/err")'"; }
 expect_rc 0 "read with memory" S read 0x17006 0x19000
 expect_rc 1 "read, all disabled" S read --no-header 0x12345 2>/dev/null
 S -q disable 0x17006 >/dev/null
@@ -71,6 +76,7 @@ done
 # integers.
 start_platform f --config "$STLM_SRCDIR/tests/cli/fixture.json"
 F() { "$STLM" --platform "$(uri f)" "$@"; }
+for _ in $(seq 50); do F -q info >/dev/null 2>&1 && break; sleep 0.1; done
 F -q enable --all >/dev/null && F -q config --on -i 10ms >/dev/null
 expect_rc 0 "record fixture" F record -q -o "$T/f.rec" -n 2 -i 20ms --stream json soc_temp board_volt 0x201 &&
 	python3 - "$T/out" <<'PY' && ok || fail "--stream json ids: $(head -c 300 "$T/out")"
@@ -103,6 +109,16 @@ expect_rc 0 "read --csv" F read --csv soc_temp &&
 	{ [ "$(head -1 "$T/out")" = "id,name,value,unit,status,state" ] &&
 	  grep -q '^0x00000100,soc_temp,45.25,°C,valid,$' "$T/out" && ok ||
 	  fail "read --csv: $(cat "$T/out")"; }
+
+# record on a large platform: the header holds every DE (400k here, over
+# format 1.0's 16 MiB header body), marked format 1.1; it decodes.
+start_platform big --des 400000
+for _ in $(seq 100); do "$STLM" -q -p "$(uri big)" info >/dev/null 2>&1 && break; sleep 0.1; done
+expect_rc 0 "record 400k DEs" timeout -s KILL 60 "$STLM" -p "$(uri big)" record -q -E -o "$T/big.rec" -n 2 -i 50ms 0x1000000 0x1000005 &&
+	expect_rc 0 "decode 400k DEs" "$STLM" decode --strict "$T/big.rec" &&
+	{ grep -q "format 1.1" "$T/out" && grep -q "400000 in the table" "$T/out" && ok ||
+	  fail "decode big: $(head -5 "$T/out")"; }
+stop_platform big
 
 # watch --json when the platform dies: the intervals collected so far and
 # the error, in one valid document, exit 1.

@@ -127,8 +127,6 @@ XFAIL = [
      "item 7: export --textfile without the memory file writes no value "
      "and exits 0 (cli/cmd-export.c)", None),
     # fixed in the CLI commands (each entry removed with its fix)
-    ("unix-nomem|tcp", "*", "*", "record", "exit|decode",
-     "item 7: no memory file: record stores only unreachable samples, exit 0", None),
 ]
 
 
