@@ -846,8 +846,22 @@ class Run:
             active = [c for c in self.columns if not c.skip]
             if wanted:
                 active = [c for c in active if c.name in wanted]
+            # stlmd: and stlmfs: share one daemon and its platform: one
+            # after the other, or each would see the other's changes
+            groups, shared = [], []
+            for c in active:
+                if isinstance(c, (Stlmd, Stlmfs)):
+                    shared.append(c)
+                else:
+                    groups.append([c])
+            if shared:
+                groups.insert(0, shared)
+
+            def run_group(cols):
+                for c in cols:
+                    self.run_column(c)
             with concurrent.futures.ThreadPoolExecutor(self.args.jobs) as ex:
-                for f in [ex.submit(self.run_column, c) for c in active]:
+                for f in [ex.submit(run_group, g) for g in groups]:
                     f.result()
             self.compare()
         finally:
