@@ -142,6 +142,21 @@ const char *cli_de_unit(const struct stlm_de *de);
 /* The first validity problem of a sample ("disabled", "torn"...) or NULL
  * if it is valid. */
 const char *cli_sample_problem(const struct stlm_sample *v);
+/*
+ * Values that could not be read (output.c). Count the samples a command
+ * printed with cli_tally_add(); cli_tally_verdict() then says why values
+ * are missing when the reason is known (a socket URI without ?mem= cannot
+ * reach SHMTI or FastChannel values: one line, once) and fails (returns 1
+ * after the error, @extra appended as advice) when none could be read.
+ */
+struct cli_tally {
+	size_t total, valid, unreachable;
+	const char *problem;	/* the first invalid sample's problem */
+	bool hinted;		/* the memory-file line was printed */
+};
+bool cli_uri_lacks_memory(struct stlm_session *s);
+void cli_tally_add(struct cli_tally *t, const struct stlm_sample *v);
+int cli_tally_verdict(struct cli *c, struct cli_tally *t, const char *extra);
 /* Parse an interval "100", "100ms", "1s", "500us" into ns (bare = ms). */
 int cli_parse_interval(const char *s, uint64_t *ret_ns);
 /* "100ms", "1s" */
@@ -209,6 +224,11 @@ void out_right(struct out *o);
 /* Begin the document for --json: an object. */
 void cli_doc_begin(struct cli *c, struct jw *w);
 void cli_doc_end(struct cli *c, struct jw *w);
+/* A document that ends in failure (exit status @rc) but still carries what
+ * was read: the "error" object of the error document ({message, exit_code,
+ * command}) as one more key; main then prints it instead of the error
+ * document. */
+void cli_doc_error(struct cli *c, struct jw *w, int rc);
 
 /*
  * Open the platform: --platform, then $STLM_PLATFORM, then a running stlmd
@@ -274,6 +294,9 @@ void cli_csv_quote(FILE *f, const char *s, const char *special);
 /* cli_csv_quote() with the usual set: comma, quote, newline, CR. */
 void cli_csv_str(FILE *f, const char *s);
 
+/* A value for CSV, at the precision of JSON numbers (15 significant
+ * digits): "50.033", never "50.033000000000001". */
+void cli_format_double(double v, char *buf, size_t len);
 /* Format a value with its unit for humans: "45.20 °C", "1.20 GHz". */
 void cli_format_value(const struct stlm_de *de, const struct stlm_sample *v,
 		      char *buf, size_t len);

@@ -161,6 +161,30 @@ static bool match(const struct list_config *cfg, const struct stlm_de *de)
 	return true;
 }
 
+static void no_match(struct cli *c, const struct list_config *cfg)
+{
+	char pats[512];
+	size_t len = 0;
+	bool filtered = cfg->n_ids || cfg->has_group || cfg->component ||
+			cfg->enabled >= 0;
+
+	pats[0] = '\0';
+	for (int i = 0; i < cfg->n_globs && len < sizeof(pats); i++) {
+		int k = snprintf(pats + len, sizeof(pats) - len, "%s'%s'",
+				 i ? " or " : "", cfg->globs[i]);
+
+		if (k < 0)
+			break;
+		len += (size_t)k;
+	}
+	if (cli_catalog_name(c->s))
+		cli_err(c, "no DE name matches %s%s", pats,
+			filtered ? " with the other filters given" : "");
+	else
+		cli_err(c, "no DE name matches %s%s; no catalog is applied, so DEs have only their firmware names (see 'stlm catalog show'; -c PATH or $STLM_CATALOG_PATH names a catalog)",
+			pats, filtered ? " with the other filters given" : "");
+}
+
 int stlm_cmd_list_main(struct cli *c, int argc, char **argv)
 {
 	enum { OPT_NO_HEADER = 0x2001 };
@@ -261,6 +285,12 @@ int stlm_cmd_list_main(struct cli *c, int argc, char **argv)
 		shown++;
 	}
 	out_flush(&o);
+	if (shown == 0 && cfg.n_globs > 0) {
+		/* A pattern that names nothing is almost always a wrong name
+		 * (or no catalog): say so instead of an empty, successful list. */
+		no_match(c, &cfg);
+		return 1;
+	}
 	if (c->json) {
 		jw_array_end(&w);
 		jw_kv_uint(&w, "count", shown);

@@ -28,14 +28,21 @@ void cli_print_sample(struct out *o, const struct stlm_de *de, uint32_t id,
 	out_hex(o, "id", "ID", id);
 	out_str(o, "name", "NAME", de ? cli_de_name(de) : NULL);
 	if (o->mode == OUT_CSV) {
+		const char *st = NULL;
+
 		if (valid)
-			snprintf(buf, sizeof(buf), "%.15g", v->value);
+			cli_format_double(v->value, buf, sizeof(buf));
 		else
 			buf[0] = '\0';
+		if (valid && de && cli_de_kind(de) == STLM_KIND_STATE)
+			st = cli_de_state_name(de, (int64_t)v->value);
 		out_str(o, "value", "VALUE", buf);
 		out_str(o, "unit", "UNIT", unit);
-		out_str(o, "state", "STATE", valid ? "valid" :
+		/* status: the sample's validity; state: the state's name
+		 * (state DEs, as "state" in JSON) */
+		out_str(o, "status", "STATUS", valid ? "valid" :
 			cli_sample_problem(v));
+		out_str(o, "state", "STATE", st ? st : "");
 	} else {
 		cli_format_value(de, v, buf, sizeof(buf));
 		out_num(o, "value", "VALUE", valid ? v->value : 0, valid, buf);
@@ -92,7 +99,8 @@ static const char *read_help =
 	"                     collection first, if needed\n"
 	"  -s, --single       ask the platform for a fresh single sample first\n"
 	"  -t, --timestamps   show the platform timestamp of each value (s)\n"
-	"      --csv          CSV: id,name,value,unit,state\n"
+	"      --csv          CSV: id,name,value,unit,status,state (status:\n"
+	"                     valid or the problem; state: a state DE's name)\n"
 	"      --no-header    no header line\n"
 	"\n"
 	"On the built-in platform, when nothing is enabled and collection is\n"
@@ -113,6 +121,7 @@ int stlm_cmd_read_main(struct cli *c, int argc, char **argv)
 	};
 	bool enable = false, single = false, ts = false, no_header = false;
 	struct stlm_snapshot *snap = NULL;
+	struct cli_tally tally = { 0 };
 	const struct stlm_sample *v;
 	uint32_t *ids = NULL;
 	size_t n_ids = 0, n;
@@ -203,13 +212,17 @@ int stlm_cmd_read_main(struct cli *c, int argc, char **argv)
 		out_row_begin(&o);
 		cli_print_sample(&o, stlm_de_get(c->s, id), id, si, ts);
 		out_row_end(&o);
+		cli_tally_add(&tally, si);
 	}
 	out_flush(&o);
+	rc = cli_tally_verdict(c, &tally, single ? NULL :
+			       "-s asks the platform for a fresh sample of DEs it reports only on request");
 	if (c->json) {
 		jw_array_end(&w);
+		if (rc)
+			cli_doc_error(c, &w, rc);
 		cli_doc_end(c, &w);
 	}
-	rc = 0;
 out:
 	stlm_snapshot_free(snap);
 	free(ids);

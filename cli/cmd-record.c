@@ -495,6 +495,7 @@ struct recorder {
 	char *cmdline;
 	bool interrupted;
 	bool limit_stop;
+	struct cli_tally tally;	/* every sample recorded: was any valid? */
 };
 
 /* ------------------------------------------------------------------ */
@@ -535,18 +536,23 @@ static void stream_record(struct cli *c, const struct config *cfg,
 			fprintf(f, "%llu,%s,", (unsigned long long)(mono / 1000),
 				idbuf);
 			cli_csv_str(f, name);
-			if (problem)
+			if (problem) {
 				fputc(',', f);
-			else
-				fprintf(f, ",%.17g", v[i].value);
+			} else {
+				char num[40];
+
+				cli_format_double(v[i].value, num, sizeof(num));
+				fprintf(f, ",%s", num);
+			}
 			fputc(',', f);
 			cli_csv_str(f, unit);
 			fprintf(f, ",%s\n", problem ? problem : "ok");
 			continue;
 		}
+		/* ids are integers, unnamed DEs null (docs/cli-json.md) */
 		jw_object_begin(&w);
-		jw_kv_string(&w, "id", idbuf);
-		jw_kv_string(&w, "name", name);
+		jw_kv_uint(&w, "id", v[i].id);
+		jw_kv_string(&w, "name", de ? cli_de_name(de) : NULL);
 		jw_key(&w, "value");
 		if (problem)
 			jw_null(&w);
@@ -609,6 +615,7 @@ static int append_snapshot(struct cli *c, const struct config *cfg,
 		rc->rs_cap = n;
 	}
 	for (size_t i = 0; i < n; i++) {
+		cli_tally_add(&rc->tally, &v[i]);
 		rc->rs[i].id = v[i].id;
 		rc->rs[i].flags = v[i].flags;
 		rc->rs[i].raw = v[i].raw;
@@ -1019,7 +1026,7 @@ int stlm_cmd_record_main(struct cli *c, int argc, char **argv)
 	size_t n_ids = 0, hlen;
 	uint8_t *hdr = NULL;
 	int r, ret = 1, flags, spawn = 0, log_fd = -1, n_args;
-	bool created = false;
+	bool created = false, novalue = false;
 	sigset_t orig;
 
 	r = parse_config(c, argc, argv, &cfg);
@@ -1144,6 +1151,9 @@ int stlm_cmd_record_main(struct cli *c, int argc, char **argv)
 		r = -EIO;
 	}
 	rc.fd = -1;
+	/* A recording without a single value failed (and says why). */
+	if (r >= 0 && rc.records && cli_tally_verdict(c, &rc.tally, NULL))
+		novalue = true;
 
 	if (c->json) {
 		struct jw w;
@@ -1166,6 +1176,8 @@ int stlm_cmd_record_main(struct cli *c, int argc, char **argv)
 				jw_kv_int(&w, "signal", -rc.status);
 			jw_object_end(&w);
 		}
+		if (novalue && !cfg.argv)
+			cli_doc_error(c, &w, 1);
 		cli_doc_end(c, &w);
 	} else if (!c->quiet) {
 		fprintf(stderr, "stlm: recorded %llu record%s (%llu bytes) to %s\n",
@@ -1186,7 +1198,7 @@ int stlm_cmd_record_main(struct cli *c, int argc, char **argv)
 	else if (cfg.argv && rc.exited && !rc.limit_stop)
 		ret = rc.status >= 0 ? rc.status : 128 - rc.status;
 	else
-		ret = 0;
+		ret = novalue ? 1 : 0;
 	created = false;
 out:
 	if (rc.pid > 0) {

@@ -204,6 +204,19 @@ static void format_sample(const struct ocat_view *v, const struct rec_sample *s,
 	cli_format_number(val, v->unit, buf, len);
 }
 
+/* Print @s left-aligned in @width display columns: UTF-8 text counted in
+ * code points, not bytes ("°C" is two columns, three bytes). */
+static void put_padded(FILE *out, const char *s, int width)
+{
+	int cols = 0;
+
+	for (const char *p = s; *p; p++)
+		cols += ((unsigned char)*p & 0xC0) != 0x80;
+	fputs(s, out);
+	for (; cols < width; cols++)
+		fputc(' ', out);
+}
+
 static void flag_names(uint32_t flags, char *buf, size_t len)
 {
 	static const char *const names[] = { "valid",	    "stale",
@@ -514,8 +527,12 @@ static void csv_sample(FILE *out, uint64_t idx, const struct rec_record *rec,
 		(unsigned long long)rec->generation, s->id);
 	cli_csv_str(out, v->name);
 	fputc(',', out);
-	if (s->flags & STLM_SAMPLE_VALID)
-		fprintf(out, "%.17g", ocat_view_value(v, s));
+	if (s->flags & STLM_SAMPLE_VALID) {
+		char num[40];
+
+		cli_format_double(ocat_view_value(v, s), num, sizeof(num));
+		fputs(num, out);
+	}
 	fputc(',', out);
 	cli_csv_str(out, v->unit);
 	fprintf(out, ",%llu,%s,", (unsigned long long)s->raw, fl);
@@ -908,8 +925,12 @@ static void decode_header_text(struct cli *c, const struct recfile *f)
 			snprintf(grp, sizeof(grp), "-");
 		else
 			snprintf(grp, sizeof(grp), "%u", d->group);
-		fprintf(out, "0x%08x  %-28s  %-8s %4d %4u  %-6u %-7s  %-10s %5s %-5s %s%s%s%s%s\n",
-			d->id, v.name, v.unit[0] ? v.unit : "-", d->unit_exp,
+		fprintf(out, "0x%08x  ", d->id);
+		put_padded(out, v.name, 28);
+		fputs("  ", out);
+		put_padded(out, v.unit[0] ? v.unit : "-", 8);
+		fprintf(out, " %4d %4u  %-6u %-7s  %-10s %5s %-5s %s%s%s%s%s\n",
+			d->unit_exp,
 			d->size, d->type, cli_kind_name(v.kind), compo, grp,
 			ts_name(d->flags & REC_DE_TS_MASK),
 			d->flags & REC_DE_ENABLED ? "enabled " : "",
@@ -1112,9 +1133,12 @@ int stlm_cmd_decode_main(struct cli *c, int argc, char **argv)
 			}
 			format_sample(&v, &s, val, sizeof(val));
 			flag_names(s.flags, fl, sizeof(fl));
-			fprintf(c->out, "  0x%08x  %-28s  %-16s  raw %-20llu  %s",
-				s.id, v.name, val, (unsigned long long)s.raw,
-				fl);
+			fprintf(c->out, "  0x%08x  ", s.id);
+			put_padded(c->out, v.name, 28);
+			fputs("  ", c->out);
+			put_padded(c->out, val, 16);
+			fprintf(c->out, "  raw %-20llu  %s",
+				(unsigned long long)s.raw, fl);
 			if (s.flags & STLM_SAMPLE_TIMESTAMP)
 				fprintf(c->out, "  ts %llu @ %u kHz",
 					(unsigned long long)s.ts,

@@ -7,6 +7,10 @@
  * the change over the interval (--delta, default) or per second (--rate),
  * unwrapped at their data size. Two snapshot objects alternate, so the
  * loop allocates nothing after the first interval.
+ *
+ * The platform's update interval is shared by every agent: watch sets it
+ * for its run and puts the previous one back when it ends (count reached,
+ * SIGINT / SIGTERM, or an error), unless someone changed it meanwhile.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -30,6 +34,10 @@ struct watch {
 	bool enable;
 	bool no_header;
 	uint64_t start_mono;
+	/* the interval watch set, and the one to put back at the end */
+	bool restore;
+	int mode;
+	uint64_t saved_ns, set_ns;
 };
 
 static const char *watch_help =
@@ -38,7 +46,8 @@ static const char *watch_help =
 	"Options:\n"
 	"  -i, --interval T   print every T (default 1s; 500 = 500ms, 2s...);\n"
 	"                     the platform's update interval is set to the\n"
-	"                     nearest supported value at or below T\n"
+	"                     nearest supported value at or below T for the\n"
+	"                     run, and put back when watch ends\n"
 	"  -n, --count N      stop after N intervals (default: until Ctrl-C)\n"
 	"  -d, --delta        counters: change over the interval (default)\n"
 	"  -r, --rate         counters: change per second (unit/s)\n"
@@ -113,6 +122,36 @@ static void set_platform_interval(struct watch *wt)
 	if (r < 0 && !c->quiet)
 		fprintf(stderr, "stlm: cannot set the update interval to %s: %s\n",
 			buf, cli_strerror(r));
+	if (r >= 0) {
+		wt->restore = true;
+		wt->mode = col.mode;
+		wt->saved_ns = col.interval.ns;
+		wt->set_ns = ns;
+	}
+}
+
+/* Put back the interval set_platform_interval() replaced. */
+static void restore_platform_interval(struct watch *wt)
+{
+	struct cli *c = wt->c;
+	struct stlm_collection col;
+	char buf[32];
+	int r;
+
+	if (!wt->restore)
+		return;
+	wt->restore = false;
+	/* Unreachable now (the error is already reported), or changed by
+	 * someone else since (theirs now): leave it. */
+	if (stlm_collection_get(c->s, STLM_GROUP_ALL, &col) < 0 ||
+	    !col.enabled || col.interval.ns != wt->set_ns)
+		return;
+	r = stlm_collection_set(c->s, STLM_GROUP_ALL, true, col.mode,
+				wt->saved_ns);
+	cli_format_ns(wt->saved_ns, buf, sizeof(buf));
+	if (r < 0 && !c->quiet)
+		fprintf(stderr, "stlm: cannot restore the platform's update interval to %s: %s\n",
+			buf, cli_strerror(r));
 }
 
 /*
@@ -157,7 +196,7 @@ static bool watch_value(const struct watch *wt, const struct stlm_de *de,
 
 static void print_block(struct watch *wt, struct out *o,
 			struct stlm_snapshot *cur, struct stlm_snapshot *prev,
-			bool first)
+			bool first, struct cli_tally *tally)
 {
 	struct cli *c = wt->c;
 	const struct stlm_sample *v;
@@ -191,6 +230,7 @@ static void print_block(struct watch *wt, struct out *o,
 
 		if (!vi)
 			vi = &none;
+		cli_tally_add(tally, vi);
 		bool counter = de && cli_de_kind(de) == STLM_KIND_COUNTER &&
 			       wt->counters != W_TOTAL;
 		const char *unit = de ? cli_de_unit(de) : "";
@@ -301,6 +341,8 @@ int stlm_cmd_watch_main(struct cli *c, int argc, char **argv)
 	};
 	struct watch wt = { .c = c, .interval_ns = 1000000000ull };
 	struct stlm_snapshot *cur = NULL, *prev = NULL, *tmp;
+	struct cli_tally tally = { 0 };
+	bool doc = false;
 	uint32_t *ids = NULL, cnt;
 	size_t n_ids = 0, name_w = 4;
 	uint64_t next;
@@ -394,6 +436,16 @@ int stlm_cmd_watch_main(struct cli *c, int argc, char **argv)
 		if (!n && !c->quiet)
 			fprintf(stderr, "stlm: no DE is enabled (see 'stlm enable', "
 					"or 'stlm watch --enable')\n");
+		/* Without the memory file nothing will ever come: fail now. */
+		if (n && cli_uri_lacks_memory(c->s)) {
+			struct cli_tally first = { 0 };
+
+			for (size_t i = 0; i < n; i++)
+				cli_tally_add(&first, &v[i]);
+			if (cli_tally_verdict(c, &first, NULL))
+				goto out;
+			tally.hinted = first.hinted;
+		}
 		for (size_t i = 0; i < n; i++) {
 			const struct stlm_de *de = stlm_de_get(c->s, v[i].id);
 			const char *nm = de ? cli_de_name(de) : NULL;
@@ -412,6 +464,7 @@ int stlm_cmd_watch_main(struct cli *c, int argc, char **argv)
 			     wt.counters == W_DELTA ? "delta" : "total");
 		jw_key(&w, "intervals");
 		jw_array_begin(&w);
+		doc = true;
 	}
 	out_init(&o, c, &w, c->json ? OUT_JSON : c->csv ? OUT_CSV : OUT_TABLE);
 	o.minw[0] = 16;
@@ -435,19 +488,24 @@ int stlm_cmd_watch_main(struct cli *c, int argc, char **argv)
 			cli_err(c, "cannot read: %s", cli_strerror(r));
 			goto out;
 		}
-		print_block(&wt, &o, cur, prev, k == 0);
+		print_block(&wt, &o, cur, prev, k == 0, &tally);
 		tmp = prev;
 		prev = cur;
 		cur = tmp;
 		if (mono_ns() > next + wt.interval_ns) /* fell behind: skip */
 			next = mono_ns();
 	}
-	if (c->json) {
+	rc = cli_tally_verdict(c, &tally, NULL);
+out:
+	restore_platform_interval(&wt);
+	if (doc) {
+		/* Also after a failure: what was collected, in a valid
+		 * document, with the error that ended the run. */
 		jw_array_end(&w);
+		if (rc)
+			cli_doc_error(c, &w, rc);
 		cli_doc_end(c, &w);
 	}
-	rc = 0;
-out:
 	stlm_snapshot_free(cur);
 	stlm_snapshot_free(prev);
 	free(ids);

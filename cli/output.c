@@ -223,6 +223,18 @@ void cli_doc_end(struct cli *c, struct jw *w)
 	jw_end(w);
 }
 
+void cli_doc_error(struct cli *c, struct jw *w, int rc)
+{
+	jw_key(w, "error");
+	jw_object_begin(w);
+	jw_kv_string(w, "message", c->errmsg[0] ? c->errmsg : "failed");
+	jw_kv_int(w, "exit_code", rc);
+	if (c->cmd)
+		jw_kv_string(w, "command", c->cmd->name);
+	jw_object_end(w);
+	c->json_result = true;
+}
+
 /* ------------------------------------------------------------------ */
 /* struct out                                                          */
 
@@ -480,4 +492,82 @@ void out_num(struct out *o, const char *key, const char *head, double v,
 		return;
 	}
 	out_text(o, key, head, text);
+}
+
+/* ------------------------------------------------------------------ */
+/* Numbers                                                             */
+
+void cli_format_double(double v, char *buf, size_t len)
+{
+	/* 15 significant digits: every decimal of the scaled value (raw x
+	 * 10^exp) and none of the binary rounding of the product: 50.033 and
+	 * 3.3, not 50.033000000000001 and 3.3000000000000003 (the same
+	 * precision as JSON numbers, jw_double). */
+	snprintf(buf, len, "%.15g", v);
+}
+
+/* ------------------------------------------------------------------ */
+/* Values that could not be read                                       */
+
+bool cli_uri_lacks_memory(struct stlm_session *s)
+{
+	const char *u = s ? stlm_session_uri(s) : NULL;
+	const char *q;
+
+	if (!u || (strncmp(u, "unix:", 5) && strncmp(u, "tcp:", 4)))
+		return false;
+	q = strchr(u, '?');
+	return !q || !strstr(q, "mem=");
+}
+
+void cli_tally_add(struct cli_tally *t, const struct stlm_sample *v)
+{
+	t->total++;
+	if (v && (v->flags & STLM_SAMPLE_VALID)) {
+		t->valid++;
+		return;
+	}
+	if (!v || (v->flags & STLM_SAMPLE_UNREACHABLE))
+		t->unreachable++;
+	if (!t->problem)
+		t->problem = cli_sample_problem(v);
+}
+
+static const char *problem_text(const char *p, bool one)
+{
+	if (p && !strcmp(p, "disabled"))
+		return one ? "the DE is disabled (stlm enable, or --enable)" :
+			     "the DEs are disabled (stlm enable, or --enable)";
+	if (p && !strcmp(p, "unreachable"))
+		return one ? "the platform provided no value for the DE" :
+			     "the platform provided no value for the DEs";
+	if (p && !strcmp(p, "torn"))
+		return "the platform was updating the values on every attempt (torn)";
+	return one ? "the DE has no valid value" : "the DEs have no valid value";
+}
+
+int cli_tally_verdict(struct cli *c, struct cli_tally *t, const char *extra)
+{
+	bool lacks = t->unreachable && cli_uri_lacks_memory(c->s);
+	char hint[600];
+
+	if (lacks)
+		snprintf(hint, sizeof(hint),
+			 "'%s' names no memory file: SHMTI and FastChannel values are read from the platform's shared memory; add ?mem=FILE (the file the platform serves, stlm-platform --mem)",
+			 stlm_session_uri(c->s));
+	if (t->total && !t->valid) {
+		if (lacks)
+			cli_err(c, "no value could be read: %s", hint);
+		else
+			cli_err(c, "no value could be read: %s%s%s",
+				problem_text(t->problem, t->total == 1),
+				extra && t->unreachable ? "; " : "",
+				extra && t->unreachable ? extra : "");
+		return 1;
+	}
+	if (lacks && !t->hinted && !c->quiet)
+		fprintf(stderr, "stlm: %zu of %zu DEs have no value: %s\n",
+			t->total - t->valid, t->total, hint);
+	t->hinted = lacks || t->hinted;
+	return 0;
 }

@@ -23,6 +23,9 @@
 #define REC_FILE_MAGIC_LEN	8
 #define REC_VERSION_MAJOR	1
 #define REC_VERSION_MINOR	0
+/* Written instead when the header body is over REC_MAX_HEADER_BODY_1_0
+ * (readers of 1.0 refuse such a header; docs/record-format.md). */
+#define REC_VERSION_MINOR_LARGE	1
 /* magic, version major/minor, flags, body length, crc */
 #define REC_FILE_HDR_SIZE	24
 
@@ -35,8 +38,11 @@
 #define REC_SNAP_FIXED		32
 #define REC_SAMPLE_SIZE		40
 
-/* Limits: the reader rejects anything larger. */
-#define REC_MAX_HEADER_BODY	(16u << 20)
+/* Limits: the reader rejects anything larger. The header body holds every
+ * DE of the platform (up to REC_MAX_DES): 16 MiB in format 1.0, 256 MiB
+ * from 1.1 on (2^20 DEs at up to 256 bytes each). */
+#define REC_MAX_HEADER_BODY_1_0	(16u << 20)
+#define REC_MAX_HEADER_BODY	(256u << 20)
 #define REC_MAX_DES		(1u << 20)
 #define REC_MAX_STR		4095u
 #define REC_MAX_SAMPLES		(1u << 20)

@@ -102,9 +102,10 @@ ok "examples: read-snapshot reads, watch-de reports no notifications"
 
 # Telemetry off: the bulk file refuses to open, samples are disabled.
 "${FS[@]}" config --off > /dev/null || fail "config --off"
-"${FS[@]}" read --json > "$T/off.json" || fail "read while off"
-pycheck "$T/off.json" 'd["samples"] and all(not s["valid"] and "disabled" in s["flags"] for s in d["samples"])'
-ok "telemetry off: every sample disabled"
+# No value could be read: exit 1, the samples and the error in one document.
+"${FS[@]}" read --json > "$T/off.json" 2>/dev/null && fail "read while off: exit 0 without a value"
+pycheck "$T/off.json" 'd["samples"] and all(not s["valid"] and "disabled" in s["flags"] for s in d["samples"]) and d["error"]["exit_code"] == 1'
+ok "telemetry off: every sample disabled, exit 1"
 
 # Reset through the backend.
 "${FS[@]}" reset > /dev/null || fail "reset"

@@ -610,7 +610,7 @@ class Record(Consumer):
             self.streamed.append(d)
             values, flags = {}, {}
             for s in d["samples"]:
-                i = int(s["id"], 16)
+                i = s["id"]
                 flags[i] = {s["status"]}
                 if s["status"] == "ok":
                     values[i] = s["value"]
