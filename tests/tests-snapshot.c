@@ -822,6 +822,7 @@ static struct stlmp_config *conc_config(void)
 struct reader {
 	struct stlm_session *s;
 	double secs;
+	bool *stop;		/* optional: also run until set (atomic) */
 	unsigned long takes, valid, torn, bad;
 	char why[160];
 };
@@ -891,7 +892,8 @@ static void *reader_main(void *arg)
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	} while ((double)(t.tv_sec - t0.tv_sec) +
-			 (double)(t.tv_nsec - t0.tv_nsec) / 1e9 < r->secs);
+			 (double)(t.tv_nsec - t0.tv_nsec) / 1e9 < r->secs ||
+		 (r->stop && !__atomic_load_n(r->stop, __ATOMIC_ACQUIRE)));
 	stlm_snapshot_free(snap);
 	return NULL;
 }
@@ -908,12 +910,27 @@ STLM_TEST(concurrent_readers)
 	ASSERT_OK(stlm_collection_set(f->s, STLM_GROUP_ALL, true,
 				      STLM_MODE_ON_DEMAND, 1 * MS));
 	usleep(30000); /* a few passes: every counter rewritten at once */
+	/*
+	 * The readers run for at least a second and until the platform has
+	 * rewritten the lines over 200 times under them (a count, not a
+	 * rate: a loaded machine only takes longer), at most 60 s.
+	 */
+	bool stop = false;
+
 	for (int i = 0; i < 3; i++) {
 		memset(&r[i], 0, sizeof(r[i]));
 		r[i].s = f->s;
 		r[i].secs = 1.0;
+		r[i].stop = &stop;
 		ASSERT_EQ(pthread_create(&th[i], NULL, reader_main, &r[i]), 0);
 	}
+	for (int waited = 0; waited < 6000; waited++) {
+		stlmp_platform_stats(f->p, &st);
+		if (st.updates > 200 && waited >= 100)
+			break;
+		usleep(10000);
+	}
+	__atomic_store_n(&stop, true, __ATOMIC_RELEASE);
 	for (int i = 0; i < 3; i++)
 		pthread_join(th[i], NULL);
 	stlmp_platform_stats(f->p, &st);
