@@ -61,7 +61,7 @@ static int interval_text(struct fs *fs, struct stlm_session *s, uint32_t scope,
 static int take(struct fs *fs, struct stlm_session *s, const uint32_t *ids,
 		size_t n, unsigned int flags, struct stlm_snapshot **ret)
 {
-	struct stlm_snapshot *snap;
+	struct stlm_snapshot *snap = NULL;
 	int r;
 
 	r = stlm_snapshot_new(s, &snap);
@@ -100,7 +100,7 @@ static int bulk_text(struct fs *fs, struct stlm_session *s, int grp,
 		     uint32_t gid, bool single, struct sbuf *b)
 {
 	struct stlm_collection c;
-	struct stlm_snapshot *snap;
+	struct stlm_snapshot *snap = NULL;
 	const struct stlm_sample *sm;
 	const uint32_t *ids = NULL;
 	size_t n = 0;
@@ -149,7 +149,7 @@ static const char *sample_state(uint32_t f)
 static int snapshot_build(struct fs *fs, struct stlm_session *s, int grp,
 			  uint32_t gid, bool bin, struct sbuf *b)
 {
-	struct stlm_snapshot *snap;
+	struct stlm_snapshot *snap = NULL;
 	const struct stlm_sample *sm;
 	const uint32_t *ids = NULL;
 	size_t n = 0;
@@ -223,7 +223,7 @@ out:
 static int value_text(struct fs *fs, struct stlm_session *s, uint32_t id,
 		      struct sbuf *b)
 {
-	struct stlm_snapshot *snap;
+	struct stlm_snapshot *snap = NULL;
 	const struct stlm_sample *sm;
 	int r;
 

@@ -219,7 +219,7 @@ static int parse_proto(struct parser *ps, const struct layers *L,
 			return r;
 	}
 	if ((x = lget(L, "component_instance", pl))) {
-		uint32_t u;
+		uint32_t u = 0;
 
 		r = get_var(ps, x, pl, 0xFFFF, &u, &p->ci_var, in_repeat);
 		if (r < 0)
@@ -227,7 +227,7 @@ static int parse_proto(struct parser *ps, const struct layers *L,
 		d->compo_instance = (uint16_t)u;
 	}
 	if ((x = lget(L, "de_instance", pl))) {
-		uint32_t u;
+		uint32_t u = 0;
 
 		r = get_var(ps, x, pl, 0xFF, &u, &p->di_var, in_repeat);
 		if (r < 0)

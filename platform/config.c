@@ -275,7 +275,7 @@ int get_int(struct parser *ps, struct json_object *o, const char *place,
 int get_u32(struct parser *ps, struct json_object *o, const char *place,
 		   uint32_t min, uint32_t max, uint32_t *ret)
 {
-	int64_t v;
+	int64_t v = 0;
 	int r = get_int(ps, o, place, min, max, &v);
 
 	if (r < 0)
