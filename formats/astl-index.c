@@ -16,22 +16,6 @@
 
 #include "astl-internal.h"
 
-#define push_key	stlm__astlw_push_key
-#define push_index	stlm__astlw_push_index
-#define pop		stlm__astlw_pop
-#define werr		stlm__astlw_werr
-#define json_parse	stlm__astlw_json_parse
-#define alloc_members	stlm__astlw_alloc_members
-#define get_obj		stlm__astlw_get_obj
-#define get_str		stlm__astlw_get_str
-#define get_num		stlm__astlw_get_num
-#define get_bool	stlm__astlw_get_bool
-#define add_finding	stlm__astlw_add_finding
-#define findings_free	stlm__astlw_findings_free
-#define doc_parse	stlm__astlw_doc_parse
-#define blk_word	stlm__astlw_blk_word
-#define doc_read	stlm__astlw_doc_read
-
 /* ------------------------------------------------------------------ */
 /* Index files                                                         */
 

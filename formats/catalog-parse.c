@@ -923,50 +923,16 @@ int stlm__catalog_parse(const char *text, size_t len, const char *file,
 int stlm__catalog_read(const char *path, struct stlm_catalog **ret,
 		       char *err, size_t errlen)
 {
-	struct stat st;
 	char *buf;
-	size_t n = 0;
-	int fd, r;
+	size_t n;
+	int r;
 
 	if (err && errlen)
 		err[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		if (err && errlen)
-			snprintf(err, errlen, "%s: %s", path, strerror(-r));
+	r = stlm__jsonerr_read_file(path, CATALOG_MAX_FILE, "", &buf, &n, err,
+				    errlen);
+	if (r < 0)
 		return r;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-		if (err && errlen)
-			snprintf(err, errlen, "%s: not a regular file", path);
-		close(fd);
-		return r;
-	}
-	if (st.st_size > (off_t)CATALOG_MAX_FILE) {
-		if (err && errlen)
-			snprintf(err, errlen, "%s: larger than %u bytes", path,
-				 CATALOG_MAX_FILE);
-		close(fd);
-		return -EFBIG;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (n < (size_t)st.st_size) {
-		ssize_t k = read(fd, buf + n, (size_t)st.st_size - n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		n += (size_t)k;
-	}
-	close(fd);
-	buf[n] = '\0';
 	r = stlm__catalog_parse(buf, n, path, ret, err, errlen);
 	free(buf);
 	return r;
