@@ -15,6 +15,15 @@ set -u
 BUILD=$1
 SRC=$2
 CC=${CC:-cc}
+# A sanitized build installs a sanitized library: programs linked against
+# it need the same runtime first, as users of such a build would.
+SAN=$(python3 -c '
+import json, sys
+for o in json.load(open(sys.argv[1] + "/meson-info/intro-buildoptions.json")):
+    if o["name"] == "b_sanitize":
+        print("" if o["value"] in ("none", "") else o["value"])
+' "$BUILD" 2>/dev/null || true)
+SANFLAGS=${SAN:+-fsanitize=$SAN}
 T=$(mktemp -d "${TMPDIR:-/tmp}/stlm-install.XXXXXX")
 PLAT_PID=
 
@@ -100,7 +109,7 @@ n=0
 for ex in "$SRC"/examples/*.c; do
 	name=$(basename "$ex" .c)
 	# Only the installed tree: no source include dirs, no build dir.
-	$CC -std=gnu11 -Wall -Wextra -Werror -o "$T/$name" "$ex" $CFLAGS $LIBS \
+	$CC -std=gnu11 -Wall -Wextra -Werror $SANFLAGS -o "$T/$name" "$ex" $CFLAGS $LIBS \
 		>"$T/cc.log" 2>&1 || { cat "$T/cc.log" >&2; fail "cc $name"; }
 	ldd "$T/$name" 2>/dev/null | grep -q "libstlm.so" ||
 		fail "$name does not link libstlm.so"

@@ -124,7 +124,9 @@ stop_platform big
 # the error, in one valid document, exit 1.
 "$STLM" --platform "$P" watch --json -i 100 0x17006 >"$T/wj.out" 2>"$T/wj.err" &
 wpid=$!
-sleep 0.7
+# watch buffers its document: give it time for a few intervals (100 ms
+# each) even on a slow, sanitized build before the platform goes.
+sleep 3
 stop_platform p
 wait "$wpid"
 rc=$?
