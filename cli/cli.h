@@ -59,6 +59,8 @@ struct cli {
 	bool is_builtin;		/* the session is on the built-in platform */
 	bool auto_enabled;		/* read/watch enabled DEs on the built-in one */
 	bool json_result;		/* --json: exit 1 still prints the document */
+	/* no catalog applies: what cli_open() said once (JSON "warnings") */
+	char catalog_notice[1024];
 };
 
 /**

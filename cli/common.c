@@ -328,6 +328,31 @@ static int open_builtin(struct cli *c, const struct stlm_open_opts *opts)
 
 static int open_platform(struct cli *c, const struct stlm_open_opts *opts);
 
+/*
+ * No catalog applies: DE names are the firmware's and values can be wrong
+ * (a descriptor cannot say "signed"). Say so once, on stderr unless -q,
+ * and keep the text for the JSON document's "warnings".
+ */
+static void catalog_notice(struct cli *c)
+{
+	struct stlm_platform_info pi;
+	char where[768] = "";
+	int n;
+
+	c->catalog_notice[0] = '\0';
+	if (!c->s || stlm_catalog_name(c->s) || stlm_session_info(c->s, &pi) < 0)
+		return;
+	n = stlm_catalog_search_path(where, sizeof(where));
+	if (n >= (int)sizeof(where) && sizeof(where) > 4)
+		memcpy(where + sizeof(where) - 4, "...", 4);
+	snprintf(c->catalog_notice, sizeof(c->catalog_notice),
+		 "no catalog applies to platform %s (%s/%s); looked in %s: DEs have only their firmware names, and signed values may read wrong (give one with -c PATH or $STLM_CATALOG_PATH)",
+		 pi.uuid_str, pi.vendor, pi.sub_vendor,
+		 n > 0 ? where : "(nowhere)");
+	if (!c->quiet)
+		fprintf(stderr, "stlm: %s\n", c->catalog_notice);
+}
+
 /* Open the platform, then apply --catalog (a failure to load it fails). */
 int cli_open(struct cli *c, const struct stlm_open_opts *opts)
 {
@@ -336,15 +361,18 @@ int cli_open(struct cli *c, const struct stlm_open_opts *opts)
 	int r;
 
 	r = open_platform(c, opts);
-	if (r < 0 || opened || !c->catalog)
+	if (r < 0 || opened)
 		return r;
-	r = stlm_catalog_load(c->s, c->catalog, err, sizeof(err));
-	if (r < 0) {
-		cli_err(c, "catalog %s: %s", c->catalog,
-			err[0] ? err : cli_strerror(r));
-		cli_close(c);
-		return r;
+	if (c->catalog) {
+		r = stlm_catalog_load(c->s, c->catalog, err, sizeof(err));
+		if (r < 0) {
+			cli_err(c, "catalog %s: %s", c->catalog,
+				err[0] ? err : cli_strerror(r));
+			cli_close(c);
+			return r;
+		}
 	}
+	catalog_notice(c);
 	return 0;
 }
 
@@ -374,6 +402,8 @@ static int open_platform(struct cli *c, const struct stlm_open_opts *opts)
 		if (r == -ENOENT)
 			cli_err(c, "cannot open platform '%s': nothing there (no socket or directory)",
 				uri);
+		else if (r == -EINVAL && stlm_uri_check(uri, whybuf, sizeof(whybuf)) < 0)
+			cli_err(c, "cannot open platform '%s': %s", uri, whybuf);
 		else if (r < 0)
 			cli_err(c, "cannot open platform '%s': %s", uri,
 				cli_strerror(r));
