@@ -177,6 +177,8 @@ int cli_ensure_collection(struct cli *c, const uint32_t *ids, size_t n,
 int cli_take(struct cli *c, struct stlm_snapshot *snap, unsigned int flags,
 	     int timeout_ms);
 /* Describe a negative errno from the library for humans. */
+/* cli_strerror() for the errors of opening a platform */
+const char *cli_open_strerror(int err);
 const char *cli_strerror(int err);
 
 /* ---------------------------------------------------------------- */

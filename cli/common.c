@@ -108,6 +108,18 @@ const char *cli_strerror(int err)
 	}
 }
 
+/*
+ * An error of stlm_session_open(): nothing was asked of the platform
+ * before the transport was open, so -EPERM there is a local permission
+ * (docs/api.md "Errors"), not the platform's IN_USE.
+ */
+const char *cli_open_strerror(int err)
+{
+	if (err == -EPERM)
+		return "permission denied here (this user may not open the platform's files, device or socket): a local permission, not the platform's refusal";
+	return cli_strerror(err);
+}
+
 /* ------------------------------------------------------------------ */
 /* Common options                                                      */
 
@@ -406,7 +418,7 @@ static int open_platform(struct cli *c, const struct stlm_open_opts *opts)
 			cli_err(c, "cannot open platform '%s': %s", uri, whybuf);
 		else if (r < 0)
 			cli_err(c, "cannot open platform '%s': %s", uri,
-				cli_strerror(r));
+				cli_open_strerror(r));
 		return r;
 	}
 	if (stat(STLMD_DEFAULT_SOCKET, &st) == 0 && S_ISSOCK(st.st_mode)) {
@@ -414,7 +426,7 @@ static int open_platform(struct cli *c, const struct stlm_open_opts *opts)
 		if (r >= 0)
 			return 0;
 		snprintf(whybuf, sizeof(whybuf), "stlmd at %s not usable (%s)",
-			 STLMD_DEFAULT_SOCKET, cli_strerror(r));
+			 STLMD_DEFAULT_SOCKET, cli_open_strerror(r));
 		why = whybuf;
 	}
 	{
@@ -436,7 +448,7 @@ static int open_platform(struct cli *c, const struct stlm_open_opts *opts)
 			}
 			snprintf(whybuf, sizeof(whybuf),
 				 "telemetry tree at %s not usable (%s)", root,
-				 cli_strerror(r));
+				 cli_open_strerror(r));
 			why = whybuf;
 		}
 	}
