@@ -90,7 +90,7 @@ else
 		mount -t tmpfs none "$1" &&
 		mount -t tmpfs none "$2/catalogs" &&
 		{ [ ! -d "$3" ] || mount -t tmpfs none "$3"; } &&
-		LD_LIBRARY_PATH="$4" "$5" -p "$6" info --json' sh \
+		env -u STLM_CATALOG_PATH LD_LIBRARY_PATH="$4" "$5" -p "$6" info --json' sh \
 		"$BUILD" "$STLM_SRCDIR" "$datadir" "$lib" "$exe" "$P" \
 		>"$T/out" 2>"$T/err" </dev/null
 	json_check destdir-info 'd["catalog"] == "default-soc"' ||
