@@ -59,6 +59,8 @@ struct cli {
 	bool is_builtin;		/* the session is on the built-in platform */
 	bool auto_enabled;		/* read/watch enabled DEs on the built-in one */
 	bool json_result;		/* --json: exit 1 still prints the document */
+	/* no catalog applies: what cli_open() said once (JSON "warnings") */
+	char catalog_notice[1024];
 };
 
 /**
@@ -175,6 +177,8 @@ int cli_ensure_collection(struct cli *c, const uint32_t *ids, size_t n,
 int cli_take(struct cli *c, struct stlm_snapshot *snap, unsigned int flags,
 	     int timeout_ms);
 /* Describe a negative errno from the library for humans. */
+/* cli_strerror() for the errors of opening a platform */
+const char *cli_open_strerror(int err);
 const char *cli_strerror(int err);
 
 /* ---------------------------------------------------------------- */

@@ -259,6 +259,7 @@ struct exporter {
 	bool has_group;
 	uint32_t group;
 	const char *component;
+	struct cli_tally tally;	/* the last exposition's selected samples */
 };
 
 struct entry {
@@ -412,12 +413,14 @@ static void expose(struct exporter *e, struct buf *b, bool om)
 		b->oom = true;
 		goto out;
 	}
+	memset(&e->tally, 0, sizeof(e->tally));
 	for (size_t i = 0; i < n; i++) {
 		const struct stlm_de *de = stlm_de_get(s, v[i].id);
 		struct entry *x;
 
 		if (!de || !de_selected(e, de, v[i].id))
 			continue;
+		cli_tally_add(&e->tally, &v[i]);
 		if (!(v[i].flags & STLM_SAMPLE_VALID)) {
 			invalid++;
 			continue;
@@ -654,6 +657,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 	return ret;
 }
 
+static int listen_fd(int fd)
+{
+	return listen(fd, 64);
+}
+
 static int parse_listen(const char *arg, struct sockaddr_storage *ss,
 			socklen_t *sl)
 {
@@ -767,7 +775,7 @@ int stlm_cmd_export_main(struct cli *c, int argc, char **argv)
 	struct sockaddr_storage ss;
 	socklen_t sl = 0;
 	struct MHD_Daemon *d = NULL;
-	int opt, r, rc = 1;
+	int opt, r, rc = 1, lfd = -1, one = 1;
 
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "l:i:", opts,
 				  NULL)) != -1) {
@@ -834,6 +842,8 @@ int stlm_cmd_export_main(struct cli *c, int argc, char **argv)
 	cli_catch_stop();
 
 	if (textfile) {
+		bool first = true;
+
 		do {
 			r = write_textfile(&e, textfile);
 			if (r < 0) {
@@ -841,6 +851,11 @@ int stlm_cmd_export_main(struct cli *c, int argc, char **argv)
 					strerror(-r));
 				goto out;
 			}
+			/* the first exposition without a single value fails as
+			 * read does, with the same words */
+			if (first && cli_tally_verdict(c, &e.tally, NULL))
+				goto out;
+			first = false;
 			if (interval_ns) {
 				struct timespec ts = {
 					.tv_sec = (time_t)(interval_ns / 1000000000u),
@@ -856,16 +871,28 @@ int stlm_cmd_export_main(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 
+	/* The listening socket is ours, so a failure to bind says why in
+	 * our words (libmicrohttpd would print its own line, port 0). */
+	lfd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0 ||
+	    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(lfd, (struct sockaddr *)&ss, sl) < 0 || listen_fd(lfd) < 0) {
+		cli_err(c, "cannot listen on %s: %s", listen,
+			errno == EADDRINUSE ? "address in use (another program serves that port)" :
+					      strerror(errno));
+		goto out;
+	}
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
 			     (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 			     0, NULL, NULL, on_request, &e,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+			     MHD_OPTION_LISTEN_SOCKET, lfd,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 			     MHD_OPTION_END);
 	if (!d) {
-		cli_err(c, "cannot listen on %s", listen);
+		cli_err(c, "cannot serve on %s", listen);
 		goto out;
 	}
+	lfd = -1;	/* the daemon's now: closed by MHD_stop_daemon() */
 	if (!c->quiet)
 		fprintf(stderr, "stlm: serving http://%s/metrics\n", listen);
 	while (!cli_stop) {
@@ -876,6 +903,8 @@ int stlm_cmd_export_main(struct cli *c, int argc, char **argv)
 	MHD_stop_daemon(d);
 	rc = 0;
 out:
+	if (lfd >= 0)
+		close(lfd);
 	stlm_snapshot_free(e.snap);
 	free(e.uri);
 	return rc;

@@ -141,6 +141,9 @@ int stlm_cmd_info_main(struct cli *c, int argc, char **argv)
 	out_str(&o, NULL, "Implementation", buf);
 	out_str(&o, "uuid", "DE revision", pi.uuid_str);
 	out_str(&o, "catalog", "Catalog", cat ? cat : NULL);
+	if (!cat && c->catalog_notice[0])	/* JSON: the "warnings" array */
+		out_str(&o, NULL, "Catalog note",
+			"none applies: DEs have only their firmware names, and signed values may read wrong");
 	out_uint(&o, "des", "DEs", (uint64_t)n);
 	out_uint(&o, "des_enabled", "Enabled DEs", (uint64_t)enabled);
 	out_uint(&o, "groups", "Groups", pi.n_groups);

@@ -108,6 +108,18 @@ const char *cli_strerror(int err)
 	}
 }
 
+/*
+ * An error of stlm_session_open(): nothing was asked of the platform
+ * before the transport was open, so -EPERM there is a local permission
+ * (docs/api.md "Errors"), not the platform's IN_USE.
+ */
+const char *cli_open_strerror(int err)
+{
+	if (err == -EPERM)
+		return "permission denied here (this user may not open the platform's files, device or socket): a local permission, not the platform's refusal";
+	return cli_strerror(err);
+}
+
 /* ------------------------------------------------------------------ */
 /* Common options                                                      */
 
@@ -328,6 +340,31 @@ static int open_builtin(struct cli *c, const struct stlm_open_opts *opts)
 
 static int open_platform(struct cli *c, const struct stlm_open_opts *opts);
 
+/*
+ * No catalog applies: DE names are the firmware's and values can be wrong
+ * (a descriptor cannot say "signed"). Say so once, on stderr unless -q,
+ * and keep the text for the JSON document's "warnings".
+ */
+static void catalog_notice(struct cli *c)
+{
+	struct stlm_platform_info pi;
+	char where[768] = "";
+	int n;
+
+	c->catalog_notice[0] = '\0';
+	if (!c->s || stlm_catalog_name(c->s) || stlm_session_info(c->s, &pi) < 0)
+		return;
+	n = stlm_catalog_search_path(where, sizeof(where));
+	if (n >= (int)sizeof(where) && sizeof(where) > 4)
+		memcpy(where + sizeof(where) - 4, "...", 4);
+	snprintf(c->catalog_notice, sizeof(c->catalog_notice),
+		 "no catalog applies to platform %s (%s/%s); looked in %s: DEs have only their firmware names, and signed values may read wrong (give one with -c PATH or $STLM_CATALOG_PATH)",
+		 pi.uuid_str, pi.vendor, pi.sub_vendor,
+		 n > 0 ? where : "(nowhere)");
+	if (!c->quiet)
+		fprintf(stderr, "stlm: %s\n", c->catalog_notice);
+}
+
 /* Open the platform, then apply --catalog (a failure to load it fails). */
 int cli_open(struct cli *c, const struct stlm_open_opts *opts)
 {
@@ -336,15 +373,18 @@ int cli_open(struct cli *c, const struct stlm_open_opts *opts)
 	int r;
 
 	r = open_platform(c, opts);
-	if (r < 0 || opened || !c->catalog)
+	if (r < 0 || opened)
 		return r;
-	r = stlm_catalog_load(c->s, c->catalog, err, sizeof(err));
-	if (r < 0) {
-		cli_err(c, "catalog %s: %s", c->catalog,
-			err[0] ? err : cli_strerror(r));
-		cli_close(c);
-		return r;
+	if (c->catalog) {
+		r = stlm_catalog_load(c->s, c->catalog, err, sizeof(err));
+		if (r < 0) {
+			cli_err(c, "catalog %s: %s", c->catalog,
+				err[0] ? err : cli_strerror(r));
+			cli_close(c);
+			return r;
+		}
 	}
+	catalog_notice(c);
 	return 0;
 }
 
@@ -374,9 +414,11 @@ static int open_platform(struct cli *c, const struct stlm_open_opts *opts)
 		if (r == -ENOENT)
 			cli_err(c, "cannot open platform '%s': nothing there (no socket or directory)",
 				uri);
+		else if (r == -EINVAL && stlm_uri_check(uri, whybuf, sizeof(whybuf)) < 0)
+			cli_err(c, "cannot open platform '%s': %s", uri, whybuf);
 		else if (r < 0)
 			cli_err(c, "cannot open platform '%s': %s", uri,
-				cli_strerror(r));
+				cli_open_strerror(r));
 		return r;
 	}
 	if (stat(STLMD_DEFAULT_SOCKET, &st) == 0 && S_ISSOCK(st.st_mode)) {
@@ -384,7 +426,7 @@ static int open_platform(struct cli *c, const struct stlm_open_opts *opts)
 		if (r >= 0)
 			return 0;
 		snprintf(whybuf, sizeof(whybuf), "stlmd at %s not usable (%s)",
-			 STLMD_DEFAULT_SOCKET, cli_strerror(r));
+			 STLMD_DEFAULT_SOCKET, cli_open_strerror(r));
 		why = whybuf;
 	}
 	{
@@ -406,7 +448,7 @@ static int open_platform(struct cli *c, const struct stlm_open_opts *opts)
 			}
 			snprintf(whybuf, sizeof(whybuf),
 				 "telemetry tree at %s not usable (%s)", root,
-				 cli_strerror(r));
+				 cli_open_strerror(r));
 			why = whybuf;
 		}
 	}

@@ -48,6 +48,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -114,6 +115,10 @@ struct client {
 struct sock {
 	struct stlmd *d;
 	int lfd;
+	/* the socket file this daemon created (removed only if still there) */
+	bool path_ours;
+	dev_t path_dev;
+	ino_t path_ino;
 	int ep;
 	int stop_fd;
 	int timer_fd;
@@ -1060,8 +1065,79 @@ static void *sock_main(void *arg)
 /* ------------------------------------------------------------------ */
 /* Start and stop                                                      */
 
+/* Remove the socket file if it is still the one this daemon created. */
+static void unlink_ours(struct sock *ss)
+{
+	struct stat st;
+
+	if (lstat(ss->d->socket, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    st.st_dev == ss->path_dev && st.st_ino == ss->path_ino)
+		unlink(ss->d->socket);
+	ss->path_ours = false;
+}
+
+/*
+ * Listen at sa (the --socket path). Whatever is at the path already is
+ * replaced only if it is a socket nobody accepts on (a stale one from an
+ * earlier run): any other file is refused and left alone. The socket is
+ * bound to a temporary name in the same directory and renamed into place
+ * once it listens, so a client that waits for the path never finds it
+ * refusing; its identity is kept so that only this socket is removed.
+ */
+static int bind_socket(struct sock *ss, const struct sockaddr_un *sa)
+{
+	const char *path = ss->d->socket;
+	struct sockaddr_un tmp = { .sun_family = AF_UNIX };
+	struct stat st;
+	int n, r;
+
+	if (lstat(path, &st) == 0) {
+		int probe;
+
+		if (!S_ISSOCK(st.st_mode)) {
+			stlmd_log(ss->d, LOG_ERR,
+				  "socket %s: a file that is not a socket is there: refusing to replace it",
+				  path);
+			return -EEXIST;
+		}
+		probe = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+		if (probe < 0)
+			return -errno;
+		r = connect(probe, (const struct sockaddr *)sa, sizeof(*sa)) == 0 ?
+			    0 : -errno;
+		close(probe);
+		if (r == 0)
+			return -EADDRINUSE;	/* another daemon serves it */
+		if (unlink(path) < 0 && errno != ENOENT)
+			return -errno;
+	} else if (errno != ENOENT) {
+		return -errno;
+	}
+	n = snprintf(tmp.sun_path, sizeof(tmp.sun_path), "%s.%d.tmp", path,
+		     (int)getpid());
+	if (n < 0 || (size_t)n >= sizeof(tmp.sun_path))
+		tmp = *sa;	/* no room for a suffix: bind in place */
+	else if (lstat(tmp.sun_path, &st) == 0 && S_ISSOCK(st.st_mode))
+		unlink(tmp.sun_path);
+	if (bind(ss->lfd, (struct sockaddr *)&tmp, sizeof(tmp)) < 0)
+		return -errno;
+	if (chmod(tmp.sun_path, 0666) < 0 || listen(ss->lfd, 64) < 0 ||
+	    (strcmp(tmp.sun_path, path) && rename(tmp.sun_path, path) < 0) ||
+	    lstat(path, &st) < 0) {
+		r = -errno;
+		unlink(tmp.sun_path);
+		return r;
+	}
+	ss->path_dev = st.st_dev;
+	ss->path_ino = st.st_ino;
+	ss->path_ours = true;
+	return 0;
+}
+
 static void sock_free(struct sock *ss)
 {
+	if (ss && ss->path_ours)
+		unlink_ours(ss);
 	while (ss->clients)
 		client_free(ss, ss->clients);
 	if (ss->lfd >= 0)
@@ -1126,15 +1202,10 @@ int stlmd_sock_start(struct stlmd *d)
 		r = -errno;
 		goto err;
 	}
-	/* A stale socket file from a previous run (nobody listening). */
-	if (connect(ss->lfd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		r = -EADDRINUSE;
+	r = bind_socket(ss, &sa);
+	if (r < 0)
 		goto err;
-	}
-	unlink(d->socket);
-	if (bind(ss->lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    chmod(d->socket, 0666) < 0 || listen(ss->lfd, 64) < 0 ||
-	    timerfd_settime(ss->timer_fd, 0, &its, NULL) < 0) {
+	if (timerfd_settime(ss->timer_fd, 0, &its, NULL) < 0) {
 		r = -errno;
 		goto err;
 	}
@@ -1150,7 +1221,6 @@ int stlmd_sock_start(struct stlmd *d)
 	r = pthread_create(&ss->thread, NULL, sock_main, ss);
 	if (r) {
 		r = -r;
-		unlink(d->socket);
 		goto err;
 	}
 	pthread_mutex_lock(&fwd_mx);
@@ -1176,6 +1246,5 @@ void stlmd_sock_stop(struct stlmd *d)
 	if (write(ss->stop_fd, &one, sizeof(one)) < 0)
 		stlmd_log(d, LOG_WARNING, "socket stop: %m");
 	pthread_join(ss->thread, NULL);
-	unlink(d->socket);
 	sock_free(ss);
 }

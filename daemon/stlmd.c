@@ -31,10 +31,24 @@
 #include "daemon.h"
 #include "owner.h"
 
-#define RETRY_INTERVAL_NS 200000000ull /* between reconnection attempts */
+/*
+ * Between attempts to reach the platform: the first retry after
+ * RETRY_MIN_NS, doubling up to RETRY_MAX_NS while it stays unreachable.
+ * One log line per change (a new error, reached again), not per attempt.
+ */
+#define RETRY_MIN_NS 200000000ull
+#define RETRY_MAX_NS 5000000000ull
+/* exit status when stopped without ever having reached the platform */
+#define EXIT_PLATFORM_NEVER_REACHED 3
 #define MAX_RETIRED 64
 
 static bool use_syslog;
+
+/* Under d->lock: the reconnection backoff and what was last logged. */
+static uint64_t retry_delay_ns;
+static int last_open_err;
+static unsigned long failed_attempts;
+static bool ever_reached;
 
 uint64_t stlmd_now_ns(void)
 {
@@ -123,14 +137,21 @@ struct stlm_session *stlmd_session(struct stlmd *d)
 		errno = EIO;
 		return NULL;
 	}
-	d->next_retry_ns = now + RETRY_INTERVAL_NS;
 	o.log_data = d;
 	o.discovery = d->lazy ? STLM_DISCOVERY_LAZY : STLM_DISCOVERY_FULL;
 	r = stlm_session_open(d->platform, &o, &s);
 	if (r < 0) {
-		if (d->platform_ok || !d->reconnects)
-			stlmd_log(d, LOG_WARNING, "platform %s: %s", d->platform,
-				  strerror(-r));
+		retry_delay_ns = retry_delay_ns ? retry_delay_ns * 2 : RETRY_MIN_NS;
+		if (retry_delay_ns > RETRY_MAX_NS)
+			retry_delay_ns = RETRY_MAX_NS;
+		d->next_retry_ns = stlmd_now_ns() + retry_delay_ns;
+		failed_attempts++;
+		if (r != last_open_err)
+			stlmd_log(d, LOG_WARNING,
+				  "platform %s: %s (retrying, every %u s at most; files answer EIO meanwhile)",
+				  d->platform, strerror(-r),
+				  (unsigned int)(RETRY_MAX_NS / 1000000000ull));
+		last_open_err = r;
 		d->platform_ok = false;
 		pthread_mutex_unlock(&d->lock);
 		errno = EIO;
@@ -139,11 +160,17 @@ struct stlm_session *stlmd_session(struct stlmd *d)
 	d->s = s;
 	d->platform_ok = true;
 	d->reconnects++;
-	if (d->lost) {
+	if (d->lost || last_open_err) {
 		/* at the level of "lost": whoever saw one sees the other */
+		stlmd_log(d, LOG_WARNING, "platform %s %s (after %lu failed attempt%s)",
+			  d->platform, ever_reached ? "recovered" : "reached",
+			  failed_attempts, failed_attempts == 1 ? "" : "s");
 		d->lost = false;
-		stlmd_log(d, LOG_WARNING, "platform %s recovered", d->platform);
 	}
+	ever_reached = true;
+	retry_delay_ns = 0;
+	last_open_err = 0;
+	failed_attempts = 0;
 	pthread_mutex_unlock(&d->lock);
 	return s;
 }
@@ -398,7 +425,9 @@ int main(int argc, char **argv)
 	}
 	r = stlmd_sock_start(&d);
 	if (r < 0) {
-		stlmd_log(&d, LOG_ERR, "socket %s: %s", d.socket, strerror(-r));
+		if (r != -EEXIST)	/* that one is explained already */
+			stlmd_log(&d, LOG_ERR, "socket %s: %s", d.socket,
+				  strerror(-r));
 		goto out_fuse;
 	}
 	stlmd_log(&d, LOG_INFO, "serving %s on %s", d.platform, d.mount);
@@ -411,7 +440,12 @@ int main(int argc, char **argv)
 		stlmd_log(&d, LOG_INFO, "signal %d: stopping", sig);
 		break;
 	}
-	ret = EXIT_SUCCESS;
+	/* stopped by a signal: success, unless the platform never answered */
+	pthread_mutex_lock(&d.lock);
+	ret = ever_reached ? EXIT_SUCCESS : EXIT_PLATFORM_NEVER_REACHED;
+	if (!ever_reached)
+		stlmd_log(&d, LOG_ERR, "platform %s was never reached", d.platform);
+	pthread_mutex_unlock(&d.lock);
 	stlmd_sock_stop(&d);
 out_fuse:
 	d.stopping = true;

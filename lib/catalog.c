@@ -28,7 +28,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "catalog-astl.h"
 #include "catalog.h"
@@ -123,6 +125,29 @@ static bool matches_info(const struct stlm_catalog *c,
 	struct cat_platform p;
 
 	platform_of(info, &p);
+	return stlm__catalog_matches(c, &p);
+}
+
+/*
+ * Whether catalog c applies to session s. A backend that knows the
+ * platform by its DE implementation UUID only (an STLMFS tree: no vendor
+ * strings, no implementation version) matches catalogs that name a UUID
+ * on the UUID alone: the vendor fields it cannot know are not held against
+ * it, and a catalog matching by vendor only never applies there.
+ */
+static bool matches_session(const struct stlm_catalog *c,
+			    const struct stlm_session *s)
+{
+	struct cat_platform p;
+
+	if (!s->identity_uuid_only)
+		return matches_info(c, &s->info);
+	if (!c || !c->m_uuid)
+		return false;
+	platform_of(&s->info, &p);
+	p.vendor = c->vendor ? c->vendor : "";
+	p.sub_vendor = c->sub_vendor ? c->sub_vendor : "";
+	p.impl_version = c->m_impl ? c->impl_min : 0;
 	return stlm__catalog_matches(c, &p);
 }
 
@@ -301,7 +326,7 @@ static int find_in(struct stlm_session *s, const char *path, bool strict,
 			stlm__log(s, STLM_LOG_WARNING, "catalog: %s", e2);
 			return 0;
 		}
-		if (!matches_info(c, &s->info)) {
+		if (!matches_session(c, s)) {
 			stlm__log(s, STLM_LOG_DEBUG,
 				  "catalog %s (%s) does not match this platform",
 				  c->name, path);
@@ -349,33 +374,163 @@ static int find_in(struct stlm_session *s, const char *path, bool strict,
 	return r;
 }
 
+/*
+ * The default catalog places, in order (docs/catalog-format.md "Where
+ * catalogs are found"): the source tree's catalogs/ when the program runs
+ * from this build tree, the data directory next to the program's bindir
+ * (a relocated installation, DESTDIR included), then the configured data
+ * directory. Fills up to max paths; returns how many.
+ */
+#define N_DEFAULT_DIRS 3
+
+static bool same_dir(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (!strcmp(a, b))
+		return true;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int default_dirs(char dirs[][PATH_MAX], int max)
+{
+	char exe[PATH_MAX];
+	ssize_t len;
+	int n = 0;
+
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len > 0) {
+		size_t bl = strlen(STLM_BUILD_DIR);
+		char *slash;
+
+		exe[len] = '\0';
+		if (n < max && !strncmp(exe, STLM_BUILD_DIR, bl) && exe[bl] == '/' &&
+		    snprintf(dirs[n], PATH_MAX, "%s/catalogs", STLM_SOURCE_DIR) <
+			    PATH_MAX)
+			n++;
+		slash = strrchr(exe, '/');
+		if (slash && n < max && STLM_BINDIR_TO_DATADIR[0] &&
+		    STLM_BINDIR_TO_DATADIR[0] != '/') {
+			*slash = '\0';
+			if (snprintf(dirs[n], PATH_MAX, "%s/%s/catalogs", exe,
+				     STLM_BINDIR_TO_DATADIR) < PATH_MAX)
+				n++;
+		}
+	}
+	if (n < max) {
+		snprintf(dirs[n], PATH_MAX, "%s/catalogs", STLM_DATADIR);
+		/* the same place twice (an installed program): once */
+		if (n == 0 || !same_dir(dirs[n - 1], dirs[n]))
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Call fn on every element of the catalog path in order until it returns
+ * non-zero: $STLM_CATALOG_PATH's elements, where an empty element (a
+ * leading, trailing or doubled colon) stands for the default places; the
+ * default places alone when the variable is unset or empty.
+ */
+static int walk_path(int (*fn)(const char *dir, void *arg), void *arg)
+{
+	char dirs[N_DEFAULT_DIRS][PATH_MAX];
+	const char *env = secure_getenv("STLM_CATALOG_PATH");
+	int nd = -1, r = 0;
+
+	if (env && *env) {
+		const char *p = env;
+
+		for (;;) {
+			const char *e = strchr(p, ':');
+			size_t l = e ? (size_t)(e - p) : strlen(p);
+
+			if (l == 0) {
+				if (nd < 0)
+					nd = default_dirs(dirs, N_DEFAULT_DIRS);
+				for (int i = 0; i < nd && !r; i++)
+					r = fn(dirs[i], arg);
+			} else if (l < PATH_MAX) {
+				char d[PATH_MAX];
+
+				memcpy(d, p, l);
+				d[l] = '\0';
+				r = fn(d, arg);
+			}
+			if (r || !e)
+				return r;
+			p = e + 1;
+		}
+	}
+	nd = default_dirs(dirs, N_DEFAULT_DIRS);
+	for (int i = 0; i < nd && !r; i++)
+		r = fn(dirs[i], arg);
+	return r;
+}
+
+struct find_arg {
+	struct stlm_session *s;
+	struct stlm_catalog **c;
+};
+
+static int find_one(const char *dir, void *arg)
+{
+	struct find_arg *a = arg;
+
+	return find_in(a->s, dir, false, a->c, NULL, 0);
+}
+
+struct join_arg {
+	char *buf;
+	size_t len, used;
+};
+
+static int join_one(const char *dir, void *arg)
+{
+	struct join_arg *a = arg;
+	size_t room = a->used < a->len ? a->len - a->used : 0;
+	int w = snprintf(room ? a->buf + a->used : NULL, room, "%s%s",
+			 a->used ? ":" : "", dir);
+
+	if (w > 0)
+		a->used += (size_t)w;
+	return 0;
+}
+
+STLM_API int stlm_catalog_search_path(char *buf, size_t len)
+{
+	struct join_arg a = { .buf = buf, .len = len };
+
+	if (!buf && len)
+		return -EINVAL;
+	if (len)
+		buf[0] = '\0';
+	walk_path(join_one, &a);
+	if (a.used > INT_MAX)
+		return -EOVERFLOW;
+	return (int)a.used;
+}
+
 void stlm__catalog_autoload(struct stlm_session *s)
 {
 	struct cat_bound *b = s ? cur_bound(s) : NULL;
 	struct stlm_catalog *c;
-	const char *env;
-	int r = 0, named;
+	struct find_arg fa;
+	int r, named;
 
 	if (!s || s->opts.no_catalog)
 		return;
-	if (b && matches_info(b->c, &s->info)) {
+	if (b && matches_session(b->c, s)) {
 		named = apply(s, b, false);
 		stlm__log(s, STLM_LOG_INFO, "catalog %s (%s) re-applied: %d DEs",
 			  b->c->name, b->c->file, named);
 		return;
 	}
 	c = NULL;
-	env = secure_getenv("STLM_CATALOG_PATH");
-	if (env && *env) {
-		char *dup = strdup(env), *save = NULL;
-
-		for (char *d = dup ? strtok_r(dup, ":", &save) : NULL;
-		     d && r == 0; d = strtok_r(NULL, ":", &save))
-			r = find_in(s, d, false, &c, NULL, 0);
-		free(dup);
-	}
-	if (r == 0)
-		r = find_in(s, STLM_DATADIR "/catalogs", false, &c, NULL, 0);
+	fa.s = s;
+	fa.c = &c;
+	r = walk_path(find_one, &fa);
 	if (r <= 0) {
 		stlm__log(s, STLM_LOG_DEBUG, "no catalog matches platform %s (%s/%s)",
 			  s->info.uuid_str, s->info.vendor, s->info.sub_vendor);

@@ -174,6 +174,14 @@ STLM_API int stlm_session_open(const char *uri,
 	r = s->ops->open(s, uri);
 	if (r < 0) {
 		stlm__log(s, STLM_LOG_DEBUG, "%s: %s", uri, strerror(-r));
+		/*
+		 * Opening the transport asks nothing of the platform: a
+		 * permission error here is local (a file, device or socket
+		 * the caller may not open), never the platform's DENIED
+		 * (-EACCES): -EPERM (docs/api.md "Errors").
+		 */
+		if (r == -EACCES)
+			r = -EPERM;
 		goto err_close;
 	}
 	if (s->opts.discovery == STLM_DISCOVERY_FULL) {

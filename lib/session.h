@@ -160,6 +160,11 @@ struct stlm_session {
 	/* platform */
 	pthread_mutex_t lock;
 	struct stlm_platform_info info;
+	/*
+	 * The backend knows the platform by its DE implementation UUID only
+	 * (an STLMFS tree has no vendor strings): catalogs match by UUID.
+	 */
+	bool identity_uuid_only;
 	bool discovered;
 	int discovery_error;
 	const uint8_t *mem;	/* read-only mapping of the memory file */

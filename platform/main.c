@@ -38,9 +38,14 @@ static void on_signal(int sig)
 		stop = 1;
 }
 
+/* Errors the platform library logged itself (not to be printed twice). */
+static unsigned int n_errors_logged;
+
 static void log_stderr(void *data, int level, const char *fmt, va_list ap)
 {
 	(void)data;
+	if (level <= STLMP_LOG_ERR)
+		n_errors_logged++;
 	if (level > verbosity)
 		return;
 	fputs("stlm-platform: ", stderr);
@@ -306,10 +311,14 @@ int main(int argc, char **argv)
 		}
 	}
 	for (int i = 0; i < n_listen; i++) {
+		unsigned int before = n_errors_logged;
+
 		r = stlmp_platform_listen(p, listen[i]);
 		if (r < 0) {
-			fprintf(stderr, "stlm-platform: cannot listen on %s: %s\n",
-				listen[i], strerror(-r));
+			/* once: the library says it unless it failed earlier */
+			if (n_errors_logged == before)
+				fprintf(stderr, "stlm-platform: cannot listen on %s: %s\n",
+					listen[i], strerror(-r));
 			goto out;
 		}
 	}

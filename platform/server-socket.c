@@ -132,6 +132,16 @@ int64_t stlmp_now_ms(void)
 /* ------------------------------------------------------------------ */
 /* unix socket files (also used by server-shm.c for the doorbell)      */
 
+/* Remove a leftover temporary socket name (never another kind of file). */
+static void unlink_if_socket(const char *path, const struct sockaddr_un *final)
+{
+	struct stat st;
+
+	if (strcmp(path, final->sun_path) && lstat(path, &st) == 0 &&
+	    S_ISSOCK(st.st_mode))
+		unlink(path);
+}
+
 /*
  * Create, bind and listen on a unix stream socket at path. An existing
  * socket file is removed only if nothing accepts connections on it
@@ -168,26 +178,40 @@ int stlmp_unix_listen(struct stlmp_platform *p, const char *path,
 			return -errno;
 	}
 
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		r = -errno;
-		goto err_close;
+	/*
+	 * The path appears only once the socket listens: bind a temporary
+	 * name in the same directory, listen, then rename() it into place,
+	 * so a client that waits for the path never finds it refusing.
+	 */
+	{
+		struct sockaddr_un tmp = { .sun_family = AF_UNIX };
+		int n = snprintf(tmp.sun_path, sizeof(tmp.sun_path), "%s.%d.tmp",
+				 path, (int)getpid());
+
+		if (n < 0 || (size_t)n >= sizeof(tmp.sun_path))
+			tmp = sa;	/* no room for a suffix: bind in place */
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			return -errno;
+		unlink_if_socket(tmp.sun_path, &sa);
+		if (bind(fd, (struct sockaddr *)&tmp, sizeof(tmp)) < 0) {
+			r = -errno;
+			goto err_close;
+		}
+		if (listen(fd, 8) < 0 ||
+		    (strcmp(tmp.sun_path, path) && rename(tmp.sun_path, path) < 0)) {
+			r = -errno;
+			unlink(tmp.sun_path);
+			goto err_close;
+		}
 	}
 	if (lstat(path, ret_st) < 0) {
 		r = -errno;
-		goto err_unlink;
-	}
-	if (listen(fd, 8) < 0) {
-		r = -errno;
-		goto err_unlink;
+		goto err_close;
 	}
 	*ret_fd = fd;
 	return 0;
 
-err_unlink:
-	unlink(path);
 err_close:
 	close(fd);
 	return r;

@@ -112,6 +112,20 @@ struct stlm_open_opts {
 };
 
 /**
+ * stlm_uri_check() - whether a platform URI is well formed, and why not
+ * @uri:    a platform URI (docs/transports.md)
+ * @err:    receives the reason in words on -EINVAL ("unknown platform URI
+ *          scheme 'x' (known: ...)"); may be NULL
+ * @errlen: size of @err
+ *
+ * stlm_session_open() refuses a malformed URI with -EINVAL; this says
+ * which part is wrong. Nothing is opened.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int stlm_uri_check(const char *uri, char *err, size_t errlen);
+
+/**
  * @brief Open a platform by transport URI.
  * @param uri  "shm:DIR", "unix:PATH", "tcp:HOST:PORT", "raw:DIR",
  *             "stlmd:PATH", "stlmfs:DIR", with options
@@ -606,8 +620,8 @@ int stlm_event_read(struct stlm_session *s, struct stlm_event *ret);
 
 /**
  * @brief Load a catalog file (or every *.json in a directory) and apply
- * it to the session's DEs. Catalogs found on $STLM_CATALOG_PATH and in the
- * installed data directory are applied at open unless no_catalog.
+ * it to the session's DEs. The first matching catalog on the search path
+ * (stlm_catalog_search_path()) is applied at open unless no_catalog.
  * @param err receives "FILE:LINE:COL: problem" on a bad file (may be NULL).
  * @return the number of DEs it named, or -EINVAL (bad file), -ENOENT,
  *         -ENOMSG (it does not match this platform).
@@ -617,6 +631,20 @@ int stlm_catalog_load(struct stlm_session *s, const char *path, char *err,
 
 /** @brief Name of the catalog applied to the session, or NULL. */
 const char *stlm_catalog_name(struct stlm_session *s);
+
+/**
+ * stlm_catalog_search_path() - where catalogs are looked for at open
+ * @buf: receives the places, colon-separated, in search order
+ * @len: size of @buf (0 to ask for the length)
+ *
+ * $STLM_CATALOG_PATH's elements (an empty element stands for the default
+ * places), or the default places: the source tree's catalogs/ for a
+ * program run from the build tree, the data directory next to the
+ * program, the installed data directory (docs/catalog-format.md).
+ *
+ * Return: the length of the full list (as snprintf()), or -EINVAL.
+ */
+int stlm_catalog_search_path(char *buf, size_t len);
 
 /**
  * DOC: Catalogs without a session

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <stlm/stlm.h>
+
 #include "backend.h"
 #include "scmi.h"
 #include "transport.h"
@@ -37,4 +39,10 @@ int stlm__backend_select(const char *uri, const struct stlm_backend_ops **ret)
 		if (!strcmp(backends[i].scheme, u.scheme))
 			*ret = backends[i].ops;
 	return 0;
+}
+
+__attribute__((visibility("default")))
+int stlm_uri_check(const char *uri, char *err, size_t errlen)
+{
+	return stlm_uri_explain(uri, err, errlen);
 }

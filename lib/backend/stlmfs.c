@@ -852,6 +852,7 @@ static int discover(struct stlm_session *s)
 	snprintf(s->info.sub_vendor, sizeof(s->info.sub_vendor), "%s",
 		 strrchr(f->path, '/') ? strrchr(f->path, '/') + 1 : f->path);
 	s->info.max_msg_size = 0;
+	s->identity_uuid_only = true;
 
 	f->has_single = exists_rel(f, "des_single_sample_read");
 	f->has_reset = exists_rel(f, "reset");

@@ -41,6 +41,8 @@ struct stlm_uri {
  * field. tcp hosts may be "[v6]:port".
  */
 int stlm_uri_parse(const char *uri, struct stlm_uri *ret);
+/* 0 if uri parses, else -EINVAL and the reason in words in err. */
+int stlm_uri_explain(const char *uri, char *err, size_t errlen);
 
 struct stlm_transport;
 

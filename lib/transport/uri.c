@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "transport.h"
@@ -190,4 +191,81 @@ int stlm_uri_parse(const char *uri, struct stlm_uri *ret)
 	}
 	*ret = u;
 	return 0;
+}
+
+/*
+ * Why uri does not parse, in words (stlm_uri_check()): the same checks as
+ * stlm_uri_parse(), one at a time.
+ */
+int stlm_uri_explain(const char *uri, char *err, size_t errlen)
+{
+	struct stlm_uri u;
+	const char *colon, *rest, *q;
+	char known[128] = "";
+	size_t scheme_len, rest_len, kl = 0;
+	bool found = false;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (!uri)
+		return -EINVAL;
+	if (stlm_uri_parse(uri, &u) == 0)
+		return 0;
+	if (!err || !errlen)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+		int w = snprintf(known + kl, sizeof(known) - kl, "%s%s:",
+				 i ? ", " : "", schemes[i]);
+
+		if (w > 0 && (size_t)w < sizeof(known) - kl)
+			kl += (size_t)w;
+	}
+	for (const char *c = uri; *c; c++) {
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			snprintf(err, errlen,
+				 "platform URI contains a control character");
+			return -EINVAL;
+		}
+	}
+	colon = strchr(uri, ':');
+	if (!colon || colon == uri) {
+		snprintf(err, errlen,
+			 "'%.200s' is not a platform URI (SCHEME:WHERE; known schemes: %s)",
+			 uri, known);
+		return -EINVAL;
+	}
+	scheme_len = (size_t)(colon - uri);
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (strlen(schemes[i]) == scheme_len &&
+		    !memcmp(schemes[i], uri, scheme_len))
+			found = true;
+	if (!found) {
+		snprintf(err, errlen,
+			 "unknown platform URI scheme '%.*s' (known: %s)",
+			 (int)(scheme_len > 64 ? 64 : scheme_len), uri, known);
+		return -EINVAL;
+	}
+	memset(&u, 0, sizeof(u));
+	rest = colon + 1;
+	q = strchr(rest, '?');
+	rest_len = q ? (size_t)(q - rest) : strlen(rest);
+	if (scheme_len == 3 && !memcmp(uri, "tcp", 3)) {
+		if (parse_tcp(rest, rest_len, &u) < 0) {
+			snprintf(err, errlen,
+				 "tcp: expects HOST:PORT or [IPV6]:PORT with a port 0..65535, not '%.*s'",
+				 (int)(rest_len > 200 ? 200 : rest_len), rest);
+			return -EINVAL;
+		}
+	} else if (rest_len == 0) {
+		snprintf(err, errlen, "%.*s: expects a path after the ':'",
+			 (int)scheme_len, uri);
+		return -EINVAL;
+	} else if (rest_len >= sizeof(u.path)) {
+		snprintf(err, errlen, "platform URI path too long (%zu bytes, at most %zu)",
+			 rest_len, sizeof(u.path) - 1);
+		return -EINVAL;
+	}
+	snprintf(err, errlen,
+		 "bad options after '?' in the platform URI (mem=PATH and timeout_ms=N, each at most once, '&' between)");
+	return -EINVAL;
 }

@@ -106,27 +106,10 @@ BARE = re.compile(r"^(stlm: )?(Invalid argument|Input/output error|Operation not
 # --------------------------------------------------------------------------
 # Known failures outside the CLI commands: (column, catalog, user, row,
 # check) glob patterns, the issue item, and a condition (None = always).
-def _datadir_has_catalog():
-    return os.path.exists(os.path.join(DATADIR, "catalogs", "default-soc.json"))
-
-
 XFAIL = [
-    ("*", "noenv", "*", "info --json", "catalog",
-     "item 3: the catalog is not found from the build tree without STLM_CATALOG_PATH",
-     lambda: not _datadir_has_catalog()),
-    ("stlmfs", "auto", "*", "*", "catalog|exit",
-     "item 5: stlmfs: never applies the catalog (does not match this platform)", None),
-    ("stlmfs", "explicit", "*", "*", "*",
-     "item 5: stlmfs: never applies the catalog (does not match this platform)", None),
-    ("stlmfs", "auto", "*", "*", "same-des",
-     "item 5: stlmfs: never applies the catalog, so the names differ", None),
-    ("shm|raw", "*", "nobody", "*", "blame",
-     "item 10: a permission error on the platform's own files reads "
-     "'denied by the platform' (cli/common.c)", None),
-    ("unix-nomem|tcp", "*", "*", "export", "exit",
-     "item 7: export --textfile without the memory file writes no value "
-     "and exits 0 (cli/cmd-export.c)", None),
-    # fixed in the CLI commands (each entry removed with its fix)
+    # every entry removed with its fix: items 3 and 5 (catalogs found and
+    # applied over stlmfs:), 7 (export --textfile), 10 (a local permission
+    # error is not the platform's DENIED)
 ]
 
 
