@@ -19,7 +19,8 @@
  * total and its number of open files are capped (ENOMEM, EMFILE), and the
  * first refusal is logged until the uid holds nothing again. Freed memory
  * goes back to the system: big texts are mmap'd by glibc (stlmd.c sets the
- * threshold) and malloc_trim() runs after every STLMFS_TRIM_BYTES freed.
+ * threshold) and malloc_trim() runs after every STLMFS_TRIM_BYTES freed,
+ * and when the last open file closes after a 64th of that was freed.
  */
 #include <errno.h>
 #include <limits.h>
@@ -106,7 +107,7 @@ static void rb_freed(struct fs *fs, size_t n)
 {
 	fs->rb_freed += n;
 	if (fs->rb_freed >= STLMFS_TRIM_BYTES ||
-	    (fs->rb_opens == 0 && fs->rb_freed)) {
+	    (fs->rb_opens == 0 && fs->rb_freed >= STLMFS_TRIM_BYTES / 64)) {
 		fs->rb_freed = 0;
 		malloc_trim(0);
 	}
