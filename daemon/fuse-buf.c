@@ -116,15 +116,16 @@ static void rb_freed(struct fs *fs, size_t n)
 static void rb_refuse_log(struct fs *fs, struct rb_user *u, const char *what,
 			  size_t limit)
 {
-	if (u) {
-		if (u->said)
-			return;
-		u->said = true;
-	}
+	bool files = !strcmp(what, "open files");
+
+	if (u->said)
+		return;
+	u->said = true;
 	stlmd_log(fs->d, LOG_WARNING,
-		  "uid %u: %s of the tree reached %zu%s: refusing further opens and reads (ENOMEM/EMFILE) until some are closed",
-		  u ? (unsigned int)u->uid : 0u, what, limit,
-		  strcmp(what, "open files") ? " bytes" : "");
+		  "uid %u: %s of the tree reached %zu%s: refusing further %s (%s) until some are closed",
+		  (unsigned int)u->uid, what, limit, files ? "" : " bytes",
+		  files ? "opens" : "opens and reads",
+		  files ? "EMFILE" : "ENOMEM");
 }
 
 int rb_open_charge(struct fs *fs, uid_t uid)
