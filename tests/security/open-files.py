@@ -8,18 +8,29 @@
 # text. Refusals (ENOMEM, EMFILE, ENFILE) are counted, other errors fail.
 # Writes "<held> <refused>" to HOLD, waits for RELEASE to exist (at most
 # 300 s), closes everything and writes CLOSED.
-# Usage: open-files.py TLM MAX HOLD RELEASE CLOSED
+# With "small" after CLOSED: the files of des/*/ instead (many small
+# texts), and ENODATA (a DE with no value yet) is not an error.
+# Usage: open-files.py TLM MAX HOLD RELEASE CLOSED [small]
 import errno, os, resource, sys, time
 
 tlm, cap, hold, release, closed = sys.argv[1], int(sys.argv[2]), *sys.argv[3:6]
+small = len(sys.argv) > 6 and sys.argv[6] == "small"
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 n = min(cap, soft - 16)
-files = ["des_bulk_read", "snapshot", "snapshot.bin"]
-files = [f for f in files if os.path.exists(os.path.join(tlm, f))]
-for g in sorted(os.listdir(os.path.join(tlm, "groups")))[:4]:
-    files.append(os.path.join("groups", g, "des_bulk_read"))
-    files.append(os.path.join("groups", g, "snapshot.bin"))
-files += [f for f in os.listdir(tlm) if f.startswith("raw_")]
+if small:
+    files = []
+    for d in sorted(os.listdir(os.path.join(tlm, "des"))):
+        for f in sorted(os.listdir(os.path.join(tlm, "des", d))):
+            files.append(os.path.join("des", d, f))
+        if len(files) >= n:
+            break
+else:
+    files = ["des_bulk_read", "snapshot", "snapshot.bin"]
+    files = [f for f in files if os.path.exists(os.path.join(tlm, f))]
+    for g in sorted(os.listdir(os.path.join(tlm, "groups")))[:4]:
+        files.append(os.path.join("groups", g, "des_bulk_read"))
+        files.append(os.path.join("groups", g, "snapshot.bin"))
+    files += [f for f in os.listdir(tlm) if f.startswith("raw_")]
 fds, refused = [], 0
 for i in range(n):
     path = os.path.join(tlm, files[i % len(files)])
@@ -33,6 +44,8 @@ for i in range(n):
         except OSError as e:
             if e.errno in (errno.ENOMEM, errno.EMFILE, errno.ENFILE):
                 refused += 1
+                break
+            if small and e.errno == errno.ENODATA:
                 break
             if e.errno != errno.EIO:
                 raise
