@@ -30,18 +30,76 @@
 /* ---------------------------------------------------------------- */
 /* Content                                                          */
 
+/* secs * 10^exp with the trailing zeros of secs moved into exp */
+static void iv_norm(uint64_t *secs, int *exp)
+{
+	if (!*secs) {
+		*exp = 0;
+		return;
+	}
+	while (*secs % 10 == 0) {
+		*secs /= 10;
+		(*exp)++;
+	}
+}
+
+/*
+ * The current interval in the form available_update_intervals_ms uses
+ * (docs/stlmfs.md): the listed tuple of the same value when there is one
+ * ("50,-3", not the platform's "5,-2"), else the value in the list's
+ * smallest exponent when that is exact and secs fits 16 bits, else as
+ * the platform gave it.
+ */
+static void interval_list_form(const struct stlm_intervals *iv,
+			       const struct stlm_interval *cur,
+			       unsigned int *secs, int *exp)
+{
+	uint64_t a = cur->secs, b;
+	int x = cur->exp, y, emin = INT_MAX;
+
+	*secs = cur->secs;
+	*exp = cur->exp;
+	iv_norm(&a, &x);
+	for (size_t i = 0; i < iv->n; i++) {
+		b = iv->v[i].secs;
+		y = iv->v[i].exp;
+		iv_norm(&b, &y);
+		if (a == b && (x == y || !a)) {
+			*secs = iv->v[i].secs;
+			*exp = iv->v[i].exp;
+			return;
+		}
+		if (iv->v[i].exp < emin)
+			emin = iv->v[i].exp;
+	}
+	if (!iv->n || !a || x < emin)
+		return;
+	for (int i = x; i > emin; i--) {
+		a *= 10;
+		if (a > 0xffff)
+			return;
+	}
+	*secs = (unsigned int)a;
+	*exp = emin;
+}
+
 static int interval_text(struct fs *fs, struct stlm_session *s, uint32_t scope,
 			 struct sbuf *b, int what)
 {
 	struct stlm_intervals iv;
 	struct stlm_collection c;
-	int r;
+	unsigned int secs;
+	int r, exp;
 
 	if (what == T_CUR_INT) {
 		r = stlm_collection_get(s, scope, &c);
 		if (r < 0)
 			return fs_err(fs, r);
-		sb_printf(b, "%u,%d\n", c.interval.secs, c.interval.exp);
+		secs = c.interval.secs;
+		exp = c.interval.exp;
+		if (stlm_intervals_get(s, scope, &iv) == 0)
+			interval_list_form(&iv, &c.interval, &secs, &exp);
+		sb_printf(b, "%u,%d\n", secs, exp);
 		return b->err;
 	}
 	r = stlm_intervals_get(s, scope, &iv);
@@ -104,11 +162,21 @@ static int bulk_text(struct fs *fs, struct stlm_session *s, int grp,
 	const struct stlm_sample *sm;
 	const uint32_t *ids = NULL;
 	size_t n = 0;
+	bool say;
 	int r;
 
 	r = stlm_collection_get(s, STLM_GROUP_ALL, &c);
 	if (r < 0)
 		return fs_err(fs, r);
+	/* As the kernel's tree: EINVAL while collection is off; the log says
+	 * why, once until it is turned on again (docs/stlmfs.md). */
+	pthread_mutex_lock(&fs->lock);
+	say = !c.enabled && !fs->bulk_off_said;
+	fs->bulk_off_said = !c.enabled;
+	pthread_mutex_unlock(&fs->lock);
+	if (say)
+		stlmd_log(fs->d, LOG_WARNING,
+			  "des_bulk_read/des_single_sample_read: telemetry collection is off (tlm_enable is N): reads fail with EINVAL until it is turned on");
 	if (!c.enabled)
 		return -EINVAL;
 	if (grp) {

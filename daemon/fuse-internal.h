@@ -35,6 +35,19 @@
 #define PIPE_CAP 65536u
 #define FILE_SIZE 4096
 
+/*
+ * Bounds on the texts open files hold (fuse-buf.c; docs/stlmfs.md and
+ * docs/SECURITY.md give the numbers): per unprivileged uid, all
+ * unprivileged uids together, everyone; open files per unprivileged uid;
+ * memory is given back to the system after this much was freed.
+ */
+#define STLMFS_BUF_UID_MAX (64u << 20)
+#define STLMFS_BUF_USERS_MAX (128u << 20)
+#define STLMFS_BUF_MAX (512u << 20)
+#define STLMFS_OPENS_UID_MAX 16384u
+#define STLMFS_TRIM_BYTES (4u << 20)
+#define RB_BUCKETS 1024
+
 /* ---------------------------------------------------------------- */
 /* Inodes                                                           */
 
@@ -102,10 +115,16 @@ struct pipe_rec {
 	uint64_t raw, ts;
 };
 
+struct rend;
+struct rb_user;
+
 /**
  * struct ofile - one open file (fuse_file_info.fh)
+ * @uid:      the opener (accounting, fuse-buf.c)
  * @lock:     serialises reads on this file
- * @buf:      its text (or binary snapshot)
+ * @buf:      generation: its text; others: the text being built
+ * @rend:     the text reads return (shared, fuse-buf.c)
+ * @fresh:    @rend was built at open and no read at offset 0 used it yet
  * @last_gen: generation: the value last returned
  * @pos:      generation/pipe: bytes of @buf already returned
  * @cursor:   pipe: next ring record to return
@@ -114,8 +133,11 @@ struct pipe_rec {
 struct ofile {
 	const struct fentry *fe;
 	fuse_ino_t ino;
+	uid_t uid;
 	pthread_mutex_t lock;
 	struct sbuf buf;
+	struct rend *rend;
+	bool fresh;
 	uint64_t last_gen;
 	size_t pos;
 	uint64_t cursor;
@@ -144,8 +166,18 @@ struct fs {
 	struct ofile *files;		/* generation and pipe files */
 	unsigned int pipe_readers;
 	unsigned int n_blocked;		/* reads waiting in fs_wait() */
+	bool bulk_off_said;		/* logged: bulk read while off */
 	struct pipe_rec *ring;
 	uint64_t head;			/* records ever pushed */
+
+	/* fuse-buf.c: shared texts and their accounting */
+	pthread_mutex_t rb_lock;
+	struct rend *rb_hash[RB_BUCKETS];
+	struct rb_user *rb_users;
+	size_t rb_nusers, rb_capusers;
+	size_t rb_total, rb_unpriv, rb_freed;
+	unsigned long rb_opens;
+	bool rb_total_said, rb_users_said;
 
 	pthread_mutex_t vt_lock;
 	struct stlm_session *vt_s;	/* the session the views are of */
@@ -188,6 +220,14 @@ extern const struct fuse_lowlevel_ops stlmfs_ops;
 /* fuse-content.c */
 int content_build(struct fs *fs, struct ofile *f);
 int content_write(struct fs *fs, struct ofile *f, const char *txt);
+
+/* fuse-buf.c */
+int rb_open_charge(struct fs *fs, uid_t uid);
+void rb_open_uncharge(struct fs *fs, uid_t uid);
+int rend_install(struct fs *fs, struct ofile *f);
+void rend_drop(struct fs *fs, struct ofile *f);
+size_t rend_len(const struct rend *r);
+const char *rend_data(const struct rend *r);
 
 /* fuse-events.c */
 void read_generation(fuse_req_t req, struct fs *fs, struct ofile *f,

@@ -129,17 +129,34 @@ static void stlmfs_readlink(fuse_req_t req, fuse_ino_t ino)
 		fuse_reply_readlink(req, buf);
 }
 
-static void ofile_free(struct ofile *f)
+static void ofile_free(struct fs *fs, struct ofile *f)
 {
+	uid_t uid;
+
 	if (!f)
 		return;
 	/* A reader's reply may still be in flight when release arrives on
 	 * another worker: wait for it (reads reply with f->lock held). */
 	pthread_mutex_lock(&f->lock);
 	pthread_mutex_unlock(&f->lock);
+	rend_drop(fs, f);
 	sb_free(&f->buf);
 	pthread_mutex_destroy(&f->lock);
+	uid = f->uid;
 	free(f);
+	rb_open_uncharge(fs, uid);
+}
+
+/* Build the file's text now and make it what reads return (shared). */
+static int ofile_build(struct fs *fs, struct ofile *f)
+{
+	int r = content_build(fs, f);
+
+	if (r < 0) {
+		sb_free(&f->buf);
+		return r;
+	}
+	return rend_install(fs, f);
 }
 
 static void stlmfs_open(fuse_req_t req, fuse_ino_t ino,
@@ -151,6 +168,7 @@ static void stlmfs_open(fuse_req_t req, fuse_ino_t ino,
 	const struct fentry *fe;
 	struct ofile *f;
 	mode_t mode;
+	uid_t uid;
 	int r;
 
 	r = node_check(fs, ino, &mode);
@@ -172,12 +190,21 @@ static void stlmfs_open(fuse_req_t req, fuse_ino_t ino,
 		fuse_reply_err(req, EACCES);
 		return;
 	}
+	/* bounded per unprivileged uid (fuse-buf.c) */
+	uid = fuse_req_ctx(req)->uid;
+	r = rb_open_charge(fs, uid);
+	if (r < 0) {
+		fuse_reply_err(req, -r);
+		return;
+	}
 	f = calloc(1, sizeof(*f));
 	if (!f) {
+		rb_open_uncharge(fs, uid);
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
 	pthread_mutex_init(&f->lock, NULL);
+	f->uid = uid;
 	f->fe = fe;
 	f->ino = ino;
 	f->nonblock = fi->flags & O_NONBLOCK;
@@ -203,12 +230,16 @@ static void stlmfs_open(fuse_req_t req, fuse_ino_t ino,
 	case T_PIPE:
 		break;
 	default:
-		if (rd)
-			r = content_build(fs, f);
+		/* built at open (errors surface here, as v4); the first read
+		 * at offset 0 returns it, later ones build a fresh text */
+		if (rd) {
+			r = ofile_build(fs, f);
+			f->fresh = true;
+		}
 		break;
 	}
 	if (r < 0) {
-		ofile_free(f);
+		ofile_free(fs, f);
 		fuse_reply_err(req, -r);
 		return;
 	}
@@ -244,7 +275,7 @@ static void stlmfs_open(fuse_req_t req, fuse_ino_t ino,
 				fs->pipe_readers--;
 			pthread_mutex_unlock(&fs->lock);
 		}
-		ofile_free(f);
+		ofile_free(fs, f);
 	}
 }
 
@@ -270,7 +301,7 @@ static void stlmfs_release(fuse_req_t req, fuse_ino_t ino,
 		f->ph = NULL;
 		pthread_mutex_unlock(&fs->lock);
 	}
-	ofile_free(f);
+	ofile_free(fs, f);
 	fuse_reply_err(req, 0);
 }
 
@@ -288,6 +319,7 @@ static void stlmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 {
 	struct fs *fs = fs_data(req);
 	struct ofile *f = (struct ofile *)(uintptr_t)fi->fh;
+	size_t len;
 	int r;
 
 	(void)ino;
@@ -311,22 +343,27 @@ static void stlmfs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		break;
 	}
 	pthread_mutex_lock(&f->lock);
-	if (off == 0 && (f->fe->t == T_SNAP || f->fe->t == T_SNAPBIN ||
-			 f->fe->t == T_G_SNAP || f->fe->t == T_G_SNAPBIN ||
-			 f->fe->t == T_RAW)) {
-		r = content_build(fs, f);
-		if (r < 0) {
-			pthread_mutex_unlock(&f->lock);
-			fuse_reply_err(req, -r);
-			return;
+	/* As sysfs: a read at offset 0 (pread(fd, .., 0), lseek(0) + read)
+	 * gets a fresh text; the first one after open returns the text
+	 * built at open. Reads further on page through the same text. */
+	if (off == 0) {
+		if (f->fresh) {
+			f->fresh = false;
+		} else {
+			r = ofile_build(fs, f);
+			if (r < 0) {
+				pthread_mutex_unlock(&f->lock);
+				fuse_reply_err(req, -r);
+				return;
+			}
 		}
 	}
-	if (off < 0 || (size_t)off >= f->buf.len)
+	len = rend_len(f->rend);
+	if (off < 0 || (size_t)off >= len)
 		fuse_reply_buf(req, NULL, 0);
 	else
-		fuse_reply_buf(req, f->buf.p + off,
-			       f->buf.len - (size_t)off < size ?
-				       f->buf.len - (size_t)off : size);
+		fuse_reply_buf(req, rend_data(f->rend) + off,
+			       len - (size_t)off < size ? len - (size_t)off : size);
 	pthread_mutex_unlock(&f->lock);
 }
 

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fuse-parse.h"
 
@@ -22,29 +23,32 @@ int stlmfs_write_text(const char *buf, size_t size, bool interval, char *txt)
 	return 0;
 }
 
-/* kstrtobool */
+/*
+ * The kernel's kstrtobool() set, matched whole: one optional trailing
+ * newline, nothing else ("Yikes" and "0x1" are refused).
+ */
 int stlmfs_parse_bool(const char *s, bool *ret)
 {
-	switch (s[0]) {
-	case 'y': case 'Y': case '1':
-		*ret = true;
-		return 0;
-	case 'n': case 'N': case '0':
-		*ret = false;
-		return 0;
-	case 'o': case 'O':
-		if (s[1] == 'n' || s[1] == 'N') {
-			*ret = true;
+	static const struct {
+		const char *s;
+		bool v;
+	} set[] = {
+		{ "1", true }, { "y", true }, { "Y", true }, { "t", true },
+		{ "T", true }, { "on", true },
+		{ "0", false }, { "n", false }, { "N", false }, { "f", false },
+		{ "F", false }, { "off", false },
+	};
+	size_t n = strlen(s);
+
+	if (n && s[n - 1] == '\n')
+		n--;
+	for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++) {
+		if (strlen(set[i].s) == n && strncasecmp(s, set[i].s, n) == 0) {
+			*ret = set[i].v;
 			return 0;
 		}
-		if (s[1] == 'f' || s[1] == 'F') {
-			*ret = false;
-			return 0;
-		}
-		return -EINVAL;
-	default:
-		return -EINVAL;
 	}
+	return -EINVAL;
 }
 
 /*

@@ -25,9 +25,10 @@
 int stlmfs_write_text(const char *buf, size_t size, bool interval, char *txt);
 
 /*
- * kstrtobool(): "y", "Y", "1", "on" are true; "n", "N", "0", "off" are
- * false (only the first one or two characters are looked at, so "Y\n"
- * and "yes" work). -EINVAL otherwise.
+ * Exactly the set of the kernel's kstrtobool(): "1", "y", "Y", "t", "T"
+ * and "on" (any case) are true; "0", "n", "N", "f", "F" and "off" (any
+ * case) are false; each may end with one newline. -EINVAL otherwise
+ * ("yes", "Yikes", "0x1", " y", "y\n\n").
  */
 int stlmfs_parse_bool(const char *s, bool *ret);
 

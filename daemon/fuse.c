@@ -12,11 +12,14 @@
  * file index in bits 7:0. Only the two symlink views are built as tables
  * (tree.c), lazily on first use (at start without -o lazy).
  *
- * Every data file builds its text once per open (v4 "snapshot per open");
- * reads page through it (direct_io, so the kernel never caches). snapshot
- * and snapshot.bin instead take a new snapshot at every read at offset 0,
- * so pread(fd, buf, n, 0) in a loop gives a fresh consistent snapshot per
- * call. generation blocks once its text is consumed; pipe streams samples.
+ * Every data file builds its text at open (v4 "snapshot per open", errors
+ * surface at open); reads page through it (direct_io, so the kernel never
+ * caches). As sysfs, every later read at offset 0 builds a fresh text, so
+ * a kept-open file re-read with pread(fd, buf, n, 0) or lseek(0) + read
+ * sees new values (snapshot, snapshot.bin and raw_N build at their first
+ * read). Texts are shared between opens that produce the same bytes and
+ * bounded per uid (fuse-buf.c). generation blocks once its text is
+ * consumed; pipe streams samples.
  *
  * A pump thread watches the session: it drains the event fd (generation,
  * reset, update samples for pipe), keeps the exported generation, probes
@@ -820,6 +823,7 @@ int stlmd_fuse_start(struct stlmd *d)
 	pthread_mutex_init(&fs->lock, NULL);
 	pthread_cond_init(&fs->cond, NULL);
 	pthread_mutex_init(&fs->vt_lock, NULL);
+	pthread_mutex_init(&fs->rb_lock, NULL);
 	fs->ring = calloc(PIPE_CAP, sizeof(*fs->ring));
 	if (!fs->ring) {
 		r = -ENOMEM;
@@ -885,6 +889,7 @@ err_free:
 	fuse_opt_free_args(&args);
 	d->fuse = NULL;
 	free(fs->ring);
+	pthread_mutex_destroy(&fs->rb_lock);
 	pthread_mutex_destroy(&fs->vt_lock);
 	pthread_cond_destroy(&fs->cond);
 	pthread_mutex_destroy(&fs->lock);
@@ -929,6 +934,8 @@ void stlmd_fuse_stop(struct stlmd *d)
 		vtree_free(&fs->vn);
 	}
 	free(fs->ring);
+	free(fs->rb_users);
+	pthread_mutex_destroy(&fs->rb_lock);
 	pthread_mutex_destroy(&fs->vt_lock);
 	pthread_cond_destroy(&fs->cond);
 	pthread_mutex_destroy(&fs->lock);

@@ -249,20 +249,17 @@ void stlmd_session_ok(struct stlmd *d)
 /* ---------------------------------------------------------------- */
 /* Options                                                          */
 
+/* The texts of uid=, gid= and umask= are checked by opt_number(). */
 struct mount_opts {
-	unsigned int uid, gid, umask;
+	char *uid, *gid, *umask;
 	int lazy;
-	int uid_set, gid_set, umask_set;
 };
 
 #define MOPT(t, p, v) { t, offsetof(struct mount_opts, p), v }
 static const struct fuse_opt stlmd_mount_opts[] = {
-	MOPT("uid=%u", uid, 0),
-	MOPT("uid=", uid_set, 1),
-	MOPT("gid=%u", gid, 0),
-	MOPT("gid=", gid_set, 1),
-	MOPT("umask=%o", umask, 0),
-	MOPT("umask=", umask_set, 1),
+	MOPT("uid=%s", uid, 0),
+	MOPT("gid=%s", gid, 0),
+	MOPT("umask=%s", umask, 0),
 	MOPT("lazy", lazy, 1),
 	MOPT("nolazy", lazy, 0),
 	FUSE_OPT_END
@@ -278,6 +275,37 @@ static int stlmd_opt_proc(void *data, const char *arg, int key,
 		return -1;
 	}
 	return 1;
+}
+
+/*
+ * A mount option's number: only digits of @base (no sign, no blanks, no
+ * 0x), at most @max. -1 when it is not one.
+ */
+static long long opt_number(const char *name, const char *txt, int base,
+			    unsigned long long max)
+{
+	unsigned long long v = 0;
+
+	for (const char *p = txt; *p; p++) {
+		unsigned int dg = (unsigned int)(*p - '0');
+
+		if (*p < '0' || dg >= (unsigned int)base ||
+		    v > (max - dg) / (unsigned int)base) {
+			v = max + 1;
+			break;
+		}
+		v = v * (unsigned int)base + dg;
+	}
+	if (!*txt || v > max) {
+		if (base == 8)
+			fprintf(stderr, "stlmd: %s=%s: expected an octal number 0..0%llo\n",
+				name, txt, max);
+		else
+			fprintf(stderr, "stlmd: %s=%s: expected a decimal number 0..%llu\n",
+				name, txt, max);
+		return -1;
+	}
+	return (long long)v;
 }
 
 static void usage(FILE *f)
@@ -313,7 +341,8 @@ static int parse_config(struct stlmd *d, int argc, char **argv,
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 }
 	};
-	struct mount_opts mo = { .umask = 022 };
+	struct mount_opts mo = { 0 };
+	long long uid, gid, mask;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "p:m:s:o:fvhV", opts, NULL)) != -1) {
@@ -360,14 +389,21 @@ static int parse_config(struct stlmd *d, int argc, char **argv,
 		return -EINVAL;
 	}
 	if (fuse_opt_parse(mopts, &mo, stlmd_mount_opts, stlmd_opt_proc) < 0)
-		return -EINVAL;
-	if (mo.umask > 0777) {
-		fprintf(stderr, "stlmd: umask must be octal 0..0777\n");
-		return -EINVAL;
+		exit(2);
+	/* ids: 0 .. 2^32 - 2 ((uid_t)-1 means "no change" to the kernel) */
+	uid = mo.uid ? opt_number("uid", mo.uid, 10, 0xfffffffeull) : getuid();
+	gid = mo.gid ? opt_number("gid", mo.gid, 10, 0xfffffffeull) : getgid();
+	mask = mo.umask ? opt_number("umask", mo.umask, 8, 0777) : 022;
+	free(mo.uid);
+	free(mo.gid);
+	free(mo.umask);
+	if (uid < 0 || gid < 0 || mask < 0) {
+		fprintf(stderr, "Try 'stlmd --help'.\n");
+		exit(2);
 	}
-	d->uid = mo.uid_set ? (uid_t)mo.uid : getuid();
-	d->gid = mo.gid_set ? (gid_t)mo.gid : getgid();
-	d->umask = mo.umask_set ? (mode_t)mo.umask : 022;
+	d->uid = (uid_t)uid;
+	d->gid = (gid_t)gid;
+	d->umask = (mode_t)mask;
 	d->lazy = mo.lazy;
 	return 0;
 }

@@ -14,8 +14,10 @@
  *  - writes of STLMFS_WRITE_MAX bytes or more are -ENOSPC (interval) or
  *    -EINVAL (others); an embedded NUL is -EINVAL; otherwise the text is
  *    the bytes, NUL-terminated;
- *  - booleans: accepted exactly for y/Y/1/on (true) and n/N/0/off
- *    (false), and the value read back ("Y\n" / "N\n") parses to itself;
+ *  - booleans: accepted exactly for the kstrtobool() set, whole, with
+ *    one optional trailing newline: 1/y/Y/t/T/on (true), 0/n/N/f/F/off
+ *    (false), on/off in any case; the value read back ("Y\n" / "N\n")
+ *    parses to itself;
  *  - intervals: only 0, -EINVAL or -ERANGE; an accepted value is 1 ns to
  *    1.8e19 ns, has no sign on secs, no character but blanks, newlines
  *    and those of C integers, and its read format ("secs,exp\n"
@@ -26,6 +28,7 @@
  *    value computed in integers, or be -ERANGE exactly when that value
  *    is below 1 ns or above 1.8e19 ns.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 
@@ -50,23 +53,23 @@ static void check_bool(const char *txt)
 {
 	int want = -1; /* -1 rejected, 0 false, 1 true */
 	bool v = false, v2 = false;
+	size_t n = strlen(txt);
+	char w[4] = "";
 	int r;
 
-	switch (txt[0]) {
-	case 'y': case 'Y': case '1':
-		want = 1;
-		break;
-	case 'n': case 'N': case '0':
-		want = 0;
-		break;
-	case 'o': case 'O':
-		if (txt[1] == 'n' || txt[1] == 'N')
+	/* the kstrtobool() set, whole, with one optional newline */
+	if (n && txt[n - 1] == '\n')
+		n--;
+	if (n >= 1 && n <= 3) {
+		for (size_t i = 0; i < n; i++)
+			w[i] = (char)tolower((unsigned char)txt[i]);
+		w[n] = 0;
+		if (!strcmp(w, "1") || !strcmp(w, "y") || !strcmp(w, "t") ||
+		    !strcmp(w, "on"))
 			want = 1;
-		else if (txt[1] == 'f' || txt[1] == 'F')
+		else if (!strcmp(w, "0") || !strcmp(w, "n") ||
+			 !strcmp(w, "f") || !strcmp(w, "off"))
 			want = 0;
-		break;
-	default:
-		break;
 	}
 	r = stlmfs_parse_bool(txt, &v);
 	if (want < 0) {

@@ -8,6 +8,7 @@ start_platform
 start_daemon
 
 gen() { read -r x < "$TLM/generation"; echo "$x"; }
+NL=$'\n'
 
 # booleans: every writable bool file
 DE=$(ls "$TLM/des" | head -1)
@@ -19,13 +20,20 @@ for f in tlm_enable all_des_enable all_des_tstamp_enable des/$DE/enable \
 	des/$TSDE/tstamp_enable groups/$TSG/enable groups/$TSG/tstamp_enable; do
 	# timestamps need the DEs enabled (SCMI has no "disabled with ts")
 	case $f in *tstamp*) echo y > "$TLM/all_des_enable";; esac
-	for v in y n 1 0 Y N on off; do
-		expect_write "$v" "$TLM/$f" ok
-		case $v in y|1|Y|on) want=Y;; *) want=N;; esac
-		[ "$(cat "$TLM/$f")" = "$want" ] || fail "$f after '$v': $(cat "$TLM/$f")"
+	# exactly the kernel's kstrtobool() set, each with and without one
+	# trailing newline (docs/stlmfs.md)
+	for v in 1 y Y t T on ON On oN 0 n N f F off OFF Off oFf; do
+		for nl in "" "$NL"; do
+			case $v in 0|n|N|f|F|[oO][fF][fF]) pre=Y;; *) pre=N;; esac
+			echo "$pre" > "$TLM/$f"
+			expect_write "$v$nl" "$TLM/$f" ok
+			case $v in 1|y|Y|t|T|[oO][nN]) want=Y;; *) want=N;; esac
+			[ "$(cat "$TLM/$f")" = "$want" ] || fail "$f after '$v': $(cat "$TLM/$f")"
+		done
 	done
 	before=$(cat "$TLM/$f"); g=$(gen)
-	for v in x 2 maybe "-1" o " y"; do
+	for v in x 2 maybe "-1" o " y" Yikes yes no 0x1 10 true false onn of \
+		"y " "y$NL$NL" "$NL" O; do
 		expect_write "$v" "$TLM/$f" "Invalid argument"
 	done
 	[ "$(cat "$TLM/$f")" = "$before" ] || fail "$f changed by invalid writes"
