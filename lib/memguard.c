@@ -33,8 +33,11 @@ static void guard_chain(int sig, siginfo_t *si, void *uc)
 	}
 	/* Default (a fault cannot be ignored): restore it and return; the
 	 * faulting load runs again and the default action is taken, with the
-	 * right address in the core file. */
+	 * right address in the core file. A SIGBUS sent by kill() is not
+	 * repeated: raise it again. */
 	signal(SIGBUS, SIG_DFL);
+	if (si->si_code <= 0)
+		raise(SIGBUS);
 }
 
 static void guard_handler(int sig, siginfo_t *si, void *uc)
