@@ -366,7 +366,9 @@ int stlm_cmd_report_main(struct cli *c, int argc, char **argv)
 		cli_err(c, "no DE of %s matches the selection", cfg.file);
 		goto out;
 	}
-	qsort(rp.series, rp.n_series, sizeof(*rp.series), series_cmp);
+	/* No complete record: no series, and rp.series may be NULL. */
+	if (rp.n_series)
+		qsort(rp.series, rp.n_series, sizeof(*rp.series), series_cmp);
 	plot_of(&rp, &plot, title, sizeof(title));
 
 	if (cfg.summary && write_file(&rp, cfg.summary, write_summary_csv) < 0)

@@ -247,6 +247,12 @@ STLM_API enum stlm_state stlm_session_state(struct stlm_session *s, int *err)
 			*err = -EINVAL;
 		return STLM_STATE_LOST;
 	}
+	/* The memory file shrank under the mapping (memguard.c). */
+	if (__atomic_load_n(&s->mem_err, __ATOMIC_RELAXED)) {
+		if (err)
+			*err = __atomic_load_n(&s->mem_err, __ATOMIC_RELAXED);
+		return STLM_STATE_LOST;
+	}
 	return s->ops->state(s, err);
 }
 

@@ -45,6 +45,7 @@
 #define STLM_LIB_SESSION_H
 
 #include <pthread.h>
+#include <setjmp.h>
 #include <stlm/stlm.h>
 
 #include "backend.h"
@@ -169,6 +170,8 @@ struct stlm_session {
 	int discovery_error;
 	const uint8_t *mem;	/* read-only mapping of the memory file */
 	size_t mem_size;
+	/* -EIO once a read of @mem faulted (memguard.c): LOST, sticky */
+	int mem_err;
 	struct stlm_shmti *shmti;
 	struct stlm_de *des;
 	uint32_t n_des;
@@ -232,6 +235,50 @@ int stlm__single_sample(struct stlm_session *s, uint8_t *resp,
 			int *ret_dlen);
 /* A new read-only fd of the memory file behind s->mem, or -errno. */
 int stlm__mem_open(struct stlm_session *s);
+
+/*
+ * memguard.c: SIGBUS-safe reads of mapped platform memory
+ * (docs/transports.md, "The memory file shrinking"). The platform owns the memory file and may
+ * truncate it under our MAP_SHARED mapping; a load past the new end then
+ * raises SIGBUS. Every read of SHMTI or FastChannel memory runs inside a
+ * guard:
+ *
+ *	struct stlm_mem_guard g;
+ *
+ *	stlm__mem_guard_push(&g, base, len);
+ *	if (sigsetjmp(g.env, 0))
+ *		return -EFAULT;		// the guard is already popped
+ *	... loads from [base, base + len) ...
+ *	stlm__mem_guard_pop(&g);
+ *
+ * A SIGBUS in this thread at an address inside [base, base + len) while
+ * the guard is pushed jumps back to the sigsetjmp() with 1; any other
+ * SIGBUS goes to the handler the program had (or the default action).
+ * Guarded code must not take locks or allocate between push and pop in a
+ * way a jump out would leave inconsistent (a realloc() that completed is
+ * fine: the fault is a load of mapped memory, never inside the allocator).
+ * Guards nest (per thread). Locals of the guarded function modified after
+ * sigsetjmp() are indeterminate after a jump: use only what was set before.
+ */
+struct stlm_mem_guard {
+	sigjmp_buf env;
+	const void *base;
+	size_t len;
+	struct stlm_mem_guard *prev;
+};
+
+void stlm__mem_guard_push(struct stlm_mem_guard *g, const void *base,
+			  size_t len);
+void stlm__mem_guard_pop(struct stlm_mem_guard *g);
+
+/*
+ * A guarded read faulted: the memory file shrank under the mapping. Marks
+ * the session LOST (stlm_session_state(), error -EIO) once, logs what
+ * happened, and returns -EIO. Later takes fail with -EIO without touching
+ * the mapping again.
+ */
+int stlm__mem_fault(struct stlm_session *s);
+
 
 /* event.c: a bounded queue (4096); on overflow events are dropped and
  * counted, then reported as one LOST event. push copies ev->samples; it

@@ -986,6 +986,30 @@ static void read_msg(struct stlm_snapshot *snap, struct xslot *x)
 	x->have_seq = true;
 }
 
+/*
+ * Every SHMTI and FastChannel read of one take, under a SIGBUS guard over
+ * the mapping (session.h, stlm__mem_guard_push()): -EFAULT when the memory file shrank under it.
+ */
+static int read_memory(struct stlm_snapshot *snap, const uint8_t *mem,
+		       size_t mem_size)
+{
+	struct stlm_mem_guard g;
+
+	stlm__mem_guard_push(&g, mem, mem_size);
+	if (sigsetjmp(g.env, 0))
+		return -EFAULT;
+	for (size_t i = 0; i < snap->n_plans; i++) {
+		struct splan *p = &snap->plans[i];
+
+		if (p->n)
+			read_shmti(snap, p);
+	}
+	for (size_t i = 0; i < snap->n_fcs; i++)
+		read_fc(snap, &snap->fcs[i]);
+	stlm__mem_guard_pop(&g);
+	return 0;
+}
+
 /* -------------------------------------------------------------------- */
 /* Single sample (§4.10 mode 2, §10 step 5)                             */
 
@@ -1093,6 +1117,8 @@ STLM_API int stlm_snapshot_take(struct stlm_snapshot *snap,
 				unsigned int flags)
 {
 	struct stlm_session *s;
+	const uint8_t *mem;
+	size_t mem_size;
 	int r;
 
 	if (!snap || (flags & ~(unsigned int)STLM_TAKE_SINGLE_SAMPLE))
@@ -1101,6 +1127,10 @@ STLM_API int stlm_snapshot_take(struct stlm_snapshot *snap,
 	snap->time_ns = clock_ns(CLOCK_REALTIME);
 	snap->mono_ns = clock_ns(CLOCK_MONOTONIC);
 
+	/* The memory file shrank under the mapping: never touch it again. */
+	r = __atomic_load_n(&s->mem_err, __ATOMIC_RELAXED);
+	if (r < 0)
+		return r;
 	r = stlm__discover(s);
 	if (r < 0)
 		return r;
@@ -1125,18 +1155,17 @@ STLM_API int stlm_snapshot_take(struct stlm_snapshot *snap,
 	}
 	for (size_t i = 0; i < snap->n_msgs; i++)
 		read_msg(snap, &snap->msgs[i]);
+	mem = s->mem;
+	mem_size = s->mem_size;
 	pthread_mutex_unlock(&s->lock);
 
 	/* Shared memory, without the lock. */
 	snap->lost = false;
-	for (size_t i = 0; i < snap->n_plans; i++) {
-		struct splan *p = &snap->plans[i];
-
-		if (p->n)
-			read_shmti(snap, p);
+	if (read_memory(snap, mem, mem_size) < 0) {
+		snap->n = 0;
+		snap->have_plan = false;
+		return stlm__mem_fault(s);
 	}
-	for (size_t i = 0; i < snap->n_fcs; i++)
-		read_fc(snap, &snap->fcs[i]);
 
 	/* Lines missing, or never placed (learnt while a SHMTI had no
 	 * consistent pass, e.g. torn): re-learn them. */

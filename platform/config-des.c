@@ -390,16 +390,11 @@ static int instantiate(struct parser *ps, const struct proto *p,
 				    "%" PRId64 " out of range [0, 255]", v);
 		d.desc.instance_id = (uint8_t)v;
 	}
-	if (p->d.gen.samples) {
-		d.gen.samples = malloc(p->d.gen.n_samples * sizeof(int64_t));
-		if (!d.gen.samples)
-			return -ENOMEM;
-		memcpy(d.gen.samples, p->d.gen.samples,
-		       p->d.gen.n_samples * sizeof(int64_t));
-	}
+	/* Every instance shares the template's replay samples. */
+	d.gen.samples = stlmp_gen_samples_ref(p->d.gen.samples);
 	r = push_de(ps, &d, o);
 	if (r < 0)
-		free(d.gen.samples);
+		stlmp_gen_samples_unref(d.gen.samples);
 	return r;
 }
 
@@ -419,7 +414,7 @@ int parse_plain_de(struct parser *ps, struct json_object *o,
 	r = parse_proto(ps, &L, false, &p);
 	if (r == 0)
 		r = instantiate(ps, &p, &org, 0, 0, 0, place);
-	free(p.d.gen.samples);
+	stlmp_gen_samples_unref(p.d.gen.samples);
 	return r;
 }
 
@@ -521,7 +516,7 @@ int parse_repeat(struct parser *ps, struct json_object *o, uint32_t b,
 	r = 0;
 out:
 	for (size_t t = 0; t < nt; t++)
-		free(protos[t].d.gen.samples);
+		stlmp_gen_samples_unref(protos[t].d.gen.samples);
 	free(protos);
 	return r;
 }

@@ -50,7 +50,22 @@ struct parser {
 	bool shmti_list;
 	bool no_files;		/* STLMP_PARSE_NO_FILES */
 	struct json_object *de_defaults;
+	/* replay trace files loaded so far, by file (one load each; the
+	 * parser holds one reference) and the samples of every trace and
+	 * inline array (at most STLMP_TRACE_MAX_TOTAL) */
+	struct parser_trace {
+		dev_t dev;
+		ino_t ino;
+		int64_t *samples;
+		uint32_t n;
+	} *traces;
+	size_t n_traces;
+	uint64_t trace_samples;
 };
+
+/* The replay samples one description may hold in all (distinct traces
+ * and inline arrays; 64 MiB): 8 times the largest single trace. */
+#define STLMP_TRACE_MAX_TOTAL 8000000u
 
 /* The keys of "defaults" objects: every DE key but "id". */
 extern const char *const stlmp__cfg_default_keys[];

@@ -413,7 +413,7 @@ void stlmp_config_free(struct stlmp_config *c)
 	free(c->groups);
 	if (c->des)
 		for (uint32_t i = 0; i < c->n_des; i++)
-			free(c->des[i].gen.samples);
+			stlmp_gen_samples_unref(c->des[i].gen.samples);
 	free(c->des);
 	free(c->boot_des);
 	free(c);

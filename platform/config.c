@@ -619,6 +619,56 @@ static int gen_bounds(struct parser *ps, struct json_object *g,
 	return 0;
 }
 
+/*
+ * A replay trace file into gen: loaded once per file (device and inode)
+ * for the whole description, shared by every DE naming it (gen.h), within
+ * STLMP_TRACE_MAX_TOTAL samples in all.
+ */
+static int load_trace(struct parser *ps, const char *path, const char *pl,
+		      struct stlmp_gen *gen)
+{
+	struct parser_trace *t;
+	char csv_err[256];
+	struct stat st;
+	int r;
+
+	if (stat(path, &st) == 0)
+		for (size_t i = 0; i < ps->n_traces; i++)
+			if (ps->traces[i].dev == st.st_dev &&
+			    ps->traces[i].ino == st.st_ino) {
+				gen->samples =
+					stlmp_gen_samples_ref(ps->traces[i].samples);
+				gen->n_samples = ps->traces[i].n;
+				return 0;
+			}
+	csv_err[0] = '\0';
+	r = stlmp_gen_load_csv(path, &gen->samples, &gen->n_samples, csv_err,
+			       sizeof(csv_err));
+	if (r < 0)
+		return r == -ENOMEM ? r : perr(ps, pl, "%s", csv_err);
+	if (ps->trace_samples + gen->n_samples > STLMP_TRACE_MAX_TOTAL) {
+		stlmp_gen_samples_unref(gen->samples);
+		gen->samples = NULL;
+		return perr(ps, pl,
+			    "%s: replay samples: more than %u in all the description's traces",
+			    path, STLMP_TRACE_MAX_TOTAL);
+	}
+	ps->trace_samples += gen->n_samples;
+	if (stat(path, &st) < 0)
+		return 0;
+	t = realloc(ps->traces, (ps->n_traces + 1) * sizeof(*t));
+	if (!t)
+		return 0; /* not cached: loaded again if named again */
+	ps->traces = t;
+	t[ps->n_traces++] = (struct parser_trace){
+		.dev = st.st_dev,
+		.ino = st.st_ino,
+		.samples = stlmp_gen_samples_ref(gen->samples),
+		.n = gen->n_samples,
+	};
+	return 0;
+}
+
 int get_gen(struct parser *ps, struct json_object *g, const char *place,
 		   struct stlmp_gen *gen)
 {
@@ -730,7 +780,7 @@ int get_gen(struct parser *ps, struct json_object *g, const char *place,
 			return perr(ps, place,
 				    "replay needs exactly one of \"file\" and \"samples\"");
 		if (hf) {
-			char csv_err[256], *path = NULL;
+			char *path = NULL;
 			const char *fn;
 
 			r = get_str(ps, f, sub(pl, place, "file"), &fn);
@@ -743,15 +793,9 @@ int get_gen(struct parser *ps, struct json_object *g, const char *place,
 				if (asprintf(&path, "%s/%s", ps->dir, fn) < 0)
 					return -ENOMEM;
 			}
-			csv_err[0] = '\0';
-			r = stlmp_gen_load_csv(path ? path : fn, &gen->samples,
-					       &gen->n_samples, csv_err,
-					       sizeof(csv_err));
+			r = load_trace(ps, path ? path : fn, pl, gen);
 			free(path);
-			if (r < 0)
-				return r == -ENOMEM ? r :
-						      perr(ps, pl, "%s", csv_err);
-			return 0;
+			return r;
 		}
 		{
 			size_t n;
@@ -765,9 +809,14 @@ int get_gen(struct parser *ps, struct json_object *g, const char *place,
 				return perr(ps, pl,
 					    "want 1 to 1000000 samples, got %zu",
 					    n);
-			gen->samples = calloc(n, sizeof(int64_t));
+			if (ps->trace_samples + n > STLMP_TRACE_MAX_TOTAL)
+				return perr(ps, pl,
+					    "replay samples: more than %u in all the description's traces",
+					    STLMP_TRACE_MAX_TOTAL);
+			gen->samples = stlmp_gen_samples_new((uint32_t)n);
 			if (!gen->samples)
 				return -ENOMEM;
+			ps->trace_samples += n;
 			gen->n_samples = (uint32_t)n;
 			for (size_t i = 0; i < n; i++) {
 				char pi[PLACE_MAX];
@@ -1290,6 +1339,9 @@ static int parse_doc(const char *json, size_t len, const char *name,
 	json_object_put(root);
 	free(ps.org);
 	free(ps.shmti_auto);
+	for (size_t i = 0; i < ps.n_traces; i++)
+		stlmp_gen_samples_unref(ps.traces[i].samples);
+	free(ps.traces);
 	if (ps.group_names)
 		for (uint32_t g = 0; g < ps.c->n_groups; g++)
 			free(ps.group_names[g]);

@@ -206,6 +206,51 @@ uint64_t stlmp_gen_predict(const struct stlmp_gen *g, uint64_t seed,
 }
 
 /* ---------------------------------------------------------------- */
+/* Shared sample arrays                                             */
+
+/* The header in front of the samples (16 bytes: keeps them 8-aligned). */
+struct samples_hdr {
+	uint32_t refs;
+	uint32_t n;
+	uint64_t reserved;
+};
+
+static struct samples_hdr *samples_hdr(int64_t *samples)
+{
+	return (struct samples_hdr *)(void *)((char *)samples -
+					      sizeof(struct samples_hdr));
+}
+
+int64_t *stlmp_gen_samples_new(uint32_t n)
+{
+	struct samples_hdr *h;
+
+	if (!n || n > CSV_MAX_SAMPLES)
+		return NULL;
+	h = calloc(1, sizeof(*h) + (size_t)n * sizeof(int64_t));
+	if (!h)
+		return NULL;
+	h->refs = 1;
+	h->n = n;
+	return (int64_t *)(void *)(h + 1);
+}
+
+int64_t *stlmp_gen_samples_ref(int64_t *samples)
+{
+	if (samples)
+		__atomic_add_fetch(&samples_hdr(samples)->refs, 1,
+				   __ATOMIC_RELAXED);
+	return samples;
+}
+
+void stlmp_gen_samples_unref(int64_t *samples)
+{
+	if (samples && !__atomic_sub_fetch(&samples_hdr(samples)->refs, 1,
+					   __ATOMIC_ACQ_REL))
+		free(samples_hdr(samples));
+}
+
+/* ---------------------------------------------------------------- */
 /* CSV traces                                                       */
 
 static char *trim(char *s)
@@ -334,7 +379,16 @@ int stlmp_gen_load_csv(const char *path, int64_t **ret_samples,
 	}
 	free(line);
 	fclose(f);
-	*ret_samples = v;
+	/* Into a shared array of the exact size. */
+	*ret_samples = stlmp_gen_samples_new(n);
+	if (!*ret_samples) {
+		free(v);
+		if (err)
+			snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	memcpy(*ret_samples, v, (size_t)n * sizeof(*v));
+	free(v);
 	*ret_n = n;
 	return 0;
 

@@ -45,10 +45,23 @@ uint64_t stlmp_gen_predict(const struct stlmp_gen *g, uint64_t seed,
  * Load a CSV trace for STLMP_GEN_REPLAY: one value per line (the last
  * comma-separated field of each line is used; a header line that does not
  * parse as a number is skipped; '#' comments). Decimal or 0x-hex, signed.
- * On success *ret_samples is malloc'ed. -EINVAL with "FILE:LINE: problem"
+ * On success *ret_samples is a new shared array (stlmp_gen_samples_new()). -EINVAL with "FILE:LINE: problem"
  * in err on bad input; at most 1,000,000 samples.
  */
 int stlmp_gen_load_csv(const char *path, int64_t **ret_samples,
 		       uint32_t *ret_n, char *err, size_t errlen);
+
+/*
+ * Replay samples (struct stlmp_gen.samples) are shared, reference-counted
+ * arrays: every DE of a template, and every DE naming the same trace file,
+ * points at one array (a 7 MB trace over 2000 DEs is held once). Only
+ * these functions allocate and release them (never free() them).
+ * _new(): @n zeroed samples, one reference, NULL on ENOMEM or n == 0.
+ * _ref(): one more reference; NULL-safe. _unref(): drop one, freeing the
+ * array with the last; NULL-safe.
+ */
+int64_t *stlmp_gen_samples_new(uint32_t n);
+int64_t *stlmp_gen_samples_ref(int64_t *samples);
+void stlmp_gen_samples_unref(int64_t *samples);
 
 #endif /* STLM_PLATFORM_GEN_H */

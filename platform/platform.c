@@ -90,9 +90,9 @@ static struct stlmp_config *cfg_copy(const struct stlmp_config *s)
 				sizeof(*s->groups[i].intervals.v), &fail);
 	if (c->des)
 		for (uint32_t i = 0; i < c->n_des; i++)
-			c->des[i].gen.samples = dup_array(
-				s->des[i].gen.samples, s->des[i].gen.n_samples,
-				sizeof(int64_t), &fail);
+			/* shared (gen.h): one more reference */
+			c->des[i].gen.samples = stlmp_gen_samples_ref(
+				s->des[i].gen.samples);
 	if (fail) {
 		stlmp_config_free(c);
 		return NULL;

@@ -61,7 +61,8 @@ enum stlmp_gen_kind {
  * @step:      random walk maximum step per tick
  * @states:    step generator values; @n_states of them
  * @dwell_ms:  time in each state
- * @samples:   replay values (owned by the config); @n_samples of them
+ * @samples:   replay values, @n_samples of them: a shared, reference-
+ *             counted array (gen.h, stlmp_gen_samples_unref()), never free()d
  */
 struct stlmp_gen {
 	enum stlmp_gen_kind kind;

@@ -261,7 +261,7 @@ STLM_TEST(csv_trace)
 	ASSERT_EQ(v[0], 10);
 	ASSERT_EQ(v[1], 0x20);
 	ASSERT_EQ(v[2], -3);
-	free(v);
+	stlmp_gen_samples_unref(v);
 }
 
 static int write_file(const char *name, const char *text, char *path)
@@ -331,7 +331,7 @@ STLM_TEST(csv_forms)
 	ASSERT_EQ(v[1], -16);
 	ASSERT_EQ(v[2], -1);
 	ASSERT_EQ(v[3], INT64_MIN);
-	free(v);
+	stlmp_gen_samples_unref(v);
 }
 
 STLM_TEST(csv_errors)

@@ -155,6 +155,8 @@ static int group_configure(struct stlm_session *s, uint32_t group,
 				  "group %u: rescan of SHMTI %u failed: %s", group,
 				  cr.shmti_id, strerror(-n));
 			perr = n == -ENOMEM ? n : -EPROTO;
+			if (n == -EFAULT)
+				perr = stlm__mem_fault(s);
 		}
 	}
 
@@ -190,9 +192,13 @@ static int group_configure(struct stlm_session *s, uint32_t group,
 		if (missing && si != SCMI_TLM_SHMTI_NONE && perr == 0) {
 			/* Message-only members, or lines in other SHMTIs. */
 			pv.n = 0;
-			for (uint32_t o = 0; o < tb->n_shmti; o++)
-				if (o != si && scmi_scan_shmti(tb, o, &pv) == -ENOMEM)
+			for (uint32_t o = 0; o < tb->n_shmti && !perr; o++) {
+				n = o == si ? 0 : scmi_scan_shmti(tb, o, &pv);
+				if (n == -ENOMEM)
 					perr = -ENOMEM;
+				else if (n == -EFAULT)
+					perr = stlm__mem_fault(s);
+			}
 			pthread_mutex_lock(&s->lock);
 			if (s->table == tb) {
 				for (size_t k = 0; k < pv.n; k++) {

@@ -262,6 +262,21 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* tdcf_area_check() under a SIGBUS guard: -EFAULT when the memory file
+ * shrank under the mapping (session.h, stlm__mem_guard_push()). */
+static int area_check(const uint8_t *base, size_t len)
+{
+	struct stlm_mem_guard g;
+	int r;
+
+	stlm__mem_guard_push(&g, base, len);
+	if (sigsetjmp(g.env, 0))
+		return -EFAULT;
+	r = tdcf_area_check(base, len);
+	stlm__mem_guard_pop(&g);
+	return r;
+}
+
 /* LIST_SHMTI, then map and check each area, into *ret (allocated). */
 static int list_shmti(struct stlm_session *s, uint32_t n_shmti,
 		      struct stlm_shmti **ret)
@@ -321,7 +336,11 @@ static int list_shmti(struct stlm_session *s, uint32_t n_shmti,
 					  d[i].length, s->mem_size);
 			continue;
 		}
-		r = tdcf_area_check(base, d[i].length);
+		r = area_check(base, d[i].length);
+		if (r == -EFAULT) {
+			r = stlm__mem_fault(s);
+			goto out;
+		}
 		if (r < 0) {
 			stlm__log(s, STLM_LOG_WARNING,
 				  "SHMTI %u: bad TDCF header or epilogue (%s): unusable",
@@ -463,8 +482,8 @@ static int place_push(struct scmi_place_vec *pv, const struct scmi_place *p)
  * known (non-FastChannel) DE. Bounded retries (Linux: 5, sleeping 0..4 ms).
  * -EAGAIN when no consistent pass was seen, -ENODEV for an unusable area.
  */
-int scmi_scan_shmti(struct stlm_table *tb, uint32_t si,
-		    struct scmi_place_vec *pv)
+static int scan_shmti(struct stlm_table *tb, uint32_t si,
+		      struct scmi_place_vec *pv)
 {
 	const struct stlm_shmti *sh = &tb->shmti[si];
 	size_t len = sh->desc.length;
@@ -517,6 +536,28 @@ int scmi_scan_shmti(struct stlm_table *tb, uint32_t si,
 			return 0;
 		pv->n = keep;
 	}
+	return r;
+}
+
+/*
+ * scan_shmti() under a SIGBUS guard over the area (session.h,
+ * stlm__mem_guard_push()): -EFAULT when the memory file shrank under it;
+ * the caller marks the session lost (stlm__mem_fault()).
+ */
+int scmi_scan_shmti(struct stlm_table *tb, uint32_t si,
+		    struct scmi_place_vec *pv)
+{
+	const struct stlm_shmti *sh = &tb->shmti[si];
+	struct stlm_mem_guard g;
+	int r;
+
+	if (!sh->base)
+		return -ENODEV;
+	stlm__mem_guard_push(&g, sh->base, sh->desc.length);
+	if (sigsetjmp(g.env, 0))
+		return -EFAULT;
+	r = scan_shmti(tb, si, pv);
+	stlm__mem_guard_pop(&g);
 	return r;
 }
 
@@ -665,6 +706,10 @@ retry:
 		n = scmi_scan_shmti(tb, si, &pv);
 		if (n == -ENOMEM) {
 			r = n;
+			goto out;
+		}
+		if (n == -EFAULT) {
+			r = stlm__mem_fault(s);
 			goto out;
 		}
 		if (n == -EAGAIN) {

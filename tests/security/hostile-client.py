@@ -9,6 +9,11 @@
 #       -EROFS (refused by stlmd, not the platform); the memory fd passed with SHMTI_FDS is O_RDONLY: mmap
 #       PROT_WRITE fails, a PROT_READ mapping cannot be mprotect()ed
 #       writable, write() fails.
+#   hostile-client.py memcheck SOCK INODE MARKER
+#       SHMTI_FDS answers within the socket timeout (5 s) with one fd, and
+#       that fd is the memory file the daemon's session mapped at open
+#       (regular file, inode INODE), whose first bytes do not hold MARKER
+#       (the text of the file a symbolic link now at the path points to).
 #   hostile-client.py hostile SOCK HOLD_FILE RELEASE_FILE
 #       malformed, truncated, oversized frames, wrong version, bogus fds
 #       (SCM_RIGHTS), thousands of subscriptions: each answered as the
@@ -24,6 +29,7 @@ import fcntl
 import mmap
 import os
 import socket
+import stat
 import struct
 import sys
 import time
@@ -307,8 +313,37 @@ def hostile(path, hold_file, release_file):
     served(path)
 
 
+def memcheck(path, inode, marker):
+    s = connect(path)
+    if hello(s)["status"] != 0:
+        fail("HELLO refused")
+    s.send(frame(SHMTI_FDS, 2))
+    try:
+        r = reply_to(s, 2, fds=True)
+    except socket.timeout:
+        fail("SHMTI_FDS: no answer within 5 s (the daemon blocked?)")
+    n, has_fd, size = struct.unpack_from("=IIQ", r["payload"])
+    if r["status"] != 0 or not has_fd or len(r["fds"]) != 1:
+        fail("SHMTI_FDS: status %d has_fd %d fds %d"
+             % (r["status"], has_fd, len(r["fds"])))
+    fd = r["fds"][0]
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or st.st_ino != inode:
+        fail("SHMTI_FDS passed inode %d mode %o, not the memory file mapped "
+             "at open (inode %d)" % (st.st_ino, st.st_mode, inode))
+    head = os.pread(fd, 4096, 0)
+    if marker.encode() in head:
+        fail("SHMTI_FDS passed the symbolic link's target")
+    print("ok: SHMTI_FDS: the memory file mapped at open (inode %d, %d "
+          "bytes), not what the path now names" % (inode, st.st_size))
+    os.close(fd)
+    s.close()
+
+
 if sys.argv[1] == "memfd":
     memfd(sys.argv[2])
+elif sys.argv[1] == "memcheck":
+    memcheck(sys.argv[2], int(sys.argv[3]), sys.argv[4])
 elif sys.argv[1] == "hostile":
     hostile(sys.argv[2], sys.argv[3], sys.argv[4])
 else:
