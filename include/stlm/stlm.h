@@ -192,6 +192,37 @@ enum stlm_state { STLM_STATE_READY = 0, STLM_STATE_LOST = 1 };
  */
 enum stlm_state stlm_session_state(struct stlm_session *s, int *err);
 
+/**
+ * @brief Kinds of platform deviation the library tolerated, the way the
+ * Linux driver does (docs/api.md "Deviations").
+ */
+enum stlm_deviation {
+	STLM_DEV_RESERVED_BITS = 0, /**< reserved bits set in a reply */
+	STLM_DEV_LONG_REPLY = 1,    /**< reply longer than its content */
+	STLM_DEV_SHMTI_FLAGS = 2,   /**< LIST_SHMTI flags word not zero */
+	STLM_DEV_SHMTI_ALIGN = 3,   /**< SHMTI address not 8-byte aligned */
+	STLM_DEV_NAME = 4,	    /**< DE name without NUL or not printable */
+	STLM_DEV_TDCF_META = 5,	    /**< TDCF line metadata bits [31:8] set */
+	STLM_DEV_INTERVAL_ORDER = 6, /**< interval list not ascending */
+	STLM_DEV_ENABLED_MODE = 7,  /**< DE_ENABLED_LIST entry mode 0 or 3 */
+	STLM_DEV_KINDS = 8,	    /**< number of kinds */
+};
+
+/**
+ * @brief How many times the session stepped over each deviation kind.
+ *
+ * Fills counts[k] for k < min(n, STLM_DEV_KINDS) and returns
+ * STLM_DEV_KINDS, or -EINVAL for a NULL session (or NULL counts with
+ * n > 0). Counts only grow; each kind is also logged once per session at
+ * STLM_LOG_WARNING. Sessions on stlmd: or stlmfs: count nothing: the owner
+ * of the channel decodes the replies.
+ */
+int stlm_session_deviations(struct stlm_session *s, uint64_t *counts,
+			    size_t n);
+
+/** @brief Short name of a deviation kind ("reserved-bits"), or NULL. */
+const char *stlm_deviation_name(int kind);
+
 /** @} */
 
 /**

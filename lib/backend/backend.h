@@ -141,6 +141,14 @@ void stlm__log(struct stlm_session *s, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
+ * Count the deviations in @mask (bit k = enum stlm_deviation k, the same
+ * numbering as lib/proto/scmi.h SCMI_DEV_*) that a tolerant decoder
+ * stepped over in @where ("DE_DESCRIPTION"); logs each kind once per
+ * session. Any thread, any lock held.
+ */
+void stlm__deviation(struct stlm_session *s, uint32_t mask, const char *where);
+
+/*
  * A table from n_des descriptors (checked: group ids, duplicates;
  * FastChannels mapped from s->mem), with the group lists. SHMTIs and
  * intervals are left to the caller. With s->lock not held.
