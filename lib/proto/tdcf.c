@@ -291,6 +291,12 @@ void tdcf_write_end(void *area, size_t len, uint32_t s)
 
 void tdcf_set_num_qwords(void *area, uint32_t num_qwords)
 {
+	/*
+	 * Release: the lines num_qwords now covers are visible before it.
+	 * A reader that sees the new count must not find the lines stale or
+	 * torn (weakly ordered CPUs, e.g. arm64, reorder plain stores).
+	 */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
 	shm_store(area, TDCF_OFF_NUM_QWORDS, num_qwords);
 }
 

@@ -181,7 +181,8 @@ uint32_t tdcf_seq_next(uint32_t s);
 uint32_t tdcf_write_begin(void *area, size_t len);
 /* Post-step: match_start = next(s) with release ordering. */
 void tdcf_write_end(void *area, size_t len, uint32_t s);
-/* Store num_qwords (relaxed atomic; callers order it inside a pass). */
+/* Store num_qwords with release semantics: every line store before it is
+ * visible first. */
 void tdcf_set_num_qwords(void *area, uint32_t num_qwords);
 
 /*
