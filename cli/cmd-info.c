@@ -173,6 +173,32 @@ int stlm_cmd_info_main(struct cli *c, int argc, char **argv)
 	out_str(&o, NULL, "Block timestamp clock", buf);
 	out_uint(&o, "max_msg_size", "Max message size", pi.max_msg_size);
 	out_uint(&o, "generation", "Generation", stlm_session_generation(c->s));
+	{
+		uint64_t dv[STLM_DEV_KINDS], total = 0;
+		size_t dl = 0;
+
+		buf[0] = '\0';
+		if (stlm_session_deviations(c->s, dv, STLM_DEV_KINDS) < 0)
+			memset(dv, 0, sizeof(dv));
+		for (int k = 0; k < STLM_DEV_KINDS; k++) {
+			total += dv[k];
+			if (dv[k] && dl < sizeof(buf))
+				dl += (size_t)snprintf(buf + dl, sizeof(buf) - dl,
+						       "%s%s %llu", dl ? ", " : "",
+						       stlm_deviation_name(k),
+						       (unsigned long long)dv[k]);
+		}
+		if (o.mode == OUT_JSON) {
+			jw_key(&w, "deviations");
+			jw_object_begin(&w);
+			for (int k = 0; k < STLM_DEV_KINDS; k++)
+				jw_kv_uint(&w, stlm_deviation_name(k), dv[k]);
+			jw_object_end(&w);
+		} else {
+			out_str(&o, NULL, "Deviations tolerated",
+				total ? buf : "none");
+		}
+	}
 	cli_print_collection(c, &o, &w);
 	if (c->json)
 		cli_doc_end(c, &w);

@@ -20,6 +20,8 @@
 #include "report.h"
 
 static int cmd_help_main(struct cli *c, int argc, char **argv);
+/* cmd-check.c */
+int stlm_cmd_check_main(struct cli *c, int argc, char **argv);
 
 static const struct cli_cmd cli_cmds[] = {
 	{ "info", 0, 0, stlm_cmd_info_main,
@@ -58,6 +60,9 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "catalog", 1, -1, stlm_cmd_catalog_main,
 	  "Check catalog files against the platform, or show the catalog in use",
 	  "[OPTION]... check FILE... | show" },
+	{ "check", 0, 0, stlm_cmd_check_main,
+	  "Check a platform's firmware against the protocol (conformance)",
+	  "[OPTION]..." },
 	{ "export", 0, 0, stlm_cmd_export_main,
 	  "Serve DEs for Prometheus / OpenMetrics, or write a textfile",
 	  "[OPTION]..." },

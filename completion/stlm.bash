@@ -16,7 +16,7 @@ _stlm()
 {
 	local cur prev words cword
 	_init_completion || return
-	local cmds="info list show read watch enable disable config reset record replay decode report export catalog help"
+	local cmds="info list show read watch enable disable config reset record replay decode report check export catalog help"
 	local common="-h --help -j --json --pretty -q --quiet"
 	local i cmd="" _stlm_platform=""
 
@@ -49,6 +49,7 @@ _stlm()
 	local opts=""
 	case $cmd in
 	info | reset) opts="" ;;
+	check) opts="--reset --errors-only" ;;
 	list) opts="-i --id -n --name -g --group -c --component -e --enabled -d --disabled --no-header" ;;
 	show) opts="" ;;
 	read) opts="-e --enable -s --single -t --timestamps --csv --no-header" ;;

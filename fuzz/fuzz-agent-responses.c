@@ -363,6 +363,76 @@ static void fuzz_tlm_config_get(const uint8_t *p, size_t n)
 		   a.interval.exp == b.interval.exp);
 }
 
+/*
+ * Strict and tolerant forms agree (docs/codec.md "Tolerant decoding"):
+ * where the strict decoder succeeds, the tolerant one returns the same
+ * with no deviation; a tolerant success without a deviation is a strict
+ * success; a deviation only turns a strict failure into a success.
+ */
+#define fuzz_agree(strict_, tol_, dev_)					\
+	do {								\
+		int s_ = (strict_), t_ = (tol_);			\
+		uint32_t d_ = (dev_);					\
+									\
+		if (s_ >= 0)						\
+			fuzz_check(t_ == s_ && d_ == 0);		\
+		else if (t_ >= 0)					\
+			fuzz_check(d_ != 0 && !(d_ >> SCMI_DEV_KINDS)); \
+		else							\
+			fuzz_check(t_ == s_ || d_ != 0);		\
+	} while (0)
+
+static void fuzz_tolerant(const uint8_t *p, size_t n)
+{
+	struct scmi_tlm_attrs a;
+	struct scmi_tlm_config_get_resp g;
+	struct scmi_tlm_de_configure_resp c;
+	struct scmi_tlm_intervals_page pg;
+	struct scmi_tlm_reading_complete rc;
+	struct scmi_tlm_update up;
+	struct scmi_list_hdr h;
+	size_t cap = 2;
+	uint32_t dev, v;
+
+	dev = 0;
+	fuzz_agree(scmi_u32_resp_decode(p, n, &v),
+		   scmi_u32_resp_decode_dev(p, n, &v, &dev), dev);
+	dev = 0;
+	fuzz_agree(scmi_status_resp_decode(p, n),
+		   scmi_status_resp_decode_dev(p, n, &dev), dev);
+	dev = 0;
+	fuzz_agree(scmi_tlm_attrs_resp_decode(p, n, &a),
+		   scmi_tlm_attrs_resp_decode_dev(p, n, &a, &dev), dev);
+	dev = 0;
+	fuzz_agree(scmi_tlm_list_shmti_resp_decode(p, n, &h, shmti, cap),
+		   scmi_tlm_list_shmti_resp_decode_dev(p, n, &h, shmti, cap,
+						       &dev), dev);
+	dev = 0;
+	fuzz_agree(scmi_tlm_de_description_resp_decode(p, n, &h, desc, cap),
+		   scmi_tlm_de_description_resp_decode_dev(p, n, &h, desc, cap,
+							   &dev), dev);
+	dev = 0;
+	fuzz_agree(scmi_tlm_intervals_resp_decode(p, n, &pg, iv, cap),
+		   scmi_tlm_intervals_resp_decode_dev(p, n, &pg, iv, cap, &dev),
+		   dev);
+	dev = 0;
+	fuzz_agree(scmi_tlm_de_configure_resp_decode(p, n, &c),
+		   scmi_tlm_de_configure_resp_decode_dev(p, n, &c, &dev), dev);
+	dev = 0;
+	fuzz_agree(scmi_tlm_enabled_resp_decode(p, n, &h, ent, cap),
+		   scmi_tlm_enabled_resp_decode_dev(p, n, &h, ent, cap, &dev),
+		   dev);
+	dev = 0;
+	fuzz_agree(scmi_tlm_config_get_resp_decode(p, n, &g),
+		   scmi_tlm_config_get_resp_decode_dev(p, n, &g, &dev), dev);
+	dev = 0;
+	fuzz_agree(scmi_tlm_reading_complete_decode(p, n, &rc),
+		   scmi_tlm_reading_complete_decode_dev(p, n, &rc, &dev), dev);
+	dev = 0;
+	fuzz_agree(scmi_tlm_update_decode(p, n, &up),
+		   scmi_tlm_update_decode_dev(p, n, &up, &dev), dev);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *p;
@@ -376,6 +446,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	small = data[0] & 0x80;
 	p = data + 1;
 	n = size - 1;
+	fuzz_tolerant(p, n);
 
 	switch (sel) {
 	case SEL_HDR:

@@ -34,6 +34,51 @@ void stlm__log(struct stlm_session *s, int level, const char *fmt, ...)
 }
 
 /* ------------------------------------------------------------------ */
+/* Deviations                                                          */
+
+void stlm__deviation(struct stlm_session *s, uint32_t mask, const char *where)
+{
+	if (!s)
+		return;
+	for (int k = 0; k < STLM_DEV_KINDS; k++) {
+		uint32_t bit = 1u << k;
+
+		if (!(mask & bit))
+			continue;
+		__atomic_add_fetch(&s->dev_count[k], 1, __ATOMIC_RELAXED);
+		/* Once per kind and session: the count tells the rest. */
+		if (__atomic_fetch_or(&s->dev_logged, bit, __ATOMIC_RELAXED) &
+		    bit)
+			continue;
+		stlm__log(s, STLM_LOG_WARNING,
+			  "platform deviation tolerated (%s) in %s; "
+			  "further ones are only counted",
+			  stlm_deviation_name(k), where);
+	}
+}
+
+STLM_API int stlm_session_deviations(struct stlm_session *s,
+				     uint64_t *counts, size_t n)
+{
+	if (!s || (!counts && n))
+		return -EINVAL;
+	for (size_t k = 0; k < n && k < STLM_DEV_KINDS; k++)
+		counts[k] = __atomic_load_n(&s->dev_count[k], __ATOMIC_RELAXED);
+	return STLM_DEV_KINDS;
+}
+
+STLM_API const char *stlm_deviation_name(int kind)
+{
+	static const char *const names[STLM_DEV_KINDS] = {
+		"reserved-bits", "long-reply",	   "shmti-flags",
+		"shmti-alignment", "name",	   "tdcf-meta",
+		"interval-order", "enabled-mode",
+	};
+
+	return kind >= 0 && kind < STLM_DEV_KINDS ? names[kind] : NULL;
+}
+
+/* ------------------------------------------------------------------ */
 /* Generation                                                          */
 
 void stlm__generation_bump(struct stlm_session *s)
@@ -379,6 +424,7 @@ void stlm__ingest_lines(struct stlm_session *s, const uint8_t *lines,
 	struct stlm_table *tb;
 	size_t off = 0, n = 0, max = nbytes / TDCF_LINE_SIZE;
 	unsigned int unknown = 0;
+	uint32_t dev = 0;
 
 	if (!s || !lines)
 		return;
@@ -395,7 +441,7 @@ void stlm__ingest_lines(struct stlm_session *s, const uint8_t *lines,
 		struct stlm_sample smp = { .flags = STLM_SAMPLE_VALID |
 						    STLM_SAMPLE_MESSAGE };
 		struct tdcf_line l;
-		int r = tdcf_msg_line_next(lines, nbytes, &off, &l);
+		int r = tdcf_msg_line_next_dev(lines, nbytes, &off, &l, &dev);
 		int k;
 
 		if (r == 0)
@@ -447,5 +493,7 @@ void stlm__ingest_lines(struct stlm_session *s, const uint8_t *lines,
 	if (unknown)
 		stlm__log(s, STLM_LOG_DEBUG,
 			  "%u lines for unknown DEs ignored in a message", unknown);
+	if (dev)
+		stlm__deviation(s, dev, "message lines");
 	free(v);
 }

@@ -213,6 +213,10 @@ struct stlm_session {
 
 	/* catalog */
 	void *catalog;		/* struct stlm_catalog (catalog.c) */
+
+	/* deviations tolerated (stlm__deviation(); atomic access) */
+	uint64_t dev_count[STLM_DEV_KINDS];
+	uint32_t dev_logged;	/* kinds already logged */
 };
 
 /*

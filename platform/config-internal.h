@@ -19,6 +19,8 @@
 #define STLMP_MAX_SHMTI_TOTAL	(1ull << 30)
 #define STLMP_MAX_MSG_SIZE	(1u << 20)
 #define STLMP_MIN_MSG_SIZE	64u
+/* Header, status, counter word and one 56-byte descriptor. */
+#define STLMP_LINUX_MIN_MSG_SIZE 68u
 #define STLMP_MAX_FILE_SIZE	(256u << 20)
 
 /*

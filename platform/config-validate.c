@@ -240,6 +240,64 @@ static int check_boot_dups(const struct stlmp_config *c, const struct vctx *v)
 	return -EINVAL;
 }
 
+/*
+ * Descriptions the Linux driver cannot take (docs/platform-format.md
+ * "Linux rules"), unless the description opts out with linux_unsafe.
+ */
+static int check_linux(const struct stlmp_config *c, const struct vctx *v)
+{
+	char pl[PLACE_MAX];
+
+	if (c->linux_unsafe)
+		return 0;
+	if (c->n_shmti == 0)
+		return vfail(v, "shmti",
+			     "no SHMTI: the Linux driver sizes its UUID table "
+			     "2 * num_shmti and faults at probe without one");
+	if (c->max_msg_size < STLMP_LINUX_MIN_MSG_SIZE)
+		return vfail(v, "max_msg_size",
+			     "%u is too small: a 56-byte DE descriptor needs a "
+			     "%u-byte DE_DESCRIPTION reply, and the Linux "
+			     "driver cannot enumerate past a descriptor that "
+			     "does not fit", c->max_msg_size,
+			     STLMP_LINUX_MIN_MSG_SIZE);
+	if (c->n_groups) {
+		/* the SHMTI of each group's first line, and its DE */
+		uint32_t *first = malloc(2 * c->n_groups * sizeof(*first));
+
+		if (!first)
+			return -ENOMEM;
+		memset(first, 0xFF, 2 * c->n_groups * sizeof(*first));
+		for (uint32_t i = 0; i < c->n_des; i++) {
+			const struct stlmp_de_cfg *d = &c->des[i];
+			uint32_t g = d->desc.group_id;
+			int r;
+
+			if (g >= c->n_groups || d->desc.has_fc ||
+			    d->shmti >= c->n_shmti)
+				continue;
+			if (first[2 * g] == UINT32_MAX) {
+				first[2 * g] = d->shmti;
+				first[2 * g + 1] = i;
+				continue;
+			}
+			if (first[2 * g] == d->shmti)
+				continue;
+			de_place(v->org, i, pl);
+			r = vfail(v, pl,
+				  "group %u spread over SHMTIs %u and %u: the "
+				  "Linux driver rescans only the SHMTI named in "
+				  "the DE_CONFIGURE reply, so the group's other "
+				  "lines would go stale", g, first[2 * g],
+				  d->shmti);
+			free(first);
+			return r;
+		}
+		free(first);
+	}
+	return 0;
+}
+
 int validate(const struct stlmp_config *c, const struct vctx *v)
 {
 	char pl[PLACE_MAX], pl2[PLACE_MAX], pl3[PLACE_MAX], a[48];
@@ -384,7 +442,10 @@ int validate(const struct stlmp_config *c, const struct vctx *v)
 		}
 	}
 	free(ids);
-	return check_boot_dups(c, v);
+	r = check_boot_dups(c, v);
+	if (r < 0)
+		return r;
+	return check_linux(c, v);
 }
 
 int stlmp_config_validate(const struct stlmp_config *c, char *err,

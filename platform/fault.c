@@ -15,6 +15,10 @@
  *   reset     ms=N change=0|1 platform reset after N ms (optionally with a
  *                             changed DE set and revision)
  *   flood     count=N         N TELEMETRY_UPDATE notifications at once
+ *   lax                       a platform to the letter of "ignore reserved":
+ *                             every Telemetry reply gets its reserved bits
+ *                             set (a value-preserving quirk Linux ignores)
+ *                             and 8 bytes of padding when they fit
  *
  * Common keys: msg=ID and proto=ID restrict command faults to one message
  * (default: every command); after=N lets N matches through first; count=N
@@ -36,6 +40,7 @@ static const struct {
 	{ "token", FAULT_TOKEN },   { "reserved", FAULT_RESERVED },
 	{ "torn", FAULT_TORN },	    { "stuck", FAULT_STUCK },
 	{ "reset", FAULT_RESET },   { "flood", FAULT_FLOOD },
+	{ "lax", FAULT_LAX },
 };
 
 static const char *const status_names[] = {
@@ -191,7 +196,80 @@ static bool fire(struct fault *f)
 static bool is_command_fault(enum fault_kind k)
 {
 	return k == FAULT_DELAY || k == FAULT_DROP || k == FAULT_STATUS ||
-	       k == FAULT_LENGTH || k == FAULT_TOKEN || k == FAULT_RESERVED;
+	       k == FAULT_LENGTH || k == FAULT_TOKEN || k == FAULT_RESERVED ||
+	       k == FAULT_LAX;
+}
+
+static void or32(uint8_t *p, uint32_t bits)
+{
+	scmi_put_le32(p, scmi_get_le32(p) | bits);
+}
+
+/*
+ * FAULT_LAX on a SUCCESS Telemetry reply (header at reply[0], status at
+ * reply[4]): set the reserved bits of every field that has them, without
+ * changing any value, then pad with 8 non-zero bytes if the reply stays
+ * within the message size.
+ */
+static void lax_reply(struct stlmp_platform *p, const struct scmi_hdr *h,
+		      uint8_t *reply, size_t *len)
+{
+	uint8_t *b = reply + 4;	/* payload, from the status */
+	size_t n = *len - 4, k;
+
+	if (h->proto != SCMI_PROTO_TELEMETRY || n < 4 || scmi_get_le32(b))
+		return;
+	switch (h->id) {
+	case SCMI_TLM_PROTOCOL_ATTRIBUTES:
+		if (n >= 32)
+			or32(b + 28, SCMI_TLM_ATTR_RSVD_MASK);
+		break;
+	case SCMI_TLM_LIST_SHMTI:
+		/* flags word of every descriptor */
+		for (k = 8; k + SCMI_TLM_SHMTI_DESC_SIZE <= n;
+		     k += SCMI_TLM_SHMTI_DESC_SIZE)
+			or32(b + k + 16, 0xFFFFFFFFu);
+		break;
+	case SCMI_TLM_DE_DESCRIPTION:
+		for (k = 8; k + SCMI_TLM_DE_DESC_FIXED_SIZE <= n;) {
+			uint32_t a1 = scmi_get_le32(b + k + 12);
+			size_t sz = SCMI_TLM_DE_DESC_FIXED_SIZE;
+
+			if ((a1 & SCMI_TLM_DE_A1_TS_MASK) == SCMI_TLM_TS_LINE)
+				sz += 4;
+			if (a1 & SCMI_TLM_DE_A1_FC)
+				sz += 12;
+			if (a1 & SCMI_TLM_DE_A1_NAME)
+				sz += SCMI_TLM_DE_NAME_LEN;
+			or32(b + k + 12, SCMI_TLM_DE_A1_RSVD_MASK);
+			or32(b + k + 20, 0x80000001u); /* attributes_3 */
+			k += sz;
+		}
+		break;
+	case SCMI_TLM_LIST_UPDATE_INTERVALS:
+		if (n < 8)
+			break;
+		or32(b + 4, SCMI_TLM_IV_RSVD_MASK);
+		for (k = 8; k + 4 <= n; k += 4)
+			or32(b + k, SCMI_TLM_INTERVAL_RSVD_MASK);
+		break;
+	case SCMI_TLM_DE_ENABLED_LIST:
+		for (k = 8; k + 8 <= n; k += 8)
+			or32(b + k + 4, ~SCMI_TLM_DECFG_MODE_MASK);
+		break;
+	case SCMI_TLM_CONFIG_GET:
+		if (n >= 12) {
+			or32(b + 4, SCMI_TLM_CTRL_RSVD_MASK);
+			or32(b + 8, SCMI_TLM_INTERVAL_RSVD_MASK);
+		}
+		break;
+	default:
+		break;
+	}
+	if (*len + 8 <= stlmp_platform_max_msg(p)) {
+		memset(reply + *len, 0xA5, 8);
+		*len += 8;
+	}
 }
 
 int stlmp_fault_reply(struct stlmp_platform *p, const struct scmi_hdr *h,
@@ -253,6 +331,9 @@ int stlmp_fault_reply(struct stlmp_platform *p, const struct scmi_hdr *h,
 				scmi_put_le32(reply, scmi_get_le32(reply) |
 							     0x80000000u);
 			}
+			break;
+		case FAULT_LAX:
+			lax_reply(p, h, reply, len);
 			break;
 		default:
 			break;

@@ -495,6 +495,7 @@ static void single_sample(struct ctx *c, const bool *scopes)
 	uint8_t *lines = malloc(room + TDCF_LINE_EXT_SIZE);
 	struct scmi_hdr h = *c->h;
 	int32_t st = SCMI_SUCCESS;
+	uint32_t left_out = 0;
 	int n;
 
 	/* header + status + num_dwords */
@@ -513,14 +514,24 @@ static void single_sample(struct ctx *c, const bool *scopes)
 			    !scopes[stlmp_de_scope(p, i)])
 				continue;
 			ll = stlmp_msg_line(p, i, l);
+			/*
+			 * Never PARTIAL: the Linux driver turns any delayed
+			 * status but SUCCESS into an error and drops every
+			 * line. Send what fits and say so in the log.
+			 */
 			if (nb + ll > room) {
-				st = SCMI_PARTIAL;
-				break;
+				left_out++;
+				continue;
 			}
 			memcpy(lines + nb, l, ll);
 			nb += ll;
 		}
 	}
+	if (left_out)
+		stlmp_log(p, STLMP_LOG_WARNING,
+			  "READING_COMPLETE: %u message-only line(s) do not fit "
+			  "max_msg_size %u; sent the %zu bytes that fit",
+			  left_out, p->cfg->max_msg_size, nb);
 	h.type = SCMI_MSG_DELAYED_RESP;
 	h.id = SCMI_TLM_READING_COMPLETE;
 	scmi_put_le32(c->post, scmi_hdr_pack(&h));

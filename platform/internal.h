@@ -104,6 +104,7 @@ enum fault_kind {
 	FAULT_STUCK,
 	FAULT_RESET,
 	FAULT_FLOOD,
+	FAULT_LAX,
 };
 
 /**

@@ -161,6 +161,9 @@ struct stlmp_group_cfg {
  * @n_des, @des:         the DEs, in DE_DESCRIPTION order
  * @n_boot_des, @boot_des: DE ids enabled at boot when boot_on
  * @name:                a label for logs ("default", file name...)
+ * @linux_unsafe:        skip the rules that keep the platform readable by
+ *                       the Linux driver (docs/platform-format.md "Linux
+ *                       rules"); for tests of the agent's own checks
  */
 struct stlmp_config {
 	char vendor[16];
@@ -188,6 +191,7 @@ struct stlmp_config {
 	uint32_t n_boot_des;
 	uint32_t *boot_des;
 	char name[64];
+	bool linux_unsafe;
 };
 
 /*

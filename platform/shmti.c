@@ -302,6 +302,17 @@ static void write_line(struct stlmp_platform *p, uint32_t idx)
 	tdcf_line_encode(area(p, rt->shmti) + rt->off, &l);
 }
 
+/* v as its little-endian memory image. */
+static uint64_t fc_le64(uint64_t v)
+{
+	uint8_t b[8];
+	uint64_t w;
+
+	scmi_put_le64(b, v);
+	memcpy(&w, b, sizeof(w));
+	return w;
+}
+
 static void fc_write(struct stlmp_platform *p, uint32_t idx)
 {
 	const struct scmi_tlm_de_desc *d = &p->cfg->des[idx].desc;
@@ -310,9 +321,13 @@ static void fc_write(struct stlmp_platform *p, uint32_t idx)
 	if (!d->has_fc || d->fc_addr + 16 > p->mem_size)
 		return;
 	fc = (uint64_t *)(p->mem + d->fc_addr);
-	/* 64-bit stores: the FC has no consistency protocol (§8). */
-	__atomic_store_n(&fc[0], p->de[idx].value, __ATOMIC_RELAXED);
-	__atomic_store_n(&fc[1], p->de[idx].ts ? p->de[idx].ts_ticks : 0,
+	/*
+	 * 64-bit stores: the FC has no consistency protocol (§8). Words are
+	 * little-endian whatever the host, as the Linux driver reads them.
+	 */
+	__atomic_store_n(&fc[0], fc_le64(p->de[idx].value), __ATOMIC_RELAXED);
+	__atomic_store_n(&fc[1],
+			 fc_le64(p->de[idx].ts ? p->de[idx].ts_ticks : 0),
 			 __ATOMIC_RELEASE);
 }
 

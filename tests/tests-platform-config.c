@@ -464,6 +464,7 @@ STLM_TEST(minimal_defaults)
 	/* boot_des "all", groups as a count, shmti count + size */
 	ASSERT_OK(stlmp_config_parse(
 		"{\"boot_on\": true, \"boot_des\": \"all\", \"groups\": 2,"
+		" \"linux_unsafe\": true,"
 		" \"shmti\": {\"count\": 3, \"size\": 256},"
 		" \"des\": [{\"id\": 1, \"group\": 1, \"shmti\": 2},"
 		" {\"id\": 2, \"group\": \"1\"}]}",
@@ -804,4 +805,46 @@ STLM_TEST(validate_struct)
 	ASSERT_OK(stlmp_config_validate(c, err, sizeof(err)));
 	stlmp_config_free(c);
 	stlmp_config_free(NULL);
+}
+
+/* ---------------------------------------------------------------- */
+/* Linux rules: descriptions the Linux driver cannot take are refused */
+
+static const struct {
+	const char *json, *msg;
+} linux_hostile[] = {
+	{ "{\"shmti\": {\"count\": 0, \"size\": 64}, \"des\": []}",
+	  "t.json: shmti: no SHMTI: the Linux driver sizes its UUID table "
+	  "2 * num_shmti and faults at probe without one" },
+	{ "{\"max_msg_size\": 67, \"des\": []}",
+	  "t.json: max_msg_size: 67 is too small: a 56-byte DE descriptor "
+	  "needs a 68-byte DE_DESCRIPTION reply, and the Linux driver cannot "
+	  "enumerate past a descriptor that does not fit" },
+	{ "{\"groups\": 1, \"shmti\": {\"count\": 2, \"size\": 64},"
+	  " \"des\": [{\"id\": 1, \"group\": 0}, {\"id\": 2, \"group\": 0,"
+	  " \"shmti\": 1}]}",
+	  "t.json: des[1]: group 0 spread over SHMTIs 0 and 1: the Linux "
+	  "driver rescans only the SHMTI named in the DE_CONFIGURE reply, so "
+	  "the group's other lines would go stale" },
+};
+
+STLM_TEST(linux_rules)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(linux_hostile); i++) {
+		struct stlmp_config *c = NULL;
+		char err[512] = "", doc[512];
+		int r = stlmp_config_parse(linux_hostile[i].json, "t.json", &c,
+					   err, sizeof(err));
+
+		if (r != -EINVAL || c || strcmp(err, linux_hostile[i].msg))
+			STLM_FAIL_AT("case %zu: got %d: %s\n want: %s", i, r,
+				     err, linux_hostile[i].msg);
+		/* allowed only when the description asks for it */
+		snprintf(doc, sizeof(doc), "{\"linux_unsafe\": true, %s",
+			 linux_hostile[i].json + 1);
+		ASSERT_OK(stlmp_config_parse(doc, "t.json", &c, err,
+					     sizeof(err)));
+		ASSERT_TRUE(c->linux_unsafe);
+		stlmp_config_free(c);
+	}
 }

@@ -829,3 +829,45 @@ STLM_TEST(real_clock_ticker)
 	stlmp_platform_free(p);
 	stlmp_config_free(c);
 }
+
+/*
+ * Message-only lines that overflow one READING_COMPLETE: the platform sends
+ * what fits with SUCCESS, never PARTIAL (the Linux driver turns PARTIAL
+ * into an error and drops every line).
+ */
+STLM_TEST(single_sample_never_partial)
+{
+	struct stlmp_opts o = { .seed = 7, .manual_clock = true };
+	struct stlmp_config *c = tp_config(false);
+	struct scmi_tlm_reading_complete rc;
+	struct tdcf_line l = { 0 };
+	struct tp_fix *f;
+	size_t off = 0;
+	int n, lines = 0;
+
+	c->max_msg_size = 68;
+	c->des[0].shmti = STLMP_NO_SHMTI; /* TP_CONST */
+	c->des[2].shmti = STLMP_NO_SHMTI; /* TP_BLK */
+	c->des[7].shmti = STLMP_NO_SHMTI; /* TP_PLAIN */
+	f = tp_fix_new(c, &o);
+	tp_fix_agent(f);
+	de_cfg(f, TP_MSG, SCMI_TLM_DE_ENABLE_TS, false, 0);
+	de_cfg(f, TP_CONST, SCMI_TLM_DE_ENABLE, false, 0);
+	de_cfg(f, TP_BLK, SCMI_TLM_DE_ENABLE, false, 0);
+	de_cfg(f, TP_PLAIN, SCMI_TLM_DE_ENABLE, false, 0);
+	coll_set(f, true, SCMI_TLM_MODE_SINGLE, SCMI_TLM_SEL_ALL,
+		 SCMI_TLM_GROUP_NONE, (struct scmi_tlm_interval){ 0, 0 }, 0);
+	n = ta_wait(f->a, SCMI_MSG_DELAYED_RESP, SCMI_TLM_READING_COMPLETE, f->r,
+		    sizeof(f->r), TO, NULL);
+	ASSERT_CMP(n, >, 0);
+	ASSERT_CMP(n, <=, 68 - 4);
+	ASSERT_OK(scmi_tlm_reading_complete_decode(f->r, (size_t)n, &rc));
+	ASSERT_EQ(rc.status_errno, 0);
+	ASSERT_FALSE(rc.partial);
+	while (tdcf_msg_line_next(rc.lines.lines, rc.lines.num_dwords * 4u, &off,
+				  &l) == 1)
+		lines++;
+	ASSERT_CMP(lines, >=, 2);
+	ASSERT_CMP(lines, <, 4);
+	fix_down(f);
+}

@@ -1304,3 +1304,38 @@ STLM_TEST(concurrent_reader_writer)
 	ASSERT_EQ(tdcf_read_begin(a.b), 2 * CC_UPDATES);
 	ASSERT_EQ(tdcf_read_end(a.b, CC_LEN), 2 * CC_UPDATES);
 }
+
+/* Line metadata bits [31:8]: strict fails, the _dev readers skip them. */
+STLM_TEST(tolerant_meta_reserved)
+{
+	uint64_t mem[4] = { 0 };
+	uint8_t msg[16];
+	struct tdcf_line l;
+	uint32_t dev = 0;
+	size_t off = 0;
+
+	((uint32_t *)mem)[0] = 0xABCDEF00u | TDCF_META_TS_VALID;
+	((uint32_t *)mem)[1] = 0x77;
+	mem[1] = 1234;
+	ASSERT_ERR(tdcf_line_parse(mem, 16, &l), -EPROTO);
+	ASSERT_EQ(tdcf_line_parse_dev(mem, 16, &l, &dev), 16);
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_TDCF_META));
+	ASSERT_EQ(l.type, TDCF_LINE_DATA);
+	ASSERT_EQ(l.id, 0x77);
+	ASSERT_EQ(l.data, 1234);
+	ASSERT_TRUE(l.ts_valid);
+
+	scmi_put_le32(msg, 0xFF000000u);
+	scmi_put_le32(msg + 4, 0x78);
+	scmi_put_le64(msg + 8, 5);
+	ASSERT_ERR(tdcf_msg_line_next(msg, 16, &off, &l), -EPROTO);
+	dev = 0;
+	ASSERT_EQ(tdcf_msg_line_next_dev(msg, 16, &off, &l, &dev), 1);
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_TDCF_META));
+	ASSERT_EQ(l.id, 0x78);
+	ASSERT_EQ(l.data, 5);
+	/* a line that is not a data line is still refused in a message */
+	off = 0;
+	scmi_put_le32(msg, 0xFF000010u);
+	ASSERT_ERR(tdcf_msg_line_next_dev(msg, 16, &off, &l, &dev), -EPROTO);
+}

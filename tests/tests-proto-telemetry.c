@@ -2553,3 +2553,215 @@ STLM_TEST(decoders_random_input)
 				    len);
 	}
 }
+
+/* ------------------------------------------------------------------ */
+/* Tolerant decoding (*_dev): like Linux, deviations reported          */
+
+STLM_TEST(tolerant_attrs_and_fixed_replies)
+{
+	struct scmi_tlm_attrs a = { .de_num = 7, .groups_num = 2,
+				    .num_shmti = 3, .reset = true,
+				    .default_blk_ts_rate = 1000 }, got;
+	struct scmi_tlm_config_get_resp cg = { .enable = true, .mode = 1,
+					       .interval = { 5, -3 } }, cgot;
+	struct scmi_tlm_de_configure_resp dc = { 1, 0x10, 0 }, dgot;
+	uint8_t buf[128];
+	uint32_t dev = 0, v;
+	int n;
+
+	n = scmi_tlm_attrs_resp_encode(&a, buf, sizeof(buf));
+	ASSERT_CMP(n, >, 0);
+	put32(buf, 28, scmi_get_le32(buf + 28) | SCMI_TLM_ATTR_RSVD_MASK);
+	memset(buf + n, 0xA5, 8);
+	ASSERT_ERR(scmi_tlm_attrs_resp_decode(buf, (size_t)n, &got), -EPROTO);
+	ASSERT_ERR(scmi_tlm_attrs_resp_decode_dev(buf, (size_t)n, &got, NULL),
+		   -EPROTO);
+	ASSERT_OK(scmi_tlm_attrs_resp_decode_dev(buf, (size_t)n + 8, &got,
+						 &dev));
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_RSVD) | SCMI_DEV(SCMI_DEV_LONG));
+	ASSERT_EQ(got.de_num, 7);
+	ASSERT_EQ(got.num_shmti, 3);
+	ASSERT_TRUE(got.reset);
+	ASSERT_FALSE(got.fastchannels || got.single_sample || got.notifications);
+	ASSERT_EQ(got.default_blk_ts_rate, 1000);
+	/* still short is still an error */
+	ASSERT_ERR(scmi_tlm_attrs_resp_decode_dev(buf, (size_t)n - 1, &got,
+						  &dev), -EBADMSG);
+
+	n = scmi_tlm_config_get_resp_encode(&cg, buf, sizeof(buf));
+	ASSERT_CMP(n, >, 0);
+	put32(buf, 4, scmi_get_le32(buf + 4) | SCMI_TLM_CTRL_RSVD_MASK);
+	put32(buf, 8, scmi_get_le32(buf + 8) | SCMI_TLM_INTERVAL_RSVD_MASK);
+	ASSERT_ERR(scmi_tlm_config_get_resp_decode(buf, (size_t)n, &cgot),
+		   -EPROTO);
+	dev = 0;
+	ASSERT_OK(scmi_tlm_config_get_resp_decode_dev(buf, (size_t)n + 4,
+						      &cgot, &dev));
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_RSVD) | SCMI_DEV(SCMI_DEV_LONG));
+	ASSERT_TRUE(cgot.enable);
+	ASSERT_EQ(cgot.mode, 1);
+	ASSERT_EQ(cgot.interval.secs, 5);
+	ASSERT_EQ(cgot.interval.exp, -3);
+	/* a mode that cannot be interpreted still fails */
+	put32(buf, 4, 3u << SCMI_TLM_CTRL_MODE_SHIFT);
+	ASSERT_ERR(scmi_tlm_config_get_resp_decode_dev(buf, (size_t)n, &cgot,
+						       &dev), -EPROTO);
+
+	n = scmi_tlm_de_configure_resp_encode(&dc, buf, sizeof(buf));
+	dev = 0;
+	ASSERT_ERR(scmi_tlm_de_configure_resp_decode(buf, (size_t)n + 4, &dgot),
+		   -EMSGSIZE);
+	ASSERT_OK(scmi_tlm_de_configure_resp_decode_dev(buf, (size_t)n + 4,
+							&dgot, &dev));
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_LONG));
+	ASSERT_EQ(dgot.de_offset, 0x10);
+	/* a misaligned offset is never guessed at */
+	put32(buf, 8, 0x11);
+	ASSERT_ERR(scmi_tlm_de_configure_resp_decode_dev(buf, (size_t)n,
+							 &dgot, &dev), -EPROTO);
+
+	HX(buf, "00 00 00 00 01 02 03 04 FF FF FF FF");
+	dev = 0;
+	ASSERT_ERR(scmi_u32_resp_decode(buf, 12, &v), -EMSGSIZE);
+	ASSERT_OK(scmi_u32_resp_decode_dev(buf, 12, &v, &dev));
+	ASSERT_EQ(v, 0x04030201);
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_LONG));
+	ASSERT_ERR(scmi_status_resp_decode(buf, 8), -EMSGSIZE);
+	ASSERT_OK(scmi_status_resp_decode_dev(buf, 8, &dev));
+	ASSERT_STREQ(scmi_dev_name(SCMI_DEV_TDCF_META), "tdcf-meta");
+	ASSERT_NULL(scmi_dev_name(SCMI_DEV_KINDS));
+}
+
+STLM_TEST(tolerant_lists)
+{
+	struct scmi_tlm_shmti_desc sd[2] = { { 1, 0x1000, 64 },
+					     { 2, 0x2000, 128 } }, sgot[2];
+	struct scmi_tlm_enabled_entry en[3] = { { 5, 1 }, { 6, 2 }, { 7, 1 } },
+				      egot[3];
+	struct scmi_tlm_interval iv[3] = { { 1, -3 }, { 10, -3 }, { 1, 0 } },
+				 igot[3];
+	struct scmi_tlm_intervals_page pg;
+	struct scmi_list_hdr h;
+	uint8_t buf[256];
+	uint32_t dev = 0;
+	size_t k;
+	int n;
+
+	n = scmi_tlm_list_shmti_resp_encode(sd, 2, buf, sizeof(buf), &k);
+	ASSERT_EQ(k, 2);
+	put32(buf, 8 + 16, 0x1);	   /* flags */
+	put32(buf, 8 + 20 + 4, 0x2004); /* address low word: misaligned */
+	ASSERT_ERR(scmi_tlm_list_shmti_resp_decode(buf, (size_t)n, &h, sgot, 2),
+		   -EPROTO);
+	ASSERT_EQ(scmi_tlm_list_shmti_resp_decode_dev(buf, (size_t)n + 8, &h,
+						      sgot, 2, &dev), 2);
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_SHMTI_FLAGS) |
+			       SCMI_DEV(SCMI_DEV_SHMTI_ALIGN) |
+			       SCMI_DEV(SCMI_DEV_LONG));
+	ASSERT_EQ(sgot[0].addr, 0x1000);
+	ASSERT_EQ(sgot[1].addr, 0x2004);
+	ASSERT_EQ(sgot[1].length, 128);
+	/* a length below the minimum cannot be used */
+	put32(buf, 8 + 12, 8);
+	ASSERT_ERR(scmi_tlm_list_shmti_resp_decode_dev(buf, (size_t)n, &h,
+						       sgot, 2, &dev), -EPROTO);
+
+	n = scmi_tlm_enabled_resp_encode(en, 3, buf, sizeof(buf), &k);
+	put32(buf, 8 + 4, 0xFFFFFFFCu | 1); /* reserved bits, mode 1 */
+	put32(buf, 8 + 12, 3);		     /* mode 3 */
+	put32(buf, 8 + 20, 0);		     /* mode 0 */
+	ASSERT_ERR(scmi_tlm_enabled_resp_decode(buf, (size_t)n, &h, egot, 3),
+		   -EPROTO);
+	dev = 0;
+	ASSERT_EQ(scmi_tlm_enabled_resp_decode_dev(buf, (size_t)n, &h, egot, 3,
+						   &dev), 3);
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_RSVD) |
+			       SCMI_DEV(SCMI_DEV_ENABLED_MODE));
+	ASSERT_EQ(egot[0].mode, 1);
+	ASSERT_EQ(egot[1].mode, 2);
+	ASSERT_EQ(egot[2].mode, 1);
+	ASSERT_EQ(egot[2].id, 7);
+
+	n = scmi_tlm_intervals_resp_encode(iv, 3, false, buf, sizeof(buf), &k);
+	put32(buf, 4, scmi_get_le32(buf + 4) | SCMI_TLM_IV_RSVD_MASK);
+	put32(buf, 8, scmi_get_le32(buf + 8) | SCMI_TLM_INTERVAL_RSVD_MASK);
+	/* swap the last two: not ascending */
+	{
+		uint32_t a = scmi_get_le32(buf + 12), b = scmi_get_le32(buf + 16);
+
+		put32(buf, 12, b);
+		put32(buf, 16, a);
+	}
+	ASSERT_ERR(scmi_tlm_intervals_resp_decode(buf, (size_t)n, &pg, igot, 3),
+		   -EPROTO);
+	dev = 0;
+	ASSERT_EQ(scmi_tlm_intervals_resp_decode_dev(buf, (size_t)n + 4, &pg,
+						     igot, 3, &dev), 3);
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_RSVD) | SCMI_DEV(SCMI_DEV_LONG) |
+			       SCMI_DEV(SCMI_DEV_IV_ORDER));
+	ASSERT_EQ(igot[0].secs, 1);
+	ASSERT_EQ(igot[0].exp, -3);
+	ASSERT_EQ(igot[1].secs, 1);
+	ASSERT_EQ(igot[1].exp, 0);
+	ASSERT_EQ(igot[2].secs, 10);
+}
+
+STLM_TEST(tolerant_descriptors_and_lines)
+{
+	struct scmi_tlm_de_desc d = { .id = 0x42, .group_id = 1,
+				      .data_size = 8, .unit = 6,
+				      .has_name = true }, got;
+	struct scmi_tlm_reading_complete rc;
+	struct scmi_tlm_update up;
+	struct scmi_list_hdr h;
+	uint8_t buf[256], lines[16] = { 0 };
+	uint32_t dev = 0;
+	size_t k;
+	int n, o;
+
+	strcpy(d.name, "cpu.temp");
+	n = scmi_tlm_de_description_resp_encode(&d, 1, buf, sizeof(buf), &k);
+	ASSERT_EQ(k, 1);
+	o = 8; /* status, counter word */
+	put32(buf, (size_t)o + 12,
+	      scmi_get_le32(buf + o + 12) | SCMI_TLM_DE_A1_RSVD_MASK);
+	put32(buf, (size_t)o + 20, 0xDEAD); /* attributes_3 */
+	memcpy(buf + o + 24, "0123456789abcdef", 16); /* no NUL */
+	buf[o + 24 + 3] = 0x07;
+	ASSERT_ERR(scmi_tlm_de_description_resp_decode(buf, (size_t)n, &h, &got,
+						       1), -EPROTO);
+	ASSERT_EQ(scmi_tlm_de_description_resp_decode_dev(buf, (size_t)n + 8,
+							  &h, &got, 1, &dev),
+		  1);
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_RSVD) | SCMI_DEV(SCMI_DEV_NAME) |
+			       SCMI_DEV(SCMI_DEV_LONG));
+	ASSERT_EQ(got.id, 0x42);
+	ASSERT_EQ(got.unit, 6);
+	ASSERT_STREQ(got.name, "012?456789abcde");
+	/* ts_support 3 decides the layout: never guessed */
+	put32(buf, (size_t)o + 12, scmi_get_le32(buf + o + 12) | 3);
+	ASSERT_ERR(scmi_tlm_de_description_resp_decode_dev(buf, (size_t)n, &h,
+							   &got, 1, &dev),
+		   -EPROTO);
+
+	scmi_put_le32(lines, 0);
+	scmi_put_le32(lines + 4, 0x42);
+	scmi_put_le64(lines + 8, 99);
+	n = scmi_tlm_reading_complete_encode(0, lines, 16, buf, sizeof(buf));
+	memset(buf + n, 0xA5, 8);
+	ASSERT_ERR(scmi_tlm_reading_complete_decode(buf, (size_t)n + 8, &rc),
+		   -EMSGSIZE);
+	dev = 0;
+	ASSERT_OK(scmi_tlm_reading_complete_decode_dev(buf, (size_t)n + 8, &rc,
+						       &dev));
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_LONG));
+	ASSERT_EQ(rc.lines.num_dwords, 4);
+	n = scmi_tlm_update_encode(0, 0, lines, 16, buf, sizeof(buf));
+	ASSERT_ERR(scmi_tlm_update_decode(buf, (size_t)n + 4, &up), -EMSGSIZE);
+	ASSERT_OK(scmi_tlm_update_decode_dev(buf, (size_t)n + 4, &up, &dev));
+	ASSERT_EQ(up.lines.num_dwords, 4);
+	/* odd dword counts stay errors */
+	put32(buf, 8, 3);
+	ASSERT_ERR(scmi_tlm_update_decode_dev(buf, (size_t)n, &up, &dev),
+		   -EPROTO);
+}

@@ -203,9 +203,17 @@ STLM_TEST(open_errors)
 	ASSERT_OK(fx_open(f, STLM_DISCOVERY_LAZY, 300, &t));
 	tp_fix_close(f, t);
 
-	/* reserved bits in PROTOCOL_ATTRIBUTES: the platform broke the protocol */
+	/* reserved bits in PROTOCOL_ATTRIBUTES: ignored like Linux, counted */
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "reserved:proto=0x1b,msg=0x1"));
-	ASSERT_ERR(fx_open(f, STLM_DISCOVERY_LAZY, 300, &t), -EPROTO);
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_LAZY, 300, &t));
+	{
+		uint64_t cnt[STLM_DEV_KINDS];
+
+		ASSERT_EQ(stlm_session_deviations(t, cnt, STLM_DEV_KINDS),
+			  STLM_DEV_KINDS);
+		ASSERT_CMP(cnt[STLM_DEV_RESERVED_BITS], >=, 1);
+	}
+	tp_fix_close(f, t);
 	stlmp_platform_fault_clear(f->p);
 	usleep(20000);
 	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 300, &t));
@@ -608,8 +616,10 @@ static void faults_flow(const char *scheme)
 	/* short and long replies, reserved header bits */
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "length:msg=0x6,bytes=-4,count=1"));
 	ASSERT_ERR(stlm_de_set(s, TP_PLAIN, true, false), -EBADMSG);
+	/* a longer reply is read like Linux does; the extra bytes counted */
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "length:msg=0x6,bytes=4,count=1"));
-	ASSERT_ERR(stlm_de_set(s, TP_PLAIN, true, false), -EPROTO);
+	ASSERT_OK(stlm_de_set(s, TP_PLAIN, true, false));
+	ASSERT_OK(stlm_de_set(s, TP_PLAIN, false, false));
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "reserved:msg=0x9,count=1"));
 	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c)); /* retried */
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "reserved:proto=0x1b,msg=0x1,count=1"));
@@ -1322,7 +1332,10 @@ STLM_TEST(hostile_platform)
 	tp_fix_close(f, s);
 	usleep(20000);
 
-	/* garbage lines in notifications are dropped */
+	/*
+	 * Reserved line metadata bits [31:8] in notifications: Linux reads
+	 * only [7:0]; so does the session, counting the deviation.
+	 */
 	ASSERT_OK(proxy_open(x, f, TAMPER_NOTIF_GARBAGE, STLM_DISCOVERY_FULL, &s));
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "flood:count=20"));
 	usleep(100000);
@@ -1330,12 +1343,19 @@ STLM_TEST(hostile_platform)
 		struct stlm_event ev;
 		int updates = 0;
 
+		uint64_t cnt[STLM_DEV_KINDS];
+
 		while (stlm_event_read(s, &ev) == 1)
 			if (ev.type == STLM_EVENT_UPDATE) {
 				updates++;
-				ASSERT_EQ(ev.n_samples, 0);
+				ASSERT_CMP(ev.n_samples, >=, 1);
+				ASSERT_TRUE(ev.samples[0].flags &
+					    STLM_SAMPLE_VALID);
 			}
 		ASSERT_EQ(updates, 20);
+		ASSERT_EQ(stlm_session_deviations(s, cnt, STLM_DEV_KINDS),
+			  STLM_DEV_KINDS);
+		ASSERT_CMP(cnt[STLM_DEV_TDCF_META], >=, 20);
 	}
 	ASSERT_OK(stlm_de_set(s, TP_CONST, false, false));
 	tp_fix_close(f, s);
@@ -1461,6 +1481,92 @@ STLM_TEST(enabled_list_retried)
 	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 500, &s));
 	ASSERT_TRUE(stlm_de_enabled(de_of(s, TP_FC)));
 	ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_G1A)));
+	tp_fix_close(f, s);
+	fx_stop(f);
+}
+
+/* Everything a session learns, for comparing two sessions. */
+static void dump_session(struct stlm_session *s, char *buf, size_t cap)
+{
+	struct stlm_intervals iv;
+	struct stlm_collection c;
+	struct stlm_platform_info info;
+	size_t o = 0;
+	int n = stlm_de_count(s);
+
+	ASSERT_OK(stlm_session_info(s, &info));
+	o += (size_t)snprintf(buf + o, cap - o, "des %u groups %u shmti %u "
+			      "fc %d reset %d rate %u\n", info.n_des,
+			      info.n_groups, info.n_shmti, info.fastchannels,
+			      info.reset, info.default_blk_ts_rate_khz);
+	for (int i = 0; i < n && o < cap; i++) {
+		const struct stlm_de *de = stlm_de_at(s, (size_t)i);
+
+		o += (size_t)snprintf(buf + o, cap - o,
+				      "%x g%x t%u sz%u u%u e%d ts%d r%u fc%d "
+				      "n'%s' en%d/%d\n",
+				      stlm_de_id(de), stlm_de_group(de),
+				      stlm_de_type(de), stlm_de_size(de),
+				      stlm_de_unit(de), stlm_de_unit_exp(de),
+				      stlm_de_ts_support(de),
+				      stlm_de_ts_rate_khz(de),
+				      stlm_de_has_fastchannel(de),
+				      stlm_de_fw_name(de) ? stlm_de_fw_name(de) : "",
+				      stlm_de_enabled(de), stlm_de_ts_enabled(de));
+	}
+	ASSERT_OK(stlm_intervals_get(s, STLM_GROUP_ALL, &iv));
+	for (size_t i = 0; i < iv.n && o < cap; i++)
+		o += (size_t)snprintf(buf + o, cap - o, "iv %u %d\n",
+				      iv.v[i].secs, iv.v[i].exp);
+	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
+	o += (size_t)snprintf(buf + o, cap - o, "coll %d %d %u %d\n",
+			      c.enabled, c.mode, c.interval.secs,
+			      c.interval.exp);
+	ASSERT_CMP(o, <, cap);
+}
+
+/*
+ * A platform that sets every reserved bit and pads every Telemetry reply
+ * (fault "lax"): the session reads the same values as from a clean one and
+ * counts the deviations.
+ */
+STLM_TEST(deviations_lax_platform)
+{
+	static char want[8192], got[8192];
+	struct tp_fix *f = fx_start(tp_config(false), "unix");
+	struct stlm_session *s = NULL;
+	uint64_t cnt[STLM_DEV_KINDS];
+
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 1000, &s));
+	ASSERT_OK(stlm_de_set(s, TP_COUNTER, true, true));
+	ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, true,
+				      STLM_MODE_ON_DEMAND, 0));
+	dump_session(s, want, sizeof(want));
+	ASSERT_EQ(stlm_session_deviations(s, cnt, STLM_DEV_KINDS),
+		  STLM_DEV_KINDS);
+	for (int k = 0; k < STLM_DEV_KINDS; k++)
+		ASSERT_EQ(cnt[k], 0);
+	tp_fix_close(f, s);
+	usleep(20000);
+
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "lax"));
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 1000, &s));
+	dump_session(s, got, sizeof(got));
+	ASSERT_STREQ(got, want);
+	/* configuration through the lax replies */
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	check_placed(f, s, TP_CONST);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, false, false));
+	ASSERT_EQ(stlm_session_deviations(s, cnt, STLM_DEV_KINDS),
+		  STLM_DEV_KINDS);
+	ASSERT_CMP(cnt[STLM_DEV_RESERVED_BITS], >, 0);
+	ASSERT_CMP(cnt[STLM_DEV_LONG_REPLY], >, 0);
+	ASSERT_CMP(cnt[STLM_DEV_SHMTI_FLAGS], >, 0);
+	ASSERT_EQ(cnt[STLM_DEV_SHMTI_ALIGN], 0);
+	ASSERT_EQ(cnt[STLM_DEV_NAME], 0);
+	ASSERT_STREQ(stlm_deviation_name(STLM_DEV_LONG_REPLY), "long-reply");
+	ASSERT_NULL(stlm_deviation_name(STLM_DEV_KINDS));
+	ASSERT_ERR(stlm_session_deviations(NULL, cnt, 1), -EINVAL);
 	tp_fix_close(f, s);
 	fx_stop(f);
 }

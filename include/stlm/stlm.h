@@ -206,6 +206,85 @@ enum stlm_state { STLM_STATE_READY = 0, STLM_STATE_LOST = 1 };
  */
 enum stlm_state stlm_session_state(struct stlm_session *s, int *err);
 
+/**
+ * @brief Kinds of platform deviation the library tolerated, the way the
+ * Linux driver does (docs/api.md "Deviations").
+ */
+enum stlm_deviation {
+	STLM_DEV_RESERVED_BITS = 0, /**< reserved bits set in a reply */
+	STLM_DEV_LONG_REPLY = 1,    /**< reply longer than its content */
+	STLM_DEV_SHMTI_FLAGS = 2,   /**< LIST_SHMTI flags word not zero */
+	STLM_DEV_SHMTI_ALIGN = 3,   /**< SHMTI address not 8-byte aligned */
+	STLM_DEV_NAME = 4,	    /**< DE name without NUL or not printable */
+	STLM_DEV_TDCF_META = 5,	    /**< TDCF line metadata bits [31:8] set */
+	STLM_DEV_INTERVAL_ORDER = 6, /**< interval list not ascending */
+	STLM_DEV_ENABLED_MODE = 7,  /**< DE_ENABLED_LIST entry mode 0 or 3 */
+	STLM_DEV_KINDS = 8,	    /**< number of kinds */
+};
+
+/**
+ * @brief How many times the session stepped over each deviation kind.
+ *
+ * Fills counts[k] for k < min(n, STLM_DEV_KINDS) and returns
+ * STLM_DEV_KINDS, or -EINVAL for a NULL session (or NULL counts with
+ * n > 0). Counts only grow; each kind is also logged once per session at
+ * STLM_LOG_WARNING. Sessions on stlmd: or stlmfs: count nothing: the owner
+ * of the channel decodes the replies.
+ */
+int stlm_session_deviations(struct stlm_session *s, uint64_t *counts,
+			    size_t n);
+
+/** @brief Short name of a deviation kind ("reserved-bits"), or NULL. */
+const char *stlm_deviation_name(int kind);
+
+/**
+ * @brief Firmware conformance check (`stlm check`, docs/api.md "Checking
+ * a platform").
+ */
+enum stlm_check_severity {
+	STLM_CHECK_INFO = 0,	/**< worth knowing, within the spec */
+	STLM_CHECK_WARNING = 1, /**< breaks the spec; Linux tolerates it */
+	STLM_CHECK_ERROR = 2,	/**< breaks the spec or the Linux driver */
+};
+
+/** Run the checks that change the platform's state (RESET). */
+#define STLM_CHECK_RESET	(1u << 0)
+
+/**
+ * struct stlm_check_finding - one finding of stlm_check_run()
+ * @rule:     short stable name ("attrs-reserved-bits")
+ * @section:  protocol section ("4.2"), docs/codec.md explains the numbers
+ * @severity: enum stlm_check_severity
+ * @message:  what is wrong, one line
+ * @bytes:    the reply bytes seen (from the status word), up to 64
+ * @n_bytes:  how many of @bytes are valid
+ */
+struct stlm_check_finding {
+	const char *rule;
+	const char *section;
+	int severity;
+	char message[200];
+	uint8_t bytes[64];
+	size_t n_bytes;
+};
+
+typedef void (*stlm_check_fn)(void *data, const struct stlm_check_finding *f);
+
+/**
+ * @brief Check the platform behind @s against the protocol: every reply
+ * decoded strictly, plus behaviour (paging, DE enable/disable, interval
+ * encoding, single read, TDCF match sequences over time, FastChannel
+ * layout; RESET with ::STLM_CHECK_RESET).
+ *
+ * Calls @fn once per finding. Returns the number of findings, or
+ * -EOPNOTSUPP when the session does not speak SCMI itself (stlmd:,
+ * stlmfs:), or another -errno when the platform cannot be reached. It
+ * sends commands behind the session's back: use a session of its own and
+ * close it afterwards.
+ */
+int stlm_check_run(struct stlm_session *s, unsigned int flags,
+		   stlm_check_fn fn, void *data);
+
 /** @} */
 
 /**

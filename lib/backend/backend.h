@@ -120,6 +120,16 @@ struct stlm_backend_ops {
 	enum stlm_state (*state)(struct stlm_session *s, int *ret_err);
 	int (*mem_open)(struct stlm_session *s);
 	void (*release)(struct stlm_session *s);
+	/*
+	 * One raw command exchange (stlm_check_run()): request payload in,
+	 * reply payload from the status word out; with @dresp, also waits
+	 * for the delayed response. Returns the reply length or -errno.
+	 * NULL: the backend does not speak SCMI itself.
+	 */
+	int (*xfer)(struct stlm_session *s, uint8_t proto, uint8_t id,
+		    const void *req, size_t req_len, uint8_t *resp,
+		    size_t resp_cap, uint8_t *dresp, size_t dresp_cap,
+		    int *ret_dlen);
 };
 
 extern const struct stlm_backend_ops stlm__backend_scmi;
@@ -139,6 +149,14 @@ int stlm__backend_select(const char *uri,
 /* Log through the session's callback (never prints). */
 void stlm__log(struct stlm_session *s, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Count the deviations in @mask (bit k = enum stlm_deviation k, the same
+ * numbering as lib/proto/scmi.h SCMI_DEV_*) that a tolerant decoder
+ * stepped over in @where ("DE_DESCRIPTION"); logs each kind once per
+ * session. Any thread, any lock held.
+ */
+void stlm__deviation(struct stlm_session *s, uint32_t mask, const char *where);
 
 /*
  * A table from n_des descriptors (checked: group ids, duplicates;

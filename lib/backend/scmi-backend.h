@@ -229,6 +229,7 @@ struct scmi_place_vec {
 	struct scmi_place *v;
 	size_t n;
 	size_t cap;
+	uint32_t dev;	/* deviations stepped over (lib/proto/scmi.h) */
 };
 
 /*

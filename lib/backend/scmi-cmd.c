@@ -21,6 +21,16 @@ int scmi_proto_err(int r)
 	return r;
 }
 
+/* Report what a tolerant decoder stepped over (lib/proto/scmi.h). */
+static void note(struct stlm_session *s, uint32_t dev, uint8_t proto,
+		 uint8_t id)
+{
+	if (dev)
+		stlm__deviation(s, dev, proto == SCMI_PROTO_TELEMETRY ?
+						scmi_tlm_msg_name(id) :
+						"a Base reply");
+}
+
 bool scmi_fatal_err(int r)
 {
 	return r == -ECONNRESET || r == -EBUSY || r == -ENOMEM ||
@@ -45,12 +55,14 @@ static int u32_cmd(struct stlm_session *s, uint8_t proto, uint8_t id,
 		   uint32_t *ret)
 {
 	uint8_t r[SCMI_SMALL_RESP];
+	uint32_t dev = 0;
 	int n;
 
 	n = cmd(s, proto, id, NULL, 0, r, sizeof(r));
 	if (n < 0)
 		return n;
-	n = scmi_u32_resp_decode(r, (size_t)n, ret);
+	n = scmi_u32_resp_decode_dev(r, (size_t)n, ret, &dev);
+	note(s, dev, proto, id);
 	return n < 0 ? scmi_proto_err(n) : 0;
 }
 
@@ -142,6 +154,7 @@ int scmi_cmd_tlm_msg_attrs(struct stlm_session *s, uint32_t msg)
 int scmi_cmd_tlm_negotiate(struct stlm_session *s, uint32_t version)
 {
 	uint8_t r[SCMI_SMALL_RESP], q[4];
+	uint32_t dev = 0;
 	int n;
 
 	scmi_u32_req_encode(version, q, sizeof(q));
@@ -149,19 +162,22 @@ int scmi_cmd_tlm_negotiate(struct stlm_session *s, uint32_t version)
 		 sizeof(r));
 	if (n < 0)
 		return n;
-	n = scmi_status_resp_decode(r, (size_t)n);
+	n = scmi_status_resp_decode_dev(r, (size_t)n, &dev);
+	note(s, dev, SCMI_PROTO_TELEMETRY, SCMI_TLM_NEGOTIATE_PROTOCOL_VERSION);
 	return n < 0 ? n : 0;
 }
 
 int scmi_cmd_tlm_attrs(struct stlm_session *s, struct scmi_tlm_attrs *ret)
 {
 	uint8_t r[SCMI_SMALL_RESP];
+	uint32_t dev = 0;
 	int n;
 
 	n = tcmd(s, SCMI_TLM_PROTOCOL_ATTRIBUTES, NULL, 0, r, sizeof(r));
 	if (n < 0)
 		return n;
-	n = scmi_tlm_attrs_resp_decode(r, (size_t)n, ret);
+	n = scmi_tlm_attrs_resp_decode_dev(r, (size_t)n, ret, &dev);
+	note(s, dev, SCMI_PROTO_TELEMETRY, SCMI_TLM_PROTOCOL_ATTRIBUTES);
 	return n < 0 ? scmi_proto_err(n) : 0;
 }
 
@@ -175,6 +191,7 @@ int scmi_cmd_tlm_intervals(struct stlm_session *s, uint8_t selector,
 					    .index = index };
 	size_t bcap = scmi_be(s)->rx_cap;
 	uint8_t b[12], *buf = malloc(bcap);
+	uint32_t dev = 0;
 	int n;
 
 	if (!buf)
@@ -182,8 +199,9 @@ int scmi_cmd_tlm_intervals(struct stlm_session *s, uint8_t selector,
 	scmi_tlm_intervals_req_encode(&q, b, sizeof(b));
 	n = tcmd(s, SCMI_TLM_LIST_UPDATE_INTERVALS, b, sizeof(b), buf, bcap);
 	if (n >= 0) {
-		n = scmi_tlm_intervals_resp_decode(buf, (size_t)n, ret, page,
-						   cap);
+		n = scmi_tlm_intervals_resp_decode_dev(buf, (size_t)n, ret,
+						       page, cap, &dev);
+		note(s, dev, SCMI_PROTO_TELEMETRY, SCMI_TLM_LIST_UPDATE_INTERVALS);
 		if (n < 0)
 			n = scmi_proto_err(n);
 	}
@@ -197,6 +215,7 @@ int scmi_cmd_tlm_list_shmti(struct stlm_session *s, uint32_t index,
 {
 	size_t bcap = scmi_be(s)->rx_cap;
 	uint8_t q[4], *buf = malloc(bcap);
+	uint32_t dev = 0;
 	int n;
 
 	if (!buf)
@@ -204,7 +223,9 @@ int scmi_cmd_tlm_list_shmti(struct stlm_session *s, uint32_t index,
 	scmi_u32_req_encode(index, q, sizeof(q));
 	n = tcmd(s, SCMI_TLM_LIST_SHMTI, q, sizeof(q), buf, bcap);
 	if (n >= 0) {
-		n = scmi_tlm_list_shmti_resp_decode(buf, (size_t)n, h, d, cap);
+		n = scmi_tlm_list_shmti_resp_decode_dev(buf, (size_t)n, h, d,
+							cap, &dev);
+		note(s, dev, SCMI_PROTO_TELEMETRY, SCMI_TLM_LIST_SHMTI);
 		if (n < 0)
 			n = scmi_proto_err(n);
 	}
@@ -219,6 +240,7 @@ int scmi_cmd_tlm_de_description(struct stlm_session *s, uint32_t index,
 {
 	size_t bcap = scmi_be(s)->rx_cap;
 	uint8_t q[4], *buf = malloc(bcap);
+	uint32_t dev = 0;
 	int n;
 
 	*ret_decode = false;
@@ -227,8 +249,9 @@ int scmi_cmd_tlm_de_description(struct stlm_session *s, uint32_t index,
 	scmi_u32_req_encode(index, q, sizeof(q));
 	n = tcmd(s, SCMI_TLM_DE_DESCRIPTION, q, sizeof(q), buf, bcap);
 	if (n >= 0) {
-		n = scmi_tlm_de_description_resp_decode(buf, (size_t)n, h, d,
-							cap);
+		n = scmi_tlm_de_description_resp_decode_dev(buf, (size_t)n, h,
+							    d, cap, &dev);
+		note(s, dev, SCMI_PROTO_TELEMETRY, SCMI_TLM_DE_DESCRIPTION);
 		*ret_decode = n < 0;
 	}
 	free(buf);
@@ -243,6 +266,7 @@ int scmi_cmd_tlm_enabled_list(struct stlm_session *s, uint32_t index,
 	struct scmi_tlm_enabled_req q = { .index = index };
 	size_t bcap = scmi_be(s)->rx_cap;
 	uint8_t b[8], *buf = malloc(bcap);
+	uint32_t dev = 0;
 	int n;
 
 	*ret_decode = false;
@@ -251,7 +275,9 @@ int scmi_cmd_tlm_enabled_list(struct stlm_session *s, uint32_t index,
 	scmi_tlm_enabled_req_encode(&q, b, sizeof(b));
 	n = tcmd(s, SCMI_TLM_DE_ENABLED_LIST, b, sizeof(b), buf, bcap);
 	if (n >= 0) {
-		n = scmi_tlm_enabled_resp_decode(buf, (size_t)n, h, page, cap);
+		n = scmi_tlm_enabled_resp_decode_dev(buf, (size_t)n, h, page,
+						     cap, &dev);
+		note(s, dev, SCMI_PROTO_TELEMETRY, SCMI_TLM_DE_ENABLED_LIST);
 		*ret_decode = n < 0;
 	}
 	free(buf);
@@ -264,13 +290,15 @@ int scmi_cmd_tlm_config_get(struct stlm_session *s, uint8_t selector,
 	struct scmi_tlm_config_get_req q = { .group_id = group,
 					     .selector = selector };
 	uint8_t b[8], r[SCMI_SMALL_RESP];
+	uint32_t dev = 0;
 	int n;
 
 	scmi_tlm_config_get_req_encode(&q, b, sizeof(b));
 	n = tcmd(s, SCMI_TLM_CONFIG_GET, b, sizeof(b), r, sizeof(r));
 	if (n < 0)
 		return n;
-	n = scmi_tlm_config_get_resp_decode(r, (size_t)n, ret);
+	n = scmi_tlm_config_get_resp_decode_dev(r, (size_t)n, ret, &dev);
+	note(s, dev, SCMI_PROTO_TELEMETRY, SCMI_TLM_CONFIG_GET);
 	return n < 0 ? n : 0;
 }
 
@@ -278,6 +306,7 @@ int scmi_cmd_tlm_config_set(struct stlm_session *s,
 			    const struct scmi_tlm_config_set_req *q)
 {
 	uint8_t b[12], r[SCMI_SMALL_RESP];
+	uint32_t dev = 0;
 	int n;
 
 	n = scmi_tlm_config_set_req_encode(q, b, sizeof(b));
@@ -286,7 +315,8 @@ int scmi_cmd_tlm_config_set(struct stlm_session *s,
 	n = tcmd(s, SCMI_TLM_CONFIG_SET, b, sizeof(b), r, sizeof(r));
 	if (n < 0)
 		return n;
-	n = scmi_status_resp_decode(r, (size_t)n);
+	n = scmi_status_resp_decode_dev(r, (size_t)n, &dev);
+	note(s, dev, SCMI_PROTO_TELEMETRY, SCMI_TLM_CONFIG_SET);
 	return n < 0 ? scmi_proto_err(n) : 0;
 }
 
@@ -295,13 +325,15 @@ int scmi_cmd_tlm_de_configure(struct stlm_session *s,
 			      struct scmi_tlm_de_configure_resp *ret)
 {
 	uint8_t b[8], r[SCMI_SMALL_RESP];
+	uint32_t dev = 0;
 	int n;
 
 	scmi_tlm_de_configure_req_encode(q, b, sizeof(b));
 	n = tcmd(s, SCMI_TLM_DE_CONFIGURE, b, sizeof(b), r, sizeof(r));
 	if (n < 0)
 		return n;
-	n = scmi_tlm_de_configure_resp_decode(r, (size_t)n, ret);
+	n = scmi_tlm_de_configure_resp_decode_dev(r, (size_t)n, ret, &dev);
+	note(s, dev, SCMI_PROTO_TELEMETRY, SCMI_TLM_DE_CONFIGURE);
 	return n < 0 ? scmi_proto_err(n) : 0;
 }
 
@@ -323,13 +355,15 @@ int scmi_cmd_tlm_disable_all(struct stlm_session *s)
 int scmi_cmd_tlm_reset(struct stlm_session *s)
 {
 	uint8_t b[4], r[SCMI_SMALL_RESP];
+	uint32_t dev = 0;
 	int n;
 
 	scmi_tlm_reset_req_encode(b, sizeof(b));
 	n = tcmd(s, SCMI_TLM_RESET, b, sizeof(b), r, sizeof(r));
 	if (n < 0)
 		return n;
-	n = scmi_status_resp_decode(r, (size_t)n);
+	n = scmi_status_resp_decode_dev(r, (size_t)n, &dev);
+	note(s, dev, SCMI_PROTO_TELEMETRY, SCMI_TLM_RESET);
 	return n < 0 ? scmi_proto_err(n) : 0;
 }
 

@@ -506,7 +506,8 @@ static int scan_shmti(struct stlm_table *tb, uint32_t si,
 		while (off < bytes) {
 			const uint8_t *p = sh->base + TDCF_HDR_SIZE + off;
 			struct tdcf_line l;
-			int n = tdcf_line_parse(p, bytes - off, &l);
+			int n = tdcf_line_parse_dev(p, bytes - off, &l,
+						    &pv->dev);
 
 			if (n < 0) {
 				ok = false;
@@ -763,6 +764,8 @@ retry:
 	if (ret_changed)
 		*ret_changed = state_digest(s, tb) != before;
 	pthread_mutex_unlock(&s->lock);
+	if (pv.dev)
+		stlm__deviation(s, pv.dev, "SHMTI lines");
 out:
 	free(mode);
 	free(page);

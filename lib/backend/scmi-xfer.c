@@ -101,7 +101,11 @@ static void handle_notification(struct stlm_session *s,
 {
 	if (h->proto == SCMI_PROTO_TELEMETRY && h->id == SCMI_TLM_UPDATE) {
 		struct scmi_tlm_update u;
-		int r = scmi_tlm_update_decode(p, len, &u);
+		uint32_t dev = 0;
+		int r = scmi_tlm_update_decode_dev(p, len, &u, &dev);
+
+		if (dev)
+			stlm__deviation(s, dev, "TELEMETRY_UPDATE");
 
 		if (r < 0) {
 			stlm__log(s, STLM_LOG_WARNING,

@@ -256,4 +256,5 @@ const struct stlm_backend_ops stlm__backend_scmi = {
 	.state = scmi_state,
 	.mem_open = scmi_mem_open,
 	.release = scmi_release,
+	.xfer = scmi_xfer,
 };

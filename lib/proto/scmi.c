@@ -133,6 +133,12 @@ int scmi_status_resp_encode(int32_t status, uint8_t *buf, size_t cap)
 
 int scmi_status_resp_decode(const uint8_t *buf, size_t len)
 {
+	return scmi_status_resp_decode_dev(buf, len, NULL);
+}
+
+int scmi_status_resp_decode_dev(const uint8_t *buf, size_t len,
+				uint32_t *dev)
+{
 	int32_t status;
 	int r;
 
@@ -141,7 +147,7 @@ int scmi_status_resp_decode(const uint8_t *buf, size_t len)
 		return r;
 	if (status != SCMI_SUCCESS)
 		return scmi_status_to_errno(status);
-	if (len > 4)
+	if (len > 4 && !scmi_dev_note(dev, SCMI_DEV_LONG))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -178,6 +184,12 @@ int scmi_u32_resp_encode(uint32_t v, uint8_t *buf, size_t cap)
 
 int scmi_u32_resp_decode(const uint8_t *buf, size_t len, uint32_t *ret)
 {
+	return scmi_u32_resp_decode_dev(buf, len, ret, NULL);
+}
+
+int scmi_u32_resp_decode_dev(const uint8_t *buf, size_t len, uint32_t *ret,
+			     uint32_t *dev)
+{
 	int r;
 
 	r = scmi_resp_status_errno(buf, len);
@@ -185,7 +197,7 @@ int scmi_u32_resp_decode(const uint8_t *buf, size_t len, uint32_t *ret)
 		return r;
 	if (len < 8)
 		return -EBADMSG;
-	if (len > 8)
+	if (len > 8 && !scmi_dev_note(dev, SCMI_DEV_LONG))
 		return -EMSGSIZE;
 	*ret = scmi_get_le32(buf + 4);
 	return 0;
@@ -213,4 +225,20 @@ int scmi_list_check(const struct scmi_list_hdr *h, uint32_t index,
 			return -EPROTO;
 	}
 	return 0;
+}
+
+const char *scmi_dev_name(unsigned int kind)
+{
+	static const char *const names[SCMI_DEV_KINDS] = {
+		[SCMI_DEV_RSVD] = "reserved-bits",
+		[SCMI_DEV_LONG] = "long-reply",
+		[SCMI_DEV_SHMTI_FLAGS] = "shmti-flags",
+		[SCMI_DEV_SHMTI_ALIGN] = "shmti-alignment",
+		[SCMI_DEV_NAME] = "name",
+		[SCMI_DEV_TDCF_META] = "tdcf-meta",
+		[SCMI_DEV_IV_ORDER] = "interval-order",
+		[SCMI_DEV_ENABLED_MODE] = "enabled-mode",
+	};
+
+	return kind < SCMI_DEV_KINDS ? names[kind] : NULL;
 }

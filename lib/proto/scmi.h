@@ -207,4 +207,47 @@ static inline uint32_t scmi_list_word(uint16_t returned, uint16_t remaining)
 int scmi_list_check(const struct scmi_list_hdr *h, uint32_t index,
 		    uint32_t total);
 
+/*
+ * Deviations a tolerant reply decoder (the *_dev decoders) accepted the way
+ * the Linux driver does, as a bitmask: bit k is kind k. The numbering
+ * matches enum stlm_deviation of the public API. The plain decoders are
+ * strict: they fail where the *_dev ones record a deviation (docs/codec.md
+ * "Tolerant decoding").
+ */
+enum scmi_dev_kind {
+	SCMI_DEV_RSVD = 0,	   /* reserved bits set in a reply field */
+	SCMI_DEV_LONG = 1,	   /* reply longer than its content */
+	SCMI_DEV_SHMTI_FLAGS = 2,  /* LIST_SHMTI flags word not zero */
+	SCMI_DEV_SHMTI_ALIGN = 3,  /* SHMTI address not 8-byte aligned */
+	SCMI_DEV_NAME = 4,	   /* name without NUL or not printable */
+	SCMI_DEV_TDCF_META = 5,	   /* TDCF line metadata bits [31:8] set */
+	SCMI_DEV_IV_ORDER = 6,	   /* interval list not strictly ascending */
+	SCMI_DEV_ENABLED_MODE = 7, /* DE_ENABLED_LIST mode 0 or 3 */
+	SCMI_DEV_KINDS = 8,
+};
+
+#define SCMI_DEV(k) (1u << (k))
+
+/* Tolerant status-only and u32 replies: trailing bytes -> SCMI_DEV_LONG. */
+int scmi_status_resp_decode_dev(const uint8_t *buf, size_t len,
+				uint32_t *dev);
+int scmi_u32_resp_decode_dev(const uint8_t *buf, size_t len, uint32_t *ret,
+			     uint32_t *dev);
+
+/* Short name of a deviation kind ("reserved-bits", ...), or NULL. */
+const char *scmi_dev_name(unsigned int kind);
+
+/*
+ * Record deviation @kind: with a sink (tolerant decoding) OR its bit into
+ * *dev and return true; without one (strict) return false, and the caller
+ * fails as before.
+ */
+static inline bool scmi_dev_note(uint32_t *dev, unsigned int kind)
+{
+	if (!dev)
+		return false;
+	*dev |= SCMI_DEV(kind);
+	return true;
+}
+
 #endif /* STLM_PROTO_SCMI_H */

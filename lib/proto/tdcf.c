@@ -139,6 +139,12 @@ static void tdcf_meta_decode(uint32_t meta, struct tdcf_line *l)
 
 int tdcf_line_parse(const void *p, size_t avail, struct tdcf_line *ret)
 {
+	return tdcf_line_parse_dev(p, avail, ret, NULL);
+}
+
+int tdcf_line_parse_dev(const void *p, size_t avail, struct tdcf_line *ret,
+			uint32_t *dev)
+{
 	struct tdcf_line l = { 0 };
 	uint32_t meta;
 	size_t i;
@@ -147,7 +153,8 @@ int tdcf_line_parse(const void *p, size_t avail, struct tdcf_line *ret)
 	if (avail < TDCF_LINE_SIZE)
 		return -EBADMSG;
 	meta = shm_load(p, 0);
-	if (meta & TDCF_META_RSVD_MASK)
+	if ((meta & TDCF_META_RSVD_MASK) &&
+	    !scmi_dev_note(dev, SCMI_DEV_TDCF_META))
 		return -EPROTO;
 	tdcf_meta_decode(meta, &l);
 	if (l.len > avail)
@@ -284,6 +291,12 @@ void tdcf_write_end(void *area, size_t len, uint32_t s)
 
 void tdcf_set_num_qwords(void *area, uint32_t num_qwords)
 {
+	/*
+	 * Release: the lines num_qwords now covers are visible before it.
+	 * A reader that sees the new count must not find the lines stale or
+	 * torn (weakly ordered CPUs, e.g. arm64, reorder plain stores).
+	 */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
 	shm_store(area, TDCF_OFF_NUM_QWORDS, num_qwords);
 }
 
@@ -373,6 +386,12 @@ void tdcf_line_store_meta(void *p, uint32_t meta)
 int tdcf_msg_line_next(const uint8_t *lines, size_t nbytes, size_t *off,
 		       struct tdcf_line *ret)
 {
+	return tdcf_msg_line_next_dev(lines, nbytes, off, ret, NULL);
+}
+
+int tdcf_msg_line_next_dev(const uint8_t *lines, size_t nbytes, size_t *off,
+			   struct tdcf_line *ret, uint32_t *dev)
+{
 	struct tdcf_line l = { 0 };
 	const uint8_t *p;
 	size_t left;
@@ -387,7 +406,8 @@ int tdcf_msg_line_next(const uint8_t *lines, size_t nbytes, size_t *off,
 		return -EBADMSG;
 	p = lines + *off;
 	tdcf_meta_decode(scmi_get_le32(p), &l);
-	if (l.meta & TDCF_META_RSVD_MASK)
+	if ((l.meta & TDCF_META_RSVD_MASK) &&
+	    !scmi_dev_note(dev, SCMI_DEV_TDCF_META))
 		return -EPROTO;
 	/* §9: only data lines belong in messages. */
 	if (l.type != TDCF_LINE_DATA)

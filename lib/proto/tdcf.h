@@ -151,6 +151,13 @@ int tdcf_read_line_area(const void *area, size_t len, size_t *ret_bytes);
  * caller can skip them.
  */
 int tdcf_line_parse(const void *p, size_t avail, struct tdcf_line *ret);
+/*
+ * Tolerant, like Linux, which reads only meta[7:0]: reserved bits [31:8]
+ * are ignored (ret->meta keeps them) and SCMI_DEV(SCMI_DEV_TDCF_META) is
+ * ORed into *dev (scmi.h).
+ */
+int tdcf_line_parse_dev(const void *p, size_t avail, struct tdcf_line *ret,
+			uint32_t *dev);
 
 /*
  * Read a full consistent header snapshot (for tools and tests; a pass
@@ -174,7 +181,8 @@ uint32_t tdcf_seq_next(uint32_t s);
 uint32_t tdcf_write_begin(void *area, size_t len);
 /* Post-step: match_start = next(s) with release ordering. */
 void tdcf_write_end(void *area, size_t len, uint32_t s);
-/* Store num_qwords (relaxed atomic; callers order it inside a pass). */
+/* Store num_qwords with release semantics: every line store before it is
+ * visible first. */
 void tdcf_set_num_qwords(void *area, uint32_t num_qwords);
 
 /*
@@ -200,8 +208,11 @@ void tdcf_line_store_meta(void *p, uint32_t meta);
  * *off is the byte offset into lines[0..nbytes); returns 1 with *ret filled
  * and *off advanced, 0 at the end, -EBADMSG if a line overruns, -EPROTO if
  * the line is not a data line (type != 0) or meta has reserved bits.
- * Never loops: each call consumes 16 or 24 bytes.
+ * Never loops: each call consumes 16 or 24 bytes. The _dev variant steps
+ * over meta[31:8] like tdcf_line_parse_dev().
  */
+int tdcf_msg_line_next_dev(const uint8_t *lines, size_t nbytes, size_t *off,
+			   struct tdcf_line *ret, uint32_t *dev);
 int tdcf_msg_line_next(const uint8_t *lines, size_t nbytes, size_t *off,
 		       struct tdcf_line *ret);
 /* Encode one data line into a message buffer; returns 16/24 or -ENOSPC. */

@@ -79,7 +79,8 @@
  * returned as its errno whatever follows it; a SUCCESS reply must be exactly
  * @need bytes long (status included).
  */
-static int tlm_fixed_resp_check(const uint8_t *buf, size_t len, size_t need)
+static int tlm_fixed_resp_check(const uint8_t *buf, size_t len, size_t need,
+				uint32_t *dev)
 {
 	int r;
 
@@ -88,7 +89,7 @@ static int tlm_fixed_resp_check(const uint8_t *buf, size_t len, size_t need)
 		return r;
 	if (len < need)
 		return -EBADMSG;
-	if (len > need)
+	if (len > need && !scmi_dev_note(dev, SCMI_DEV_LONG))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -162,13 +163,14 @@ static int tlm_list_get_hdr(const uint8_t *buf, size_t len,
 }
 
 /* A list page of fixed-size items must be exactly header + N items. */
-static int tlm_list_len_check(size_t len, uint32_t n, size_t item)
+static int tlm_list_len_check(size_t len, uint32_t n, size_t item,
+			      uint32_t *dev)
 {
 	uint64_t need = TLM_LIST_HDR_LEN + (uint64_t)item * n;
 
 	if ((uint64_t)len < need)
 		return -EBADMSG;
-	if ((uint64_t)len > need)
+	if ((uint64_t)len > need && !scmi_dev_note(dev, SCMI_DEV_LONG))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -291,16 +293,23 @@ int scmi_tlm_attrs_resp_encode(const struct scmi_tlm_attrs *a, uint8_t *buf,
 int scmi_tlm_attrs_resp_decode(const uint8_t *buf, size_t len,
 			       struct scmi_tlm_attrs *ret)
 {
+	return scmi_tlm_attrs_resp_decode_dev(buf, len, ret, NULL);
+}
+
+int scmi_tlm_attrs_resp_decode_dev(const uint8_t *buf, size_t len,
+				   struct scmi_tlm_attrs *ret, uint32_t *dev)
+{
 	struct scmi_tlm_attrs a;
 	uint32_t dw[4], attr;
 	size_t i;
 	int r;
 
-	r = tlm_fixed_resp_check(buf, len, TLM_ATTRS_RESP_LEN);
+	r = tlm_fixed_resp_check(buf, len, TLM_ATTRS_RESP_LEN, dev);
 	if (r < 0)
 		return r;
 	attr = scmi_get_le32(buf + 28);
-	if (attr & SCMI_TLM_ATTR_RSVD_MASK)
+	if ((attr & SCMI_TLM_ATTR_RSVD_MASK) &&
+	    !scmi_dev_note(dev, SCMI_DEV_RSVD))
 		return -EPROTO;
 
 	memset(&a, 0, sizeof(a));
@@ -335,9 +344,16 @@ int scmi_tlm_interval_encode(const struct scmi_tlm_interval *iv,
 
 int scmi_tlm_interval_decode(uint32_t word, struct scmi_tlm_interval *ret)
 {
+	return scmi_tlm_interval_decode_dev(word, ret, NULL);
+}
+
+int scmi_tlm_interval_decode_dev(uint32_t word, struct scmi_tlm_interval *ret,
+				 uint32_t *dev)
+{
 	uint32_t e;
 
-	if (word & SCMI_TLM_INTERVAL_RSVD_MASK)
+	if ((word & SCMI_TLM_INTERVAL_RSVD_MASK) &&
+	    !scmi_dev_note(dev, SCMI_DEV_RSVD))
 		return -EPROTO;
 	e = word & SCMI_TLM_INTERVAL_EXP_MASK;
 	ret->secs = (uint16_t)((word & SCMI_TLM_INTERVAL_SECS_MASK) >>
@@ -454,16 +470,20 @@ int scmi_tlm_list_shmti_resp_encode(const struct scmi_tlm_shmti_desc *d,
 }
 
 /* Validate one 20-byte SHMTI descriptor and decode it. */
-static int tlm_shmti_desc_get(const uint8_t *p, struct scmi_tlm_shmti_desc *ret)
+static int tlm_shmti_desc_get(const uint8_t *p, struct scmi_tlm_shmti_desc *ret,
+			      uint32_t *dev)
 {
 	struct scmi_tlm_shmti_desc s;
 
 	s.id = scmi_get_le32(p);
 	s.addr = scmi_get_le64(p + 4);
 	s.length = scmi_get_le32(p + 12);
-	if (scmi_get_le32(p + 16) != 0)
+	if (scmi_get_le32(p + 16) != 0 &&
+	    !scmi_dev_note(dev, SCMI_DEV_SHMTI_FLAGS))
 		return -EPROTO;
-	if (s.length < 24 || (s.addr & 7))
+	if (s.length < 24)
+		return -EPROTO;
+	if ((s.addr & 7) && !scmi_dev_note(dev, SCMI_DEV_SHMTI_ALIGN))
 		return -EPROTO;
 	*ret = s;
 	return 0;
@@ -473,6 +493,15 @@ int scmi_tlm_list_shmti_resp_decode(const uint8_t *buf, size_t len,
 				    struct scmi_list_hdr *ret_hdr,
 				    struct scmi_tlm_shmti_desc *d, size_t cap)
 {
+	return scmi_tlm_list_shmti_resp_decode_dev(buf, len, ret_hdr, d, cap,
+						   NULL);
+}
+
+int scmi_tlm_list_shmti_resp_decode_dev(const uint8_t *buf, size_t len,
+					struct scmi_list_hdr *ret_hdr,
+					struct scmi_tlm_shmti_desc *d,
+					size_t cap, uint32_t *dev)
+{
 	struct scmi_tlm_shmti_desc tmp;
 	struct scmi_list_hdr h;
 	size_t i;
@@ -481,13 +510,13 @@ int scmi_tlm_list_shmti_resp_decode(const uint8_t *buf, size_t len,
 	r = tlm_list_get_hdr(buf, len, &h);
 	if (r < 0)
 		return r;
-	r = tlm_list_len_check(len, h.returned, SCMI_TLM_SHMTI_DESC_SIZE);
+	r = tlm_list_len_check(len, h.returned, SCMI_TLM_SHMTI_DESC_SIZE, dev);
 	if (r < 0)
 		return r;
 	for (i = 0; i < h.returned; i++) {
 		r = tlm_shmti_desc_get(buf + TLM_LIST_HDR_LEN +
 					       SCMI_TLM_SHMTI_DESC_SIZE * i,
-				       &tmp);
+				       &tmp, dev);
 		if (r < 0)
 			return r;
 	}
@@ -497,7 +526,7 @@ int scmi_tlm_list_shmti_resp_decode(const uint8_t *buf, size_t len,
 	for (i = 0; i < h.returned; i++)
 		tlm_shmti_desc_get(buf + TLM_LIST_HDR_LEN +
 					   SCMI_TLM_SHMTI_DESC_SIZE * i,
-				   &d[i]);
+				   &d[i], dev);
 	*ret_hdr = h;
 	return (int)h.returned;
 }
@@ -611,6 +640,12 @@ int scmi_tlm_de_desc_encode(const struct scmi_tlm_de_desc *d, uint8_t *buf,
 int scmi_tlm_de_desc_decode(const uint8_t *buf, size_t len,
 			    struct scmi_tlm_de_desc *ret)
 {
+	return scmi_tlm_de_desc_decode_dev(buf, len, ret, NULL);
+}
+
+int scmi_tlm_de_desc_decode_dev(const uint8_t *buf, size_t len,
+				struct scmi_tlm_de_desc *ret, uint32_t *dev)
+{
 	struct scmi_tlm_de_desc d;
 	uint32_t a1, a2;
 	size_t size, o = SCMI_TLM_DE_DESC_FIXED_SIZE;
@@ -619,11 +654,14 @@ int scmi_tlm_de_desc_decode(const uint8_t *buf, size_t len,
 		return -EBADMSG;
 	a1 = scmi_get_le32(buf + 12);
 	a2 = scmi_get_le32(buf + 16);
-	if (a1 & SCMI_TLM_DE_A1_RSVD_MASK)
+	if ((a1 & SCMI_TLM_DE_A1_RSVD_MASK) &&
+	    !scmi_dev_note(dev, SCMI_DEV_RSVD))
 		return -EPROTO;
+	/* Decides whether a rate word follows: not safe to guess. */
 	if ((a1 & SCMI_TLM_DE_A1_TS_MASK) > SCMI_TLM_TS_BLOCK)
 		return -EPROTO;
-	if (scmi_get_le32(buf + 20) != 0)
+	if (scmi_get_le32(buf + 20) != 0 &&
+	    !scmi_dev_note(dev, SCMI_DEV_RSVD))
 		return -EPROTO;
 	size = tlm_de_desc_size_of(a1);
 	if (len < size)
@@ -661,14 +699,19 @@ int scmi_tlm_de_desc_decode(const uint8_t *buf, size_t len,
 		const uint8_t *nul = memchr(f, 0, SCMI_TLM_DE_NAME_LEN);
 		size_t n, i;
 
-		if (!nul)
+		/* Like strscpy(): a full field is cut to 15 characters. */
+		if (!nul && !scmi_dev_note(dev, SCMI_DEV_NAME))
 			return -EPROTO;
-		n = (size_t)(nul - f);
-		for (i = 0; i < n; i++)
-			if (!tlm_char_printable(f[i]))
-				return -EPROTO;
-		d.has_name = true;
+		n = nul ? (size_t)(nul - f) : SCMI_TLM_DE_NAME_LEN - 1;
 		memcpy(d.name, f, n);
+		for (i = 0; i < n; i++) {
+			if (tlm_char_printable(f[i]))
+				continue;
+			if (!scmi_dev_note(dev, SCMI_DEV_NAME))
+				return -EPROTO;
+			d.name[i] = '?';
+		}
+		d.has_name = true;
 		o += SCMI_TLM_DE_NAME_LEN;
 	}
 	*ret = d;
@@ -716,6 +759,15 @@ int scmi_tlm_de_description_resp_decode(const uint8_t *buf, size_t len,
 					struct scmi_tlm_de_desc *d,
 					size_t cap)
 {
+	return scmi_tlm_de_description_resp_decode_dev(buf, len, ret_hdr, d,
+						       cap, NULL);
+}
+
+int scmi_tlm_de_description_resp_decode_dev(const uint8_t *buf, size_t len,
+					    struct scmi_list_hdr *ret_hdr,
+					    struct scmi_tlm_de_desc *d,
+					    size_t cap, uint32_t *dev)
+{
 	struct scmi_tlm_de_desc tmp;
 	struct scmi_list_hdr h;
 	size_t off, i;
@@ -732,20 +784,21 @@ int scmi_tlm_de_description_resp_decode(const uint8_t *buf, size_t len,
 	/* Validate the whole page first: the walk is bounded by len. */
 	off = TLM_LIST_HDR_LEN;
 	for (i = 0; i < h.returned; i++) {
-		r = scmi_tlm_de_desc_decode(buf + off, len - off, &tmp);
+		r = scmi_tlm_de_desc_decode_dev(buf + off, len - off, &tmp,
+						dev);
 		if (r < 0)
 			return r;
 		off += (size_t)r;
 	}
-	if (off < len)
+	if (off < len && !scmi_dev_note(dev, SCMI_DEV_LONG))
 		return -EMSGSIZE;
 	if (h.returned > cap)
 		return -E2BIG;
 
 	off = TLM_LIST_HDR_LEN;
 	for (i = 0; i < h.returned; i++)
-		off += (size_t)scmi_tlm_de_desc_decode(buf + off, len - off,
-						       &d[i]);
+		off += (size_t)scmi_tlm_de_desc_decode_dev(buf + off, len - off,
+							   &d[i], dev);
 	*ret_hdr = h;
 	return (int)h.returned;
 }
@@ -822,6 +875,15 @@ int scmi_tlm_intervals_resp_decode(const uint8_t *buf, size_t len,
 				   struct scmi_tlm_intervals_page *ret_page,
 				   struct scmi_tlm_interval *iv, size_t cap)
 {
+	return scmi_tlm_intervals_resp_decode_dev(buf, len, ret_page, iv, cap,
+						  NULL);
+}
+
+int scmi_tlm_intervals_resp_decode_dev(const uint8_t *buf, size_t len,
+				       struct scmi_tlm_intervals_page *ret_page,
+				       struct scmi_tlm_interval *iv, size_t cap,
+				       uint32_t *dev)
+{
 	struct scmi_tlm_intervals_page pg;
 	struct scmi_tlm_interval cur, prev = { 0, 0 };
 	uint32_t flags;
@@ -834,7 +896,8 @@ int scmi_tlm_intervals_resp_decode(const uint8_t *buf, size_t len,
 	if (len < TLM_LIST_HDR_LEN)
 		return -EBADMSG;
 	flags = scmi_get_le32(buf + 4);
-	if (flags & SCMI_TLM_IV_RSVD_MASK)
+	if ((flags & SCMI_TLM_IV_RSVD_MASK) &&
+	    !scmi_dev_note(dev, SCMI_DEV_RSVD))
 		return -EPROTO;
 	pg.returned = flags & SCMI_TLM_IV_N_MASK;
 	pg.range = flags & SCMI_TLM_IV_RANGE;
@@ -843,17 +906,20 @@ int scmi_tlm_intervals_resp_decode(const uint8_t *buf, size_t len,
 		return -EPROTO;
 	if (pg.range && (pg.returned != 3 || pg.remaining != 0))
 		return -EPROTO;
-	r = tlm_list_len_check(len, pg.returned, 4);
+	r = tlm_list_len_check(len, pg.returned, 4, dev);
 	if (r < 0)
 		return r;
 
 	for (i = 0; i < pg.returned; i++) {
-		r = scmi_tlm_interval_decode(
-			scmi_get_le32(buf + TLM_LIST_HDR_LEN + 4 * i), &cur);
+		r = scmi_tlm_interval_decode_dev(
+			scmi_get_le32(buf + TLM_LIST_HDR_LEN + 4 * i), &cur,
+			dev);
 		if (r < 0)
 			return r;
+		/* Linux keeps the list as given; so do we (counted). */
 		if (!pg.range && i > 0 &&
-		    scmi_tlm_interval_cmp(&prev, &cur) >= 0)
+		    scmi_tlm_interval_cmp(&prev, &cur) >= 0 &&
+		    !scmi_dev_note(dev, SCMI_DEV_IV_ORDER))
 			return -EPROTO;
 		prev = cur;
 	}
@@ -861,8 +927,9 @@ int scmi_tlm_intervals_resp_decode(const uint8_t *buf, size_t len,
 		return -E2BIG;
 
 	for (i = 0; i < pg.returned; i++)
-		scmi_tlm_interval_decode(
-			scmi_get_le32(buf + TLM_LIST_HDR_LEN + 4 * i), &iv[i]);
+		scmi_tlm_interval_decode_dev(
+			scmi_get_le32(buf + TLM_LIST_HDR_LEN + 4 * i), &iv[i],
+			dev);
 	*ret_page = pg;
 	return (int)pg.returned;
 }
@@ -928,10 +995,17 @@ int scmi_tlm_de_configure_resp_encode(
 int scmi_tlm_de_configure_resp_decode(const uint8_t *buf, size_t len,
 				      struct scmi_tlm_de_configure_resp *ret)
 {
+	return scmi_tlm_de_configure_resp_decode_dev(buf, len, ret, NULL);
+}
+
+int scmi_tlm_de_configure_resp_decode_dev(
+	const uint8_t *buf, size_t len, struct scmi_tlm_de_configure_resp *ret,
+	uint32_t *dev)
+{
 	struct scmi_tlm_de_configure_resp c;
 	int r;
 
-	r = tlm_fixed_resp_check(buf, len, TLM_DECFG_RESP_LEN);
+	r = tlm_fixed_resp_check(buf, len, TLM_DECFG_RESP_LEN, dev);
 	if (r < 0)
 		return r;
 	c.shmti_id = scmi_get_le32(buf + 4);
@@ -999,6 +1073,33 @@ int scmi_tlm_enabled_resp_decode(const uint8_t *buf, size_t len,
 				 struct scmi_list_hdr *ret_hdr,
 				 struct scmi_tlm_enabled_entry *e, size_t cap)
 {
+	return scmi_tlm_enabled_resp_decode_dev(buf, len, ret_hdr, e, cap,
+						NULL);
+}
+
+/*
+ * An entry's mode: 1 or 2. Tolerant: reserved bits [31:2] are ignored and
+ * an entry listed with mode 0 or 3 is enabled, with timestamps iff bit 1.
+ */
+static int tlm_enl_mode(uint32_t w, uint32_t *dev)
+{
+	uint32_t m = w & SCMI_TLM_DECFG_MODE_MASK;
+
+	if ((w & ~SCMI_TLM_DECFG_MODE_MASK) &&
+	    !scmi_dev_note(dev, SCMI_DEV_RSVD))
+		return -EPROTO;
+	if (m == SCMI_TLM_DE_ENABLE || m == SCMI_TLM_DE_ENABLE_TS)
+		return (int)m;
+	if (!scmi_dev_note(dev, SCMI_DEV_ENABLED_MODE))
+		return -EPROTO;
+	return m & 2 ? SCMI_TLM_DE_ENABLE_TS : SCMI_TLM_DE_ENABLE;
+}
+
+int scmi_tlm_enabled_resp_decode_dev(const uint8_t *buf, size_t len,
+				     struct scmi_list_hdr *ret_hdr,
+				     struct scmi_tlm_enabled_entry *e,
+				     size_t cap, uint32_t *dev)
+{
 	struct scmi_list_hdr h;
 	size_t i;
 	int r;
@@ -1006,15 +1107,16 @@ int scmi_tlm_enabled_resp_decode(const uint8_t *buf, size_t len,
 	r = tlm_list_get_hdr(buf, len, &h);
 	if (r < 0)
 		return r;
-	r = tlm_list_len_check(len, h.returned, TLM_ENL_ENTRY_SIZE);
+	r = tlm_list_len_check(len, h.returned, TLM_ENL_ENTRY_SIZE, dev);
 	if (r < 0)
 		return r;
 	for (i = 0; i < h.returned; i++) {
 		uint32_t mode = scmi_get_le32(buf + TLM_LIST_HDR_LEN +
 					      TLM_ENL_ENTRY_SIZE * i + 4);
 
-		if (mode != SCMI_TLM_DE_ENABLE && mode != SCMI_TLM_DE_ENABLE_TS)
-			return -EPROTO;
+		r = tlm_enl_mode(mode, dev);
+		if (r < 0)
+			return r;
 	}
 	if (h.returned > cap)
 		return -E2BIG;
@@ -1024,7 +1126,7 @@ int scmi_tlm_enabled_resp_decode(const uint8_t *buf, size_t len,
 				   TLM_ENL_ENTRY_SIZE * i;
 
 		e[i].id = scmi_get_le32(p);
-		e[i].mode = (uint8_t)scmi_get_le32(p + 4);
+		e[i].mode = (uint8_t)tlm_enl_mode(scmi_get_le32(p + 4), dev);
 	}
 	*ret_hdr = h;
 	return (int)h.returned;
@@ -1142,15 +1244,23 @@ int scmi_tlm_config_get_resp_encode(const struct scmi_tlm_config_get_resp *r,
 int scmi_tlm_config_get_resp_decode(const uint8_t *buf, size_t len,
 				    struct scmi_tlm_config_get_resp *ret)
 {
+	return scmi_tlm_config_get_resp_decode_dev(buf, len, ret, NULL);
+}
+
+int scmi_tlm_config_get_resp_decode_dev(const uint8_t *buf, size_t len,
+					struct scmi_tlm_config_get_resp *ret,
+					uint32_t *dev)
+{
 	struct scmi_tlm_config_get_resp c;
 	uint32_t ctrl;
 	int r;
 
-	r = tlm_fixed_resp_check(buf, len, TLM_CFGGET_RESP_LEN);
+	r = tlm_fixed_resp_check(buf, len, TLM_CFGGET_RESP_LEN, dev);
 	if (r < 0)
 		return r;
 	ctrl = scmi_get_le32(buf + 4);
-	if (ctrl & SCMI_TLM_CTRL_RSVD_MASK)
+	if ((ctrl & SCMI_TLM_CTRL_RSVD_MASK) &&
+	    !scmi_dev_note(dev, SCMI_DEV_RSVD))
 		return -EPROTO;
 	c.enable = ctrl & SCMI_TLM_CTRL_ENABLE;
 	c.mode = (uint8_t)((ctrl & SCMI_TLM_CTRL_MODE_MASK) >>
@@ -1158,7 +1268,8 @@ int scmi_tlm_config_get_resp_decode(const uint8_t *buf, size_t len,
 	if (c.mode > SCMI_TLM_MODE_SINGLE)
 		return -EPROTO;
 	/* control[8:5] may echo the selector: tolerated, not reported. */
-	r = scmi_tlm_interval_decode(scmi_get_le32(buf + 8), &c.interval);
+	r = scmi_tlm_interval_decode_dev(scmi_get_le32(buf + 8), &c.interval,
+					 dev);
 	if (r < 0)
 		return r;
 	*ret = c;
@@ -1207,7 +1318,7 @@ static int tlm_lines_fit(size_t hdr, size_t nbytes, size_t cap)
  * follow it: even (-EPROTO), exact (-EBADMSG short, -EMSGSIZE long).
  */
 static int tlm_lines_get(const uint8_t *p, size_t left,
-			 struct scmi_tlm_lines *ret)
+			 struct scmi_tlm_lines *ret, uint32_t *dev)
 {
 	uint32_t num = scmi_get_le32(p);
 	uint64_t need = (uint64_t)num * 4;
@@ -1216,7 +1327,7 @@ static int tlm_lines_get(const uint8_t *p, size_t left,
 		return -EPROTO;
 	if ((uint64_t)left < need)
 		return -EBADMSG;
-	if ((uint64_t)left > need)
+	if ((uint64_t)left > need && !scmi_dev_note(dev, SCMI_DEV_LONG))
 		return -EMSGSIZE;
 	ret->num_dwords = num;
 	ret->lines = num ? p + 4 : NULL;
@@ -1241,6 +1352,13 @@ int scmi_tlm_reading_complete_encode(int32_t status, const uint8_t *lines,
 int scmi_tlm_reading_complete_decode(const uint8_t *buf, size_t len,
 				     struct scmi_tlm_reading_complete *ret)
 {
+	return scmi_tlm_reading_complete_decode_dev(buf, len, ret, NULL);
+}
+
+int scmi_tlm_reading_complete_decode_dev(const uint8_t *buf, size_t len,
+					 struct scmi_tlm_reading_complete *ret,
+					 uint32_t *dev)
+{
 	struct scmi_tlm_reading_complete rc;
 	int32_t status;
 	int r;
@@ -1258,7 +1376,8 @@ int scmi_tlm_reading_complete_decode(const uint8_t *buf, size_t len,
 	    status == SCMI_PARTIAL) {
 		if (len < TLM_RC_HDR_LEN)
 			return -EBADMSG;
-		r = tlm_lines_get(buf + 4, len - TLM_RC_HDR_LEN, &rc.lines);
+		r = tlm_lines_get(buf + 4, len - TLM_RC_HDR_LEN, &rc.lines,
+				  dev);
 		if (r < 0)
 			return r;
 	}
@@ -1286,12 +1405,18 @@ int scmi_tlm_update_encode(uint32_t agent_id, int32_t status,
 int scmi_tlm_update_decode(const uint8_t *buf, size_t len,
 			   struct scmi_tlm_update *ret)
 {
+	return scmi_tlm_update_decode_dev(buf, len, ret, NULL);
+}
+
+int scmi_tlm_update_decode_dev(const uint8_t *buf, size_t len,
+			       struct scmi_tlm_update *ret, uint32_t *dev)
+{
 	struct scmi_tlm_update u;
 	int r;
 
 	if (len < TLM_UPD_HDR_LEN)
 		return -EBADMSG;
-	r = tlm_lines_get(buf + 8, len - TLM_UPD_HDR_LEN, &u.lines);
+	r = tlm_lines_get(buf + 8, len - TLM_UPD_HDR_LEN, &u.lines, dev);
 	if (r < 0)
 		return r;
 	u.agent_id = scmi_get_le32(buf);

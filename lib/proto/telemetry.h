@@ -588,6 +588,54 @@ int scmi_tlm_update_encode(uint32_t agent_id, int32_t status,
 int scmi_tlm_update_decode(const uint8_t *buf, size_t len,
 			   struct scmi_tlm_update *ret);
 
+/* ------------------------------------------------------------------ */
+/* Tolerant reply decoders                                             */
+
+/*
+ * The *_dev variants decode like the Linux driver: where the plain decoder
+ * above fails on a deviation it can step over safely (reserved bits, a
+ * longer reply, SHMTI flags or alignment, a name without NUL or with
+ * non-printable bytes, an unordered interval page, an enabled-list mode 0
+ * or 3), they decode and OR SCMI_DEV(kind) into *dev (scmi.h). Everything
+ * else fails exactly as the plain decoder does. *dev is not cleared.
+ * Tolerant values: reserved bits are dropped; a name is cut to 15
+ * characters and non-printable bytes read '?'; an enabled entry of mode 0
+ * or 3 is enabled, with timestamps iff bit 1; trailing bytes are ignored.
+ */
+int scmi_tlm_attrs_resp_decode_dev(const uint8_t *buf, size_t len,
+				   struct scmi_tlm_attrs *ret, uint32_t *dev);
+int scmi_tlm_interval_decode_dev(uint32_t word, struct scmi_tlm_interval *ret,
+				 uint32_t *dev);
+int scmi_tlm_list_shmti_resp_decode_dev(const uint8_t *buf, size_t len,
+					struct scmi_list_hdr *ret_hdr,
+					struct scmi_tlm_shmti_desc *d,
+					size_t cap, uint32_t *dev);
+int scmi_tlm_de_desc_decode_dev(const uint8_t *buf, size_t len,
+				struct scmi_tlm_de_desc *ret, uint32_t *dev);
+int scmi_tlm_de_description_resp_decode_dev(const uint8_t *buf, size_t len,
+					    struct scmi_list_hdr *ret_hdr,
+					    struct scmi_tlm_de_desc *d,
+					    size_t cap, uint32_t *dev);
+int scmi_tlm_intervals_resp_decode_dev(const uint8_t *buf, size_t len,
+				       struct scmi_tlm_intervals_page *ret_page,
+				       struct scmi_tlm_interval *iv, size_t cap,
+				       uint32_t *dev);
+int scmi_tlm_de_configure_resp_decode_dev(
+	const uint8_t *buf, size_t len, struct scmi_tlm_de_configure_resp *ret,
+	uint32_t *dev);
+int scmi_tlm_enabled_resp_decode_dev(const uint8_t *buf, size_t len,
+				     struct scmi_list_hdr *ret_hdr,
+				     struct scmi_tlm_enabled_entry *e,
+				     size_t cap, uint32_t *dev);
+int scmi_tlm_config_get_resp_decode_dev(const uint8_t *buf, size_t len,
+					struct scmi_tlm_config_get_resp *ret,
+					uint32_t *dev);
+int scmi_tlm_reading_complete_decode_dev(const uint8_t *buf, size_t len,
+					 struct scmi_tlm_reading_complete *ret,
+					 uint32_t *dev);
+int scmi_tlm_update_decode_dev(const uint8_t *buf, size_t len,
+			       struct scmi_tlm_update *ret, uint32_t *dev);
+
 /* Names for logs and the conformance tests: "DE_CONFIGURE", ... */
 const char *scmi_tlm_msg_name(uint8_t id);
 
