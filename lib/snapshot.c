@@ -63,9 +63,13 @@
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 
-/* Bits of the first line qword that must be zero for a data line: the
- * reserved metadata bits and the line type (0). */
-#define META_NOT_DATA		(TDCF_META_RSVD_MASK | TDCF_META_TYPE_MASK)
+/*
+ * Bits of the first line qword that must be zero for a data line: the line
+ * type (0). Metadata bits [31:8] are reserved: like the Linux driver, only
+ * bits [7:0] are read; set ones are a deviation, counted once per take.
+ */
+#define META_NOT_DATA		TDCF_META_TYPE_MASK
+#define META_LOW		0x000000FFu
 /* The only metadata word of a usable BLK_TS line (§7.4.2). */
 #define META_BLK_TS		((uint32_t)TDCF_LINE_BLK_TS << TDCF_META_TYPE_SHIFT)
 
@@ -695,6 +699,8 @@ struct pass {
 	uint32_t w_rate;
 	/* a planned line was missing */
 	bool lost;
+	/* a line had reserved metadata bits [31:8] set (tolerated) */
+	bool meta_rsvd;
 };
 
 /* Read the BLK_TS line at area offset off. */
@@ -710,7 +716,9 @@ static bool blk_at(struct pass *ps, uint32_t off, uint64_t *ret_ts,
 		ps->blk_ok = false;
 		if (rel + TDCF_LINE_SIZE <= ps->bytes) {
 			w0 = ld64(ps->lines + rel);
-			if ((uint32_t)w0 == META_BLK_TS) {
+			if ((uint32_t)w0 & TDCF_META_RSVD_MASK)
+				ps->meta_rsvd = true;
+			if (((uint32_t)w0 & META_LOW) == META_BLK_TS) {
 				ps->blk_ok = true;
 				ps->blk_rate = (uint32_t)(w0 >> 32);
 				ps->blk_ts = ld64(ps->lines + rel + 8);
@@ -743,8 +751,12 @@ static bool walk_to(struct pass *ps, size_t rel)
 		}
 		w0 = ld64(ps->lines + ps->w_rel);
 		meta = (uint32_t)w0;
+		if (meta & TDCF_META_RSVD_MASK) {
+			ps->meta_rsvd = true;
+			meta &= META_LOW;
+		}
 		len = tdcf_line_len(meta);
-		if ((meta & TDCF_META_RSVD_MASK) || ps->w_rel + len > ps->bytes) {
+		if (ps->w_rel + len > ps->bytes) {
 			ps->w_broken = true;
 			break;
 		}
@@ -809,6 +821,10 @@ static void pass_lines(struct stlm_snapshot *snap, const struct splan *p,
 			goto missing;
 		w0 = ld64(lines + rel);
 		meta = (uint32_t)w0;
+		if (unlikely(meta & TDCF_META_RSVD_MASK)) {
+			ps->meta_rsvd = true;
+			meta &= META_LOW;
+		}
 		if (unlikely((meta & META_NOT_DATA) ||
 			     (uint32_t)(w0 >> 32) != pl[k].id))
 			goto missing;
@@ -916,6 +932,9 @@ static void read_shmti(struct stlm_snapshot *snap, struct splan *p)
 	}
 	if (ps.lost)
 		snap->lost = true;
+	if (unlikely(ps.meta_rsvd))
+		stlm__deviation(snap->s, 1u << SCMI_DEV_TDCF_META,
+				"SHMTI lines");
 	p->last_seq = seq;
 	p->have_seq = true;
 }
@@ -1040,7 +1059,12 @@ int stlm__single_sample_take(struct stlm_session *s, struct stlm_buf *buf)
 		return r;
 	if (dlen < 0 || (size_t)dlen > buf->cap)
 		return -EPROTO;
-	r = scmi_tlm_reading_complete_decode(buf->p, (size_t)dlen, &rc);
+	uint32_t dev = 0;
+
+	r = scmi_tlm_reading_complete_decode_dev(buf->p, (size_t)dlen, &rc,
+						 &dev);
+	if (dev)
+		stlm__deviation(s, dev, "READING_COMPLETE");
 	if (r < 0)
 		return r;
 	if (rc.lines.num_dwords)

@@ -18,7 +18,9 @@
  *   lax                       a platform to the letter of "ignore reserved":
  *                             every Telemetry reply gets its reserved bits
  *                             set (a value-preserving quirk Linux ignores)
- *                             and 8 bytes of padding when they fit
+ *                             and 8 bytes of padding when they fit, and
+ *                             every SHMTI data line written meanwhile gets
+ *                             metadata bits [31:8] set
  *
  * Common keys: msg=ID and proto=ID restrict command faults to one message
  * (default: every command); after=N lets N matches through first; count=N
@@ -360,6 +362,14 @@ bool stlmp_fault_shmti(struct stlmp_platform *p, uint32_t shmti, bool *stuck)
 			*stuck = true;
 	}
 	return torn;
+}
+
+bool stlmp_fault_lax_lines(const struct stlmp_platform *p)
+{
+	for (const struct fault *f = p->faults; f; f = f->next)
+		if (f->kind == FAULT_LAX && f->count != 0 && f->after <= 0)
+			return true;
+	return false;
 }
 
 void stlmp_fault_free_all(struct stlmp_platform *p)

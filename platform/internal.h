@@ -272,6 +272,8 @@ int stlmp_fault_reply(struct stlmp_platform *p, const struct scmi_hdr *h,
 /* SHMTI faults for one pass: returns true if the pass must be left torn
  * (*stuck set when the writer must hang with match_start odd). */
 bool stlmp_fault_shmti(struct stlmp_platform *p, uint32_t shmti, bool *stuck);
+/* A lax fault is armed: data lines carry reserved metadata bits [31:8]. */
+bool stlmp_fault_lax_lines(const struct stlmp_platform *p);
 void stlmp_fault_free_all(struct stlmp_platform *p);
 
 #endif /* STLM_PLATFORM_INTERNAL_H */

@@ -300,6 +300,12 @@ static void write_line(struct stlmp_platform *p, uint32_t idx)
 	l.use_blk_ts = meta & TDCF_META_USE_BLK_TS;
 	l.ts_valid = meta & TDCF_META_TS_VALID;
 	tdcf_line_encode(area(p, rt->shmti) + rt->off, &l);
+	/* fault 'lax': reserved metadata bits set, nothing else changed */
+	if (p->faults && stlmp_fault_lax_lines(p)) {
+		uint8_t *a = area(p, rt->shmti) + rt->off;
+
+		tdcf_line_store_meta(a, scmi_get_le32(a) | TDCF_META_RSVD_MASK);
+	}
 }
 
 /* v as its little-endian memory image. */
@@ -568,6 +574,8 @@ void stlmp_update_pass(struct stlmp_platform *p, const bool *due,
 	uint64_t blk_ts = (uint64_t)((unsigned __int128)now_ns *
 				     c->default_blk_ts_rate / 1000000u);
 
+	bool lax = p->faults && stlmp_fault_lax_lines(p);
+
 	p->tick++;
 	p->stats.updates++;
 	for (uint32_t s = 0; s < c->n_shmti; s++) {
@@ -592,6 +600,10 @@ void stlmp_update_pass(struct stlmp_platform *p, const bool *due,
 			tdcf_line_store_value(a + rt->off, rt->value,
 					      rt->line_len == TDCF_LINE_EXT_SIZE,
 					      rt->ts ? rt->ts_ticks : 0);
+			if (lax) /* fault 'lax': reserved metadata bits */
+				tdcf_line_store_meta(a + rt->off,
+						     scmi_get_le32(a + rt->off) |
+							     TDCF_META_RSVD_MASK);
 			p->stats.lines_written++;
 		}
 		torn = stlmp_fault_shmti(p, s, &stuck);

@@ -252,6 +252,71 @@ STLM_TEST(values_and_timestamps)
 	fx_stop(f);
 }
 
+/*
+ * A platform that sets the reserved metadata bits [31:8] of its lines
+ * (fault 'lax'): read like the Linux driver (bits [7:0] only), with the
+ * same values and timestamps as a clean one, the deviation counted, no
+ * line lost (no resync on every take).
+ */
+STLM_TEST(lax_line_metadata)
+{
+	struct tp_fix *f;
+	struct stlm_snapshot *snap;
+	const struct stlm_sample *sm;
+	uint64_t cnt[STLM_DEV_KINDS], gen;
+	uint32_t meta;
+
+	f = fx_small();
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "lax"));
+	stlmp_platform_advance(f->p, 10 * MS);
+	{
+		/* TP_COUNTER's line (rewritten every pass) has the bits */
+		const uint8_t *a = fx_shmti(f, 0);
+		size_t off = TDCF_HDR_SIZE, end = f->cfg->shmti_size[0] - 8;
+
+		meta = 0;
+		while (off + TDCF_LINE_SIZE <= end) {
+			uint32_t m = scmi_get_le32(a + off);
+
+			if (scmi_get_le32(a + off + 4) == TP_COUNTER) {
+				meta = m;
+				break;
+			}
+			off += tdcf_line_len(m & 0xFF);
+		}
+		ASSERT_EQ(meta & TDCF_META_RSVD_MASK, TDCF_META_RSVD_MASK);
+	}
+
+	ASSERT_OK(stlm_snapshot_new(f->s, &snap));
+	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
+	sm = find(snap, TP_CONST);
+	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID);
+	ASSERT_U64_EQ(sm->raw, 1234);
+	sm = find(snap, TP_COUNTER);
+	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
+	ASSERT_U64_EQ(sm->raw, predict(f, TP_COUNTER, 20 * MS, 2));
+	ASSERT_U64_EQ(sm->ts, ticks(20 * MS, 2000));
+	sm = find(snap, TP_BLK);
+	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
+	ASSERT_U64_EQ(sm->raw, 77);
+	ASSERT_U64_EQ(sm->ts, ticks(20 * MS, f->cfg->default_blk_ts_rate));
+	sm = find(snap, TP_G1B);
+	ASSERT_FLAGS(sm, STLM_SAMPLE_VALID | STLM_SAMPLE_TIMESTAMP);
+	ASSERT_U64_EQ(sm->raw, 6);
+
+	/* again: still every value, and no re-learning of placements */
+	gen = stlm_session_generation(f->s);
+	stlmp_platform_advance(f->p, 10 * MS);
+	ASSERT_EQ(stlm_snapshot_take(snap, 0), 7);
+	ASSERT_FLAGS(find(snap, TP_CONST), STLM_SAMPLE_VALID);
+	ASSERT_U64_EQ(stlm_session_generation(f->s), gen);
+	ASSERT_EQ(stlm_session_deviations(f->s, cnt, STLM_DEV_KINDS),
+		  STLM_DEV_KINDS);
+	ASSERT_CMP(cnt[STLM_DEV_TDCF_META], >, 0);
+	stlm_snapshot_free(snap);
+	fx_stop(f);
+}
+
 STLM_TEST(order_and_platform_order)
 {
 	struct tp_fix *f;

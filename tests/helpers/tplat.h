@@ -166,8 +166,11 @@ static inline int tp_find_line(const uint8_t *area, size_t len, uint32_t id,
 		if (tdcf_read_line_area(area, len, &bytes) < 0)
 			return -EBADMSG;
 		while (off < bytes) {
-			int n = tdcf_line_parse(area + TDCF_HDR_SIZE + off,
-						bytes - off, &l);
+			/* as the Linux driver reads lines: metadata bits
+			 * [31:8] (fault 'lax') ignored */
+			uint32_t dev = 0;
+			int n = tdcf_line_parse_dev(area + TDCF_HDR_SIZE + off,
+						    bytes - off, &l, &dev);
 
 			if (n < 0)
 				break;

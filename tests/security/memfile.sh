@@ -88,6 +88,10 @@ start() {
 		sleep 0.05
 	done
 	[ -S "$SOCK" ] || fail "$1: stlmd did not start"
+	# something to read: a read with no value at all is a failure (exit 1)
+	"$STLM_BIN" -q --platform "stlmd:$SOCK" enable cpu.0.temp > /dev/null &&
+		"$STLM_BIN" -q --platform "stlmd:$SOCK" config --on > /dev/null ||
+		fail "$1: enable through stlmd"
 }
 
 # stop_daemon PID: SIGTERM ends it (bounded: 30 s), exit status 0
