@@ -61,6 +61,8 @@ struct cli {
 	bool json_result;		/* --json: exit 1 still prints the document */
 	/* no catalog applies: what cli_open() said once (JSON "warnings") */
 	char catalog_notice[1024];
+	/* a setting made on the built-in platform ends with this command */
+	char builtin_notice[256];
 };
 
 /**
@@ -165,6 +167,10 @@ int cli_parse_interval(const char *s, uint64_t *ret_ns);
 void cli_format_ns(uint64_t ns, char *buf, size_t len);
 /* Parse an unsigned integer (decimal or 0x); 0 or -EINVAL. */
 int cli_parse_u32(const char *s, uint32_t *ret);
+/* On the built-in platform, say once (stderr unless -q; JSON "warnings")
+ * that settings made by this command end with it. No-op elsewhere. */
+void cli_builtin_settings_notice(struct cli *c);
+
 /* Ensure something is collected: on the built-in platform when nothing
  * is enabled and collection is off, enable every DE with timestamps and
  * start on-demand collection (interval_ns, 0 = platform default), with a

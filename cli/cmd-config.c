@@ -112,6 +112,7 @@ int stlm_cmd_config_main(struct cli *c, int argc, char **argv)
 				cli_strerror(r));
 			return 1;
 		}
+		cli_builtin_settings_notice(c);
 	}
 	if (c->json)
 		cli_doc_begin(c, &w);

@@ -104,6 +104,7 @@ static int enable_disable(struct cli *c, int argc, char **argv, bool enable)
 		goto out;
 	}
 	failed = r;
+	cli_builtin_settings_notice(c);
 
 	if (c->json) {
 		cli_doc_begin(c, &w);

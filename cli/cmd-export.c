@@ -8,8 +8,9 @@
  *
  * Naming: stlm_<name>_<base unit>[_total], numeric name segments dropped
  * ("cpu.3.power" -> stlm_cpu_power_watts{id="0x00010301",component="cpu",
- * instance="3"}); DEs without a name: stlm_de_value{id=,unit=}. The id label
- * makes every series unique; names and catalog labels are in stlm_de_info.
+ * instance="3",core="3"}); DEs without a name: stlm_de_value{id=,unit=}. The
+ * id label makes every series unique; the catalog's labels (core, rail...)
+ * tell ports and rails apart; names are in stlm_de_info.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -331,8 +332,47 @@ static void meta_up(struct buf *b, int up)
 }
 
 static const char *const label_keys[] = {
-	"cluster", "core", "socket", "die", "domain", "rail", "channel", "soc",
+	"cluster", "core", "socket", "die", "domain", "rail", "channel", "port",
+	"soc",
 };
+
+/*
+ * The catalog's labels on a value series, so that ports and rails are told
+ * apart by more than their id: the key as a label name, made to follow
+ * Prometheus' rules ([a-zA-Z_][a-zA-Z0-9_]*, no leading "__"), prefixed
+ * "label_" when it would clash with a label the series already has.
+ */
+static void buf_catalog_labels(struct buf *b, const struct stlm_de *de)
+{
+	static const char *const own[] = { "id", "component", "instance", "unit" };
+
+	for (size_t k = 0; k < sizeof(label_keys) / sizeof(label_keys[0]); k++) {
+		const char *lv = stlm_de_label(de, label_keys[k]);
+		char name[64];
+		size_t n = 0;
+		bool clash = false;
+
+		if (!lv)
+			continue;
+		for (const char *p = label_keys[k]; *p && n < sizeof(name) - 1; p++) {
+			char ch = *p;
+
+			if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			      ch == '_' || (n && ch >= '0' && ch <= '9')))
+				ch = '_';
+			name[n++] = ch;
+		}
+		name[n] = '\0';
+		for (size_t j = 0; j < sizeof(own) / sizeof(own[0]); j++)
+			clash |= !strcmp(name, own[j]);
+		if (!n || clash || !strncmp(name, "__", 2))
+			buf_printf(b, ",label_%s=\"", name);
+		else
+			buf_printf(b, ",%s=\"", name);
+		buf_label_value(b, lv);
+		buf_add(b, "\"", 1);
+	}
+}
 
 /*
  * A session whose channel failed (the platform went away, or the framing
@@ -573,6 +613,7 @@ static void expose(struct exporter *e, struct buf *b, bool om)
 			buf_printf(b, "\",instance=\"%u\"",
 				   stlm_de_component_instance(x->de));
 		}
+		buf_catalog_labels(b, x->de);
 		buf_printf(b, "} ");
 		buf_value(b, val);
 		buf_add(b, "\n", 1);

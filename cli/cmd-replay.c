@@ -141,8 +141,20 @@ static int recfile_catalog(struct cli *c, struct recfile *f, const char *path)
 	char err[512] = "";
 	int r;
 
-	if (!path)
+	if (!path) {
+		/* The header keeps names and units but not state names: take
+		 * those from the catalog the recording was made with. */
+		r = ocat_load_recorded(&f->h, &f->cat);
+		if (r == -ENOMEM) {
+			cli_err(c, "out of memory");
+			return r;
+		}
+		f->has_cat = r == 0;
+		if (r == -ENOMSG && !c->quiet)
+			fprintf(stderr, "stlm: %s: catalog '%s' of the recording not found on the catalog path: states show as numbers (give --catalog)\n",
+				f->path, f->h.catalog);
 		return 0;
+	}
 	r = ocat_load(path, &f->h, &f->cat, err, sizeof(err));
 	if (r < 0) {
 		cli_err(c, "cannot apply catalog: %s", err[0] ? err : strerror(-r));
@@ -904,7 +916,9 @@ static void decode_header_text(struct cli *c, const struct recfile *f)
 	fprintf(out, "Block clock:   %u kHz\n", h->default_blk_ts_rate_khz);
 	fprintf(out, "Catalog:       %s at record time",
 		h->catalog[0] ? h->catalog : "none");
-	if (f->has_cat)
+	if (f->has_cat && f->cat.states_only)
+		fprintf(out, "; its state names from %s", f->cat.file);
+	else if (f->has_cat)
 		fprintf(out, "; applied now: %s (%s)",
 			f->cat.name ? f->cat.name : "?", f->cat.file);
 	fprintf(out, "\nDEs:           %u in the table (platform: %u), %u enabled at start, %u with catalog names\n",
@@ -978,6 +992,7 @@ static void decode_header_json(struct jw *w, const struct recfile *f)
 		jw_object_begin(w);
 		jw_kv_string(w, "name", f->cat.name);
 		jw_kv_string(w, "file", f->cat.file);
+		jw_kv_bool(w, "state_names_only", f->cat.states_only);
 		jw_object_end(w);
 	}
 

@@ -365,6 +365,21 @@ static void catalog_notice(struct cli *c)
 		fprintf(stderr, "stlm: %s\n", c->catalog_notice);
 }
 
+/*
+ * The built-in platform runs in this process and ends with this command:
+ * whatever enable/config changed on it is gone for the next command. The
+ * change did happen (exit 0), but the user must not believe it lasts.
+ */
+void cli_builtin_settings_notice(struct cli *c)
+{
+	if (!c->is_builtin || c->builtin_notice[0])
+		return;
+	snprintf(c->builtin_notice, sizeof(c->builtin_notice),
+		 "the built-in platform lives only for this command: its settings end with it (for settings that last, run 'stlm-platform --listen unix:PATH' or stlmd and use -p)");
+	if (!c->quiet)
+		fprintf(stderr, "stlm: %s\n", c->builtin_notice);
+}
+
 /* Open the platform, then apply --catalog (a failure to load it fails). */
 int cli_open(struct cli *c, const struct stlm_open_opts *opts)
 {

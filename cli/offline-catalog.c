@@ -97,6 +97,39 @@ int ocat_load(const char *path, const struct rec_header *h,
 	return 0;
 }
 
+int ocat_load_recorded(const struct rec_header *h, struct ocat *ret)
+{
+	char err[256], *path, *save = NULL;
+	int n, r = -ENOMSG;
+
+	memset(ret, 0, sizeof(*ret));
+	if (!h->catalog[0])
+		return -ENOENT;
+	n = stlm_catalog_search_path(NULL, 0);
+	if (n <= 0)
+		return -ENOMSG;
+	path = malloc((size_t)n + 1);
+	if (!path)
+		return -ENOMEM;
+	stlm_catalog_search_path(path, (size_t)n + 1);
+	for (char *dir = strtok_r(path, ":", &save); dir;
+	     dir = strtok_r(NULL, ":", &save)) {
+		struct ocat k;
+
+		if (ocat_load(dir, h, &k, err, sizeof(err)) < 0)
+			continue;
+		if (k.name && !strcmp(k.name, h->catalog)) {
+			k.states_only = true;
+			*ret = k;
+			r = 0;
+			break;
+		}
+		ocat_done(&k);
+	}
+	free(path);
+	return r;
+}
+
 /* A unit code of the catalog as shown: its symbol, none for none. */
 static const char *unit_symbol(int unit)
 {
@@ -123,20 +156,21 @@ void ocat_view_of(const struct rec_header *h, const struct ocat *cat,
 	v->de = rec_header_find(h, id);
 	v->cd = cat ? ocat_find(cat, id) : NULL;
 	v->cat = cat ? cat->cat : NULL;
+	v->states_only = cat && cat->states_only;
 	snprintf(v->idbuf, sizeof(v->idbuf), "0x%08x", id);
 	v->name = v->idbuf;
 	if (v->de && v->de->fw_name[0])
 		v->name = v->de->fw_name;
 	if (v->de && v->de->name[0])
 		v->name = v->de->name;
-	if (v->cd && v->cd->name)
+	if (v->cd && v->cd->name && !v->states_only)
 		v->name = v->cd->name;
 	v->named = v->name != v->idbuf;
 	v->unit = v->de ? rec_unit(v->de->unit_name) : "";
-	if (v->cd && v->cd->unit >= 0)
+	if (v->cd && v->cd->unit >= 0 && !v->states_only)
 		v->unit = unit_symbol(v->cd->unit);
 	v->kind = v->de ? v->de->kind : STLM_KIND_GAUGE;
-	if (v->cd && v->cd->kind >= 0)
+	if (v->cd && v->cd->kind >= 0 && (!v->states_only || !v->de))
 		v->kind = v->cd->kind;
 }
 
@@ -154,7 +188,7 @@ double ocat_view_value(const struct ocat_view *v, const struct rec_sample *s)
 	uint32_t size;
 	double x;
 
-	if (!v->cd || !v->de)
+	if (!v->cd || !v->de || v->states_only)
 		return s->value;
 	size = v->de->size;
 	if (v->cd->is_signed && size >= 1 && size < 8) {

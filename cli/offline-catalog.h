@@ -25,6 +25,9 @@
  * @file:  the file it was read from (owned by @cat)
  * @name:  its "name" (owned by @cat)
  * @des:   its entries sorted by id (strings owned by @cat)
+ * @states_only: the catalog named in the recording's header, found again
+ *         on the catalog path: only its state names are used (names,
+ *         units and values are the recorded ones)
  */
 struct ocat {
 	struct stlm_catalog *cat;
@@ -32,6 +35,7 @@ struct ocat {
 	const char *name;
 	struct stlm_catalog_de *des;
 	size_t n;
+	bool states_only;
 };
 
 /**
@@ -51,6 +55,7 @@ struct ocat_view {
 	const char *unit;
 	int kind;
 	bool named;
+	bool states_only;
 	char idbuf[16];
 };
 
@@ -59,6 +64,10 @@ struct ocat_view {
 int ocat_load(const char *path, const struct rec_header *h, struct ocat *ret,
 	      char *err, size_t errlen);
 void ocat_done(struct ocat *k);
+/* The catalog the recording h was made with (its header's "catalog"),
+ * found on the catalog path (stlm_catalog_search_path()) for its state
+ * names: 0, -ENOENT (none recorded), -ENOMSG (not found), -ENOMEM. */
+int ocat_load_recorded(const struct rec_header *h, struct ocat *ret);
 const struct stlm_catalog_de *ocat_find(const struct ocat *k, uint32_t id);
 /* How DE id of recording h is shown, with cat (NULL: none) applied. */
 void ocat_view_of(const struct rec_header *h, const struct ocat *cat,

@@ -215,11 +215,14 @@ void cli_doc_begin(struct cli *c, struct jw *w)
 {
 	jw_init(w, c->out, c->pretty);
 	jw_object_begin(w);
-	if (c->catalog_notice[0]) {
+	if (c->catalog_notice[0] || c->builtin_notice[0]) {
 		/* values can be wrong without a catalog (docs/cli-json.md) */
 		jw_key(w, "warnings");
 		jw_array_begin(w);
-		jw_string(w, c->catalog_notice);
+		if (c->catalog_notice[0])
+			jw_string(w, c->catalog_notice);
+		if (c->builtin_notice[0])
+			jw_string(w, c->builtin_notice);
 		jw_array_end(w);
 	}
 }

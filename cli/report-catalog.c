@@ -32,6 +32,16 @@ int rpt_catalog_load(struct cli *c, const char *path,
 		cli_err(c, "out of memory");
 		return -ENOMEM;
 	}
+	if (!path) {
+		/* State names from the catalog the recording was made with. */
+		r = ocat_load_recorded(h, &k->cat);
+		if (r < 0) {
+			free(k);
+			return r == -ENOMEM ? r : 0;
+		}
+		*ret = k;
+		return 0;
+	}
 	r = ocat_load(path, h, &k->cat, err, sizeof(err));
 	if (r < 0) {
 		cli_err(c, "cannot apply catalog: %s",
@@ -57,6 +67,14 @@ const char *rpt_catalog_name(const struct rpt_catalog *k)
 	return k ? k->cat.name : NULL;
 }
 
+const char *rpt_state_name(const struct rpt_catalog *k, uint32_t id,
+			   int64_t v)
+{
+	if (!k || !k->cat.cat)
+		return NULL;
+	return stlm_catalog_state_name(k->cat.cat, id, v);
+}
+
 void rpt_view_of(const struct rpt_catalog *k, const struct rec_header *h,
 		 uint32_t id, struct rpt_view *v)
 {
@@ -74,7 +92,7 @@ void rpt_view_of(const struct rpt_catalog *k, const struct rec_header *h,
 	if (w.cd && w.cd->description)
 		v->description = w.cd->description;
 	v->priv_de = w.de;
-	v->priv_cd = w.cd;
+	v->priv_cd = w.states_only ? NULL : w.cd;
 }
 
 double rpt_view_value(const struct rpt_view *v, const struct rec_sample *s)

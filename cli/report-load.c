@@ -206,11 +206,10 @@ static int header_ready(struct report *rp)
 		return r;
 	}
 	rp->have_header = true;
-	if (rp->cfg->catalog) {
-		r = rpt_catalog_load(rp->c, rp->cfg->catalog, &rp->h, &rp->cat);
-		if (r < 0)
-			return r;
-	}
+	/* Without --catalog: the recording's own, for state names. */
+	r = rpt_catalog_load(rp->c, rp->cfg->catalog, &rp->h, &rp->cat);
+	if (r < 0)
+		return r;
 	rp->de_raw = malloc(((size_t)rp->h.n_des + 1) * sizeof(int));
 	if (!rp->de_raw)
 		return -ENOMEM;
@@ -523,6 +522,21 @@ static int series_push(struct rpt_series *s, double t, double v, uint32_t rec)
 	return 0;
 }
 
+/* A counter is shown as its rate: "J" -> "J/s", no unit -> "1/s". */
+static int counter_rate_unit(struct rpt_series *s)
+{
+	size_t n = strlen(s->unit);
+	char *u = malloc(n + 3);
+
+	if (!u)
+		return -ENOMEM;
+	snprintf(u, n + 3, "%s/s", n ? s->unit : "1");
+	free(s->unit);
+	s->unit = u;
+	s->rate = true;
+	return 0;
+}
+
 static int add_series(struct report *rp, struct rpt_series *s)
 {
 	struct rpt_series **x;
@@ -599,15 +613,38 @@ int build_series(struct report *rp)
 			return -ENOMEM;
 		s->id = w->id;
 		s->invalid = w->invalid;
+		s->kind = w->view.kind;
+		if (s->kind == STLM_KIND_COUNTER) {
+			r = counter_rate_unit(s);
+			if (r < 0)
+				return r;
+		}
+		double pt = NAN, pv = NAN;
+
 		for (size_t j = 0; j < w->n; j++) {
 			double t = rp->plat_clock ? w->plat_us[j] :
 						    rp->rec_host_us[w->rec[j]];
 
-			if (rp->plat_clock && s->n && !(t > s->t_us[s->n - 1])) {
+			if (rp->plat_clock && !isnan(pt) && !(t > pt)) {
 				s->repeated++;
 				continue;
 			}
-			r = series_push(s, t, w->v[j], w->rec[j]);
+			if (s->rate) {
+				/* The rate from consecutive samples; a value
+				 * that fell is a wrap or a reset: a gap. */
+				double dv = w->v[j] - pv, dt = (t - pt) / 1e6;
+
+				r = 0;
+				if (!isnan(pt) && dv < 0)
+					s->gaps++;
+				else if (!isnan(pt) && dt > 0)
+					r = series_push(s, t, dv / dt, w->rec[j]);
+				pt = t;
+				pv = w->v[j];
+			} else {
+				r = series_push(s, t, w->v[j], w->rec[j]);
+				pt = t;
+			}
 			if (r < 0)
 				return r;
 		}
@@ -630,6 +667,8 @@ static int aggregate(struct report *rp, enum agg_fn fn, const char *key,
 		return r;
 	s->aggregate = agg_names[fn];
 	s->n_members = (unsigned int)n;
+	s->kind = members[0]->kind;
+	s->rate = members[0]->rate;
 	cur = calloc(n, sizeof(*cur));
 	if (!cur)
 		return -ENOMEM;

@@ -24,6 +24,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <stlm/stlm.h>
+
 #include "report.h"
 
 #define PANEL_W 900
@@ -223,7 +225,12 @@ static void panel(FILE *f, const struct rpt_plot *p, const char *unit,
 			double y = PLOT_Y + PLOT_H -
 				   (s->v[j] - ay.lo) / (ay.hi - ay.lo) * PLOT_H;
 
-			fprintf(f, "%s%.2f %.2f", j ? " L" : "M", x, y);
+			/* States hold their value until the next sample:
+			 * steps (horizontal, then vertical), not slopes. */
+			if (j && s->kind == STLM_KIND_STATE)
+				fprintf(f, " H%.2f V%.2f", x, y);
+			else
+				fprintf(f, "%s%.2f %.2f", j ? " L" : "M", x, y);
 		}
 		fputs("\"><title>", f);
 		xml_text(f, s->name);
@@ -384,7 +391,8 @@ int rpt_png_write(const char *path, const struct rpt_plot *p, char *err,
 			fputs("\n\n", df);
 			fprintf(sf, "%s", first ? "" : ", ");
 			gp_str(sf, data);
-			fprintf(sf, " index %zu using 1:2 with lines title ", idx++);
+			fprintf(sf, " index %zu using 1:2 with %s title ", idx++,
+				s->kind == STLM_KIND_STATE ? "steps" : "lines");
 			gp_str(sf, s->name);
 			first = false;
 		}

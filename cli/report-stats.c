@@ -72,6 +72,79 @@ static int compute(const struct rpt_series *s, unsigned int bins,
 	return 0;
 }
 
+/*
+ * A state DE's statistics: how long it was in each value, sample i lasting
+ * until sample i + 1 (the last one has no known end). Sorted by value.
+ */
+struct tis {
+	double v;
+	double us;
+};
+
+static int tis_cmp(const void *x, const void *y)
+{
+	const struct tis *a = x, *b = y;
+
+	return a->v < b->v ? -1 : a->v > b->v;
+}
+
+static long time_in_state(const struct rpt_series *s, struct tis **ret,
+			  double *total_us)
+{
+	struct tis *t = NULL;
+	size_t n = 0, cap = 0;
+
+	*total_us = 0;
+	for (size_t i = 0; i + 1 < s->n; i++) {
+		double d = s->t_us[i + 1] - s->t_us[i];
+		size_t k;
+
+		for (k = 0; k < n && t[k].v != s->v[i]; k++)
+			;
+		if (k == n) {
+			if (n == cap) {
+				size_t nc = cap ? cap * 2 : 8;
+				struct tis *x = realloc(t, nc * sizeof(*t));
+
+				if (!x) {
+					free(t);
+					return -ENOMEM;
+				}
+				t = x;
+				cap = nc;
+			}
+			t[n].v = s->v[i];
+			t[n++].us = 0;
+		}
+		t[k].us += d;
+		*total_us += d;
+	}
+	if (n)
+		qsort(t, n, sizeof(*t), tis_cmp);
+	*ret = t;
+	return (long)n;
+}
+
+static const char *tis_name(const struct report *rp,
+			    const struct rpt_series *s, double v)
+{
+	if (s->aggregate)
+		return NULL;
+	return rpt_state_name(rp->cat, s->id, (int64_t)v);
+}
+
+static bool is_state(const struct rpt_series *s)
+{
+	return s->kind == STLM_KIND_STATE;
+}
+
+/* "NAME (UNIT)", "NAME rate (UNIT/s)" for a counter. */
+static void series_head(const struct rpt_series *s, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s%s", s->name, s->rate ? " rate" : "",
+		 s->unit[0] ? " (" : "", s->unit, s->unit[0] ? ")" : "");
+}
+
 static double bin_lo(const struct stats *st, unsigned int b)
 {
 	if (!(st->max > st->min))
@@ -183,7 +256,7 @@ void write_summary_csv(struct report *rp, FILE *f)
 	while (i < rp->n_series) {
 		const char *key = rp->series[i]->key;
 		size_t j;
-		bool done = false;
+		bool done = false, tis_head;
 
 		/* Already printed with an earlier series of this key? */
 		for (j = 0; j < i && !done; j++)
@@ -197,7 +270,8 @@ void write_summary_csv(struct report *rp, FILE *f)
 			const struct rpt_series *s0 = rp->series[i];
 			char head[1024];
 
-			snprintf(head, sizeof(head), "%s - %s (%s)", key,
+			snprintf(head, sizeof(head), "%s - %s%s (%s)", key,
+				 s0->rate ? "rate of " : "",
 				 s0->key_description ? s0->key_description :
 						       s0->description,
 				 s0->unit);
@@ -215,9 +289,39 @@ void write_summary_csv(struct report *rp, FILE *f)
 			fmt2(b, sizeof(b), st.max);
 			fmt2(m, sizeof(m), st.mean);
 			fmt2(t, sizeof(t), st.twa);
+			if (is_state(s))	/* no mean of states: time in each */
+				m[0] = t[0] = '\0';
 			cli_csv_str(f, s->name);
 			fprintf(f, ",%s,%s,%s,%s,%zu\n", a, b, m, t, s->n);
 			free(st.hist);
+		}
+		tis_head = false;
+		for (j = i; j < rp->n_series; j++) {
+			struct rpt_series *s = rp->series[j];
+			struct tis *ts = NULL;
+			double tot;
+			long nt;
+
+			if (strcmp(s->key, key) || !is_state(s))
+				continue;
+			nt = time_in_state(s, &ts, &tot);
+			if (nt < 0)
+				continue;
+			if (!tis_head) {
+				fprintf(f, "\nTime in State\nTarget,State,Value,Seconds,Fraction\n");
+				tis_head = true;
+			}
+			for (long k = 0; k < nt; k++) {
+				const char *sn = tis_name(rp, s, ts[k].v);
+
+				cli_csv_str(f, s->name);
+				fputc(',', f);
+				cli_csv_str(f, sn ? sn : "");
+				fprintf(f, ",%.0f,%.6f,%.4f\n", ts[k].v,
+					ts[k].us / 1e6,
+					tot > 0 ? ts[k].us / tot : 0.0);
+			}
+			free(ts);
 		}
 		fprintf(f, "\nHistogram Summary\nTarget,Bin,Lower,Upper,Count\n");
 		for (j = i; j < rp->n_series; j++) {
@@ -249,7 +353,10 @@ void write_interval_csv(struct report *rp, FILE *f)
 			fputc('\n', f);
 		snprintf(head, sizeof(head), "%s on %s", s->key, s->name);
 		cli_csv_str(f, head);
-		fputs("\ntimestamp_us,value\n", f);
+		if (s->rate)
+			fprintf(f, "\ntimestamp_us,rate (%s)\n", s->unit);
+		else
+			fputs("\ntimestamp_us,value\n", f);
 		for (size_t j = 0; j < s->n; j++)
 			fprintf(f, "%.0f,%.17g\n", s->t_us[j], s->v[j]);
 	}
@@ -265,10 +372,7 @@ void write_wide_csv(struct report *rp, FILE *f)
 	for (size_t i = 0; i < rp->n_series; i++) {
 		char head[600];
 
-		snprintf(head, sizeof(head), "%s%s%s%s", rp->series[i]->name,
-			 rp->series[i]->unit[0] ? " (" : "",
-			 rp->series[i]->unit,
-			 rp->series[i]->unit[0] ? ")" : "");
+		series_head(rp->series[i], head, sizeof(head));
 		fputc(',', f);
 		cli_csv_str(f, head);
 	}
@@ -312,6 +416,10 @@ static void json_series(struct report *rp, struct jw *w,
 		jw_kv_string(w, "aggregate", NULL);
 	}
 	jw_kv_string(w, "unit", s->unit);
+	jw_kv_string(w, "kind", cli_kind_name(s->kind));
+	jw_kv_bool(w, "rate", s->rate);
+	if (s->rate)
+		jw_kv_uint(w, "gaps", s->gaps);
 	jw_kv_string(w, "description", s->description);
 	jw_kv_uint(w, "count", s->n);
 	jw_kv_uint(w, "invalid", s->invalid);
@@ -322,8 +430,29 @@ static void json_series(struct report *rp, struct jw *w,
 	}
 	jw_kv_double(w, "min", st.min);
 	jw_kv_double(w, "max", st.max);
-	jw_kv_double(w, "mean", st.mean);
-	jw_kv_double(w, "time_weighted_mean", st.twa);
+	if (is_state(s)) {
+		struct tis *ts = NULL;
+		double tot;
+		long nt = time_in_state(s, &ts, &tot);
+
+		jw_kv_string(w, "mean", NULL);
+		jw_kv_string(w, "time_weighted_mean", NULL);
+		jw_key(w, "time_in_state");
+		jw_array_begin(w);
+		for (long k = 0; k < nt; k++) {
+			jw_object_begin(w);
+			jw_kv_double(w, "value", ts[k].v);
+			jw_kv_string(w, "state", tis_name(rp, s, ts[k].v));
+			jw_kv_double(w, "seconds", ts[k].us / 1e6);
+			jw_kv_double(w, "fraction", tot > 0 ? ts[k].us / tot : 0);
+			jw_object_end(w);
+		}
+		jw_array_end(w);
+		free(ts);
+	} else {
+		jw_kv_double(w, "mean", st.mean);
+		jw_kv_double(w, "time_weighted_mean", st.twa);
+	}
 	jw_kv_double(w, "first_us", st.first);
 	jw_kv_double(w, "last_us", st.last);
 	jw_key(w, "histogram");
@@ -392,6 +521,7 @@ void print_json(struct report *rp)
 
 void print_table(struct report *rp, FILE *f)
 {
+	bool rates = false, states = false;
 	struct out o;
 
 	fprintf(f, "Recording:  %s (%zu record%s, %s/%s)\n", rp->cfg->file,
@@ -422,6 +552,10 @@ void print_table(struct report *rp, FILE *f)
 		fmt2(b, sizeof(b), st.max);
 		fmt2(m, sizeof(m), st.mean);
 		fmt2(t, sizeof(t), st.twa);
+		if (is_state(s))
+			snprintf(m, sizeof(m), "-"), snprintf(t, sizeof(t), "-");
+		rates |= s->rate;
+		states |= is_state(s);
 		out_row_begin(&o);
 		out_str(&o, NULL, "NAME", s->name);
 		out_str(&o, NULL, "UNIT", s->unit);
@@ -441,6 +575,31 @@ void print_table(struct report *rp, FILE *f)
 		free(st.hist);
 	}
 	out_flush(&o);
+	if (rates)
+		fprintf(f, "\nCounters are shown as rates (UNIT/s, from consecutive samples; a wrap or reset is a gap).\n");
+	for (size_t i = 0; states && i < rp->n_series; i++) {
+		struct rpt_series *s = rp->series[i];
+		struct tis *ts = NULL;
+		double tot;
+		long nt;
+
+		if (!is_state(s) || (nt = time_in_state(s, &ts, &tot)) < 0)
+			continue;
+		fprintf(f, "\nTime in state: %s\n", s->name);
+		for (long k = 0; k < nt; k++) {
+			const char *sn = tis_name(rp, s, ts[k].v);
+			char v[48];
+
+			if (sn)
+				snprintf(v, sizeof(v), "%s (%.0f)", sn, ts[k].v);
+			else
+				snprintf(v, sizeof(v), "%.0f", ts[k].v);
+			fprintf(f, "  %-24s %12.3f s %6.1f%%\n", v,
+				ts[k].us / 1e6,
+				tot > 0 ? 100 * ts[k].us / tot : 0.0);
+		}
+		free(ts);
+	}
 	if (!rp->cfg->hist)
 		return;
 	for (size_t i = 0; i < rp->n_series; i++) {

@@ -76,6 +76,9 @@ int rpt_catalog_load(struct cli *c, const char *path,
 void rpt_catalog_free(struct rpt_catalog *k);
 /* Catalog name (for the metadata), or NULL. */
 const char *rpt_catalog_name(const struct rpt_catalog *k);
+/* The catalog's name of value v of state DE id, or NULL (none, no catalog). */
+const char *rpt_state_name(const struct rpt_catalog *k, uint32_t id,
+			   int64_t v);
 
 /**
  * struct rpt_view - how a DE of a recording is named and scaled
@@ -120,6 +123,9 @@ double rpt_view_value(const struct rpt_view *v, const struct rec_sample *s);
  * @n:         valid samples
  * @invalid:   samples excluded (flags, NaN)
  * @repeated:  platform-clock samples dropped as repeats (same timestamp)
+ * @kind:      ::stlm_kind of the DE (of the first member for an aggregate)
+ * @rate:      a counter shown as its rate: @v per second, @unit "UNIT/s"
+ * @gaps:      counter steps dropped as a wrap or reset (the value fell)
  */
 struct rpt_series {
 	char *name;
@@ -136,6 +142,9 @@ struct rpt_series {
 	size_t n, cap;
 	uint64_t invalid;
 	uint64_t repeated;
+	int kind;
+	bool rate;
+	uint64_t gaps;
 };
 
 /**

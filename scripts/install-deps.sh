@@ -9,7 +9,8 @@
 set -eu
 
 PKGS="gcc make meson ninja-build pkg-config python3 libjson-c-dev \
-libfuse3-dev fuse3 libmicrohttpd-dev prometheus gnuplot-nox valgrind"
+libfuse3-dev fuse3 libmicrohttpd-dev prometheus gnuplot-nox valgrind \
+bash-completion"
 
 missing=""
 for p in $PKGS "$@"; do

@@ -151,4 +151,25 @@ expect_rc 0 "record --json" S record --json -o "$T/j.rec" -i 10ms -n 2 0x10000 &
 expect_rc 0 "record -d" S record -o "$T/d.rec" -i 50ms -d 0.2 0x10000
 grep -q "recorded 4 records" "$T/err" || fail "record -d 0.2 -i 50ms: 4 records ($(cat "$T/err"))"
 
+# --- state names of a recording made with a catalog --------------------
+# The header keeps names and units; replay and decode take the state
+# names from the catalog the recording was made with (found again on the
+# catalog path), without --catalog.
+export STLM_CATALOG_PATH="$STLM_SRCDIR/catalogs"
+expect_rc 0 "record with the catalog" S record -o "$T/st.rec" -i 20ms -n 3 \
+	--enable cpu.0.idle_state cluster.0.opp
+expect_rc 0 "replay: state names" "$STLM" replay --total "$T/st.rec"
+[ "$(grep -c 'cluster.0.opp  *OPP[0-5] ([0-5])' "$T/out")" -eq 3 ] ||
+	fail "replay: state names of cluster.0.opp ($(tail -1 "$T/out"))"
+[ "$(grep -c 'cpu.0.idle_state  *C[0-3] [a-zA-Z ]* ([0-3])' "$T/out")" -eq 3 ] ||
+	fail "replay: state names of cpu.0.idle_state"
+[ -s "$T/err" ] && fail "replay: unexpected stderr: $(head -2 "$T/err")"
+expect_rc 0 "replay --json: state names" "$STLM" replay --json --total "$T/st.rec" &&
+	json_check "replay states" 'all(s["state"].startswith("OPP") for i in d["intervals"] for s in i["samples"] if s["name"] == "cluster.0.opp")'
+expect_rc 0 "decode --json: state names" "$STLM" decode --json "$T/st.rec" &&
+	json_check "decode states" 'd["header"]["catalog"] == "default-soc" and d["catalog_applied"]["state_names_only"] is True and all(s["state"].startswith("OPP") for r in d["records"] for s in r["samples"] if s["name"] == "cluster.0.opp")'
+expect_rc 0 "replay: the recording's catalog not found" env STLM_CATALOG_PATH="$T/no-catalogs" "$STLM" replay "$T/st.rec"
+grep -q "catalog 'default-soc' of the recording not found" "$T/err" || fail "replay: missing catalog said"
+grep -q 'cluster.0.opp  *[0-5]$' "$T/out" || fail "replay without the catalog: numbers"
+
 finish

@@ -19,6 +19,19 @@ json_check builtin-read 'len(d["samples"]) == 351 and sum(1 for s in d["samples"
 grep -q "enabling every DE" "$T/err" || fail "builtin read: auto-enable notice"
 expect_rc 0 "builtin watch" "$STLM" -q watch -n 2 -i 50 0x00010003 0x00010002
 [ "$(grep -c 'cycles' "$T/out")" -eq 2 ] || fail "builtin watch: two cycle rows"
+# settings on the built-in platform end with the command: enable/config
+# say so once (not with -q; a JSON warning), and still exit 0
+expect_rc 0 "builtin enable" "$STLM" enable --all
+[ "$(grep -c 'lives only for this command' "$T/err")" -eq 1 ] || fail "builtin enable: settings notice once"
+grep -q 'stlm-platform --listen unix:' "$T/err" || fail "builtin enable: suggests a lasting platform"
+expect_rc 0 "builtin config" "$STLM" config --on
+[ "$(grep -c 'lives only for this command' "$T/err")" -eq 1 ] || fail "builtin config: settings notice once"
+expect_rc 0 "builtin config quiet" "$STLM" -q config --on
+[ -s "$T/err" ] && fail "builtin config -q: stderr not empty"
+expect_rc 0 "builtin disable json" "$STLM" -q disable --all --json
+json_check builtin-settings-warning 'any("lives only for this command" in x for x in d.get("warnings", []))'
+expect_rc 0 "builtin config show" "$STLM" config
+grep -q 'lives only' "$T/err" && fail "builtin config without a change: no settings notice"
 # no private directory is left behind
 ls "$T" | grep -q '^stlm-' && fail "builtin: directory left in TMPDIR"
 ok
@@ -44,6 +57,8 @@ else
 	expect_rc 0 "firmware name lookup" "$STLM" -p "$P" show --json cpu3_power &&
 		json_check fw-show 'd["de"]["id"] == 0x00010301'
 fi
+expect_rc 0 "enable on a real platform" "$STLM" -p "$P" enable 0x00010301
+grep -q 'lives only' "$T/err" && fail "enable on a real platform: no built-in notice"
 expect_rc 0 "name or id" "$STLM" -p "$P" list --json 0x00010301 66305 &&
 	json_check name-or-id 'd["count"] == 1 and d["des"][0]["id"] == 66305'
 finish

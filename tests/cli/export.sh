@@ -251,4 +251,38 @@ if kill -0 "$PID_dexp" 2>/dev/null; then fail "default, no catalog: SIGTERM did 
 wait "$PID_dexp" 2>/dev/null
 stop_platform d
 
+# --- catalog labels on the value series --------------------------------
+# Two rails of one name are told apart by the catalog's labels, not only
+# by id; the default catalog's cluster/core/soc labels are on the series.
+python3 - "$STLM_SRCDIR/catalogs/default-soc.json" "$T/rails.json" <<'PY'
+import json, sys
+src = json.load(open(sys.argv[1]))
+cat = {"format": 1, "name": "rails", "match": src["match"],
+       "labels": {"soc": "stlm-default"},
+       "des": [{"id": "0x00010001", "name": "rail.0.power", "kind": "gauge",
+                "labels": {"rail": "vdd_a", "port": "1"}},
+               {"id": "0x00010101", "name": "rail.1.power", "kind": "gauge",
+                "labels": {"rail": "vdd_b", "port": "2", "core": "1"}}]}
+json.dump(cat, open(sys.argv[2], "w"))
+PY
+start_platform l
+L=$(uri l)
+expect_rc 0 "labels: enable" "$STLM" -q -p "$L" enable 0x00010001 0x00010101 0x00010003
+expect_rc 0 "labels: config on" "$STLM" -q -p "$L" config --on
+sleep 0.2
+expect_rc 0 "labels: rails catalog textfile" "$STLM" -q -p "$L" -c "$T/rails.json" export --textfile "$T/rails.prom"
+if promtool check metrics <"$T/rails.prom" >"$T/lint" 2>&1 && [ ! -s "$T/lint" ]; then ok; else
+	fail "labels: promtool check metrics"; head -5 "$T/lint"; fi
+if python3 "$T/series.py" "$T/rails.prom"; then ok; else fail "labels: series unique"; fi
+grep -q '^stlm_rail_power_watts{id="0x00010001",component="cpu",instance="0",rail="vdd_a",port="1",soc="stlm-default"} ' "$T/rails.prom" ||
+	fail "labels: rail vdd_a on its value series"
+grep -q '^stlm_rail_power_watts{id="0x00010101",component="cpu",instance="1",core="1",rail="vdd_b",port="2",soc="stlm-default"} ' "$T/rails.prom" ||
+	fail "labels: rail vdd_b on its value series"
+expect_rc 0 "labels: default catalog textfile" "$STLM" -q -p "$L" export --textfile "$T/lab.prom"
+if promtool check metrics <"$T/lab.prom" >"$T/lint" 2>&1 && [ ! -s "$T/lint" ]; then ok; else
+	fail "labels: default catalog: promtool check metrics"; head -5 "$T/lint"; fi
+grep -q '^stlm_cpu_cycles_total{id="0x00010003",component="cpu",instance="0",cluster="0",core="0",soc="stlm-default"} ' "$T/lab.prom" ||
+	fail "labels: cluster/core/soc on the counter series"
+stop_platform l
+
 finish
