@@ -149,7 +149,9 @@ expect_rc 0 "decode after SIGINT" "$STLM" decode --strict "$T/i.rec"
 expect_rc 0 "record --json" S record --json -o "$T/j.rec" -i 10ms -n 2 0x10000 &&
 	json_check "record" 'd["records"] == 2 and d["bytes"] > 0 and d["interrupted"] is False'
 expect_rc 0 "record -d" S record -o "$T/d.rec" -i 50ms -d 0.2 0x10000
-grep -q "recorded 4 records" "$T/err" || fail "record -d 0.2 -i 50ms: 4 records ($(cat "$T/err"))"
+# 4 ticks (0, 50, 100, 150 ms) fit in 0.2 s; a loaded or sanitized
+# machine may miss a late tick, never add one.
+grep -Eq "recorded [234] records" "$T/err" || fail "record -d 0.2 -i 50ms: 2-4 records ($(cat "$T/err"))"
 
 # --- state names of a recording made with a catalog --------------------
 # The header keeps names and units; replay and decode take the state
