@@ -6,7 +6,7 @@
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps setup build test run bench fuzz clean
+.PHONY: all deps setup build test test-slow run bench fuzz clean
 
 all: build
 
@@ -23,7 +23,12 @@ build: setup
 	meson compile -C $(BUILD)
 
 test: build
-	meson test -C $(BUILD) --print-errorlogs --num-processes 2
+	meson test -C $(BUILD) --print-errorlogs --num-processes 2 --no-suite slow
+
+# The slow suite (real kernels, packages installed into a clean root): what
+# it builds is cached under $(STLM_CACHE), ~/.cache/stlm by default.
+test-slow: build
+	meson test -C $(BUILD) --print-errorlogs --num-processes 1 --suite slow
 
 run: build
 	@scripts/run-demo.sh $(BUILD)
