@@ -343,7 +343,7 @@ static int cmp_state(const void *a, const void *b)
 
 static const char *const entry_keys[] = {
 	"id", "name", "description", "unit", "scale", "kind", "states",
-	"signed", "labels", NULL,
+	"signed", "labels", "limits", NULL,
 };
 
 static int add_entry(struct cat_parser *p, struct cat_entry **ret)
@@ -367,6 +367,55 @@ static int add_entry(struct cat_parser *p, struct cat_entry **ret)
 	(*ret)->kind = -1;
 	(*ret)->scale = 1.0;
 	return 0;
+}
+
+/* Keys of "limits", in CATALOG_LIMIT_* order. */
+static const char *const limit_keys[] = { "warn", "crit", NULL };
+
+/*
+ * "limits": {"warn": X, "crit": Y}: the values at or above which a gauge
+ * is near its limit and at it, in the entry's units (after "unit" and
+ * "scale"). At least one; finite; warn not above crit.
+ */
+static int parse_limits(struct cat_parser *p, struct json_object *o,
+			struct cat_entry *e)
+{
+	int r = 0;
+
+	if (e->kind == CATALOG_KIND_COUNTER || e->kind == CATALOG_KIND_STATE)
+		return perr_at(p, true, "'limits' needs a gauge (\"kind\": \"gauge\" or none)");
+	r = want_type(p, o, json_type_object, "an object");
+	if (r == 0)
+		r = check_keys(p, o, limit_keys);
+	for (int k = 0; r == 0 && k < CATALOG_N_LIMITS; k++) {
+		struct json_object *x;
+		double v;
+
+		if (!json_object_object_get_ex(o, limit_keys[k], &x))
+			continue;
+		push_key(p, limit_keys[k]);
+		if (!json_object_is_type(x, json_type_int) &&
+		    !json_object_is_type(x, json_type_double))
+			r = perr(p, "expected a number");
+		else if (!isfinite(v = json_object_get_double(x)))
+			r = perr(p, "limit must be finite");
+		else {
+			e->limit[k] = v;
+			e->has_limit |= (uint8_t)(1u << k);
+		}
+		pop(p);
+	}
+	if (r == 0 && !e->has_limit)
+		r = perr(p, "expected \"warn\" and/or \"crit\"");
+	if (r == 0 && e->has_limit == 3 &&
+	    e->limit[CATALOG_LIMIT_WARN] > e->limit[CATALOG_LIMIT_CRIT]) {
+		push_key(p, "warn");
+		r = perr(p, "warn %g is above crit %g",
+			 e->limit[CATALOG_LIMIT_WARN],
+			 e->limit[CATALOG_LIMIT_CRIT]);
+		pop(p);
+	}
+	return r;
 }
 
 /*
@@ -532,6 +581,13 @@ static int parse_entry(struct cat_parser *p, struct json_object *o, int i,
 	if (json_object_object_get_ex(o, "labels", &x)) {
 		push_key(p, "labels");
 		r = parse_labels(p, x, i, k, &e->labels, &e->n_labels);
+		pop(p);
+		if (r < 0)
+			return r;
+	}
+	if (json_object_object_get_ex(o, "limits", &x)) {
+		push_key(p, "limits");
+		r = parse_limits(p, x, e);
 		pop(p);
 		if (r < 0)
 			return r;

@@ -29,6 +29,11 @@
 #define CATALOG_KIND_COUNTER	1
 #define CATALOG_KIND_STATE	2
 
+/* Limits of an entry, as enum stlm_limit_kind of the public header. */
+#define CATALOG_LIMIT_WARN	0
+#define CATALOG_LIMIT_CRIT	1
+#define CATALOG_N_LIMITS	2
+
 /* name_hash slots of derived metrics carry this tag. */
 #define CATALOG_DERIVED_TAG	0x80000000u
 
@@ -54,6 +59,9 @@ struct cat_label {
  * @name, @description: strings (description may be NULL)
  * @states:      value -> name, sorted by value
  * @labels:      the entry's own labels
+ * @limit:       upper limits by CATALOG_LIMIT_*, in the DE's units after
+ *               the catalog's unit and scale; bit k of @has_limit set
+ *               when limit[k] is given
  */
 struct cat_entry {
 	uint32_t id;
@@ -68,6 +76,8 @@ struct cat_entry {
 	uint32_t n_states;
 	uint32_t n_labels;
 	struct cat_label *labels;
+	uint8_t has_limit;
+	double limit[2];
 };
 
 /**

@@ -676,6 +676,19 @@ STLM_API const char *stlm_de_label(const struct stlm_de *de, const char *key)
 	return stlm__catalog_label(e->b->c, e->d, key);
 }
 
+STLM_API int stlm_de_limit(const struct stlm_de *de,
+			   enum stlm_limit_kind kind, double *ret)
+{
+	const struct stlm_catalog_entry *e = entry_of(de);
+
+	if (!de || !ret || (int)kind < 0 || (int)kind >= CATALOG_N_LIMITS)
+		return -EINVAL;
+	if (!e || !(e->d->has_limit & (1u << kind)))
+		return -ENODATA;
+	*ret = e->d->limit[kind];
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Derived metrics                                                     */
 

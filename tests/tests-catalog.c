@@ -6,8 +6,9 @@
  * default catalog names every DE of the default SoC, matching (UUID,
  * vendor, version, mismatch), $STLM_CATALOG_PATH autoload, units, scale,
  * sign, kinds, states and labels applied, derived metrics over real
- * snapshots with the manual clock (exact values), and malformed catalogs
- * with their exact messages.
+ * snapshots with the manual clock (exact values), limits (the default
+ * catalog's temperatures, stlm_de_limit()), and malformed catalogs with
+ * their exact messages.
  */
 #define STLM_TEST_GROUP "catalog"
 #include "stlm-test.h"
@@ -114,6 +115,9 @@ static int derived_index(struct stlm_session *s, const char *name)
 				     #b, _a, _b);                             \
 	} while (0)
 
+/* The head of a catalog document without "des" (the parser tests). */
+#define HEAD "{\"format\": 1, \"name\": \"t\", \"match\": {},\n"
+
 /* ------------------------------------------------------------------ */
 /* The default catalog                                                 */
 
@@ -169,6 +173,107 @@ STLM_TEST(default_catalog_names_every_de)
 		ASSERT_STREQ(unit, "W");
 		ASSERT_ERR(stlm_derived_info(s, 10, &nm, &unit), -ERANGE);
 	}
+}
+
+/* Every temperature of the default catalog has limits, nothing else has,
+ * and the live values of the default SoC are below them. */
+STLM_TEST(default_catalog_limits)
+{
+	struct tp_fix *f = fx_open(NULL, catalogs_dir());
+	struct stlm_session *s = f->s;
+	int n = stlm_de_count(s), temps = 0;
+	const struct stlm_de *de;
+	double w, c;
+
+	for (int i = 0; i < n; i++) {
+		de = stlm_de_at(s, (size_t)i);
+		if (stlm_de_unit(de) == 2) {	/* celsius */
+			ASSERT_OK(stlm_de_limit(de, STLM_LIMIT_WARN, &w));
+			ASSERT_OK(stlm_de_limit(de, STLM_LIMIT_CRIT, &c));
+			ASSERT_CMP(w, <, c);
+			ASSERT_CMP(w, >=, 50);
+			temps++;
+		} else {
+			ASSERT_ERR(stlm_de_limit(de, STLM_LIMIT_WARN, &w), -ENODATA);
+			ASSERT_ERR(stlm_de_limit(de, STLM_LIMIT_CRIT, &c), -ENODATA);
+		}
+	}
+	ASSERT_CMP(temps, >=, 20);
+	de = find(s, "cpu.3.temp");
+	ASSERT_OK(stlm_de_limit(de, STLM_LIMIT_WARN, &w));
+	ASSERT_DBL(w, 90);
+	ASSERT_OK(stlm_de_limit(de, STLM_LIMIT_CRIT, &c));
+	ASSERT_DBL(c, 100);
+	ASSERT_OK(stlm_de_limit(find(s, "battery.temp"), STLM_LIMIT_CRIT, &c));
+	ASSERT_DBL(c, 60);
+	ASSERT_ERR(stlm_de_limit(de, (enum stlm_limit_kind)2, &w), -EINVAL);
+	ASSERT_ERR(stlm_de_limit(de, (enum stlm_limit_kind)-1, &w), -EINVAL);
+	ASSERT_ERR(stlm_de_limit(de, STLM_LIMIT_WARN, NULL), -EINVAL);
+	ASSERT_ERR(stlm_de_limit(NULL, STLM_LIMIT_WARN, &w), -EINVAL);
+	/* the live values: below the warning limit */
+	{
+		struct stlm_snapshot *snap;
+		const struct stlm_sample *v;
+		size_t nv, checked = 0;
+
+		ASSERT_OK(stlm_all_set(s, true, false));
+		ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, true,
+					      STLM_MODE_ON_DEMAND, 10000000));
+		stlmp_platform_advance(f->p, 10000000);
+		ASSERT_OK(stlm_snapshot_new(s, &snap));
+		ASSERT_CMP(stlm_snapshot_take(snap, 0), >, 0);
+		v = stlm_snapshot_samples(snap, &nv);
+		for (size_t i = 0; i < nv; i++) {
+			de = stlm_de_get(s, v[i].id);
+			if (!(v[i].flags & STLM_SAMPLE_VALID) ||
+			    stlm_de_limit(de, STLM_LIMIT_WARN, &w) < 0)
+				continue;
+			ASSERT_CMP(v[i].value, <, w);
+			ASSERT_CMP(v[i].value, >, 10);	/* degrees, not millidegrees */
+			checked++;
+		}
+		ASSERT_CMP(checked, >=, 20);
+		stlm_snapshot_free(snap);
+	}
+}
+
+/* Without a catalog, no DE has limits. */
+STLM_TEST(no_catalog_no_limits)
+{
+	struct tp_fix *f = fx_open(NULL, NULL);
+	const struct stlm_de *de = stlm_de_find(f->s, "cpu3_temp");
+	double w;
+
+	ASSERT_NOT_NULL(de);
+	ASSERT_ERR(stlm_de_limit(de, STLM_LIMIT_WARN, &w), -ENODATA);
+	ASSERT_ERR(stlm_de_limit(de, STLM_LIMIT_CRIT, &w), -ENODATA);
+}
+
+/* Limits parse in repeat blocks, one of the two alone, any number. */
+STLM_TEST(limits_parse)
+{
+	static const char text[] = HEAD
+		" \"des\": [{\"repeat\": {\"count\": 2},\n"
+		"  \"des\": [{\"id\": 1, \"name\": \"t.{i}\", \"limits\": {\"warn\": 70.5, \"crit\": 80}}]},\n"
+		"  {\"id\": 9, \"name\": \"w\", \"kind\": \"gauge\", \"scale\": 0.001, \"limits\": {\"crit\": -5, \"comment\": \"cold\"}},\n"
+		"  {\"id\": 10, \"name\": \"e\", \"limits\": {\"warn\": 1e3, \"crit\": 1e3}}]}";
+	struct stlm_catalog *c = NULL;
+	const struct cat_entry *e;
+	char err[256];
+
+	ASSERT_OK(stlm__catalog_parse(text, strlen(text), "t.json", &c, err,
+				      sizeof(err)));
+	ASSERT_EQ(stlm__catalog_n_entries(c), 4);
+	e = &c->entries[stlm__catalog_id_index(c, 1)];
+	ASSERT_EQ(e->has_limit, 3);
+	ASSERT_DBL(e->limit[CATALOG_LIMIT_WARN], 70.5);
+	ASSERT_DBL(e->limit[CATALOG_LIMIT_CRIT], 80);
+	e = &c->entries[stlm__catalog_id_index(c, 9)];
+	ASSERT_EQ(e->has_limit, 1u << CATALOG_LIMIT_CRIT);
+	ASSERT_DBL(e->limit[CATALOG_LIMIT_CRIT], -5);
+	e = &c->entries[stlm__catalog_id_index(c, 10)];
+	ASSERT_DBL(e->limit[CATALOG_LIMIT_WARN], 1000);
+	stlm__catalog_destroy(c);
 }
 
 STLM_TEST(default_catalog_derived_over_snapshots)
@@ -409,8 +514,6 @@ static void expect_bad(const char *text, const char *want)
 			     want);
 }
 
-#define HEAD "{\"format\": 1, \"name\": \"t\", \"match\": {},\n"
-
 STLM_TEST(malformed)
 {
 	expect_bad("{\"format\": 1,\n  \"name\": \"t\" \"match\": {}}",
@@ -462,6 +565,20 @@ STLM_TEST(malformed)
 		   "bad.json:2:43: des[0].signed: expected true or false");
 	expect_bad(HEAD " \"des\": [{\"id\": 1, \"name\": \"a\", \"labels\": {\"Bad\": \"x\"}}]}",
 		   "bad.json:2:44: des[0].labels.Bad: bad label name 'Bad'");
+	expect_bad(HEAD " \"des\": [{\"id\": 1, \"name\": \"a\", \"limits\": 90}]}",
+		   "bad.json:2:43: des[0].limits: expected an object");
+	expect_bad(HEAD " \"des\": [{\"id\": 1, \"name\": \"a\", \"limits\": {}}]}",
+		   "bad.json:2:43: des[0].limits: expected \"warn\" and/or \"crit\"");
+	expect_bad(HEAD " \"des\": [{\"id\": 1, \"name\": \"a\", \"limits\": {\"max\": 1}}]}",
+		   "bad.json:2:44: des[0].limits.max: unknown key 'max'");
+	expect_bad(HEAD " \"des\": [{\"id\": 1, \"name\": \"a\", \"limits\": {\"warn\": \"90\"}}]}",
+		   "bad.json:2:52: des[0].limits.warn: expected a number");
+	expect_bad(HEAD " \"des\": [{\"id\": 1, \"name\": \"a\", \"limits\": {\"crit\": 1e999}}]}",
+		   "bad.json:2:52: des[0].limits.crit: limit must be finite");
+	expect_bad(HEAD " \"des\": [{\"id\": 1, \"name\": \"a\", \"limits\": {\"warn\": 95, \"crit\": 90}}]}",
+		   "bad.json:2:52: des[0].limits.warn: warn 95 is above crit 90");
+	expect_bad(HEAD " \"des\": [{\"id\": 1, \"name\": \"a\", \"kind\": \"counter\", \"limits\": {\"warn\": 1}}]}",
+		   "bad.json:2:52: des[0].limits: 'limits' needs a gauge (\"kind\": \"gauge\" or none)");
 	expect_bad(HEAD " \"des\": [{\"repeat\": {\"count\": 2}, \"des\": [{\"id\": 1, \"name\": \"a.{j}\"}]}]}",
 		   "bad.json:2:61: des[0].des[0].name: unknown placeholder in 'a.{j}' (use {i} or {k}) (i=0)");
 	expect_bad(HEAD " \"des\": [{\"repeat\": {\"count\": 2, \"id_step\": 0}, \"des\": [{\"id\": 1, \"name\": \"a.{i}\"}]}]}",

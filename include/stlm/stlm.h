@@ -974,6 +974,25 @@ const char *stlm_de_state_name(const struct stlm_de *de, int64_t v);
 /** @brief Catalog label @p key ("cluster"...), or NULL. */
 const char *stlm_de_label(const struct stlm_de *de, const char *key);
 
+/** Limits a catalog sets on a gauge ("limits" of docs/catalog-format.md). */
+enum stlm_limit_kind {
+	STLM_LIMIT_WARN = 0,	/**< near the limit: at or above this value */
+	STLM_LIMIT_CRIT = 1,	/**< at the limit: at or above this value */
+};
+
+/**
+ * stlm_de_limit() - a limit the session's catalog sets on a DE
+ * @de:   a DE of the session
+ * @kind: ::stlm_limit_kind
+ * @ret:  the limit, in the units of stlm_sample.value (the catalog's unit
+ *        and scale applied)
+ *
+ * Return: 0, -ENODATA (no catalog, or it sets no such limit on @de),
+ * -EINVAL (NULL argument, unknown @kind).
+ */
+int stlm_de_limit(const struct stlm_de *de, enum stlm_limit_kind kind,
+		  double *ret);
+
 /** @brief Number of derived metrics the catalog defines. */
 int stlm_derived_count(struct stlm_session *s);
 /** @brief Name and unit of derived metric @p i. */
