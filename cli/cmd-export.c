@@ -26,6 +26,7 @@
 #include <microhttpd.h>
 
 #include "cli.h"
+#include "export-limits.h"
 
 #define EXPORT_DEFAULT_LISTEN "127.0.0.1:9760"
 #define MAX_FILTERS 64
@@ -169,7 +170,7 @@ static const struct unit_map *unit_of(const struct stlm_de *de)
 static const char *const reserved[] = {
 	"stlm_up", "stlm_generation", "stlm_snapshot_age_seconds",
 	"stlm_samples", "stlm_de", "stlm_de_info", "stlm_de_value",
-	"stlm_de_events",
+	"stlm_de_events", "stlm_de_limit",
 };
 
 /* Name segments that abbreviate a unit ("idle_us"): dropped, since the
@@ -423,6 +424,7 @@ static void expose(struct exporter *e, struct buf *b, bool om)
 	size_t n = 0, ne = 0, valid = 0, invalid = 0;
 	struct stlm_collection coll;
 	struct timespec now;
+	struct cli_limits lim = { 0 };
 	int r;
 
 	pthread_mutex_lock(&e->lock);
@@ -617,7 +619,11 @@ static void expose(struct exporter *e, struct buf *b, bool om)
 		buf_printf(b, "} ");
 		buf_value(b, val);
 		buf_add(b, "\n", 1);
+		cli_limits_add(&lim, x->de, um->scale, um->offset, b->oom ? NULL : b->p, b->len);
 	}
+	buf_add(b, lim.text ? lim.text : "", lim.len);
+	b->oom |= lim.oom;
+	free(lim.text);
 out:
 	pthread_mutex_unlock(&e->lock);
 	if (om)
