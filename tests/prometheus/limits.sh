@@ -7,7 +7,9 @@
 # with exactly the labels of their value series, in both exposition
 # formats; filters and the absence of a catalog drop them; a limit of a
 # DE whose catalog unit is fahrenheit is converted to celsius with its
-# value; a catalog with bad limits is refused with a clear message.
+# value; the same series through stlmd's socket and its tree (also as an
+# unprivileged user); a catalog with bad limits is refused with a clear
+# message.
 . "$STLM_SRCDIR/tests/cli/lib.sh"
 
 if ! command -v promtool >/dev/null 2>&1; then
@@ -139,6 +141,47 @@ STLM_CATALOG_PATH="$T/fcat" "$STLM" -q -p "$P" export --include 'cpu.0.temp' --t
 if python3 "$T/limits.py" "$T/f.prom" >"$T/flim"; then ok; else fail "fahrenheit limits: $(tail -1 "$T/flim")"; fi
 grep -qx '0x00010002 warn 90 stlm_cpu_temp_celsius' "$T/flim" || fail "194 F is not 90 C: $(cat "$T/flim")"
 grep -qx '0x00010002 crit 100 stlm_cpu_temp_celsius' "$T/flim" || fail "212 F is not 100 C"
+
+# --- through stlmd: its client socket, its tree, an unprivileged user ---
+if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] && [ -x "${STLMD_BIN:-}" ] &&
+	command -v setpriv >/dev/null 2>&1; then
+	mkdir "$T/mnt" "$T/u"
+	chmod 755 "$T"
+	chmod 777 "$T/u"
+	"$STLMD_BIN" -f --platform "$P" --mount "$T/mnt" --socket "$T/d.sock" \
+		-o umask=022 2>"$T/stlmd.log" &
+	PID_d=$!
+	PIDS="$PID_d $PIDS"	# first: it unmounts before the platform goes
+	for _ in $(seq 100); do
+		[ -e "$T/mnt/tlm_0/version" ] && [ -S "$T/d.sock" ] && break
+		sleep 0.05
+	done
+	[ -e "$T/mnt/tlm_0/version" ] || { fail "stlmd did not mount"; tail -3 "$T/stlmd.log"; }
+	sort "$T/lim" >"$T/lim.direct"
+	for u in "stlmd:$T/d.sock" "stlmfs:$T/mnt/tlm_0" "uid 65534 stlmfs:$T/mnt/tlm_0"; do
+		case $u in
+		uid*)	set -- setpriv --reuid 65534 --regid 65534 --clear-groups \
+				timeout 20 "$STLM" -q -p "${u#uid 65534 }" ;;
+		*)	set -- timeout 20 "$STLM" -q -p "$u" ;;
+		esac
+		rm -f "$T/u/d.prom"
+		if ! "$@" export --textfile "$T/u/d.prom" 2>"$T/err"; then
+			fail "$u: export: $(head -2 "$T/err")"
+			continue
+		fi
+		if python3 "$T/limits.py" "$T/u/d.prom" | sort >"$T/lim.d"; then ok; else
+			fail "$u: limits"; fi
+		if cmp -s "$T/lim.direct" "$T/lim.d"; then ok; else
+			fail "$u: other limit series than the direct platform"
+			diff "$T/lim.direct" "$T/lim.d" | head -5
+		fi
+	done
+	kill "$PID_d"
+	wait "$PID_d" 2>/dev/null
+	grep -q " $T/mnt " /proc/mounts && { fail "stlmd left its mount"; umount -l "$T/mnt"; }
+else
+	echo "note: stlmd: / stlmfs: part skipped (needs root, /dev/fuse, setpriv)"
+fi
 
 # --- bad limits: a clear error ----------------------------------------
 python3 - "$STLM_SRCDIR/catalogs/default-soc.json" "$T/bad.json" <<'PY'
