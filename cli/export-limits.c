@@ -48,14 +48,15 @@ static void add_str(struct cli_limits *l, const char *s)
 }
 
 /*
- * The labels of the last line of expo[0..len), "family{LABELS} value\n":
- * between the first '{' (family names have none) and the '}' before the
- * last space (values have none; label values may hold '}' and ' ').
+ * The labels of the last line of expo[0..len), "family{LABELS} value":
+ * from the first '{' (family names have none) to the first '}' outside a
+ * quoted label value (a value may hold '}', and '"' or '\\' escaped).
  */
 static bool last_labels(const char *expo, size_t len, const char **ret,
 			size_t *ret_n)
 {
-	size_t end, start, brace, sp;
+	size_t end, start, brace, i;
+	bool quoted = false;
 
 	if (len < 2 || expo[len - 1] != '\n')
 		return false;
@@ -64,12 +65,18 @@ static bool last_labels(const char *expo, size_t len, const char **ret,
 		;
 	for (brace = start; brace < end && expo[brace] != '{'; brace++)
 		;
-	for (sp = end; sp > brace && expo[sp] != ' '; sp--)
-		;
-	if (brace >= end || sp <= brace + 1 || expo[sp - 1] != '}')
+	for (i = brace + 1; i < end; i++) {
+		if (quoted && expo[i] == '\\')
+			i++;
+		else if (expo[i] == '"')
+			quoted = !quoted;
+		else if (!quoted && expo[i] == '}')
+			break;
+	}
+	if (brace >= end || i >= end || i == brace + 1)
 		return false;
 	*ret = expo + brace + 1;
-	*ret_n = sp - 1 - (brace + 1);
+	*ret_n = i - (brace + 1);
 	return true;
 }
 

@@ -133,6 +133,9 @@ def walk(des):
             # the firmware's degrees, read as fahrenheit: limits in F
             e["unit"] = "fahrenheit"
             e["limits"] = {"warn": 194, "crit": 212}
+            # a label value the exposition escapes, with a brace
+            e["labels"]["rail"] = 'x} "y" \\z'
+
 walk(d["des"])
 json.dump(d, open(sys.argv[2], "w"))
 PY
@@ -141,6 +144,8 @@ STLM_CATALOG_PATH="$T/fcat" "$STLM" -q -p "$P" export --include 'cpu.0.temp' --t
 if python3 "$T/limits.py" "$T/f.prom" >"$T/flim"; then ok; else fail "fahrenheit limits: $(tail -1 "$T/flim")"; fi
 grep -qx '0x00010002 warn 90 stlm_cpu_temp_celsius' "$T/flim" || fail "194 F is not 90 C: $(cat "$T/flim")"
 grep -qx '0x00010002 crit 100 stlm_cpu_temp_celsius' "$T/flim" || fail "212 F is not 100 C"
+grep -q '^stlm_de_limit{.*,rail="x} \\"y\\" \\\\z",.*level="crit"} 100$' "$T/f.prom" ||
+	fail "escaped label: $(grep '^stlm_de_limit' "$T/f.prom" | head -1)"
 
 # --- through stlmd: its client socket, its tree, an unprivileged user ---
 if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] && [ -x "${STLMD_BIN:-}" ] &&
