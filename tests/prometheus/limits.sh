@@ -7,8 +7,8 @@
 # with exactly the labels of their value series, in both exposition
 # formats; filters and the absence of a catalog drop them; a limit of a
 # DE whose catalog unit is fahrenheit is converted to celsius with its
-# value; the same series through stlmd's socket and its tree (also as an
-# unprivileged user); a catalog with bad limits is refused with a clear
+# value; the same series over tcp: and shm:, through stlmd's socket and
+# its tree (also as an unprivileged user); a catalog with bad limits is refused with a clear
 # message.
 . "$STLM_SRCDIR/tests/cli/lib.sh"
 
@@ -147,6 +147,31 @@ grep -qx '0x00010002 crit 100 stlm_cpu_temp_celsius' "$T/flim" || fail "212 F is
 grep -q '^stlm_de_limit{.*,rail="x} \\"y\\" \\\\z",.*level="crit"} 100$' "$T/f.prom" ||
 	fail "escaped label: $(grep '^stlm_de_limit' "$T/f.prom" | head -1)"
 
+# --- the other transports of the direct backend: tcp:, shm: -----------
+sort "$T/lim" >"$T/lim.direct"
+TPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir "$T/shm"
+"$STLM_PLATFORM_BIN" --quiet --listen "tcp:127.0.0.1:$TPORT" --mem "$T/tcp.mem" \
+	--listen "shm:$T/shm" 2>"$T/p2.log" &
+PID_p2=$!
+PIDS="$PIDS $PID_p2"
+for u in "tcp:127.0.0.1:$TPORT?mem=$T/tcp.mem" "shm:$T/shm"; do
+	up=no
+	for _ in $(seq 100); do
+		"$STLM" -q -p "$u" enable --all >/dev/null 2>&1 && { up=yes; break; }
+		sleep 0.05
+	done
+	[ "$up" = yes ] || { fail "$u: enable --all"; continue; }
+	expect_rc 0 "$u: config on" "$STLM" -q -p "$u" config --on -i 100ms
+	expect_rc 0 "$u: export" "$STLM" -q -p "$u" export --textfile "$T/t.prom"
+	if python3 "$T/limits.py" "$T/t.prom" | sort >"$T/lim.t" && cmp -s "$T/lim.direct" "$T/lim.t"; then ok; else
+		fail "$u: other limit series than over unix:"
+		diff "$T/lim.direct" "$T/lim.t" | head -5
+	fi
+done
+kill "$PID_p2"
+wait "$PID_p2" 2>/dev/null
+
 # --- through stlmd: its client socket, its tree, an unprivileged user ---
 if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] && [ -x "${STLMD_BIN:-}" ] &&
 	command -v setpriv >/dev/null 2>&1; then
@@ -162,7 +187,6 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] && [ -x "${STLMD_BIN:-}" ] &&
 		sleep 0.05
 	done
 	[ -e "$T/mnt/tlm_0/version" ] || { fail "stlmd did not mount"; tail -3 "$T/stlmd.log"; }
-	sort "$T/lim" >"$T/lim.direct"
 	for u in "stlmd:$T/d.sock" "stlmfs:$T/mnt/tlm_0" "uid 65534 stlmfs:$T/mnt/tlm_0"; do
 		case $u in
 		uid*)	set -- setpriv --reuid 65534 --regid 65534 --clear-groups \
