@@ -619,7 +619,8 @@ static void expose(struct exporter *e, struct buf *b, bool om)
 		buf_printf(b, "} ");
 		buf_value(b, val);
 		buf_add(b, "\n", 1);
-		cli_limits_add(&lim, x->de, um->scale, um->offset, b->oom ? NULL : b->p, b->len);
+		cli_limits_add(&lim, x->de, um->scale, um->offset,
+			       b->oom ? NULL : b->p, b->len);
 	}
 	buf_add(b, lim.text ? lim.text : "", lim.len);
 	b->oom |= lim.oom;

@@ -676,6 +676,10 @@ STLM_API const char *stlm_de_label(const struct stlm_de *de, const char *key)
 	return stlm__catalog_label(e->b->c, e->d, key);
 }
 
+_Static_assert(STLM_LIMIT_WARN == CATALOG_LIMIT_WARN &&
+	       STLM_LIMIT_CRIT == CATALOG_LIMIT_CRIT,
+	       "enum stlm_limit_kind indexes cat_entry.limit");
+
 STLM_API int stlm_de_limit(const struct stlm_de *de,
 			   enum stlm_limit_kind kind, double *ret)
 {
