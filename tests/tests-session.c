@@ -675,10 +675,17 @@ STLM_TEST(platform_reset_recovered)
 				      STLM_MODE_ON_DEMAND, 1000000));
 	read_events(s, &gens, &resets);
 	ASSERT_OK(stlmp_platform_fault_add(f->p, "reset:ms=30"));
-	usleep(150000);
-	/* learnt through a command: collection went off behind our back */
-	g = stlm_session_generation(s);
-	ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
+	/*
+	 * learnt through a command: collection went off behind our back
+	 * (bounded wait for the platform's reset timer, 10 s at most)
+	 */
+	for (int i = 0; i < 200; i++) {
+		g = stlm_session_generation(s);
+		ASSERT_OK(stlm_collection_get(s, STLM_GROUP_ALL, &c));
+		if (!c.enabled)
+			break;
+		usleep(50000);
+	}
 	ASSERT_FALSE(c.enabled);
 	ASSERT_CMP(stlm_session_generation(s), >, g);
 	ASSERT_FALSE(stlm_de_enabled(de_of(s, TP_CONST)));

@@ -231,7 +231,11 @@ expect_rc 0 "report while recording" "$STLM" report --json "$T/s.rec" &&
 FPID=$!
 PIDS="$PIDS $FPID"
 sleep 0.3
-kill -0 "$FPID" 2>/dev/null || fail "--follow ended while the recorder runs"
+# --follow may end only once the recorder has: look at it first, then make
+# sure the recorder was still running after that look
+if ! kill -0 "$FPID" 2>/dev/null && kill -0 "$SPID" 2>/dev/null; then
+	fail "--follow ended while the recorder runs"
+fi
 wait "$SPID" || fail "streaming recorder failed"
 for _ in $(seq 60); do
 	kill -0 "$FPID" 2>/dev/null || break
