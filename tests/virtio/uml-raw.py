@@ -37,6 +37,11 @@ SEQ = [
     ("tlm-attributes", "message", struct.pack("<I", h(1, TLM, 0x303))),
     ("tlm-de-description", "message",
      struct.pack("<II", h(4, TLM, 0x304), 1)),
+    # pages of a 303-DE description: each must fit the 128-byte transport
+    ("tlm-de-description-150", "message",
+     struct.pack("<II", h(4, TLM, 0x310), 150)),
+    ("tlm-de-description-301", "message",
+     struct.pack("<II", h(4, TLM, 0x311), 301)),
     ("tlm-de-configure-200", "message",
      struct.pack("<III", h(6, TLM, 0x305), 0x200, 1)),
     ("tlm-de-configure-201", "message",
