@@ -863,7 +863,7 @@ int stlmp_platform_listen(struct stlmp_platform *p, const char *uri)
 {
 	static const struct stlmp_server_ops *const all[] = {
 		&stlmp_server_unix, &stlmp_server_tcp, &stlmp_server_shm,
-		&stlmp_server_rawfs,
+		&stlmp_server_rawfs, &stlmp_server_vhost,
 	};
 	const char *colon;
 	int r;

@@ -276,8 +276,8 @@ const struct stlmp_config *stlmp_platform_config(const struct stlmp_platform *p)
 
 /*
  * Start serving a transport URI: "unix:PATH", "tcp:HOST:PORT" (loopback
- * only), "shm:DIR", "rawfs:DIR". Several may be active at once. Returns 0
- * or -errno (-EADDRINUSE, -EINVAL for a bad URI, -EPERM for a non-loopback
+ * only), "shm:DIR", "rawfs:DIR", "vhost-user:PATH" (docs/virtio.md).
+ * Several may be active at once. Returns 0 or -errno (-EADDRINUSE, -EINVAL for a bad URI, -EPERM for a non-loopback
  * tcp address...). For tcp with port 0, the bound port is available from
  * stlmp_platform_tcp_port().
  */

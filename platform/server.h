@@ -16,7 +16,7 @@
 struct stlmp_server;
 
 struct stlmp_server_ops {
-	const char *scheme; /* "unix", "tcp", "shm", "rawfs" */
+	const char *scheme; /* "unix", "tcp", "shm", "rawfs", "vhost-user" */
 	/* arg: the URI after "scheme:" */
 	int (*start)(struct stlmp_platform *p, const char *arg,
 		     struct stlmp_server **ret);
@@ -29,6 +29,7 @@ extern const struct stlmp_server_ops stlmp_server_unix;
 extern const struct stlmp_server_ops stlmp_server_tcp;
 extern const struct stlmp_server_ops stlmp_server_shm;
 extern const struct stlmp_server_ops stlmp_server_rawfs;
+extern const struct stlmp_server_ops stlmp_server_vhost;
 
 /* Logging from platform code (through opts.log). */
 void stlmp_log(struct stlmp_platform *p, int level, const char *fmt, ...)
