@@ -616,6 +616,20 @@ class Session:
                                         " (built-in)" if self.builtin else "")
 
 
+def _build_tree_catalog(s):
+    """Imported from the build tree: the source tree's catalogs apply as
+    they do to programs run from the build tree (unless
+    $STLM_CATALOG_PATH says where to look)."""
+    d = getattr(_platform._paths, "SOURCE_CATALOGS", "")
+    if not d or "STLM_CATALOG_PATH" in os.environ or not os.path.isdir(d):
+        return
+    try:
+        s.load_catalog(d)
+    except Error as e:
+        if e.errno != _errno.ENOMSG:
+            raise
+
+
 def open(uri=None, *, catalog=None, no_catalog=False, timeout_ms=0,
          retries=0, lazy=False):
     """Open a platform and return a :class:`Session`.
@@ -642,6 +656,8 @@ def open(uri=None, *, catalog=None, no_catalog=False, timeout_ms=0,
     try:
         if catalog is not None:
             s.load_catalog(catalog)
+        elif not no_catalog and s.catalog_name is None:
+            _build_tree_catalog(s)
         if builtin is not None and not any(d.enabled for d in s.des) and \
                 not s.collection().enabled:
             s.enable()
