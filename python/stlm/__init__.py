@@ -328,39 +328,77 @@ class Snapshot:
     def to_dataframe(self):
         """A pandas DataFrame, one row per sample: id, name, value, unit,
         kind, component, instance, valid, flags, raw, ts, ts_rate_khz."""
-        return _samples_frame(self.samples, self._session._by_id(),
-                              self.time_ns)
+        df = _samples_frame(self.samples, self._session._meta())
+        df.attrs["time_ns"] = self.time_ns
+        df.attrs["generation"] = self.generation
+        return df
 
     def __repr__(self):
         return "<stlm.Snapshot %d samples, generation %d>" % (
             len(self), self.generation)
 
 
-def _samples_frame(arr, by_id, time_ns=None):
+_META_COLS = ("name", "unit", "kind", "component", "component_instance")
+
+
+def _des_meta(des):
+    """Sorted DE ids and, in that order, each text column as category codes
+    (-1: none; the last entry stands for an unknown id) and its categories,
+    built once per DE list."""
+    np = _numpy()
+    des = sorted(des, key=lambda d: d.id)
+    ids = np.array([d.id for d in des], dtype=np.uint32)
+    cols = {}
+    for c in _META_COLS:
+        cats = {}
+        codes = np.empty(len(des) + 1, dtype=np.int32)
+        for i, d in enumerate(des):
+            v = getattr(d, c)
+            codes[i] = -1 if v is None else cats.setdefault(v, len(cats))
+        codes[-1] = -1
+        cols[c] = (codes, list(cats))
+    return ids, cols
+
+
+def _samples_frame(arr, meta, extra=None):
+    """DataFrame of a structured sample array: the DE columns are pandas
+    categoricals looked up by id with NumPy (no Python loop over the
+    samples)."""
     pd = _pandas()
     np = _numpy()
-    ids = arr["id"]
-    des = [by_id.get(int(i)) for i in ids]
+    ids, cols = meta
+    sid = arr["id"]
+    pos = np.searchsorted(ids, sid)
+    pos[pos >= len(ids)] = len(ids)
+    known = pos < len(ids)
+    known[known] = ids[pos[known]] == sid[known]
+    pos[~known] = len(ids)
+
+    def cat(c):
+        codes, cats = cols[c]
+        if not isinstance(cats, pd.CategoricalDtype):
+            cats = pd.CategoricalDtype(cats)
+            cols[c] = (codes, cats)
+        return pd.Categorical.from_codes(codes[pos], dtype=cats)
+
     flags = arr["flags"]
     valid = (flags & FLAG_VALID) != 0
-    cols = {
-        "id": ids,
-        "name": [d.name if d else None for d in des],
+    out = dict(extra or {})
+    out.update({
+        "id": sid,
+        "name": cat("name"),
         "value": np.where(valid, arr["value"], np.nan),
-        "unit": [d.unit if d else None for d in des],
-        "kind": [d.kind if d else None for d in des],
-        "component": [d.component if d else None for d in des],
-        "instance": [d.component_instance if d else None for d in des],
+        "unit": cat("unit"),
+        "kind": cat("kind"),
+        "component": cat("component"),
+        "instance": cat("component_instance"),
         "valid": valid,
         "flags": flags,
         "raw": arr["raw"],
         "ts": arr["ts"],
         "ts_rate_khz": arr["ts_rate_khz"],
-    }
-    df = pd.DataFrame(cols)
-    if time_ns is not None:
-        df.attrs["time_ns"] = time_ns
-    return df
+    })
+    return pd.DataFrame(out)
 
 
 # ---------------------------------------------------------------- session
@@ -376,6 +414,7 @@ class Session:
         self._des_gen = None
         self._byid = None
         self._names_map = None
+        self._meta_cache = None
 
     # -- life
     def close(self):
@@ -447,7 +486,14 @@ class Session:
             self._des_gen = gen
             self._byid = None
             self._names_map = None
+            self._meta_cache = None
         return self._des
+
+    def _meta(self):
+        des = self.des
+        if self._meta_cache is None:
+            self._meta_cache = _des_meta(des)
+        return self._meta_cache
 
     def _by_id(self):
         des = self.des

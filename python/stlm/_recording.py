@@ -234,8 +234,8 @@ class Recording:
         """Every sample of every record, one row each: record, time_ns,
         generation, id, name, value (NaN unless valid), unit, kind, valid,
         flags, raw, ts, ts_rate_khz."""
-        from . import _numpy, _pandas, FLAG_VALID
-        np, pd = _numpy(), _pandas()
+        from . import _numpy
+        np = _numpy()
         if self.records:
             arr = np.concatenate([r.samples for r in self.records])
             counts = [len(r) for r in self.records]
@@ -248,16 +248,11 @@ class Recording:
                                dtype=np.uint64), counts)
         gen = np.repeat(np.array([r.generation for r in self.records],
                                  dtype=np.uint64), counts)
-        des = [self._byid.get(int(i)) for i in arr["id"]]
-        valid = (arr["flags"] & FLAG_VALID) != 0
-        return pd.DataFrame({
-            "record": rec, "time_ns": t, "generation": gen, "id": arr["id"],
-            "name": [d.name if d else None for d in des],
-            "value": np.where(valid, arr["value"], np.nan),
-            "unit": [d.unit if d else None for d in des],
-            "kind": [d.kind if d else None for d in des],
-            "valid": valid, "flags": arr["flags"], "raw": arr["raw"],
-            "ts": arr["ts"], "ts_rate_khz": arr["ts_rate_khz"]})
+        from . import _des_meta, _samples_frame
+        if getattr(self, "_meta", None) is None:
+            self._meta = _des_meta(self.des)
+        return _samples_frame(arr, self._meta, {
+            "record": rec, "time_ns": t, "generation": gen})
 
     def __repr__(self):
         return "<stlm.Recording %s: %d records, %d DEs>" % (

@@ -314,3 +314,15 @@ def libstlm_soname():
             if "/libstlm.so" in p:
                 return p
     pytest.fail("libstlm not mapped")
+
+
+def test_notebook_example(platform):
+    """examples/notebook.py runs top to bottom against a platform."""
+    from conftest import SRCDIR
+    r = subprocess.run(
+        [os.environ.get("STLM_TEST_PYTHON", "/usr/bin/python3"),
+         os.path.join(SRCDIR, "examples", "notebook.py"), platform.uri],
+        capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "catalog default-soc" in r.stdout
+    assert "hottest sensor" in r.stdout and "cpu.0.power" in r.stdout
