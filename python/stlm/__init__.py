@@ -598,14 +598,24 @@ class Session:
     def watch(self, interval=1.0, des=None, count=None):
         """Iterate over snapshots every ``interval`` (seconds or '100ms'),
         ``count`` times or forever. Paced by the monotonic clock; a late
-        snapshot is not made up for."""
+        snapshot is not made up for. Raises PlatformLostError once the
+        session is LOST, even where a take still reads the memory of a
+        platform that is gone."""
         period = _interval_ns(interval) / 1e9
         if count is not None and count < 0:
             raise ValueError("count must be >= 0")
         n = 0
         nxt = time.monotonic()
         while count is None or n < count:
-            yield self.snapshot(des)
+            snap = self.snapshot(des)
+            st, err = self._core.state()
+            if st:  # a take may still read memory of a platform gone
+                raise _make_error(-err if err < 0 else (err or _errno.EPIPE),
+                                  "watch: the platform is gone (%s)"
+                                  % os.strerror(abs(err) or _errno.EPIPE),
+                                  True)
+            yield snap
+            del snap
             n += 1
             if count is not None and n >= count:
                 break

@@ -326,3 +326,31 @@ def test_notebook_example(platform):
     assert r.returncode == 0, r.stderr
     assert "catalog default-soc" in r.stdout
     assert "hottest sensor" in r.stdout and "cpu.0.power" in r.stdout
+
+
+def test_stub_covers_the_api():
+    """__init__.pyi declares every public name, and every public method
+    and property of the classes users get."""
+    import ast
+    path = os.path.join(os.path.dirname(stlm.__file__), "__init__.pyi")
+    tree = ast.parse(open(path).read())
+    top, members = set(), {}
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            top.add(node.name)
+        elif isinstance(node, ast.AnnAssign):
+            top.add(node.target.id)
+        elif isinstance(node, ast.Assign):
+            top.update(t.id for t in node.targets)
+        if isinstance(node, ast.ClassDef):
+            members[node.name] = {
+                n.name if not isinstance(n, ast.AnnAssign) else n.target.id
+                for n in node.body
+                if isinstance(n, (ast.FunctionDef, ast.ClassDef,
+                                  ast.AnnAssign))}
+    missing = [n for n in stlm.__all__ if n not in top]
+    assert not missing, missing
+    for cls in (stlm.Session, stlm.Snapshot, stlm.Catalog, stlm.Recording):
+        public = {n for n in vars(cls) if not n.startswith("_")}
+        assert public <= members[cls.__name__], \
+            (cls.__name__, public - members[cls.__name__])

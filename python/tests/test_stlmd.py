@@ -113,3 +113,19 @@ def test_unprivileged_client(stlmd):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "read-only" in r.stdout
+
+
+def test_watch_daemon_dies(stlmd):
+    """watch() stops with PlatformLostError once stlmd is gone, though a
+    take through its memory fd alone would still succeed."""
+    with stlm.open(stlmd["socket"]) as s:
+        s.enable("cpu.1.temp")
+        s.config(interval="10ms")
+        n = 0
+        with pytest.raises(stlm.PlatformLostError) as e:
+            for _ in s.watch("10ms", count=1000):
+                n += 1
+                if n == 2:
+                    stlmd["proc"].kill()
+                    stlmd["proc"].wait(timeout=20)
+        assert e.value.lost and 2 <= n < 1000
