@@ -146,6 +146,16 @@ def test_snapshots_are_independent(platform):
         wait_for(lambda: s.snapshot()[cyc].raw != a[cyc].raw, "counter moves")
         c = s.snapshot()
         assert c[cyc].raw != a[cyc].raw and a[cyc].raw == a.raw[a._index(cyc)]
+        # a dropped snapshot's buffer is reused by the next one (the pool)
+        ptr = c.samples.__array_interface__["data"][0]
+        del c
+        d = s.snapshot()
+        assert d.samples.__array_interface__["data"][0] == ptr
+        # ... but never while a view of it lives
+        v = d.values
+        del d
+        e = s.snapshot()
+        assert not np.shares_memory(e.samples, v)
 
 
 def test_watch(platform):
