@@ -41,6 +41,9 @@ daemon_read_value_vs_sysfs cli_read_stlmd export_scrape daemon_rss"
 	grep -q "^# lib_stlmfs: skipped above 1000 DEs" "$raw" ||
 		fail "lib_stlmfs not skipped above STLM_BENCH_STLMFS_MAX"
 fi
+if [ -d "$BUILD/python/stlm" ] && /usr/bin/python3 -c 'import numpy, pandas' 2>/dev/null; then
+	names="$names python_snapshot_numpy python_to_dataframe"
+fi
 for n in $names; do
 	for des in 1000 2000; do
 		grep -Eq "^BENCH $n $des [0-9.e+-]+ [a-zA-Z_]+ vs [a-z_0-9]+ [0-9.e+-]+ [a-zA-Z_]+ ratio [0-9.e+-]+$" "$raw" ||

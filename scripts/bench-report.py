@@ -56,6 +56,8 @@ DESCRIPTIONS = {
     "export_scrape": "stlm export: one /metrics scrape",
     "daemon_rss": "stlmd: RSS after the whole workload",
     "daemon_rss_peak": "stlmd: peak RSS (VmHWM)",
+    "python_snapshot_numpy": "Python: snapshot() to a NumPy array",
+    "python_to_dataframe": "Python: snapshot to_dataframe()",
 }
 
 

@@ -23,7 +23,8 @@
 # BENCH_BUDGET_MS (per repeated measurement, default 1000),
 # BENCH_PLATFORM_S (seconds of emulator refresh measured, default 1),
 # BENCH_OUT (default BUILD/bench-results), BENCH_DOCS (default 1),
-# BENCH_LIMIT_S (hard limit per benchmark process, default 240).
+# BENCH_LIMIT_S (hard limit per benchmark process, default 240),
+# BENCH_PYTHON (the bindings' interpreter, default /usr/bin/python3).
 set -eu
 
 BUILD=${1:-build}
@@ -35,6 +36,8 @@ OUT=${BENCH_OUT:-$BUILD/bench-results}
 DOCS=${BENCH_DOCS:-1}
 # a hard limit per benchmark process, on top of their own budgets
 LIMIT=${BENCH_LIMIT_S:-240}
+# the interpreter the Python bindings were built for (bench-python.py)
+PYTHON=${BENCH_PYTHON:-/usr/bin/python3}
 
 for b in bench-platform bench-lib bench-stlmd bench-daemon; do
 	if [ ! -x "$BUILD/bench/$b" ]; then
@@ -123,6 +126,10 @@ for n in $SIZES; do
 	run "bench-lib $n" "$BUILD/bench/bench-lib" "$n" 200 "$BUDGET"
 	run "bench-stlmd $n" "$BUILD/bench/bench-stlmd" "$n" 200 "$BUDGET"
 	run "bench-daemon $n" "$BUILD/bench/bench-daemon" "$BUILD" "$n" "$BUDGET"
+	# the Python bindings, when they were built (Debian's python3 + NumPy)
+	if [ -d "$BUILD/python/stlm" ] && "$PYTHON" -c 'import numpy' 2>/dev/null; then
+		run "bench-python $n" "$PYTHON" "$SRC/bench/bench-python.py" "$BUILD" "$n" 200 "$BUDGET"
+	fi
 done
 rm -f "$OUT/stderr.txt"
 

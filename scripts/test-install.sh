@@ -8,7 +8,9 @@
 #  - the shared library exports only stlm_* symbols;
 #  - every examples/*.c compiles and links with
 #    cc $(pkg-config --cflags --libs libstlm) against that tree alone;
-#  - one example runs against the installed stlm-platform.
+#  - one example runs against the installed stlm-platform;
+#  - the Python package, when built, is complete in dist-packages/stlm/
+#    and reads that platform through the installed libstlm.so.
 #
 #   test-install.sh BUILD_DIR SOURCE_DIR
 set -u
@@ -136,3 +138,37 @@ LD_LIBRARY_PATH="$LIBDIR" ldd "$T/read-snapshot" | grep -q "$LIBDIR/libstlm.so" 
 	fail "read-snapshot did not use the installed libstlm.so"
 grep -q ' ok ' "$T/out" || fail "read-snapshot printed no valid sample: $(head -3 "$T/out")"
 ok "read-snapshot reads $(grep -c ' ok ' "$T/out") DEs through the installed libstlm.so"
+
+# --- the Python package (when python/ was built) ------------------------
+PYPKG=$(find "$DEST" -type d -path '*/python3/dist-packages/stlm' | head -n 1)
+if [ -z "$PYPKG" ]; then
+	echo "ok: no Python bindings in this build (python3-dev missing or -Dpython=disabled)"
+	exit 0
+fi
+for f in __init__.py __init__.pyi py.typed _paths.py _platform.py _recording.py; do
+	[ -f "$PYPKG/$f" ] || fail "Python package lacks $f"
+done
+ls "$PYPKG"/_stlm*.so >/dev/null 2>&1 || fail "Python package lacks the _stlm extension"
+grep -q 'BUILD_PLATFORM = ""' "$PYPKG/_paths.py" ||
+	fail "installed _paths.py names the build tree"
+if [ -n "$SAN" ]; then
+	echo "ok: Python package installed (not imported: sanitized build)"
+	exit 0
+fi
+/usr/bin/python3 -c 'import numpy' 2>/dev/null ||
+	{ echo "ok: Python package installed (not imported: no python3-numpy)"; exit 0; }
+PYTHONPATH="${PYPKG%/stlm}" LD_LIBRARY_PATH="$LIBDIR" STLM_CATALOG_PATH="$SRC/catalogs" \
+	timeout 60 /usr/bin/python3 - "unix:$T/p.sock?mem=$T/mem" "$PYPKG" "$LIBDIR" <<'PY' >"$T/py.out" 2>&1 ||
+import os, sys, stlm
+assert os.path.dirname(stlm.__file__) == sys.argv[2], stlm.__file__
+with stlm.open(sys.argv[1]) as s:
+    s.enable()
+    s.config()
+    snap = s.snapshot()
+    assert snap.valid.sum() > 0 and s.catalog_name == "default-soc"
+maps = [l.split()[-1] for l in open("/proc/self/maps") if "libstlm.so" in l]
+assert maps and all(m.startswith(sys.argv[3]) for m in maps), maps
+print("ok", len(snap))
+PY
+	{ cat "$T/py.out" >&2; fail "the installed Python package"; }
+ok "the installed Python package reads $(cut -d' ' -f2 "$T/py.out") samples through the installed libstlm.so"

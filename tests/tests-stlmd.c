@@ -719,6 +719,31 @@ STLM_TEST(client_state)
 	dfx_stop(f);
 }
 
+/* A request that fails because the daemon is gone returns with the
+ * session already LOST: a caller checking the state right after the
+ * failure must not find it READY (the receive thread may not have seen
+ * the end of the stream yet). */
+STLM_TEST(client_lost_when_request_fails)
+{
+	struct stlm_session *c = NULL;
+	struct stlm_collection col;
+	uint64_t end;
+	struct dfx *f;
+	int r = 0;
+
+	f = dfx_start();
+	ASSERT_OK(client_open(f, &c));
+	ASSERT_OK(stlm_collection_get(c, STLM_GROUP_ALL, &col));
+	stlmd_sock_stop(&f->d);
+	end = stlmd_now_ns() + 2000000000ull;
+	while (r >= 0 && stlmd_now_ns() < end)
+		r = stlm_collection_get(c, STLM_GROUP_ALL, &col);
+	ASSERT_CMP(r, <, 0);
+	ASSERT_EQ(stlm_session_state(c, NULL), STLM_STATE_LOST);
+	stlm_session_close(c);
+	dfx_stop(f);
+}
+
 /*
  * A failing request is not a lost platform: "no such group / DE /
  * interval" through the socket leave the daemon's session in place and

@@ -155,6 +155,15 @@ static int request(struct stlm_session *s, uint16_t type, const void *req,
 
 	deadline(&ts, REQ_TIMEOUT_MS);
 	pthread_mutex_lock(&c->lock);
+	/*
+	 * The daemon is gone: LOST now, not only once the receive thread
+	 * sees the end of the stream (a caller checking the state right
+	 * after this failure must find it LOST).
+	 */
+	if ((r == -ECONNRESET || r == -ENOTCONN) && !c->error) {
+		c->error = r;
+		pthread_cond_broadcast(&c->cond);
+	}
 	while (!r && !w.done && !c->error)
 		if (pthread_cond_timedwait(&c->cond, &c->lock, &ts) == ETIMEDOUT)
 			r = -ETIMEDOUT;

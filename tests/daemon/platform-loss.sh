@@ -40,6 +40,8 @@ start_daemon --socket "$T/d.sock"
 stop_daemon
 [ -e "$T/d.sock" ] && fail "stlmd left its socket behind"
 start_daemon --socket "$T/d.sock"
+# the mount can be ready before the socket listens (bounded wait)
+for _ in $(seq 100); do [ -S "$T/d.sock" ] && break; sleep 0.05; done
 rm "$T/d.sock"
 echo "someone else's" >"$T/d.sock"
 stop_daemon
