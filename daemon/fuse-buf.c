@@ -175,7 +175,9 @@ static void rend_destroy(struct fs *fs, struct rend *r)
 			*pp = r->next;
 	}
 	fs->rb_total -= r->len;
-	rb_freed(fs, r->len);
+	/* texts from STLMFS_MMAP_MIN on are mmap'd: freeing them already
+	 * gives them back, no malloc_trim() needed */
+	rb_freed(fs, r->len < STLMFS_MMAP_MIN ? r->len : 0);
 	free(r->p);
 	free(r->h);
 	free(r);

@@ -115,13 +115,39 @@ static int interval_text(struct fs *fs, struct stlm_session *s, uint32_t scope,
 	return b->err;
 }
 
-/* Take a snapshot of @ids (NULL: all enabled DEs). */
+/*
+ * Take a snapshot of @ids (NULL: all enabled DEs); give it back with
+ * untake(). A snapshot of every DE reuses the tree's own while no other
+ * read holds it (its plan and buffers stay built: no allocation, no
+ * O(DEs) set-up per read); a concurrent read makes its own.
+ */
 static int take(struct fs *fs, struct stlm_session *s, const uint32_t *ids,
 		size_t n, unsigned int flags, struct stlm_snapshot **ret)
 {
 	struct stlm_snapshot *snap = NULL;
 	int r;
 
+	if (!ids && !flags && pthread_mutex_trylock(&fs->snap_lock) == 0) {
+		if (fs->snap && fs->snap_s != s) {
+			stlm_snapshot_free(fs->snap);
+			fs->snap = NULL;
+		}
+		r = fs->snap ? 0 : stlm_snapshot_new(s, &fs->snap);
+		if (r < 0) {
+			pthread_mutex_unlock(&fs->snap_lock);
+			return fs_err(fs, r);
+		}
+		fs->snap_s = s;
+		r = stlm_snapshot_take(fs->snap, 0);
+		if (r >= 0 && (!fs->d->platform_ok || !fs->d->s))
+			r = -EIO;
+		if (r < 0) {
+			pthread_mutex_unlock(&fs->snap_lock);
+			return fs_err(fs, r);
+		}
+		*ret = fs->snap;
+		return 0;
+	}
 	r = stlm_snapshot_new(s, &snap);
 	if (r < 0)
 		return r;
@@ -154,6 +180,14 @@ fail:
 	return fs_err(fs, r);
 }
 
+static void untake(struct fs *fs, struct stlm_snapshot *snap)
+{
+	if (snap && snap == fs->snap)
+		pthread_mutex_unlock(&fs->snap_lock);
+	else
+		stlm_snapshot_free(snap);
+}
+
 static int bulk_text(struct fs *fs, struct stlm_session *s, int grp,
 		     uint32_t gid, bool single, struct sbuf *b)
 {
@@ -165,7 +199,7 @@ static int bulk_text(struct fs *fs, struct stlm_session *s, int grp,
 	bool say;
 	int r;
 
-	r = stlm_collection_get(s, STLM_GROUP_ALL, &c);
+	r = fs_coll(fs, s, &c);
 	if (r < 0)
 		return fs_err(fs, r);
 	/* As the kernel's tree: EINVAL while collection is off; the log says
@@ -196,7 +230,7 @@ static int bulk_text(struct fs *fs, struct stlm_session *s, int grp,
 				  (unsigned long long)sm[i].ts : 0ull,
 			  (unsigned long long)sm[i].raw);
 	}
-	stlm_snapshot_free(snap);
+	untake(fs, snap);
 	return b->err;
 }
 
@@ -284,7 +318,7 @@ static int snapshot_build(struct fs *fs, struct stlm_session *s, int grp,
 		}
 	}
 out:
-	stlm_snapshot_free(snap);
+	untake(fs, snap);
 	return b->err;
 }
 
@@ -314,7 +348,7 @@ static int value_text(struct fs *fs, struct stlm_session *s, uint32_t id,
 		r = -EPROTO;
 	else
 		r = -ENODATA; /* unreachable: nothing published yet */
-	stlm_snapshot_free(snap);
+	untake(fs, snap);
 	return r < 0 ? r : b->err;
 }
 
@@ -443,7 +477,7 @@ int content_build(struct fs *fs, struct ofile *f)
 		sb_printf(b, "%s", yes_no(stlm_de_ts_enabled(de)));
 		break;
 	case T_DE_VALUE:
-		r = stlm_collection_get(s, STLM_GROUP_ALL, &c);
+		r = fs_coll(fs, s, &c);
 		if (r >= 0 && !c.enabled)
 			return -ENODATA;
 		if (r >= 0)

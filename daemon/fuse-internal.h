@@ -46,6 +46,7 @@
 #define STLMFS_BUF_MAX (512u << 20)
 #define STLMFS_OPENS_UID_MAX 16384u
 #define STLMFS_TRIM_BYTES (4u << 20)
+#define STLMFS_MMAP_MIN (256u << 10)	/* stlmd.c: M_MMAP_THRESHOLD */
 #define RB_BUCKETS 1024
 
 /* ---------------------------------------------------------------- */
@@ -179,6 +180,18 @@ struct fs {
 	unsigned long rb_opens;
 	bool rb_total_said, rb_users_said;
 
+	/* fuse.c: the collection state reads check, once per generation */
+	bool cc_valid;
+	struct stlm_session *cc_s;
+	uint64_t cc_gen;
+	struct stlm_collection cc;
+
+	/* fuse-content.c: one snapshot of every DE, reused by the bulk
+	 * files while nobody else holds it (snap_lock) */
+	pthread_mutex_t snap_lock;
+	struct stlm_session *snap_s;
+	struct stlm_snapshot *snap;
+
 	pthread_mutex_t vt_lock;
 	struct stlm_session *vt_s;	/* the session the views are of */
 	struct vtree vc, vn;
@@ -202,6 +215,9 @@ struct stlm_session *fs_session(struct fs *fs);
 void fs_wake_locked(struct fs *fs);
 uint64_t fs_gen_refresh(struct fs *fs, struct stlm_session *s);
 const char *yes_no(bool b);
+int fs_coll(struct fs *fs, struct stlm_session *s, struct stlm_collection *c);
+void fs_coll_note(struct fs *fs, struct stlm_session *s, uint64_t gen,
+		  const struct stlm_collection *c);
 void fill_attr(struct fs *fs, fuse_ino_t ino, mode_t mode,
 	       struct stat *st);
 int views_get(struct fs *fs, struct stlm_session *s, int kind,

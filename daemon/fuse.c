@@ -263,6 +263,46 @@ uint64_t fs_gen_refresh(struct fs *fs, struct stlm_session *s)
 	return g;
 }
 
+/*
+ * The collection state as value and bulk reads check it: asked once per
+ * session generation (every configuration change, by anyone, bumps it)
+ * and refreshed by the pump's probe, instead of one platform round trip
+ * per read. A platform that stops answering fails reads through the
+ * probe (take() in fuse-content.c), as before.
+ */
+void fs_coll_note(struct fs *fs, struct stlm_session *s, uint64_t gen,
+		  const struct stlm_collection *c)
+{
+	pthread_mutex_lock(&fs->lock);
+	fs->cc = *c;
+	fs->cc_s = s;
+	fs->cc_gen = gen;
+	fs->cc_valid = true;
+	pthread_mutex_unlock(&fs->lock);
+}
+
+int fs_coll(struct fs *fs, struct stlm_session *s, struct stlm_collection *c)
+{
+	uint64_t gen = stlm_session_generation(s);
+	bool hit;
+	int r;
+
+	pthread_mutex_lock(&fs->lock);
+	hit = fs->cc_valid && fs->cc_s == s && fs->cc_gen == gen;
+	if (hit)
+		*c = fs->cc;
+	pthread_mutex_unlock(&fs->lock);
+	if (hit)
+		return 0;
+	/* the generation read before the answer: a change meanwhile makes
+	 * the next read ask again */
+	r = stlm_collection_get(s, STLM_GROUP_ALL, c);
+	if (r < 0)
+		return r;
+	fs_coll_note(fs, s, gen, c);
+	return 0;
+}
+
 static bool cond_ok(struct fs *fs, enum cond q, const struct stlm_de *de)
 {
 	const char *n;
@@ -824,6 +864,7 @@ int stlmd_fuse_start(struct stlmd *d)
 	pthread_cond_init(&fs->cond, NULL);
 	pthread_mutex_init(&fs->vt_lock, NULL);
 	pthread_mutex_init(&fs->rb_lock, NULL);
+	pthread_mutex_init(&fs->snap_lock, NULL);
 	fs->ring = calloc(PIPE_CAP, sizeof(*fs->ring));
 	if (!fs->ring) {
 		r = -ENOMEM;
@@ -889,6 +930,7 @@ err_free:
 	fuse_opt_free_args(&args);
 	d->fuse = NULL;
 	free(fs->ring);
+	pthread_mutex_destroy(&fs->snap_lock);
 	pthread_mutex_destroy(&fs->rb_lock);
 	pthread_mutex_destroy(&fs->vt_lock);
 	pthread_cond_destroy(&fs->cond);
@@ -935,6 +977,8 @@ void stlmd_fuse_stop(struct stlmd *d)
 	}
 	free(fs->ring);
 	free(fs->rb_users);
+	stlm_snapshot_free(fs->snap);
+	pthread_mutex_destroy(&fs->snap_lock);
 	pthread_mutex_destroy(&fs->rb_lock);
 	pthread_mutex_destroy(&fs->vt_lock);
 	pthread_cond_destroy(&fs->cond);
