@@ -178,6 +178,11 @@ static void rend_destroy(struct fs *fs, struct rend *r)
 	/* texts from STLMFS_MMAP_MIN on are mmap'd: freeing them already
 	 * gives them back, no malloc_trim() needed */
 	rb_freed(fs, r->len < STLMFS_MMAP_MIN ? r->len : 0);
+	/* one large text is kept for the next (rb_spare_take()) */
+	if (r->len >= STLMFS_MMAP_MIN && !fs->rb_spare) {
+		fs->rb_spare = r->p;
+		r->p = NULL;
+	}
 	free(r->p);
 	free(r->h);
 	free(r);
@@ -306,8 +311,12 @@ int rend_install(struct fs *fs, struct ofile *f)
 		goto fail;
 	r->ino = f->ino;
 	r->len = b->len;
-	/* the exact size: sbuf doubles its capacity */
-	r->p = b->len ? realloc(b->p, b->len) : NULL;
+	/* the exact size: sbuf doubles its capacity (large texts keep
+	 * theirs, to be the spare of the next one of their size) */
+	if (b->len >= STLMFS_MMAP_MIN)
+		r->p = b->p;
+	else
+		r->p = b->len ? realloc(b->p, b->len) : NULL;
 	if (b->len && !r->p)
 		r->p = b->p;
 	else if (!b->len)
@@ -345,6 +354,23 @@ fail:
 	pthread_mutex_unlock(&fs->rb_lock);
 	sb_free(b);
 	return err;
+}
+
+void rb_spare_take(struct fs *fs, struct sbuf *b, size_t need)
+{
+	char *p = NULL;
+
+	pthread_mutex_lock(&fs->rb_lock);
+	if (fs->rb_spare && malloc_usable_size(fs->rb_spare) >= need) {
+		p = fs->rb_spare;
+		fs->rb_spare = NULL;
+	}
+	pthread_mutex_unlock(&fs->rb_lock);
+	if (p) {
+		b->p = p;
+		b->cap = malloc_usable_size(p);
+		b->len = 0;
+	}
 }
 
 void rend_drop(struct fs *fs, struct ofile *f)

@@ -177,6 +177,7 @@ struct fs {
 	struct rb_user *rb_users;
 	size_t rb_nusers, rb_capusers;
 	size_t rb_total, rb_unpriv, rb_freed;
+	char *rb_spare;		/* a freed large text, for the next one */
 	unsigned long rb_opens;
 	bool rb_total_said, rb_users_said;
 
@@ -242,6 +243,8 @@ int rb_open_charge(struct fs *fs, uid_t uid);
 void rb_open_uncharge(struct fs *fs, uid_t uid);
 int rend_install(struct fs *fs, struct ofile *f);
 void rend_drop(struct fs *fs, struct ofile *f);
+/* The spare large text into the empty @b when it holds @need bytes. */
+void rb_spare_take(struct fs *fs, struct sbuf *b, size_t need);
 size_t rend_len(const struct rend *r);
 const char *rend_data(const struct rend *r);
 

@@ -977,6 +977,7 @@ void stlmd_fuse_stop(struct stlmd *d)
 	}
 	free(fs->ring);
 	free(fs->rb_users);
+	free(fs->rb_spare);
 	stlm_snapshot_free(fs->snap);
 	pthread_mutex_destroy(&fs->snap_lock);
 	pthread_mutex_destroy(&fs->rb_lock);
