@@ -24,6 +24,7 @@
 #include "tree.h"
 
 #define FS_TTL 1.0
+#define FS_TTL_FIXED 3600.0	/* the fixed skeleton (fuse-ops.c node_ttl()) */
 #define FS_MAX_THREADS 128
 /* Blocked generation/pipe reads each hold a worker thread: at most this
  * many for unprivileged readers together, and for everyone, so that the
