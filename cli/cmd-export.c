@@ -28,6 +28,7 @@
 #include <microhttpd.h>
 
 #include "cli.h"
+#include "export-fmt.h"
 
 #define EXPORT_DEFAULT_LISTEN "127.0.0.1:9760"
 #define MAX_FILTERS 64
@@ -641,84 +642,6 @@ static bool plan_fits(const struct xplan *p, struct stlm_session *s,
 	return true;
 }
 
-/* A value as "%.15g" prints it, without printf for the usual cases: an
- * integer, or a number from 1e-4 to 1e15 whose 16th digit onwards is not
- * within reach of a rounding tie (else printf decides). out: 32 bytes. */
-static size_t fmt_value(char *out, double v)
-{
-	static const double p10[] = {
-		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-		1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
-	};
-	double a = v < 0 ? -v : v;
-	size_t o = 0;
-
-	if (v > -1e15 && v < 1e15 && v == (double)(long long)v &&
-	    !(v == 0 && signbit(v))) {
-		long long x = (long long)v;
-		unsigned long long u = x < 0 ? 0ull - (unsigned long long)x :
-					       (unsigned long long)x;
-		char tmp[24];
-		size_t k = 0;
-
-		do {
-			tmp[k++] = (char)('0' + u % 10);
-			u /= 10;
-		} while (u);
-		if (x < 0)
-			out[o++] = '-';
-		while (k)
-			out[o++] = tmp[--k];
-		return o;
-	}
-	if (a >= 1e-4 && a < 1e15) {
-		int x = 14, k;
-		double scaled, fl, fr;
-		unsigned long long d;
-		char dig[16];
-
-		/* 10^x <= a < 10^(x+1) */
-		while (x > -4 && a < p10[x + 4] / 1e4)
-			x--;
-		k = 14 - x;
-		/* a * 10^k < 1e15 < 2^53: its error is at most 1/16 */
-		scaled = a * p10[k];
-		fl = (double)(unsigned long long)scaled;
-		fr = scaled - fl;
-		if (fr > 0.3 && fr < 0.7)
-			goto slow;
-		d = (unsigned long long)fl + (fr >= 0.7);
-		if (d < 100000000000000ull || d >= 1000000000000000ull)
-			goto slow;
-		for (int i = 14; i >= 0; i--) {
-			dig[i] = (char)('0' + d % 10);
-			d /= 10;
-		}
-		if (v < 0)
-			out[o++] = '-';
-		if (x >= 0) {
-			memcpy(out + o, dig, (size_t)x + 1);
-			o += (size_t)x + 1;
-			out[o++] = '.';
-			memcpy(out + o, dig + x + 1, (size_t)(14 - x));
-			o += (size_t)(14 - x);
-		} else {
-			out[o++] = '0';
-			out[o++] = '.';
-			for (int i = -1; i > x; i--)
-				out[o++] = '0';
-			memcpy(out + o, dig, 15);
-			o += 15;
-		}
-		while (out[o - 1] == '0')
-			o--;
-		if (out[o - 1] == '.')
-			o--;
-		return o;
-	}
-slow:
-	return (size_t)snprintf(out, 32, "%.15g", v);
-}
 
 /*
  * A session whose channel failed (the platform went away, or the framing
@@ -876,7 +799,7 @@ static void expose(struct exporter *e, struct buf *b, bool om)
 				om ? f->om_len : f->plain_len);
 		}
 		buf_add(b, p->pool.p + xs->head, xs->head_len);
-		nl = fmt_value(num, x->value * xs->scale + xs->offset);
+		nl = export_fmt_value(num, x->value * xs->scale + xs->offset);
 		num[nl++] = '\n';
 		buf_add(b, num, nl);
 	}
