@@ -311,9 +311,10 @@ int rend_install(struct fs *fs, struct ofile *f)
 		goto fail;
 	r->ino = f->ino;
 	r->len = b->len;
-	/* the exact size: sbuf doubles its capacity (large texts keep
-	 * theirs, to be the spare of the next one of their size) */
-	if (b->len >= STLMFS_MMAP_MIN)
+	/* the exact size: sbuf doubles its capacity (a large text built in
+	 * the size asked for keeps it, less than a quarter more than its
+	 * length, to be the spare of the next one of its size) */
+	if (b->len >= STLMFS_MMAP_MIN && b->cap - b->len <= b->len / 4)
 		r->p = b->p;
 	else
 		r->p = b->len ? realloc(b->p, b->len) : NULL;

@@ -225,8 +225,16 @@ static void sb_sample_line(struct sbuf *b, const struct stlm_sample *sm)
  */
 static int sb_reserve_big(struct fs *fs, struct sbuf *b, size_t need)
 {
-	if (!b->p && need >= STLMFS_MMAP_MIN)
+	if (!b->p && need >= STLMFS_MMAP_MIN) {
 		rb_spare_take(fs, b, need);
+		if (!b->p) {
+			/* the size asked for, not sbuf's next power of two */
+			b->p = malloc(need);
+			if (!b->p)
+				return b->err = -ENOMEM;
+			b->cap = need;
+		}
+	}
 	return sb_reserve(b, need);
 }
 
@@ -272,7 +280,7 @@ static int bulk_text(struct fs *fs, struct stlm_session *s, int grp,
 	if (r < 0)
 		return r;
 	sm = stlm_snapshot_samples(snap, &n);
-	sb_reserve_big(fs, b, n * 40);
+	sb_reserve_big(fs, b, n * 32);
 	for (size_t i = 0; i < n; i++)
 		if (sm[i].flags & STLM_SAMPLE_VALID)
 			sb_sample_line(b, &sm[i]);
@@ -353,7 +361,7 @@ static int snapshot_build(struct fs *fs, struct stlm_session *s, int grp,
 		}
 		b->len += n * sizeof(struct stlmd_snap_sample);
 	} else {
-		sb_reserve_big(fs, b, 128 + n * 40);
+		sb_reserve_big(fs, b, 128 + n * 32);
 		sb_printf(b, "generation %llu\ntime_ns %llu\nmono_ns %llu\ncount %zu\n",
 			  (unsigned long long)gen,
 			  (unsigned long long)stlm_snapshot_time_ns(snap),
