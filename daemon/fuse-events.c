@@ -264,13 +264,14 @@ void *pump_main(void *arg)
 			next_probe = now + PROBE_MS * 1000000ull;
 			r = stlm_collection_get(s, STLM_GROUP_ALL, &c);
 			if (r < 0) {
+				fs_coll_note(fs, s, g, now, NULL);
 				fs_err(fs, r);
 				continue;
 			}
 			pthread_mutex_lock(&fs->lock);
 			fs->coll = c;
 			pthread_mutex_unlock(&fs->lock);
-			fs_coll_note(fs, s, g, &c);
+			fs_coll_note(fs, s, g, now, &c);
 		}
 		/* pipe without notifications: sample at the update interval */
 		if (readers && fs->coll.enabled &&

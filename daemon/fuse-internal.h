@@ -33,6 +33,7 @@
 #define FS_MAX_BLOCKED (FS_MAX_THREADS - 16)
 #define FS_IDLE_THREADS 16
 #define PROBE_MS 250
+#define COLL_FRESH_MS 100	/* reads trust a collection state this old */
 #define PIPE_CAP 65536u
 #define FILE_SIZE 4096
 
@@ -182,10 +183,11 @@ struct fs {
 	unsigned long rb_opens;
 	bool rb_total_said, rb_users_said;
 
-	/* fuse.c: the collection state reads check, once per generation */
+	/* fuse.c: the collection state reads check (fs_coll()) */
 	bool cc_valid;
 	struct stlm_session *cc_s;
 	uint64_t cc_gen;
+	uint64_t cc_ns;			/* when it was asked */
 	struct stlm_collection cc;
 
 	/* fuse-content.c: one snapshot of every DE, reused by the bulk
@@ -218,8 +220,9 @@ void fs_wake_locked(struct fs *fs);
 uint64_t fs_gen_refresh(struct fs *fs, struct stlm_session *s);
 const char *yes_no(bool b);
 int fs_coll(struct fs *fs, struct stlm_session *s, struct stlm_collection *c);
+/* @c NULL: the platform's answer was an error, drop the state. */
 void fs_coll_note(struct fs *fs, struct stlm_session *s, uint64_t gen,
-		  const struct stlm_collection *c);
+		  uint64_t asked_ns, const struct stlm_collection *c);
 void fill_attr(struct fs *fs, fuse_ino_t ino, mode_t mode,
 	       struct stat *st);
 int views_get(struct fs *fs, struct stlm_session *s, int kind,

@@ -264,43 +264,50 @@ uint64_t fs_gen_refresh(struct fs *fs, struct stlm_session *s)
 }
 
 /*
- * The collection state as value and bulk reads check it: asked once per
- * session generation (every configuration change, by anyone, bumps it)
- * and refreshed by the pump's probe, instead of one platform round trip
- * per read. A platform that stops answering fails reads through the
- * probe (take() in fuse-content.c), as before.
+ * The collection state as value and bulk reads check it: a platform
+ * answer at most COLL_FRESH_MS old, for the session's current generation
+ * (every configuration change, by anyone, bumps it), instead of one
+ * platform round trip per read. The pump's probe refreshes it every
+ * PROBE_MS; a failed answer (probe or read) drops it, so while the
+ * platform answers with errors every read asks and fails with its errno:
+ * no value is served without an answer from the platform in the last
+ * COLL_FRESH_MS.
  */
 void fs_coll_note(struct fs *fs, struct stlm_session *s, uint64_t gen,
-		  const struct stlm_collection *c)
+		  uint64_t asked_ns, const struct stlm_collection *c)
 {
 	pthread_mutex_lock(&fs->lock);
-	fs->cc = *c;
-	fs->cc_s = s;
-	fs->cc_gen = gen;
-	fs->cc_valid = true;
+	if (c) {
+		fs->cc = *c;
+		fs->cc_s = s;
+		fs->cc_gen = gen;
+		fs->cc_ns = asked_ns;
+		fs->cc_valid = true;
+	} else {
+		fs->cc_valid = false;
+	}
 	pthread_mutex_unlock(&fs->lock);
 }
 
 int fs_coll(struct fs *fs, struct stlm_session *s, struct stlm_collection *c)
 {
-	uint64_t gen = stlm_session_generation(s);
+	uint64_t gen = stlm_session_generation(s), now = stlmd_now_ns();
 	bool hit;
 	int r;
 
 	pthread_mutex_lock(&fs->lock);
-	hit = fs->cc_valid && fs->cc_s == s && fs->cc_gen == gen;
+	hit = fs->cc_valid && fs->cc_s == s && fs->cc_gen == gen &&
+	      now - fs->cc_ns < COLL_FRESH_MS * 1000000ull;
 	if (hit)
 		*c = fs->cc;
 	pthread_mutex_unlock(&fs->lock);
 	if (hit)
 		return 0;
-	/* the generation read before the answer: a change meanwhile makes
-	 * the next read ask again */
+	/* the generation and time before the answer: a change meanwhile
+	 * makes the next read ask again */
 	r = stlm_collection_get(s, STLM_GROUP_ALL, c);
-	if (r < 0)
-		return r;
-	fs_coll_note(fs, s, gen, c);
-	return 0;
+	fs_coll_note(fs, s, gen, now, r < 0 ? NULL : c);
+	return r < 0 ? r : 0;
 }
 
 static bool cond_ok(struct fs *fs, enum cond q, const struct stlm_de *de)

@@ -15,8 +15,9 @@
 #   4. collection turned off or on by another client (stlmd's socket) is
 #      seen by the very next value read, kept-open or fresh, and a DE
 #      disabled that way leaves the next snapshot.bin, read by several
-#      readers at once (the tree checks the collection state once per
-#      generation and reuses one snapshot: neither may serve stale data).
+#      readers at once (the tree trusts a recent collection state for the
+#      current generation and reuses one snapshot: neither may serve
+#      stale data).
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null || { echo "SKIP: python3"; exit 77; }
 start_platform
