@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
+#include <malloc.h>
+#include <math.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@
 #include <microhttpd.h>
 
 #include "cli.h"
+#include "export-fmt.h"
 #include "export-limits.h"
 
 #define EXPORT_DEFAULT_LISTEN "127.0.0.1:9760"
@@ -104,11 +107,6 @@ static void buf_label_value(struct buf *b, const char *s)
 		else
 			buf_add(b, s, 1);
 	}
-}
-
-static void buf_value(struct buf *b, double v)
-{
-	buf_printf(b, "%.15g", v);
 }
 
 /* ---------------------------------------------------------------- */
@@ -248,6 +246,43 @@ static bool family_name(const char *name, const char *suffix, char *out,
 /* ---------------------------------------------------------------- */
 /* Exporter state                                                   */
 
+/*
+ * The exposition plan: every selected DE's series text up to its value
+ * ("family_total{id=...,labels} "), its stlm_de_info line and the family
+ * headers, built once per session, generation and sample layout. A scrape
+ * is then one pass over the samples that copies pre-built text and
+ * formats numbers, and allocates nothing once its buffer has grown.
+ */
+struct xseries {
+	size_t sample;		/* index in the snapshot's samples */
+	uint32_t id;
+	size_t family;		/* index in xplan.fam */
+	size_t head, head_len;	/* series text before the value (pool) */
+	size_t info, info_len;	/* its stlm_de_info line (pool) */
+	double scale, offset;
+	const struct stlm_de *de;
+	bool limits;		/* the catalog sets a limit on it */
+};
+
+struct xfamily {
+	size_t plain, plain_len;	/* HELP and TYPE, text format 0.0.4 */
+	size_t om, om_len;		/* the same for OpenMetrics */
+};
+
+struct xplan {
+	bool built;
+	struct stlm_session *s;
+	uint64_t gen;
+	size_t n_samples;
+	struct xseries *ser;	/* by family, gauges first, then by id */
+	size_t nser;
+	size_t *info_order;	/* indices in ser, in sample order */
+	struct xfamily *fam;
+	size_t nfam;
+	struct buf pool;
+	size_t last_len;	/* the last exposition's length */
+};
+
 struct exporter {
 	struct cli *c;
 	struct stlm_snapshot *snap;
@@ -262,15 +297,19 @@ struct exporter {
 	uint32_t group;
 	const char *component;
 	struct cli_tally tally;	/* the last exposition's selected samples */
+	struct xplan plan;	/* e->lock */
+	pthread_mutex_t spare_lock;
+	char *spare;		/* a sent exposition's buffer, for the next */
 };
 
+/* One selected DE while the plan is built. */
 struct entry {
 	char family[192];
 	bool counter;
 	bool fallback;		/* stlm_de_value or stlm_de_events */
 	const char *suffix;
 	const struct stlm_de *de;
-	const struct stlm_sample *v;
+	size_t sample;
 	uint32_t id;
 };
 
@@ -332,48 +371,287 @@ static void meta_up(struct buf *b, int up)
 	buf_printf(b, "stlm_up %d\n", up);
 }
 
+/* The catalog keys that come first on a series, in this order; any other
+ * key follows them, sorted. */
 static const char *const label_keys[] = {
 	"cluster", "core", "socket", "die", "domain", "rail", "channel", "port",
 	"soc",
 };
 
+#define N_LABEL_KEYS (sizeof(label_keys) / sizeof(label_keys[0]))
+#define MAX_DE_LABELS 160
+#define LABEL_NAME_MAX 72
+
+struct xlabel {
+	const char *key, *val;
+	size_t rank;
+};
+
+static int xlabel_cmp(const void *a, const void *b)
+{
+	const struct xlabel *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+/* Every catalog label of a DE (stlm_de_label_at()), in series order. */
+static size_t de_labels(const struct stlm_de *de, struct xlabel *out)
+{
+	const char *k, *v;
+	size_t n = 0;
+
+	for (unsigned int i = 0; n < MAX_DE_LABELS &&
+	     stlm_de_label_at(de, i, &k, &v) == 0; i++) {
+		size_t rank = N_LABEL_KEYS;
+
+		if (!k || !v)
+			continue;
+		for (size_t j = 0; j < N_LABEL_KEYS; j++)
+			if (!strcmp(k, label_keys[j]))
+				rank = j;
+		out[n++] = (struct xlabel){ .key = k, .val = v, .rank = rank };
+	}
+	qsort(out, n, sizeof(*out), xlabel_cmp);
+	return n;
+}
+
 /*
- * The catalog's labels on a value series, so that ports and rails are told
- * apart by more than their id: the key as a label name, made to follow
- * Prometheus' rules ([a-zA-Z_][a-zA-Z0-9_]*, no leading "__"), prefixed
- * "label_" when it would clash with a label the series already has.
+ * A label name for catalog key @key, following Prometheus' rules
+ * ([a-zA-Z_][a-zA-Z0-9_]*, no leading "__"), prefixed "label_" when
+ * @prefix says so, when it would clash with a label the series already
+ * has (id, component, instance, unit) or would not be a valid name.
  */
-static void buf_catalog_labels(struct buf *b, const struct stlm_de *de)
+static void label_name(const char *key, bool prefix, char *name)
 {
 	static const char *const own[] = { "id", "component", "instance", "unit" };
+	char tmp[LABEL_NAME_MAX - 8];
+	size_t n = 0;
+	bool clash = false;
 
-	for (size_t k = 0; k < sizeof(label_keys) / sizeof(label_keys[0]); k++) {
-		const char *lv = stlm_de_label(de, label_keys[k]);
-		char name[64];
-		size_t n = 0;
-		bool clash = false;
+	for (const char *p = key; *p && n < sizeof(tmp) - 1; p++) {
+		char ch = *p;
 
-		if (!lv)
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      ch == '_' || (n && ch >= '0' && ch <= '9')))
+			ch = '_';
+		tmp[n++] = ch;
+	}
+	tmp[n] = '\0';
+	for (size_t j = 0; j < sizeof(own) / sizeof(own[0]); j++)
+		clash |= !strcmp(tmp, own[j]);
+	if (prefix || !n || clash || !strncmp(tmp, "__", 2))
+		snprintf(name, LABEL_NAME_MAX, "label_%s", tmp);
+	else
+		snprintf(name, LABEL_NAME_MAX, "%s", tmp);
+}
+
+/* ',name="value"' for each label, a name used twice (two keys that
+ * sanitise alike) only once. */
+static void buf_labels(struct buf *b, const struct xlabel *l, size_t n,
+		       bool prefix)
+{
+	char names[MAX_DE_LABELS][LABEL_NAME_MAX];
+
+	for (size_t i = 0; i < n; i++) {
+		bool dup = false;
+
+		label_name(l[i].key, prefix, names[i]);
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = !strcmp(names[i], names[j]);
+		if (dup) {
+			names[i][0] = '\0';
 			continue;
-		for (const char *p = label_keys[k]; *p && n < sizeof(name) - 1; p++) {
-			char ch = *p;
-
-			if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-			      ch == '_' || (n && ch >= '0' && ch <= '9')))
-				ch = '_';
-			name[n++] = ch;
 		}
-		name[n] = '\0';
-		for (size_t j = 0; j < sizeof(own) / sizeof(own[0]); j++)
-			clash |= !strcmp(name, own[j]);
-		if (!n || clash || !strncmp(name, "__", 2))
-			buf_printf(b, ",label_%s=\"", name);
-		else
-			buf_printf(b, ",%s=\"", name);
-		buf_label_value(b, lv);
+		buf_printf(b, ",%s=\"", names[i]);
+		buf_label_value(b, l[i].val);
 		buf_add(b, "\"", 1);
 	}
 }
+
+static void plan_free(struct xplan *p)
+{
+	free(p->ser);
+	free(p->info_order);
+	free(p->fam);
+	free(p->pool.p);
+	memset(p, 0, sizeof(*p));
+}
+
+/* The plan for samples v[0..n) of session s at generation gen; e->lock
+ * held. 0 or -ENOMEM. */
+static int plan_build(struct exporter *e, struct stlm_session *s,
+		      uint64_t gen, const struct stlm_sample *v, size_t n)
+{
+	struct xplan *p = &e->plan;
+	struct xlabel labels[MAX_DE_LABELS];
+	struct entry *ents;
+	size_t ne = 0, *by_sample = NULL;
+	bool moved = false;
+	int r = -ENOMEM;
+
+	plan_free(p);
+	ents = calloc(n ? n : 1, sizeof(*ents));
+	if (!ents)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct stlm_de *de = stlm_de_get(s, v[i].id);
+		struct entry *x;
+
+		if (!de || !de_selected(e, de, v[i].id))
+			continue;
+		x = &ents[ne++];
+		x->de = de;
+		x->sample = i;
+		x->id = v[i].id;
+		x->counter = stlm_de_kind(de) == STLM_KIND_COUNTER;
+		x->suffix = unit_of(de)->suffix;
+		if (!family_name(stlm_de_name(de), x->suffix, x->family,
+				 sizeof(x->family))) {
+			x->fallback = true;
+			snprintf(x->family, sizeof(x->family), "%s",
+				 x->counter ? FALLBACK_COUNTER : FALLBACK_GAUGE);
+		}
+	}
+	qsort(ents, ne, sizeof(*ents), entry_cmp);
+	/*
+	 * A family name used by both a gauge and a counter: the counters go
+	 * to the counters' fallback family, so that every family has one
+	 * type. Entries sort gauges first within a family, so a run holds a
+	 * clash exactly when its first entry is a gauge and its last a
+	 * counter. The fallback families hold one type each, so one pass and
+	 * one sort settle it.
+	 */
+	for (size_t i = 0; i < ne;) {
+		size_t j = i + 1;
+
+		while (j < ne && !strcmp(ents[j].family, ents[i].family))
+			j++;
+		if (!ents[i].counter && ents[j - 1].counter) {
+			for (size_t k = i; k < j; k++) {
+				if (!ents[k].counter)
+					continue;
+				ents[k].fallback = true;
+				snprintf(ents[k].family, sizeof(ents[k].family),
+					 "%s", FALLBACK_COUNTER);
+				moved = true;
+			}
+		}
+		i = j;
+	}
+	if (moved)
+		qsort(ents, ne, sizeof(*ents), entry_cmp);
+
+	p->ser = calloc(ne ? ne : 1, sizeof(*p->ser));
+	p->fam = calloc(ne ? ne : 1, sizeof(*p->fam));
+	p->info_order = calloc(ne ? ne : 1, sizeof(*p->info_order));
+	by_sample = malloc((n ? n : 1) * sizeof(*by_sample));
+	if (!p->ser || !p->fam || !p->info_order || !by_sample)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		by_sample[i] = SIZE_MAX;
+	for (size_t i = 0; i < ne; i++) {
+		const struct entry *x = &ents[i];
+		const struct unit_map *um = unit_of(x->de);
+		struct xseries *xs = &p->ser[i];
+		size_t nl = de_labels(x->de, labels);
+
+		if (!i || strcmp(ents[i - 1].family, x->family) ||
+		    ents[i - 1].counter != x->counter) {
+			struct xfamily *f = &p->fam[p->nfam++];
+			const char *help = x->fallback ?
+				"DEs without a catalog or firmware name, by id and base unit." :
+				x->counter ? "SCMI telemetry DE value (counter)." :
+					     "SCMI telemetry DE value (gauge).";
+
+			f->plain = p->pool.len;
+			family_header(&p->pool, false, x->family, x->counter,
+				      x->fallback ? NULL : x->suffix, help);
+			f->plain_len = p->pool.len - f->plain;
+			f->om = p->pool.len;
+			family_header(&p->pool, true, x->family, x->counter,
+				      x->fallback ? NULL : x->suffix, help);
+			f->om_len = p->pool.len - f->om;
+		}
+		xs->family = p->nfam - 1;
+		xs->sample = x->sample;
+		xs->id = x->id;
+		xs->scale = um->scale;
+		xs->offset = um->offset;
+		xs->de = x->de;
+		{
+			double lv;
+
+			xs->limits = stlm_de_limit(x->de, STLM_LIMIT_WARN, &lv) == 0 ||
+				     stlm_de_limit(x->de, STLM_LIMIT_CRIT, &lv) == 0;
+		}
+		by_sample[x->sample] = i;
+
+		xs->head = p->pool.len;
+		buf_printf(&p->pool, "%s%s{id=\"0x%08x\"", x->family,
+			   x->counter ? "_total" : "", x->id);
+		if (x->fallback) {
+			buf_printf(&p->pool, ",unit=\"");
+			buf_label_value(&p->pool, *um->suffix ? um->suffix :
+					stlm_de_unit_name(x->de));
+			buf_add(&p->pool, "\"", 1);
+		} else {
+			buf_printf(&p->pool, ",component=\"");
+			buf_label_value(&p->pool, stlm_de_component_name(x->de));
+			buf_printf(&p->pool, "\",instance=\"%u\"",
+				   stlm_de_component_instance(x->de));
+		}
+		buf_labels(&p->pool, labels, nl, false);
+		buf_add(&p->pool, "} ", 2);
+		xs->head_len = p->pool.len - xs->head;
+
+		xs->info = p->pool.len;
+		buf_printf(&p->pool, "stlm_de_info{id=\"0x%08x\",name=\"", x->id);
+		buf_label_value(&p->pool, stlm_de_name(x->de));
+		buf_printf(&p->pool, "\",component=\"");
+		buf_label_value(&p->pool, stlm_de_component_name(x->de));
+		buf_printf(&p->pool, "\",instance=\"%u\",unit=\"",
+			   stlm_de_component_instance(x->de));
+		buf_label_value(&p->pool, *x->suffix ? x->suffix :
+				stlm_de_unit_name(x->de));
+		buf_printf(&p->pool, "\",kind=\"%s\"",
+			   cli_kind_name(stlm_de_kind(x->de)));
+		buf_labels(&p->pool, labels, nl, true);
+		buf_add(&p->pool, "} 1\n", 4);
+		xs->info_len = p->pool.len - xs->info;
+	}
+	if (p->pool.oom)
+		goto out;
+	for (size_t i = 0, k = 0; i < n; i++)
+		if (by_sample[i] != SIZE_MAX)
+			p->info_order[k++] = by_sample[i];
+	p->nser = ne;
+	p->s = s;
+	p->gen = gen;
+	p->n_samples = n;
+	p->built = true;
+	r = 0;
+out:
+	if (r < 0)
+		plan_free(p);
+	free(by_sample);
+	free(ents);
+	return r;
+}
+
+/* The plan still describes samples v[0..n) of session s at gen. */
+static bool plan_fits(const struct xplan *p, struct stlm_session *s,
+		      uint64_t gen, const struct stlm_sample *v, size_t n)
+{
+	if (!p->built || p->s != s || p->gen != gen || p->n_samples != n)
+		return false;
+	for (size_t i = 0; i < p->nser; i++)
+		if (v[p->ser[i].sample].id != p->ser[i].id)
+			return false;
+	return true;
+}
+
 
 /*
  * A session whose channel failed (the platform went away, or the framing
@@ -398,6 +676,7 @@ static int reopen(struct exporter *e)
 
 	stlm_snapshot_free(e->snap);
 	e->snap = NULL;
+	plan_free(&e->plan);
 	stlm_session_close(e->c->s);
 	e->c->s = NULL;
 	r = stlm_session_open(e->uri, &o, &s);
@@ -420,11 +699,12 @@ static void expose(struct exporter *e, struct buf *b, bool om)
 {
 	struct stlm_session *s;
 	const struct stlm_sample *v;
-	struct entry *ents = NULL;
-	size_t n = 0, ne = 0, valid = 0, invalid = 0;
+	const struct xplan *p = &e->plan;
+	size_t n = 0, valid = 0, invalid = 0, fam = SIZE_MAX;
 	struct stlm_collection coll;
 	struct timespec now;
 	struct cli_limits lim = { 0 };
+	uint64_t gen;
 	int r;
 
 	pthread_mutex_lock(&e->lock);
@@ -450,73 +730,37 @@ static void expose(struct exporter *e, struct buf *b, bool om)
 		goto out;
 	}
 	v = stlm_snapshot_samples(e->snap, &n);
-	ents = calloc(n ? n : 1, sizeof(*ents));
-	if (!ents) {
+	gen = stlm_snapshot_generation(e->snap);
+	if (!plan_fits(p, s, gen, v, n) && plan_build(e, s, gen, v, n) < 0) {
 		b->oom = true;
 		goto out;
 	}
+	/* room for the whole exposition at once */
+	if (p->last_len + 4096 > b->cap) {
+		char *q = realloc(b->p, p->last_len + 4096);
+
+		if (!q) {
+			b->oom = true;
+			goto out;
+		}
+		b->p = q;
+		b->cap = p->last_len + 4096;
+	}
 	memset(&e->tally, 0, sizeof(e->tally));
-	for (size_t i = 0; i < n; i++) {
-		const struct stlm_de *de = stlm_de_get(s, v[i].id);
-		struct entry *x;
+	for (size_t i = 0; i < p->nser; i++) {
+		const struct stlm_sample *x = &v[p->ser[i].sample];
 
-		if (!de || !de_selected(e, de, v[i].id))
-			continue;
-		cli_tally_add(&e->tally, &v[i]);
-		if (!(v[i].flags & STLM_SAMPLE_VALID)) {
+		cli_tally_add(&e->tally, x);
+		if (x->flags & STLM_SAMPLE_VALID)
+			valid++;
+		else
 			invalid++;
-			continue;
-		}
-		valid++;
-		x = &ents[ne++];
-		x->de = de;
-		x->v = &v[i];
-		x->id = v[i].id;
-		x->counter = stlm_de_kind(de) == STLM_KIND_COUNTER;
-		x->suffix = unit_of(de)->suffix;
-		if (!family_name(stlm_de_name(de), x->suffix, x->family,
-				 sizeof(x->family))) {
-			x->fallback = true;
-			snprintf(x->family, sizeof(x->family), "%s",
-				 x->counter ? FALLBACK_COUNTER : FALLBACK_GAUGE);
-		}
 	}
-	qsort(ents, ne, sizeof(*ents), entry_cmp);
-	/*
-	 * A family name used by both a gauge and a counter: the counters go
-	 * to the counters' fallback family, so that every family has one
-	 * type. Entries sort gauges first within a family, so a run holds a
-	 * clash exactly when its first entry is a gauge and its last a
-	 * counter. The fallback families hold one type each, so one pass and
-	 * one sort settle it.
-	 */
-	bool moved = false;
-
-	for (size_t i = 0; i < ne;) {
-		size_t j = i + 1;
-
-		while (j < ne && !strcmp(ents[j].family, ents[i].family))
-			j++;
-		if (!ents[i].counter && ents[j - 1].counter) {
-			for (size_t k = i; k < j; k++) {
-				if (!ents[k].counter)
-					continue;
-				ents[k].fallback = true;
-				snprintf(ents[k].family, sizeof(ents[k].family),
-					 "%s", FALLBACK_COUNTER);
-				moved = true;
-			}
-		}
-		i = j;
-	}
-	if (moved)
-		qsort(ents, ne, sizeof(*ents), entry_cmp);
 
 	meta_up(b, 1);
 	family_header(b, om, "stlm_generation", false, NULL,
 		      "Platform configuration generation of the snapshot.");
-	buf_printf(b, "stlm_generation %llu\n",
-		   (unsigned long long)stlm_snapshot_generation(e->snap));
+	buf_printf(b, "stlm_generation %llu\n", (unsigned long long)gen);
 	clock_gettime(CLOCK_REALTIME, &now);
 	family_header(b, om, "stlm_snapshot_age_seconds", false, "seconds",
 		      "Age of the snapshot when the exposition was made.");
@@ -524,17 +768,16 @@ static void expose(struct exporter *e, struct buf *b, bool om)
 		double age = ((double)now.tv_sec * 1e9 + (double)now.tv_nsec -
 			      (double)stlm_snapshot_time_ns(e->snap)) / 1e9;
 
-		buf_printf(b, "stlm_snapshot_age_seconds ");
-		buf_value(b, age < 0 ? 0 : age);
-		buf_add(b, "\n", 1);
+		buf_printf(b, "stlm_snapshot_age_seconds %.15g\n",
+			   age < 0 ? 0 : age);
 	}
 	family_header(b, om, "stlm_samples", false, NULL,
 		      "Samples of the snapshot by state (exported DEs).");
 	buf_printf(b, "stlm_samples{state=\"valid\"} %zu\n", valid);
 	buf_printf(b, "stlm_samples{state=\"invalid\"} %zu\n", invalid);
 
-	/* info: every exported DE (valid samples) */
-	if (ne) {
+	/* info: every exported DE (valid samples), in sample order */
+	if (valid) {
 		if (om) {
 			buf_printf(b, "# HELP stlm_de DE descriptor and catalog labels.\n");
 			buf_printf(b, "# TYPE stlm_de info\n");
@@ -542,98 +785,81 @@ static void expose(struct exporter *e, struct buf *b, bool om)
 			family_header(b, false, "stlm_de_info", false, NULL,
 				      "DE descriptor and catalog labels.");
 		}
-		/* The exported entry of each sample (ents is sorted by
-		 * family; x->v points into the samples): O(1) per sample. */
-		const struct entry **by_sample = calloc(n ? n : 1,
-							sizeof(*by_sample));
+		for (size_t k = 0; k < p->nser; k++) {
+			const struct xseries *xs = &p->ser[p->info_order[k]];
 
-		if (!by_sample) {
-			b->oom = true;
-			goto out;
+			if (v[xs->sample].flags & STLM_SAMPLE_VALID)
+				buf_add(b, p->pool.p + xs->info, xs->info_len);
 		}
-		for (size_t j = 0; j < ne; j++)
-			by_sample[ents[j].v - v] = &ents[j];
-		for (size_t i = 0; i < n; i++) {
-			const struct stlm_de *de = stlm_de_get(s, v[i].id);
-			const struct entry *x = by_sample[i];
-
-			if (!x)
-				continue;
-			buf_printf(b, "stlm_de_info{id=\"0x%08x\",name=\"", x->id);
-			buf_label_value(b, stlm_de_name(de));
-			buf_printf(b, "\",component=\"");
-			buf_label_value(b, stlm_de_component_name(de));
-			buf_printf(b, "\",instance=\"%u\",unit=\"",
-				   stlm_de_component_instance(de));
-			buf_label_value(b, *x->suffix ? x->suffix :
-					stlm_de_unit_name(de));
-			buf_printf(b, "\",kind=\"%s\"",
-				   cli_kind_name(stlm_de_kind(de)));
-			for (size_t k = 0; k < sizeof(label_keys) / sizeof(label_keys[0]); k++) {
-				const char *lv = stlm_de_label(de, label_keys[k]);
-
-				if (!lv)
-					continue;
-				buf_printf(b, ",label_%s=\"", label_keys[k]);
-				buf_label_value(b, lv);
-				buf_add(b, "\"", 1);
-			}
-			buf_printf(b, "} 1\n");
-		}
-		free(by_sample);
 	}
 
-	for (size_t i = 0; i < ne; i++) {
-		const struct entry *x = &ents[i];
-		const struct unit_map *um = unit_of(x->de);
-		double val = x->v->value * um->scale + um->offset;
+	/* the value series, family by family */
+	for (size_t i = 0; i < p->nser; i++) {
+		const struct xseries *xs = &p->ser[i];
+		const struct stlm_sample *x = &v[xs->sample];
+		char num[40];
+		size_t nl;
 
-		if (!i || strcmp(ents[i - 1].family, x->family) ||
-		    ents[i - 1].counter != x->counter) {
-			char help[256];
+		if (!(x->flags & STLM_SAMPLE_VALID))
+			continue;
+		if (xs->family != fam) {
+			const struct xfamily *f = &p->fam[xs->family];
 
-			if (x->fallback)
-				snprintf(help, sizeof(help),
-					 "DEs without a catalog or firmware name, by id and base unit.");
-			else
-				snprintf(help, sizeof(help),
-					 "SCMI telemetry DE value (%s).",
-					 x->counter ? "counter" : "gauge");
-			family_header(b, om, x->family, x->counter,
-				      x->fallback ? NULL : x->suffix, help);
+			fam = xs->family;
+			buf_add(b, p->pool.p + (om ? f->om : f->plain),
+				om ? f->om_len : f->plain_len);
 		}
-		buf_printf(b, "%s%s{id=\"0x%08x\"", x->family,
-			   x->counter ? "_total" : "", x->id);
-		if (x->fallback) {
-			buf_printf(b, ",unit=\"");
-			buf_label_value(b, *um->suffix ? um->suffix :
-					stlm_de_unit_name(x->de));
-			buf_add(b, "\"", 1);
-		} else {
-			buf_printf(b, ",component=\"");
-			buf_label_value(b, stlm_de_component_name(x->de));
-			buf_printf(b, "\",instance=\"%u\"",
-				   stlm_de_component_instance(x->de));
-		}
-		buf_catalog_labels(b, x->de);
-		buf_printf(b, "} ");
-		buf_value(b, val);
-		buf_add(b, "\n", 1);
-		cli_limits_add(&lim, x->de, um->scale, um->offset,
-			       b->oom ? NULL : b->p, b->len);
+		buf_add(b, p->pool.p + xs->head, xs->head_len);
+		nl = export_fmt_value(num, x->value * xs->scale + xs->offset);
+		num[nl++] = '\n';
+		buf_add(b, num, nl);
+		if (xs->limits)
+			cli_limits_add(&lim, xs->de, xs->scale, xs->offset,
+				       b->oom ? NULL : b->p, b->len);
 	}
 	buf_add(b, lim.text ? lim.text : "", lim.len);
 	b->oom |= lim.oom;
 	free(lim.text);
+	e->plan.last_len = b->len;
 out:
 	pthread_mutex_unlock(&e->lock);
 	if (om)
 		buf_printf(b, "# EOF\n");
-	free(ents);
 }
 
 /* ---------------------------------------------------------------- */
 /* HTTP                                                             */
+
+/* The exporter whose buffers sent responses give back (one per process). */
+static struct exporter *spare_home;
+
+/* A sent exposition's buffer becomes the next one's: a scrape neither
+ * allocates nor faults in megabytes of fresh pages. */
+static void buf_recycle(void *p)
+{
+	struct exporter *e = spare_home;
+
+	if (e) {
+		pthread_mutex_lock(&e->spare_lock);
+		if (!e->spare) {
+			e->spare = p;
+			p = NULL;
+		}
+		pthread_mutex_unlock(&e->spare_lock);
+	}
+	free(p);
+}
+
+/* An empty buffer for an exposition: the spare one if there is one. */
+static void buf_take_spare(struct exporter *e, struct buf *b)
+{
+	pthread_mutex_lock(&e->spare_lock);
+	b->p = e->spare;
+	e->spare = NULL;
+	pthread_mutex_unlock(&e->spare_lock);
+	b->cap = b->p ? malloc_usable_size(b->p) : 0;
+	b->len = 0;
+}
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				  const char *url, const char *method,
@@ -674,13 +900,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		accept = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						     MHD_HTTP_HEADER_ACCEPT);
 		om = accept && strstr(accept, "application/openmetrics-text");
+		buf_take_spare(e, &b);
 		expose(e, &b, om);
 		if (b.oom) {
 			free(b.p);
 			return MHD_NO;
 		}
-		resp = MHD_create_response_from_buffer(b.len, b.p,
-						       MHD_RESPMEM_MUST_FREE);
+		resp = MHD_create_response_from_buffer_with_free_callback(
+			b.len, b.p, buf_recycle);
+		if (!resp) {
+			free(b.p);
+			return MHD_NO;
+		}
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, om ?
 			"application/openmetrics-text; version=1.0.0; charset=utf-8" :
 			"text/plain; version=0.0.4; charset=utf-8");
@@ -817,7 +1048,8 @@ int stlm_cmd_export_main(struct cli *c, int argc, char **argv)
 		{ "component", required_argument, NULL, OPT_COMPONENT },
 		{ 0 }
 	};
-	struct exporter e = { .c = c, .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct exporter e = { .c = c, .lock = PTHREAD_MUTEX_INITIALIZER,
+			      .spare_lock = PTHREAD_MUTEX_INITIALIZER };
 	const char *listen = EXPORT_DEFAULT_LISTEN, *textfile = NULL;
 	uint64_t interval_ns = 0;
 	struct sockaddr_storage ss;
@@ -930,6 +1162,7 @@ int stlm_cmd_export_main(struct cli *c, int argc, char **argv)
 					      strerror(errno));
 		goto out;
 	}
+	spare_home = &e;
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
 			     (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 			     0, NULL, NULL, on_request, &e,
@@ -953,6 +1186,9 @@ int stlm_cmd_export_main(struct cli *c, int argc, char **argv)
 out:
 	if (lfd >= 0)
 		close(lfd);
+	spare_home = NULL;
+	free(e.spare);
+	plan_free(&e.plan);
 	stlm_snapshot_free(e.snap);
 	free(e.uri);
 	return rc;

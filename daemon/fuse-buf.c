@@ -175,7 +175,14 @@ static void rend_destroy(struct fs *fs, struct rend *r)
 			*pp = r->next;
 	}
 	fs->rb_total -= r->len;
-	rb_freed(fs, r->len);
+	/* texts from STLMFS_MMAP_MIN on are mmap'd: freeing them already
+	 * gives them back, no malloc_trim() needed */
+	rb_freed(fs, r->len < STLMFS_MMAP_MIN ? r->len : 0);
+	/* one large text is kept for the next (rb_spare_take()) */
+	if (r->len >= STLMFS_MMAP_MIN && !fs->rb_spare) {
+		fs->rb_spare = r->p;
+		r->p = NULL;
+	}
 	free(r->p);
 	free(r->h);
 	free(r);
@@ -304,8 +311,13 @@ int rend_install(struct fs *fs, struct ofile *f)
 		goto fail;
 	r->ino = f->ino;
 	r->len = b->len;
-	/* the exact size: sbuf doubles its capacity */
-	r->p = b->len ? realloc(b->p, b->len) : NULL;
+	/* the exact size: sbuf doubles its capacity (a large text built in
+	 * the size asked for keeps it, less than a quarter more than its
+	 * length, to be the spare of the next one of its size) */
+	if (b->len >= STLMFS_MMAP_MIN && b->cap - b->len <= b->len / 4)
+		r->p = b->p;
+	else
+		r->p = b->len ? realloc(b->p, b->len) : NULL;
 	if (b->len && !r->p)
 		r->p = b->p;
 	else if (!b->len)
@@ -343,6 +355,23 @@ fail:
 	pthread_mutex_unlock(&fs->rb_lock);
 	sb_free(b);
 	return err;
+}
+
+void rb_spare_take(struct fs *fs, struct sbuf *b, size_t need)
+{
+	char *p = NULL;
+
+	pthread_mutex_lock(&fs->rb_lock);
+	if (fs->rb_spare && malloc_usable_size(fs->rb_spare) >= need) {
+		p = fs->rb_spare;
+		fs->rb_spare = NULL;
+	}
+	pthread_mutex_unlock(&fs->rb_lock);
+	if (p) {
+		b->p = p;
+		b->cap = malloc_usable_size(p);
+		b->len = 0;
+	}
 }
 
 void rend_drop(struct fs *fs, struct ofile *f)

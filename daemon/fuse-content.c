@@ -115,13 +115,39 @@ static int interval_text(struct fs *fs, struct stlm_session *s, uint32_t scope,
 	return b->err;
 }
 
-/* Take a snapshot of @ids (NULL: all enabled DEs). */
+/*
+ * Take a snapshot of @ids (NULL: all enabled DEs); give it back with
+ * untake(). A snapshot of every DE reuses the tree's own while no other
+ * read holds it (its plan and buffers stay built: no allocation, no
+ * O(DEs) set-up per read); a concurrent read makes its own.
+ */
 static int take(struct fs *fs, struct stlm_session *s, const uint32_t *ids,
 		size_t n, unsigned int flags, struct stlm_snapshot **ret)
 {
 	struct stlm_snapshot *snap = NULL;
 	int r;
 
+	if (!ids && !flags && pthread_mutex_trylock(&fs->snap_lock) == 0) {
+		if (fs->snap && fs->snap_s != s) {
+			stlm_snapshot_free(fs->snap);
+			fs->snap = NULL;
+		}
+		r = fs->snap ? 0 : stlm_snapshot_new(s, &fs->snap);
+		if (r < 0) {
+			pthread_mutex_unlock(&fs->snap_lock);
+			return fs_err(fs, r);
+		}
+		fs->snap_s = s;
+		r = stlm_snapshot_take(fs->snap, 0);
+		if (r >= 0 && (!fs->d->platform_ok || !fs->d->s))
+			r = -EIO;
+		if (r < 0) {
+			pthread_mutex_unlock(&fs->snap_lock);
+			return fs_err(fs, r);
+		}
+		*ret = fs->snap;
+		return 0;
+	}
 	r = stlm_snapshot_new(s, &snap);
 	if (r < 0)
 		return r;
@@ -154,6 +180,72 @@ fail:
 	return fs_err(fs, r);
 }
 
+static const char hexd[] = "0123456789ABCDEF";
+
+/* "0x%08X %llu %016llX\n" without printf; p has room for SAMPLE_LINE_MAX. */
+#define SAMPLE_LINE_MAX 64
+static size_t sample_line(char *p, uint32_t id, uint64_t ts, uint64_t raw)
+{
+	char dec[24];
+	size_t o = 0, k = 0;
+
+	p[o++] = '0';
+	p[o++] = 'x';
+	for (int i = 7; i >= 0; i--)
+		p[o++] = hexd[(id >> (4 * i)) & 0xf];
+	p[o++] = ' ';
+	do {
+		dec[k++] = (char)('0' + ts % 10);
+		ts /= 10;
+	} while (ts);
+	while (k)
+		p[o++] = dec[--k];
+	p[o++] = ' ';
+	for (int i = 15; i >= 0; i--)
+		p[o++] = hexd[(raw >> (4 * i)) & 0xf];
+	p[o++] = '\n';
+	return o;
+}
+
+/* One valid sample's line appended to @b. */
+static void sb_sample_line(struct sbuf *b, const struct stlm_sample *sm)
+{
+	if (sb_reserve(b, SAMPLE_LINE_MAX) < 0)
+		return;
+	b->len += sample_line(b->p + b->len, sm->id,
+			      (sm->flags & STLM_SAMPLE_TIMESTAMP) ? sm->ts : 0,
+			      sm->raw);
+}
+
+/*
+ * Room for @need bytes in the empty @b, from the tree's spare buffer when
+ * it is big enough: a large text built again and again reuses the pages
+ * of the last one instead of faulting in fresh ones (fuse-buf.c keeps one
+ * freed large text as the spare).
+ */
+static int sb_reserve_big(struct fs *fs, struct sbuf *b, size_t need)
+{
+	if (!b->p && need >= STLMFS_MMAP_MIN) {
+		rb_spare_take(fs, b, need);
+		if (!b->p) {
+			/* the size asked for, not sbuf's next power of two */
+			b->p = malloc(need);
+			if (!b->p)
+				return b->err = -ENOMEM;
+			b->cap = need;
+		}
+	}
+	return sb_reserve(b, need);
+}
+
+static void untake(struct fs *fs, struct stlm_snapshot *snap)
+{
+	if (snap && snap == fs->snap)
+		pthread_mutex_unlock(&fs->snap_lock);
+	else
+		stlm_snapshot_free(snap);
+}
+
 static int bulk_text(struct fs *fs, struct stlm_session *s, int grp,
 		     uint32_t gid, bool single, struct sbuf *b)
 {
@@ -165,7 +257,7 @@ static int bulk_text(struct fs *fs, struct stlm_session *s, int grp,
 	bool say;
 	int r;
 
-	r = stlm_collection_get(s, STLM_GROUP_ALL, &c);
+	r = fs_coll(fs, s, &c);
 	if (r < 0)
 		return fs_err(fs, r);
 	/* As the kernel's tree: EINVAL while collection is off; the log says
@@ -188,15 +280,11 @@ static int bulk_text(struct fs *fs, struct stlm_session *s, int grp,
 	if (r < 0)
 		return r;
 	sm = stlm_snapshot_samples(snap, &n);
-	for (size_t i = 0; i < n; i++) {
-		if (!(sm[i].flags & STLM_SAMPLE_VALID))
-			continue;
-		sb_printf(b, "0x%08X %llu %016llX\n", sm[i].id,
-			  (sm[i].flags & STLM_SAMPLE_TIMESTAMP) ?
-				  (unsigned long long)sm[i].ts : 0ull,
-			  (unsigned long long)sm[i].raw);
-	}
-	stlm_snapshot_free(snap);
+	sb_reserve_big(fs, b, n * 32);
+	for (size_t i = 0; i < n; i++)
+		if (sm[i].flags & STLM_SAMPLE_VALID)
+			sb_sample_line(b, &sm[i]);
+	untake(fs, snap);
 	return b->err;
 }
 
@@ -251,12 +339,18 @@ static int snapshot_build(struct fs *fs, struct stlm_session *s, int grp,
 			.group = grp ? gid : STLM_GROUP_ALL,
 		};
 
-		if (sb_reserve(b, sizeof(h) + n * sizeof(struct stlmd_snap_sample)) < 0)
+		struct stlmd_snap_sample *x;
+
+		if (sb_reserve_big(fs, b, sizeof(h) +
+				   n * sizeof(struct stlmd_snap_sample)) < 0)
 			goto out;
 		sb_put(b, &h, sizeof(h));
+		/* the samples written in place, in one pass */
+		x = (struct stlmd_snap_sample *)(void *)(b->p + b->len);
 		for (size_t i = 0; i < n; i++) {
 			bool ok = sm[i].flags & STLM_SAMPLE_VALID;
-			struct stlmd_snap_sample x = {
+
+			x[i] = (struct stlmd_snap_sample){
 				.id = sm[i].id,
 				.flags = sm[i].flags,
 				.raw = ok ? sm[i].raw : 0,
@@ -264,27 +358,24 @@ static int snapshot_build(struct fs *fs, struct stlm_session *s, int grp,
 					      sm[i].ts : 0,
 				.ts_rate_khz = sm[i].ts_rate_khz,
 			};
-
-			sb_put(b, &x, sizeof(x));
 		}
+		b->len += n * sizeof(struct stlmd_snap_sample);
 	} else {
+		sb_reserve_big(fs, b, 128 + n * 32);
 		sb_printf(b, "generation %llu\ntime_ns %llu\nmono_ns %llu\ncount %zu\n",
 			  (unsigned long long)gen,
 			  (unsigned long long)stlm_snapshot_time_ns(snap),
 			  (unsigned long long)stlm_snapshot_mono_ns(snap), n);
 		for (size_t i = 0; i < n; i++) {
 			if (sm[i].flags & STLM_SAMPLE_VALID)
-				sb_printf(b, "0x%08X %llu %016llX\n", sm[i].id,
-					  (sm[i].flags & STLM_SAMPLE_TIMESTAMP) ?
-						  (unsigned long long)sm[i].ts : 0ull,
-					  (unsigned long long)sm[i].raw);
+				sb_sample_line(b, &sm[i]);
 			else
 				sb_printf(b, "0x%08X - - %s\n", sm[i].id,
 					  sample_state(sm[i].flags));
 		}
 	}
 out:
-	stlm_snapshot_free(snap);
+	untake(fs, snap);
 	return b->err;
 }
 
@@ -314,7 +405,7 @@ static int value_text(struct fs *fs, struct stlm_session *s, uint32_t id,
 		r = -EPROTO;
 	else
 		r = -ENODATA; /* unreachable: nothing published yet */
-	stlm_snapshot_free(snap);
+	untake(fs, snap);
 	return r < 0 ? r : b->err;
 }
 
@@ -443,7 +534,7 @@ int content_build(struct fs *fs, struct ofile *f)
 		sb_printf(b, "%s", yes_no(stlm_de_ts_enabled(de)));
 		break;
 	case T_DE_VALUE:
-		r = stlm_collection_get(s, STLM_GROUP_ALL, &c);
+		r = fs_coll(fs, s, &c);
 		if (r >= 0 && !c.enabled)
 			return -ENODATA;
 		if (r >= 0)

@@ -228,6 +228,14 @@ void *pump_main(void *arg)
 			stlm_snapshot_free(snap);
 			snap = NULL;
 			cur = s;
+			/* the tree's snapshot is of the old session: dropped
+			 * while that one is still retired, not yet closed */
+			pthread_mutex_lock(&fs->snap_lock);
+			if (fs->snap && fs->snap_s != s) {
+				stlm_snapshot_free(fs->snap);
+				fs->snap = NULL;
+			}
+			pthread_mutex_unlock(&fs->snap_lock);
 		}
 		fs_gen_refresh(fs, s);
 		if (!s) {
@@ -251,15 +259,19 @@ void *pump_main(void *arg)
 		if (now >= next_probe) {
 			struct stlm_collection c;
 
+			uint64_t g = stlm_session_generation(s);
+
 			next_probe = now + PROBE_MS * 1000000ull;
 			r = stlm_collection_get(s, STLM_GROUP_ALL, &c);
 			if (r < 0) {
+				fs_coll_note(fs, s, g, now, NULL);
 				fs_err(fs, r);
 				continue;
 			}
 			pthread_mutex_lock(&fs->lock);
 			fs->coll = c;
 			pthread_mutex_unlock(&fs->lock);
+			fs_coll_note(fs, s, g, now, &c);
 		}
 		/* pipe without notifications: sample at the update interval */
 		if (readers && fs->coll.enabled &&

@@ -24,6 +24,7 @@
 #include "tree.h"
 
 #define FS_TTL 1.0
+#define FS_TTL_FIXED 3600.0	/* the fixed skeleton (fuse-ops.c node_ttl()) */
 #define FS_MAX_THREADS 128
 /* Blocked generation/pipe reads each hold a worker thread: at most this
  * many for unprivileged readers together, and for everyone, so that the
@@ -32,6 +33,7 @@
 #define FS_MAX_BLOCKED (FS_MAX_THREADS - 16)
 #define FS_IDLE_THREADS 16
 #define PROBE_MS 250
+#define COLL_FRESH_MS 100	/* reads trust a collection state this old */
 #define PIPE_CAP 65536u
 #define FILE_SIZE 4096
 
@@ -46,6 +48,7 @@
 #define STLMFS_BUF_MAX (512u << 20)
 #define STLMFS_OPENS_UID_MAX 16384u
 #define STLMFS_TRIM_BYTES (4u << 20)
+#define STLMFS_MMAP_MIN (256u << 10)	/* stlmd.c: M_MMAP_THRESHOLD */
 #define RB_BUCKETS 1024
 
 /* ---------------------------------------------------------------- */
@@ -176,8 +179,22 @@ struct fs {
 	struct rb_user *rb_users;
 	size_t rb_nusers, rb_capusers;
 	size_t rb_total, rb_unpriv, rb_freed;
+	char *rb_spare;		/* a freed large text, for the next one */
 	unsigned long rb_opens;
 	bool rb_total_said, rb_users_said;
+
+	/* fuse.c: the collection state reads check (fs_coll()) */
+	bool cc_valid;
+	struct stlm_session *cc_s;
+	uint64_t cc_gen;
+	uint64_t cc_ns;			/* when it was asked */
+	struct stlm_collection cc;
+
+	/* fuse-content.c: one snapshot of every DE, reused by the bulk
+	 * files while nobody else holds it (snap_lock) */
+	pthread_mutex_t snap_lock;
+	struct stlm_session *snap_s;
+	struct stlm_snapshot *snap;
 
 	pthread_mutex_t vt_lock;
 	struct stlm_session *vt_s;	/* the session the views are of */
@@ -202,6 +219,10 @@ struct stlm_session *fs_session(struct fs *fs);
 void fs_wake_locked(struct fs *fs);
 uint64_t fs_gen_refresh(struct fs *fs, struct stlm_session *s);
 const char *yes_no(bool b);
+int fs_coll(struct fs *fs, struct stlm_session *s, struct stlm_collection *c);
+/* @c NULL: the platform's answer was an error, drop the state. */
+void fs_coll_note(struct fs *fs, struct stlm_session *s, uint64_t gen,
+		  uint64_t asked_ns, const struct stlm_collection *c);
 void fill_attr(struct fs *fs, fuse_ino_t ino, mode_t mode,
 	       struct stat *st);
 int views_get(struct fs *fs, struct stlm_session *s, int kind,
@@ -226,6 +247,8 @@ int rb_open_charge(struct fs *fs, uid_t uid);
 void rb_open_uncharge(struct fs *fs, uid_t uid);
 int rend_install(struct fs *fs, struct ofile *f);
 void rend_drop(struct fs *fs, struct ofile *f);
+/* The spare large text into the empty @b when it holds @need bytes. */
+void rb_spare_take(struct fs *fs, struct sbuf *b, size_t need);
 size_t rend_len(const struct rend *r);
 const char *rend_data(const struct rend *r);
 

@@ -37,6 +37,28 @@ static void stlmfs_init(void *userdata, struct fuse_conn_info *conn)
 	conn->want &= ~(unsigned int)FUSE_CAP_AUTO_INVAL_DATA;
 }
 
+/*
+ * How long the kernel may keep a node's entry and attributes: the fixed
+ * skeleton (/, tlm_0/, des/, groups/ and the tlm_0/ files that exist on
+ * every platform) never changes, so path walks to a value file skip those
+ * lookups; DE and group nodes and the conditional files follow the
+ * platform (a reconnect may bring another) and keep FS_TTL.
+ */
+static double node_ttl(fuse_ino_t ino)
+{
+	const struct fentry *fe;
+
+	if (ino == INO_ROOT || ino == INO_TLM || ino == INO_DES ||
+	    ino == INO_GROUPS || ino == INO_BYCOMP || ino == INO_BYNAME)
+		return FS_TTL_FIXED;
+	if (INO_KIND(ino) == K_INST) {
+		fe = ino_fentry(ino);
+		if (fe && fe->cond == Q_NONE)
+			return FS_TTL_FIXED;
+	}
+	return FS_TTL;
+}
+
 static void stlmfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct fs *fs = fs_data(req);
@@ -54,8 +76,8 @@ static void stlmfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	}
 	memset(&e, 0, sizeof(e));
 	e.ino = ino;
-	e.attr_timeout = FS_TTL;
-	e.entry_timeout = FS_TTL;
+	e.attr_timeout = node_ttl(ino);
+	e.entry_timeout = e.attr_timeout;
 	fill_attr(fs, ino, mode, &e.attr);
 	fuse_reply_entry(req, &e);
 }
@@ -75,7 +97,7 @@ static void stlmfs_getattr(fuse_req_t req, fuse_ino_t ino,
 		return;
 	}
 	fill_attr(fs, ino, mode, &st);
-	fuse_reply_attr(req, &st, FS_TTL);
+	fuse_reply_attr(req, &st, node_ttl(ino));
 }
 
 static void stlmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,

@@ -263,6 +263,53 @@ uint64_t fs_gen_refresh(struct fs *fs, struct stlm_session *s)
 	return g;
 }
 
+/*
+ * The collection state as value and bulk reads check it: a platform
+ * answer at most COLL_FRESH_MS old, for the session's current generation
+ * (every configuration change, by anyone, bumps it), instead of one
+ * platform round trip per read. The pump's probe refreshes it every
+ * PROBE_MS; a failed answer (probe or read) drops it, so while the
+ * platform answers with errors every read asks and fails with its errno:
+ * no value is served without an answer from the platform in the last
+ * COLL_FRESH_MS.
+ */
+void fs_coll_note(struct fs *fs, struct stlm_session *s, uint64_t gen,
+		  uint64_t asked_ns, const struct stlm_collection *c)
+{
+	pthread_mutex_lock(&fs->lock);
+	if (c) {
+		fs->cc = *c;
+		fs->cc_s = s;
+		fs->cc_gen = gen;
+		fs->cc_ns = asked_ns;
+		fs->cc_valid = true;
+	} else {
+		fs->cc_valid = false;
+	}
+	pthread_mutex_unlock(&fs->lock);
+}
+
+int fs_coll(struct fs *fs, struct stlm_session *s, struct stlm_collection *c)
+{
+	uint64_t gen = stlm_session_generation(s), now = stlmd_now_ns();
+	bool hit;
+	int r;
+
+	pthread_mutex_lock(&fs->lock);
+	hit = fs->cc_valid && fs->cc_s == s && fs->cc_gen == gen &&
+	      now - fs->cc_ns < COLL_FRESH_MS * 1000000ull;
+	if (hit)
+		*c = fs->cc;
+	pthread_mutex_unlock(&fs->lock);
+	if (hit)
+		return 0;
+	/* the generation and time before the answer: a change meanwhile
+	 * makes the next read ask again */
+	r = stlm_collection_get(s, STLM_GROUP_ALL, c);
+	fs_coll_note(fs, s, gen, now, r < 0 ? NULL : c);
+	return r < 0 ? r : 0;
+}
+
 static bool cond_ok(struct fs *fs, enum cond q, const struct stlm_de *de)
 {
 	const char *n;
@@ -824,6 +871,7 @@ int stlmd_fuse_start(struct stlmd *d)
 	pthread_cond_init(&fs->cond, NULL);
 	pthread_mutex_init(&fs->vt_lock, NULL);
 	pthread_mutex_init(&fs->rb_lock, NULL);
+	pthread_mutex_init(&fs->snap_lock, NULL);
 	fs->ring = calloc(PIPE_CAP, sizeof(*fs->ring));
 	if (!fs->ring) {
 		r = -ENOMEM;
@@ -889,6 +937,7 @@ err_free:
 	fuse_opt_free_args(&args);
 	d->fuse = NULL;
 	free(fs->ring);
+	pthread_mutex_destroy(&fs->snap_lock);
 	pthread_mutex_destroy(&fs->rb_lock);
 	pthread_mutex_destroy(&fs->vt_lock);
 	pthread_cond_destroy(&fs->cond);
@@ -935,6 +984,9 @@ void stlmd_fuse_stop(struct stlmd *d)
 	}
 	free(fs->ring);
 	free(fs->rb_users);
+	free(fs->rb_spare);
+	stlm_snapshot_free(fs->snap);
+	pthread_mutex_destroy(&fs->snap_lock);
 	pthread_mutex_destroy(&fs->rb_lock);
 	pthread_mutex_destroy(&fs->vt_lock);
 	pthread_cond_destroy(&fs->cond);

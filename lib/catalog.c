@@ -693,6 +693,48 @@ STLM_API int stlm_de_limit(const struct stlm_de *de,
 	return 0;
 }
 
+STLM_API int stlm_de_label_at(const struct stlm_de *de, unsigned int idx,
+			      const char **key, const char **value)
+{
+	const struct stlm_catalog_entry *e;
+	const struct cat_entry *d;
+	const struct stlm_catalog *c;
+
+	if (!de)
+		return -EINVAL;
+	e = entry_of(de);
+	if (!e)
+		return -ENOENT;
+	d = e->d;
+	c = e->b->c;
+	/* the entry's own labels, then the catalog's that it does not
+	 * override: the labels stlm_de_label() finds, each key once */
+	if (idx < d->n_labels) {
+		if (key)
+			*key = d->labels[idx].key;
+		if (value)
+			*value = d->labels[idx].val;
+		return 0;
+	}
+	idx -= d->n_labels;
+	for (uint32_t i = 0; c && i < c->n_labels; i++) {
+		bool shadowed = false;
+
+		for (uint32_t j = 0; j < d->n_labels && !shadowed; j++)
+			shadowed = !strcmp(d->labels[j].key, c->labels[i].key);
+		if (shadowed)
+			continue;
+		if (idx-- == 0) {
+			if (key)
+				*key = c->labels[i].key;
+			if (value)
+				*value = c->labels[i].val;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 /* ------------------------------------------------------------------ */
 /* Derived metrics                                                     */
 

@@ -52,6 +52,8 @@ DESCRIPTIONS = {
     "daemon_read_des_bulk_read": "stlmd: read des_bulk_read",
     "daemon_read_value": "stlmd: read one des/<id>/value",
     "daemon_read_value_vs_sysfs": "... the same against a sysfs attribute",
+    "daemon_reread_value_vs_sysfs": "stlmd: pread at 0 of a kept-open value file",
+    "daemon_read_snapshot_bin_vs_sysfs": "stlmd: snapshot.bin against a sysfs file per DE",
     "cli_read_stlmd": "stlm read of every DE via stlmd",
     "export_scrape": "stlm export: one /metrics scrape",
     "daemon_rss": "stlmd: RSS after the whole workload",

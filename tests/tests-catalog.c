@@ -153,6 +153,27 @@ STLM_TEST(default_catalog_names_every_de)
 	/* the firmware name stays available */
 	ASSERT_STREQ(stlm_de_fw_name(de), "cpu3_power");
 	ASSERT_TRUE(stlm_de_find(s, "cpu3_power") == de);
+	/* every label listed once, each with stlm_de_label()'s value */
+	{
+		const char *k, *val, *seen[64];
+		unsigned int i, found = 0;
+
+		for (i = 0; stlm_de_label_at(de, i, &k, &val) == 0; i++) {
+			ASSERT_TRUE(i < 64);
+			ASSERT_NOT_NULL(k);
+			ASSERT_STREQ(stlm_de_label(de, k), val);
+			for (unsigned int j = 0; j < i; j++)
+				ASSERT_TRUE(strcmp(seen[j], k) != 0);
+			seen[i] = k;
+			found += !strcmp(k, "core") + !strcmp(k, "cluster") +
+				 !strcmp(k, "soc");
+		}
+		ASSERT_EQ(found, 3);
+		ASSERT_ERR(stlm_de_label_at(de, i, &k, &val), -ENOENT);
+		ASSERT_ERR(stlm_de_label_at(de, 100000, NULL, NULL), -ENOENT);
+		ASSERT_EQ(stlm_de_label_at(de, 0, NULL, NULL), 0);
+		ASSERT_ERR(stlm_de_label_at(NULL, 0, &k, &val), -EINVAL);
+	}
 	de = find(s, "cpu.9.cycles");
 	ASSERT_EQ(stlm_de_kind(de), STLM_KIND_COUNTER);
 	ASSERT_STREQ(stlm_de_label(de, "cluster"), "2");
@@ -381,6 +402,9 @@ STLM_TEST(match_by_uuid_vendor_version)
 	ASSERT_NULL(stlm_de_find(f->s, "core.0.power"));
 	ASSERT_EQ(stlm_de_id(find(f->s, "vendor.power")), 0x1000);
 	ASSERT_NULL(stlm_de_name(stlm_de_get(f->s, 0x1001)));
+	/* a DE no catalog entry describes has no labels to list */
+	ASSERT_ERR(stlm_de_label_at(stlm_de_get(f->s, 0x1001), 0, NULL, NULL),
+		   -ENOENT);
 	ASSERT_ERR(stlm_catalog_load(f->s, data_path("wrong-version.json"), err,
 				     sizeof(err)), -ENOMSG);
 	ASSERT_NOT_NULL(strstr(err, "does not match this platform"));

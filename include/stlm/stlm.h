@@ -973,6 +973,16 @@ int stlm_de_kind(const struct stlm_de *de);
 const char *stlm_de_state_name(const struct stlm_de *de, int64_t v);
 /** @brief Catalog label @p key ("cluster"...), or NULL. */
 const char *stlm_de_label(const struct stlm_de *de, const char *key);
+/**
+ * @brief Catalog label number @p idx of a DE: its entry's labels, then the
+ * catalog-wide ones it does not override (each key once, the value
+ * stlm_de_label() gives). Either pointer may be NULL; the strings live as
+ * long as the session's catalog.
+ * @return 0, -ENOENT past the last label (or without a catalog entry),
+ * -EINVAL for a NULL @p de.
+ */
+int stlm_de_label_at(const struct stlm_de *de, unsigned int idx,
+		     const char **key, const char **value);
 
 /** Limits a catalog sets on a gauge ("limits" of docs/catalog-format.md). */
 enum stlm_limit_kind {

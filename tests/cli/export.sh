@@ -260,9 +260,11 @@ src = json.load(open(sys.argv[1]))
 cat = {"format": 1, "name": "rails", "match": src["match"],
        "labels": {"soc": "stlm-default"},
        "des": [{"id": "0x00010001", "name": "rail.0.power", "kind": "gauge",
-                "labels": {"rail": "vdd_a", "port": "1"}},
+                "labels": {"rail": "vdd_a", "port": "1", "board": "b-1",
+                           "unit": "mw", "zone": "z\\1"}},
                {"id": "0x00010101", "name": "rail.1.power", "kind": "gauge",
-                "labels": {"rail": "vdd_b", "port": "2", "core": "1"}}]}
+                "labels": {"rail": "vdd_b", "port": "2", "core": "1",
+                           "soc": "override"}}]}
 json.dump(cat, open(sys.argv[2], "w"))
 PY
 start_platform l
@@ -274,10 +276,15 @@ expect_rc 0 "labels: rails catalog textfile" "$STLM" -q -p "$L" -c "$T/rails.jso
 if promtool check metrics <"$T/rails.prom" >"$T/lint" 2>&1 && [ ! -s "$T/lint" ]; then ok; else
 	fail "labels: promtool check metrics"; head -5 "$T/lint"; fi
 if python3 "$T/series.py" "$T/rails.prom"; then ok; else fail "labels: series unique"; fi
-grep -q '^stlm_rail_power_watts{id="0x00010001",component="cpu",instance="0",rail="vdd_a",port="1",soc="stlm-default"} ' "$T/rails.prom" ||
-	fail "labels: rail vdd_a on its value series"
-grep -q '^stlm_rail_power_watts{id="0x00010101",component="cpu",instance="1",core="1",rail="vdd_b",port="2",soc="stlm-default"} ' "$T/rails.prom" ||
-	fail "labels: rail vdd_b on its value series"
+# every catalog label, keys outside the usual ones too (after them, by
+# key), "unit" renamed so as not to clash with the series' own label, a
+# DE's own label overriding the catalog-wide one of the same key
+grep -qF 'stlm_rail_power_watts{id="0x00010001",component="cpu",instance="0",rail="vdd_a",port="1",soc="stlm-default",board="b-1",label_unit="mw",zone="z\\1"} ' "$T/rails.prom" ||
+	fail "labels: rail vdd_a and its other labels on its value series"
+grep -qF 'stlm_de_info{id="0x00010001",name="rail.0.power",component="cpu",instance="0",unit="watts",kind="gauge",label_rail="vdd_a",label_port="1",label_soc="stlm-default",label_board="b-1",label_unit="mw",label_zone="z\\1"} 1' "$T/rails.prom" ||
+	fail "labels: every label on the info series"
+grep -q '^stlm_rail_power_watts{id="0x00010101",component="cpu",instance="1",core="1",rail="vdd_b",port="2",soc="override"} ' "$T/rails.prom" ||
+	fail "labels: rail vdd_b on its value series, its own soc label"
 expect_rc 0 "labels: default catalog textfile" "$STLM" -q -p "$L" export --textfile "$T/lab.prom"
 if promtool check metrics <"$T/lab.prom" >"$T/lint" 2>&1 && [ ! -s "$T/lint" ]; then ok; else
 	fail "labels: default catalog: promtool check metrics"; head -5 "$T/lint"; fi

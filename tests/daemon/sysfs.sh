@@ -11,11 +11,17 @@
 #   2. current_update_interval_ms reads back in the form
 #      available_update_intervals_ms uses, however it was written;
 #   3. des_bulk_read with collection off: EINVAL, and the log says why,
-#      once until collection is turned on again.
+#      once until collection is turned on again;
+#   4. collection turned off or on by another client (stlmd's socket) is
+#      seen by the very next value read, kept-open or fresh, and a DE
+#      disabled that way leaves the next snapshot.bin, read by several
+#      readers at once (the tree trusts a recent collection state for the
+#      current generation and reuses one snapshot: neither may serve
+#      stale data).
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null || { echo "SKIP: python3"; exit 77; }
 start_platform
-start_daemon 2>"$T/stlmd.log"
+start_daemon --socket "$T/d.sock" 2>"$T/stlmd.log"
 
 echo y > "$TLM/all_des_enable"
 echo y > "$TLM/tlm_enable"
@@ -103,4 +109,63 @@ cat "$TLM/des_bulk_read" >/dev/null 2>&1 && fail "bulk read with collection off"
 cat "$TLM/des_bulk_read" >/dev/null 2>&1 && fail "bulk read with collection off"
 [ "$(grep -c "$msg" "$T/stlmd.log")" = 2 ] || fail "log after on/off: $(cat "$T/stlmd.log")"
 ok "des_bulk_read with collection off: EINVAL, the log says why once"
+
+echo y > "$TLM/tlm_enable"
+S="stlmd:$T/d.sock"
+python3 - "$TLM" "$DE" "$STLM_BIN" "$S" <<'PY' || fail "another client's changes"
+import errno, os, struct, subprocess, sys, threading
+tlm, de, stlm, sock = sys.argv[1:5]
+value = f"{tlm}/des/{de}/value"
+def cli(*a):
+    subprocess.run([stlm, "-q", "--platform", sock, *a], check=True,
+                   stdout=subprocess.DEVNULL)
+def read_fresh():
+    with open(value, "rb") as f:
+        return f.read()
+def expect_nodata(what, fn):
+    try:
+        got = fn()
+    except OSError as e:
+        assert e.errno == errno.ENODATA, (what, e)
+        return
+    raise AssertionError(f"{what}: read {got!r} with collection off")
+fd = os.open(value, os.O_RDONLY)
+assert os.pread(fd, 4096, 0)
+for _ in range(3):
+    cli("config", "--off")
+    expect_nodata("kept-open", lambda: os.pread(fd, 4096, 0))
+    expect_nodata("fresh open", read_fresh)
+    cli("config", "--on")
+    assert len(os.pread(fd, 4096, 0).split()) == 2
+    assert len(read_fresh().split()) == 2
+os.close(fd)
+
+def samples():
+    with open(f"{tlm}/snapshot.bin", "rb") as f:
+        b = f.read()
+    magic, ver, hs, ss, n = struct.unpack_from("<QIIII", b)
+    assert magic == 0x50414e534d4c5453 and len(b) == hs + n * ss, len(b)
+    return {struct.unpack_from("<I", b, hs + i * ss)[0] for i in range(n)}
+ids = samples()
+want = int(de, 16)
+assert want in ids, "DE not in snapshot.bin"
+errors = []
+def reader(k):
+    try:
+        for _ in range(20):
+            got = samples()
+            assert got == ids, f"reader {k}: {len(got)} samples, {len(ids)} expected"
+    except Exception as e:
+        errors.append(e)
+threads = [threading.Thread(target=reader, args=(k,)) for k in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+assert not errors, errors
+cli("disable", de)
+got = samples()
+assert got == ids - {want}, f"after disable: {len(got)} samples, {len(ids) - 1} expected"
+cli("enable", de)
+assert samples() == ids, "after enable"
+PY
+ok "another client's collection and DE changes: seen by the next read; snapshot.bin by concurrent readers"
 stop_daemon
