@@ -658,7 +658,8 @@ class Run:
     # ---- processes
     def env(self, cat):
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8",
-               "STLM_STLMFS_ROOT": os.path.join(self.dir, "no-stlmfs"), "TMPDIR": self.tmp,
+               "STLM_STLMFS_ROOT": os.path.join(self.dir, "no-stlmfs"),
+               "STLM_CHARDEV_ROOT": os.path.join(self.dir, "no-chardev"), "TMPDIR": self.tmp,
                "HOME": self.tmp}
         for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
             if k in os.environ:
