@@ -6,7 +6,8 @@
 # fixture tests/cli/fixture.json) over unix:. stlm info/list/read/watch/
 # enable/config/record/reset, -EOPNOTSUPP for notification mode, an
 # unknown ABI refused, an unprivileged user refused (EACCES) or reading
-# only (read-only group), SIGINT to a running watch, the platform dying
+# only (read-only group), SIGINT to a running watch, a platform of 20000
+# DEs, the platform dying
 # under a running watch, and stlmd --platform chardev:PATH serving its
 # FUSE tree (read back through stlmfs:) and socket.
 . "$STLM_SRCDIR/tests/cli/lib.sh"
@@ -129,6 +130,20 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ]; then
 else
 	echo "note: not root or no /dev/fuse: stlmd checks skipped"
 fi
+
+# A large platform: 20000 DEs through one bulk read per snapshot.
+start_platform big -n 20000
+(
+	FAILS=0
+	STLM_TEST_CHARDEV_PLATFORM=$(uri big)
+	export STLM_TEST_CHARDEV_PLATFORM
+	expect_rc 0 "large: enable all" "${C[@]}" enable --all
+	expect_rc 0 "large: on" "${C[@]}" config --on
+	expect_rc 0 "large: read" "${C[@]}" read --json
+	json_check large-read 'len(d["samples"]) == 20000 and all(s["valid"] for s in d["samples"])'
+	[ "$FAILS" -eq 0 ]
+) || fail "large platform"
+stop_platform big
 
 # The platform dies under a running watch: watch ends with an error.
 "$STLM" -q -p "chardev:$DEV" watch -i 100ms -e 0x100 >"$T/w.out" 2>"$T/w.err" &
