@@ -18,6 +18,8 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -65,6 +67,22 @@ static int real_poll(struct pollfd *p, unsigned int n, int timeout_ms)
 	return r < 0 ? -errno : r;
 }
 
+static void *real_map(int fd, size_t len, int *ret_err)
+{
+	void *p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED) {
+		*ret_err = -errno;
+		return NULL;
+	}
+	return p;
+}
+
+static int real_unmap(void *p, size_t len)
+{
+	return munmap(p, len) < 0 ? -errno : 0;
+}
+
 const struct stlm_chardev_sys stlm__chardev_sys_real = {
 	.open = real_open,
 	.ioctl = real_ioctl,
@@ -72,6 +90,8 @@ const struct stlm_chardev_sys stlm__chardev_sys_real = {
 	.eventfd = real_eventfd,
 	.read = real_read,
 	.poll = real_poll,
+	.map = real_map,
+	.unmap = real_unmap,
 };
 
 const struct stlm_chardev_sys *stlm__chardev_sys = &stlm__chardev_sys_real;
@@ -219,6 +239,91 @@ static int de_check(struct stlm_session *s, const struct stlm_cdev_de_info *e)
 	return -EPROTO;
 }
 
+/*
+ * Map the SHMTIs the driver hands out (GET_SHMTI_LIST: an fd per SHMTI,
+ * the area at @offset of a mapping from 0) into tb->shmti, read-only.
+ * Only with DE tracking, which tells where each enabled DE's line is;
+ * without it, or on any failure, snapshots stay bulk reads (0).
+ */
+static int map_shmtis(struct stlm_session *s, struct stlm_table *tb)
+{
+	struct chardev *c = chardev_be(s);
+	struct stlm_cdev_shmti_info *e = NULL;
+	struct stlm_cdev_shmtis_list l;
+	uint32_t n = c->abi.num_shmtis, m = 0;
+	int r;
+
+	if (!n || !(c->abi.abi_features & STLM_CDEV_FEAT_DE_TRACKING))
+		return 0;
+	if (n > CDEV_MAX_SHMTI)
+		return 0;
+	e = calloc(n, sizeof(*e));
+	c->maps = calloc(n, sizeof(*c->maps));
+	c->map_len = calloc(n, sizeof(*c->map_len));
+	c->sids = calloc(n, sizeof(*c->sids));
+	tb->shmti = calloc(n, sizeof(*tb->shmti));
+	if (!e || !c->maps || !c->map_len || !c->sids || !tb->shmti) {
+		free(e);
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		e[i].fd = UINT32_MAX;
+	memset(&l, 0, sizeof(l));
+	l.num_shmtis = n;
+	l.shmtis = (uint64_t)(uintptr_t)e;
+	r = chardev_ioctl(s, STLM_CDEV_GET_SHMTI_LIST, &l);
+	if (r < 0 || l.num_shmtis > n) {
+		stlm__log(s, STLM_LOG_INFO,
+			  "%s: GET_SHMTI_LIST: %s: snapshots are bulk reads",
+			  c->path, r < 0 ? strerror(-r) : "overflow");
+		l.num_shmtis = r < 0 ? 0 : l.num_shmtis;
+		r = 0;
+		goto out;
+	}
+	for (uint32_t i = 0; i < l.num_shmtis; i++) {
+		size_t len = (size_t)e[i].offset + e[i].len;
+		void *p;
+		int err = 0;
+
+		if (e[i].len == 0 || e[i].len > CDEV_MAX_SHMTI_LEN ||
+		    e[i].offset > CDEV_MAX_SHMTI_LEN || (int)e[i].fd < 0) {
+			stlm__log(s, STLM_LOG_WARNING,
+				  "%s: SHMTI %u: bad descriptor (fd %d, %u bytes at %u): not mapped",
+				  c->path, e[i].sid, (int)e[i].fd, e[i].len,
+				  e[i].offset);
+			continue;
+		}
+		p = c->sys->map((int)e[i].fd, len, &err);
+		if (!p) {
+			stlm__log(s, STLM_LOG_WARNING,
+				  "%s: SHMTI %u: mmap: %s: not mapped", c->path,
+				  e[i].sid, strerror(-err));
+			continue;
+		}
+		c->maps[m] = p;
+		c->map_len[m] = len;
+		c->sids[m] = e[i].sid;
+		tb->shmti[m].desc.id = e[i].sid;
+		tb->shmti[m].desc.addr = 0;
+		tb->shmti[m].desc.length = e[i].len;
+		tb->shmti[m].base = (const uint8_t *)p + e[i].offset;
+		m++;
+	}
+out:
+	/* The driver's fds were only for mmap. */
+	for (uint32_t i = 0; i < l.num_shmtis && i < n; i++)
+		if ((int)e[i].fd >= 0)
+			c->sys->close((int)e[i].fd);
+	free(e);
+	c->n_maps = m;
+	tb->n_shmti = m;
+	if (!m) {
+		free(tb->shmti);
+		tb->shmti = NULL;
+	}
+	return r;
+}
+
 static int discover(struct stlm_session *s)
 {
 	struct chardev *c = chardev_be(s);
@@ -317,6 +422,8 @@ static int discover(struct stlm_session *s)
 	/* The table keeps the driver's order: index i is c->ids[i]. */
 	for (uint32_t i = 0; i < n; i++)
 		if (tb->des[i].desc.id != c->ids[i]) {
+			stlm__log(s, STLM_LOG_ERR, "%s: DE table out of order",
+				  c->path);
 			r = -EPROTO;
 			goto out;
 		}
@@ -326,6 +433,9 @@ static int discover(struct stlm_session *s)
 		if (r < 0)
 			goto out;
 	}
+	r = map_shmtis(s, tb);
+	if (r < 0)
+		goto out;
 	c->n_des = n;
 	stlm__table_install(s, tb);
 	tb = NULL;
@@ -377,11 +487,20 @@ int chardev_refresh_state(struct stlm_session *s)
 	s->coll_iv.exp = (int8_t)ic.active.exp;
 	for (uint32_t i = 0; i < n && i < tb->n_des; i++) {
 		bool en = !st[i] && cfg[i].enable, ts = en && cfg[i].t_enable;
+		uint32_t sh = SCMI_TLM_SHMTI_NONE;
 
 		__atomic_store_n(&tb->des[i].enabled, en, __ATOMIC_RELAXED);
 		__atomic_store_n(&tb->des[i].ts_enabled, ts, __ATOMIC_RELAXED);
 		if (!en)
 			tb->des[i].msg_valid = false;
+		/* DE tracking: where the enabled DE's line is. */
+		for (uint32_t k = 0; en && k < c->n_maps; k++)
+			if (c->sids[k] == cfg[i].sid)
+				sh = k;
+		tb->des[i].shmti = sh;
+		tb->des[i].offset = sh == SCMI_TLM_SHMTI_NONE ? 0 :
+								cfg[i].offset;
+		tb->des[i].blk_ts_off = 0;
 	}
 	__atomic_add_fetch(&s->resync_seq, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&s->lock);
@@ -643,8 +762,31 @@ static void chardev_close(struct stlm_session *s)
 	free(c->ts_ok);
 	free(c->seen);
 	free(c->samples);
+	for (uint32_t i = 0; i < c->n_maps; i++)
+		c->sys->unmap(c->maps[i], c->map_len[i]);
+	free(c->maps);
+	free(c->map_len);
+	free(c->sids);
 	free(c);
 	s->be = NULL;
+}
+
+/* Is every selected DE read from a mapped SHMTI (no bulk read needed)? */
+static bool all_placed(struct stlm_session *s, const uint32_t *ids, size_t n)
+{
+	struct chardev *c = chardev_be(s);
+	bool all = c->n_maps > 0;
+
+	pthread_mutex_lock(&s->lock);
+	if (!ids)
+		n = s->n_des;
+	for (size_t i = 0; all && i < n; i++) {
+		int k = ids ? stlm__de_index(s, ids[i]) : (int)i;
+
+		all = k >= 0 && s->des[k].shmti != SCMI_TLM_SHMTI_NONE;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return all;
 }
 
 static int chardev_fetch(struct stlm_session *s, unsigned int flags,
@@ -656,11 +798,36 @@ static int chardev_fetch(struct stlm_session *s, unsigned int flags,
 	size_t unknown = 0;
 	int r;
 
-	(void)ids;
-	(void)n;
 	(void)buf;
 	if (single && !s->info.single_sample)
 		return -EOPNOTSUPP;
+	if (!single && all_placed(s, ids, n)) {
+		/*
+		 * The SHMTIs hold every value: the core reads them. Mapped
+		 * memory does not tell that the device went away: ask the
+		 * driver for the collection state now and then (also keeps
+		 * telemetry_on current).
+		 */
+		struct timespec now;
+		uint64_t t;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		t = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+		if (t - __atomic_load_n(&c->last_check_ns, __ATOMIC_RELAXED) >=
+		    CDEV_CHECK_NS) {
+			struct stlm_cdev_config cfg;
+
+			__atomic_store_n(&c->last_check_ns, t, __ATOMIC_RELAXED);
+			memset(&cfg, 0, sizeof(cfg));
+			r = chardev_ioctl(s, STLM_CDEV_GET_CFG, &cfg);
+			if (r < 0)
+				return r;
+			pthread_mutex_lock(&s->lock);
+			s->telemetry_on = cfg.enable != 0;
+			pthread_mutex_unlock(&s->lock);
+		}
+		return __atomic_load_n(&c->lost, __ATOMIC_RELAXED);
+	}
 	pthread_mutex_lock(&c->io_lock);
 	memset(&rd, 0, sizeof(rd));
 	rd.num_samples = c->n_des;
@@ -713,6 +880,19 @@ static int chardev_fetch(struct stlm_session *s, unsigned int flags,
 	return 0;
 }
 
+/* A snapshot found a line gone from where DE tracking said: re-read. */
+static void chardev_resync(struct stlm_session *s)
+{
+	int r;
+
+	pthread_mutex_lock(&s->disc_lock);
+	r = chardev_refresh_state(s);
+	pthread_mutex_unlock(&s->disc_lock);
+	if (r < 0)
+		stlm__log(s, STLM_LOG_DEBUG, "%s: resync: %s",
+			  chardev_be(s)->path, strerror(-r));
+}
+
 static enum stlm_state chardev_state(struct stlm_session *s, int *ret_err)
 {
 	int r = __atomic_load_n(&chardev_be(s)->lost, __ATOMIC_RELAXED);
@@ -732,6 +912,7 @@ const struct stlm_backend_ops stlm__backend_chardev = {
 	.coll_get = chardev_coll_get,
 	.reset = chardev_reset,
 	.group_intervals = chardev_group_intervals,
+	.resync = chardev_resync,
 	.fetch = chardev_fetch,
 	.state = chardev_state,
 };

@@ -41,6 +41,10 @@ struct stlm_chardev_sys {
 	int (*eventfd)(unsigned int initval, int flags);
 	ssize_t (*read)(int fd, void *buf, size_t len);
 	int (*poll)(struct pollfd *p, unsigned int n, int timeout_ms);
+	/* mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0): the address or
+	 * NULL with *ret_err set */
+	void *(*map)(int fd, size_t len, int *ret_err);
+	int (*unmap)(void *p, size_t len);
 };
 
 /* The calls in use: &stlm__chardev_sys_real unless a test replaced it. */
@@ -50,6 +54,10 @@ extern const struct stlm_chardev_sys stlm__chardev_sys_real;
 #define CDEV_MAX_DES		(1u << 16)
 #define CDEV_MAX_GROUPS		4096u
 #define CDEV_MAX_IV		4096u
+#define CDEV_MAX_SHMTI		1024u
+/* Snapshots from the SHMTIs ask the driver at most this often (GET_CFG). */
+#define CDEV_CHECK_NS		250000000u
+#define CDEV_MAX_SHMTI_LEN	(1u << 30)
 
 struct chardev {
 	const struct stlm_chardev_sys *sys;
@@ -65,6 +73,12 @@ struct chardev {
 	uint32_t *ids;		/* DE ids by table index */
 	bool *ts_ok;		/* per index: the DE has timestamps */
 
+	/* SHMTIs mapped from GET_SHMTI_LIST (read-only): unmapped at close */
+	uint32_t n_maps;
+	void **maps;
+	size_t *map_len;
+	uint32_t *sids;		/* SHMTI id by table index */
+
 	pthread_mutex_t io_lock;	/* the read buffers */
 	struct stlm_cdev_sample *samples;
 	uint32_t *seen;		/* per index: stamp of the last read */
@@ -77,6 +91,7 @@ struct chardev {
 	bool watcher_running;
 	int lost;		/* sticky, atomic */
 	uint64_t own_pending;	/* events our own changes caused (atomic) */
+	uint64_t last_check_ns;	/* last liveness check of the SHMTI path */
 };
 
 static inline struct chardev *chardev_be(struct stlm_session *s)

@@ -30,9 +30,9 @@ export STLM_CATALOG_PATH="$T/no-catalog"
 C=(timeout 30 "$STLM" -q -p "chardev:$DEV")
 
 expect_rc 0 "info" "${C[@]}" info --json
-json_check info 'd["platform"] == "chardev:'"$DEV"'" and d["interface"] == "chardev ABI 1 features 0x1b" and d["des"] == 7 and d["uuid"] == "00000000-0000-4000-8000-0000000C1100" and d["vendor"] == "chardev"'
+json_check info 'd["platform"] == "chardev:'"$DEV"'" and d["interface"] == "chardev ABI 1 features 0x3b" and d["des"] == 7 and d["uuid"] == "00000000-0000-4000-8000-0000000C1100" and d["vendor"] == "chardev"'
 expect_rc 0 "info text" "${C[@]}" info
-grep -q "^Interface: *chardev ABI 1 features 0x1b$" "$T/out" || fail "info text: no Interface line"
+grep -q "^Interface: *chardev ABI 1 features 0x3b$" "$T/out" || fail "info text: no Interface line"
 expect_rc 0 "list" "${C[@]}" list --json
 json_check list 'd["count"] == 7 and sorted(x["id"] for x in d["des"]) == [0x100, 0x101, 0x102, 0x103, 0x200, 0x201, 0x300]'
 

@@ -14,12 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <stlm/stlm.h>
 
 #include "model.h"
+#include "session.h"
 
 #define MAX_OPEN 64
 #define MAX_SUBS 64
@@ -29,12 +31,14 @@ static struct {
 	bool running;
 	bool unplugged;
 	char path[4096];
+	char mem[4096];		/* the platform's memory file ("": none) */
 	struct cdev_model_opts o;
 	struct stlm_session *s;
 	struct stlm_snapshot *snap;
 	struct { int fd; bool w; } open[MAX_OPEN];
 	struct { int efd; uint32_t cookie; } subs[MAX_SUBS];
 	uint32_t next_cookie;
+	unsigned long calls[0x20];	/* per request number */
 } m = { .lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP };
 
 static void sys_close(int fd)
@@ -63,14 +67,24 @@ int cdev_model_start(const char *uri, const char *path,
 		return r;
 	}
 	snprintf(m.path, sizeof(m.path), "%s", path);
+	{
+		const char *q = strstr(uri, "mem=");
+
+		m.mem[0] = '\0';
+		if (q)
+			snprintf(m.mem, sizeof(m.mem), "%.*s",
+				 (int)strcspn(q + 4, "&"), q + 4);
+	}
 	m.o = o ? *o : (struct cdev_model_opts){ 0 };
 	if (!m.o.abi_version)
 		m.o.abi_version = STLM_CDEV_ABI_V1;
 	if (!m.o.abi_features)
 		m.o.abi_features = STLM_CDEV_FEAT_RESET | STLM_CDEV_FEAT_EVENT |
 				   STLM_CDEV_FEAT_BATCH_STATE |
-				   STLM_CDEV_FEAT_BATCHED_CFG;
+				   STLM_CDEV_FEAT_BATCHED_CFG |
+				   (m.mem[0] ? STLM_CDEV_FEAT_DE_TRACKING : 0);
 	m.unplugged = false;
+	memset(m.calls, 0, sizeof(m.calls));
 	m.next_cookie = 1;
 	for (int i = 0; i < MAX_OPEN; i++)
 		m.open[i].fd = -1;
@@ -97,6 +111,16 @@ void cdev_model_stop(void)
 		m.running = false;
 	}
 	pthread_mutex_unlock(&m.lock);
+}
+
+unsigned long cdev_model_calls(unsigned long req)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&m.lock);
+	n = m.calls[_IOC_NR(req) & 0x1f];
+	pthread_mutex_unlock(&m.lock);
+	return n;
 }
 
 void cdev_model_unplug(void)
@@ -317,6 +341,14 @@ static int de_cfg(struct stlm_cdev_batch *b, bool set)
 			it[i].enable = de && stlm_de_enabled(de);
 			it[i].t_enable = de && stlm_de_ts_enabled(de);
 			it[i].sid = it[i].offset = 0xFFFFFFFFu;
+			/* DE tracking: the enabled DE's line in its SHMTI */
+			if (de && it[i].enable &&
+			    (m.o.abi_features & STLM_CDEV_FEAT_DE_TRACKING) &&
+			    de->shmti != SCMI_TLM_SHMTI_NONE &&
+			    de->shmti < m.s->info.n_shmti && m.s->shmti) {
+				it[i].sid = m.s->shmti[de->shmti].desc.id;
+				it[i].offset = de->offset;
+			}
 		}
 		return 0;
 	}
@@ -442,6 +474,44 @@ static int de_read(struct stlm_cdev_sample *smp)
 	return 0;
 }
 
+/*
+ * The SHMTIs: an fd of the platform's memory file each, the area at its
+ * address (the driver's @offset into a mapping from 0).
+ */
+static int shmti_list(struct stlm_cdev_shmtis_list *l)
+{
+	struct stlm_cdev_shmti_info *out = (void *)(uintptr_t)l->shmtis;
+	uint32_t n = m.s->info.n_shmti, k = 0;
+
+	if (!m.mem[0] || !m.s->shmti)
+		return -EOPNOTSUPP;
+	if (l->num_shmtis < n)
+		return -ENOSPC;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct scmi_tlm_shmti_desc *d = &m.s->shmti[i].desc;
+		int fd;
+
+		if (d->addr > UINT32_MAX)
+			continue;
+		fd = open(m.mem, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			int e = errno;
+
+			while (k--)
+				sys_close((int)out[k].fd);
+			return -e;
+		}
+		memset(&out[k], 0, sizeof(out[k]));
+		out[k].sid = d->id;
+		out[k].fd = (uint32_t)fd;
+		out[k].len = d->length;
+		out[k].offset = (uint32_t)d->addr;
+		k++;
+	}
+	l->num_shmtis = k;
+	return 0;
+}
+
 static int subscribe(struct stlm_cdev_event *ev)
 {
 	if (ev->type != STLM_CDEV_EVT_GENERATION)
@@ -474,6 +544,8 @@ static int dispatch(bool w, unsigned long req, void *arg)
 {
 	int r;
 
+	if (_IOC_TYPE(req) == STLM_CDEV_MAGIC)
+		m.calls[_IOC_NR(req) & 0x1f]++;
 	switch (req) {
 	case STLM_CDEV_V0_GET_INFO:
 		if (!m.o.v0)
@@ -524,6 +596,8 @@ static int dispatch(bool w, unsigned long req, void *arg)
 		return data_read(arg, false);
 	case STLM_CDEV_EVENT_SUBSCRIBE:
 		return subscribe(arg);
+	case STLM_CDEV_GET_SHMTI_LIST:
+		return shmti_list(arg);
 	case STLM_CDEV_SET_CFG:
 	case STLM_CDEV_SET_DE_CFG:
 	case STLM_CDEV_SET_ALL_CFG:
@@ -596,6 +670,22 @@ static int model_poll(struct pollfd *p, unsigned int n, int timeout_ms)
 	return r < 0 ? -errno : r;
 }
 
+static void *model_map(int fd, size_t len, int *ret_err)
+{
+	void *p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED) {
+		*ret_err = -errno;
+		return NULL;
+	}
+	return p;
+}
+
+static int model_unmap(void *p, size_t len)
+{
+	return munmap(p, len) < 0 ? -errno : 0;
+}
+
 static int model_sys_close(int fd)
 {
 	if (cdev_model_owns(fd))
@@ -610,4 +700,6 @@ const struct stlm_chardev_sys cdev_model_sys = {
 	.eventfd = model_eventfd,
 	.read = model_read,
 	.poll = model_poll,
+	.map = model_map,
+	.unmap = model_unmap,
 };

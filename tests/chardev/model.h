@@ -25,7 +25,9 @@
 /**
  * struct cdev_model_opts - what the modelled driver reports
  * @abi_version:  GET_ABI_INFO's abi_version (0: 1)
- * @abi_features: its abi_features (0: RESET|EVENT|BATCH_STATE|BATCHED_CFG)
+ * @abi_features: its abi_features (0: RESET|EVENT|BATCH_STATE|BATCHED_CFG,
+ *                and DE_TRACKING when the platform URI names its memory
+ *                file: GET_SHMTI_LIST hands out that file per SHMTI)
  * @v0:           the early form: GET_ABI_INFO unknown (ENOTTY), GET_INFO
  *                answers
  * @set_w:        SET_CFG and SET_ALL_CFG are the write-only requests
@@ -54,6 +56,8 @@ extern const struct stlm_chardev_sys cdev_model_sys;
 int cdev_model_open(const char *path, int flags);
 int cdev_model_ioctl(int fd, unsigned long req, void *arg);
 int cdev_model_close(int fd);
+/* How many times the request's number was asked since the start. */
+unsigned long cdev_model_calls(unsigned long req);
 /* Make every later ioctl fail with ENODEV (the device went away). */
 void cdev_model_unplug(void);
 

@@ -111,13 +111,13 @@ STLM_TEST(discovery_and_info)
 	ASSERT_MEMEQ(pi.uuid, cfg->uuid, 16);
 	ASSERT_STREQ(pi.uuid_str, "00112233-4455-6677-8899-AABBCCDDEEFF");
 	ASSERT_EQ(pi.n_des, cfg->n_des);
-	/* SHMTIs are not mapped by this backend (docs/chardev.md) */
-	ASSERT_EQ(pi.n_shmti, 0);
+	/* the SHMTIs the driver hands out, mapped */
+	ASSERT_EQ(pi.n_shmti, cfg->n_shmti);
 	ASSERT_EQ(pi.reset, cfg->reset);
 	ASSERT_EQ(pi.single_sample, cfg->single_sample);
 	ASSERT_FALSE(pi.per_group);
 	ASSERT_FALSE(pi.notifications);
-	ASSERT_STREQ(stlm_session_interface(s), "chardev ABI 1 features 0x1b");
+	ASSERT_STREQ(stlm_session_interface(s), "chardev ABI 1 features 0x3b");
 	ASSERT_NULL(stlm_session_interface(NULL));
 	ASSERT_EQ(stlm_de_count(s), (int)cfg->n_des);
 	ASSERT_EQ(stlm_group_count(s), 2);
@@ -185,6 +185,26 @@ STLM_TEST(values_follow_configuration)
 	x = take(snap, TP_PLAIN);
 	ASSERT_TRUE(x->flags & STLM_SAMPLE_VALID);
 	ASSERT_EQ(x->raw, 9);
+	/* DE tracking placed both in a mapped SHMTI: a snapshot of them is
+	 * read from shared memory, without a bulk read */
+	{
+		uint32_t sel[2] = { TP_CONST, TP_PLAIN };
+		struct stlm_snapshot *sn = NULL;
+		unsigned long bulk;
+
+		ASSERT_NE(stlm_de_get(s, TP_CONST)->shmti, SCMI_TLM_SHMTI_NONE);
+		ASSERT_NE(stlm_de_get(s, TP_PLAIN)->shmti, SCMI_TLM_SHMTI_NONE);
+		ASSERT_OK(stlm_snapshot_new(s, &sn));
+		stlm_test_defer((void (*)(void *))stlm_snapshot_free, sn);
+		ASSERT_OK(stlm_snapshot_select(sn, sel, 2));
+		bulk = cdev_model_calls(STLM_CDEV_BULK_READ);
+		x = take(sn, TP_CONST);
+		ASSERT_TRUE(x->flags & STLM_SAMPLE_VALID);
+		ASSERT_FALSE(x->flags & STLM_SAMPLE_MESSAGE);
+		ASSERT_EQ(x->raw, 1234);
+		ASSERT_EQ(stlm_snapshot_find(sn, TP_PLAIN)->raw, 9);
+		ASSERT_EQ(cdev_model_calls(STLM_CDEV_BULK_READ), bulk);
+	}
 	x = take(snap, TP_G1A);
 	ASSERT_TRUE(!x || !(x->flags & STLM_SAMPLE_VALID));
 	/* groups: the members' batch */
@@ -380,4 +400,32 @@ STLM_TEST(write_only_set_requests)
 	ASSERT_OK(stlm_all_set(s, true, false));
 	ASSERT_TRUE(stlm_de_enabled(stlm_de_get(s, TP_CONST)));
 	ASSERT_TRUE(chardev_be(s)->set_w);
+}
+
+STLM_TEST(bulk_reads_without_de_tracking)
+{
+	struct cdev_model_opts o = {
+		.abi_features = STLM_CDEV_FEAT_RESET | STLM_CDEV_FEAT_EVENT |
+				STLM_CDEV_FEAT_BATCHED_CFG
+	};
+	struct stlm_session *s = NULL;
+	struct stlm_snapshot *snap = NULL;
+	const struct stlm_sample *x;
+	unsigned long bulk;
+	struct cx c;
+
+	cx_start(&c, false, &o);
+	ASSERT_OK(cx_open(&c, &s));
+	ASSERT_EQ(s->info.n_shmti, 0);
+	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
+	ASSERT_OK(stlm_collection_set(s, STLM_GROUP_ALL, true,
+				      STLM_MODE_ON_DEMAND, 0));
+	ASSERT_OK(stlm_snapshot_new(s, &snap));
+	stlm_test_defer((void (*)(void *))stlm_snapshot_free, snap);
+	bulk = cdev_model_calls(STLM_CDEV_BULK_READ);
+	x = take(snap, TP_CONST);
+	ASSERT_TRUE(x->flags & STLM_SAMPLE_VALID);
+	ASSERT_EQ(x->raw, 1234);
+	ASSERT_EQ(cdev_model_calls(STLM_CDEV_BULK_READ), bulk + 1);
+	ASSERT_STREQ(stlm_session_interface(s), "chardev ABI 1 features 0x13");
 }
