@@ -92,13 +92,13 @@ const char *cli_strerror(int err)
 	case ESHUTDOWN:
 		return "the platform went away";
 	case EPROTONOSUPPORT:
-		return "transport not supported by this build";
+		return "transport or interface version not supported by this build";
 	case EOPNOTSUPP:
 		return "not supported by the platform";
 	case EACCES:
 		return "denied by the platform";
 	case EROFS:
-		return "not permitted here: read-only access (configuring through stlmd needs root, stlmd's user or its group)";
+		return "not permitted here: read-only access (configuring through stlmd needs root, stlmd's user or its group; a telemetry device, its configuration group)";
 	case ERANGE:
 		return "out of range";
 	case EPERM:

@@ -5,8 +5,9 @@
  * The chardev: backend's configuration (docs/chardev.md): DE changes go
  * to the driver as one batched SET_DE_CFG per run of DE items (a state
  * per item), a group's DEs as a batch of its members, every DE at once
- * through SET_ALL_CFG; collection (instance or group) through SET_CFG. A device opened read-only refuses all of it
- * with EACCES before asking the driver.
+ * through SET_ALL_CFG; collection (instance or group) through SET_CFG.
+ * A device opened read-only refuses all of it with EROFS (a local
+ * refusal, docs/api.md "Errors") before asking the driver.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ static int need_write(struct stlm_session *s)
 	stlm__log(s, STLM_LOG_ERR,
 		  "%s: permission denied: configuration needs write access to the device (the configuration group, docs/arm-hardware.md)",
 		  c->path);
-	return -EACCES;
+	return -EROFS;
 }
 
 static int index_of(struct chardev *c, uint32_t id)
@@ -285,7 +286,8 @@ int chardev_coll_set(struct stlm_session *s, uint32_t group, bool enable,
 		cfg.grp_id = group;
 	}
 	r = chardev_change(s, STLM_CDEV_SET_CFG, &cfg);
-	chardev_after_change(s);
+	if (r == 0)
+		chardev_after_change(s);
 	return r;
 }
 

@@ -675,11 +675,14 @@ static int chardev_open(struct stlm_session *s, const char *uri)
 		c->writable = true;
 	}
 	if (r < 0) {
-		if (r == -EACCES || r == -EPERM)
+		if (r == -EACCES || r == -EPERM) {
+			/* A local permission (docs/api.md "Errors"). */
 			stlm__log(s, STLM_LOG_ERR,
 				  "%s: permission denied: reading needs the device's read group (docs/arm-hardware.md)",
 				  c->path);
-		else if (r != -ENOENT)
+			return -EPERM;
+		}
+		if (r != -ENOENT)
 			stlm__log(s, STLM_LOG_ERR, "%s: %s", c->path,
 				  strerror(-r));
 		return r;

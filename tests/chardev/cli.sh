@@ -4,12 +4,13 @@
 # PATH is served by the MODEL of the driver (tests/chardev/model.c) through
 # a test-only LD_PRELOAD shim, backed by stlm-platform (the constant-valued
 # fixture tests/cli/fixture.json) over unix:. stlm info/list/read/watch/
-# enable/config/record/reset, -EOPNOTSUPP for notification mode, an
-# unknown ABI refused, an unprivileged user refused (EACCES) or reading
-# only (read-only group), SIGINT to a running watch, a platform of 20000
-# DEs, the platform dying
-# under a running watch, and stlmd --platform chardev:PATH serving its
-# FUSE tree (read back through stlmfs:) and socket.
+# enable/config/record/reset; the CLI's default resolution of
+# $STLM_CHARDEV_ROOT/tlm_<N>; -EOPNOTSUPP for notification mode; an
+# unknown ABI refused; an unprivileged user refused (EPERM) or reading
+# only (read-only group, changes EROFS); SIGINT to a running watch; a
+# platform of 20000 DEs; the platform dying under a running watch; and
+# stlmd --platform chardev:PATH serving its FUSE tree (read back through
+# stlmfs:) and socket.
 . "$STLM_SRCDIR/tests/cli/lib.sh"
 SHIM=${STLM_CHARDEV_SHIM:?}
 [ -f "$SHIM" ] || { echo "SKIP: shim not built"; exit 77; }
@@ -53,6 +54,26 @@ json_check replay 'len(d["intervals"]) == 3 and all(x["samples"][0]["value"] == 
 expect_rc 0 "group enable" "${C[@]}" enable --group 1
 expect_rc 0 "read group" "${C[@]}" read --json io_bytes
 json_check read-group 'd["samples"][0]["raw"] == 123456 and d["samples"][0]["valid"]'
+
+# Default resolution: every $STLM_CHARDEV_ROOT/tlm_<N>, lowest N first,
+# before the built-in platform: tlm_1 is no telemetry device (a plain
+# file: ENOTTY), tlm_2 is the model's, tlm_10 is never tried.
+mkdir -p "$T/dev2"
+: >"$T/dev2/tlm_1"
+: >"$T/dev2/tlm_10"
+: >"$T/dev2/tlm_2"
+chmod 666 "$T/dev2/tlm_2"
+STLM_CHARDEV_ROOT="$T/dev2" STLM_TEST_CHARDEV_PATH="$T/dev2/tlm_2" \
+	expect_rc 0 "default resolution" timeout 30 "$STLM" info --json
+json_check default-resolution 'd["platform"] == "chardev:'"$T/dev2/tlm_2"'" and d["interface"].startswith("chardev ABI 1")'
+grep -q "^stlm: using the kernel telemetry device chardev:$T/dev2/tlm_2$" "$T/err" ||
+	fail "default resolution: notice: $(cat "$T/err")"
+# None usable: the built-in platform, saying why.
+rm -f "$T/dev2/tlm_2"
+STLM_CHARDEV_ROOT="$T/dev2" expect_rc 0 "no usable device" timeout 30 "$STLM" info --json
+json_check no-usable 'd["builtin"] is True'
+grep -q "telemetry device $T/dev2/tlm_10 not usable" "$T/err" ||
+	fail "no usable device: reason: $(cat "$T/err")"
 
 # What the ABI cannot serve.
 expect_rc 1 "notify mode" "${C[@]}" config -m notify

@@ -159,6 +159,10 @@ int cdev_model_open(const char *path, int flags)
 		return -ENOENT;
 	}
 	/* The device node's mode decides, as for a real node. */
+	if (m.o.no_read || (m.o.no_write && (acc & W_OK))) {
+		pthread_mutex_unlock(&m.lock);
+		return -EACCES;
+	}
 	if (faccessat(AT_FDCWD, path, acc, AT_EACCESS) < 0) {
 		int e = errno;
 

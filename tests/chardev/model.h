@@ -32,12 +32,17 @@
  *                answers
  * @set_w:        SET_CFG and SET_ALL_CFG are the write-only requests
  *                (ASTL's copy of the ABI); the read-write ones are ENOTTY
+ * @no_write, @no_read: opening for writing / at all is EACCES whatever
+ *                the file's mode says (a node's mode for a caller who is
+ *                root in the test)
  */
 struct cdev_model_opts {
 	uint32_t abi_version;
 	uint32_t abi_features;
 	bool v0;
 	bool set_w;
+	bool no_write;
+	bool no_read;
 };
 
 /*

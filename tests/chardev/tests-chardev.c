@@ -429,3 +429,35 @@ STLM_TEST(bulk_reads_without_de_tracking)
 	ASSERT_EQ(cdev_model_calls(STLM_CDEV_BULK_READ), bulk + 1);
 	ASSERT_STREQ(stlm_session_interface(s), "chardev ABI 1 features 0x13");
 }
+
+STLM_TEST(read_group_only_and_no_access)
+{
+	struct cdev_model_opts o = { .no_write = true };
+	struct stlm_session *s = NULL;
+	struct stlm_snapshot *snap = NULL;
+	struct cx c;
+
+	cx_start(&c, false, &o);
+	ASSERT_OK(cx_open(&c, &s));
+	ASSERT_STREQ(stlm_session_interface(s),
+		     "chardev ABI 1 features 0x3b read-only");
+	/* reading works, every change is refused locally */
+	ASSERT_OK(stlm_snapshot_new(s, &snap));
+	stlm_test_defer((void (*)(void *))stlm_snapshot_free, snap);
+	ASSERT_OK(stlm_snapshot_take(snap, 0));
+	ASSERT_ERR(stlm_de_set(s, TP_CONST, true, false), -EROFS);
+	ASSERT_ERR(stlm_collection_set(s, STLM_GROUP_ALL, true,
+				       STLM_MODE_ON_DEMAND, 0), -EROFS);
+	ASSERT_ERR(stlm_reset(s), -EROFS);
+	ASSERT_NOT_NULL(strstr(logbuf, "configuration group"));
+	cdev_model_stop();
+	{
+		struct cdev_model_opts n = { .no_read = true };
+		struct stlm_session *t = NULL;
+
+		ASSERT_OK(cdev_model_start(c.f->uri, c.dev, &n));
+		logbuf[0] = '\0';
+		ASSERT_ERR(cx_open(&c, &t), -EPERM);
+		ASSERT_NOT_NULL(strstr(logbuf, "read group"));
+	}
+}
