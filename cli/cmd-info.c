@@ -131,6 +131,7 @@ int stlm_cmd_info_main(struct cli *c, int argc, char **argv)
 		c->is_builtin ? "built-in emulated platform" :
 				stlm_session_uri(c->s));
 	out_bool(&o, "builtin", NULL, c->is_builtin, "", "");
+	out_str(&o, "interface", "Interface", stlm_session_interface(c->s));
 	snprintf(buf, sizeof(buf), "%u.%u", pi.protocol_version >> 16,
 		 pi.protocol_version & 0xFFFF);
 	out_str(&o, "protocol_version", "Telemetry protocol", buf);

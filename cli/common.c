@@ -28,6 +28,8 @@
 
 #define STLMD_DEFAULT_SOCKET "/run/stlm/stlmd.sock"
 #define BUILTIN_NOTICE "using the built-in emulated platform"
+/* The kernel's telemetry devices; $STLM_CHARDEV_ROOT overrides it. */
+#define CHARDEV_DEFAULT_ROOT "/dev/scmi"
 /* The kernel's STLMFS mount point; $STLM_STLMFS_ROOT overrides it. */
 #define STLMFS_DEFAULT_ROOT "/sys/fs/arm_telemetry"
 
@@ -90,13 +92,13 @@ const char *cli_strerror(int err)
 	case ESHUTDOWN:
 		return "the platform went away";
 	case EPROTONOSUPPORT:
-		return "transport not supported by this build";
+		return "transport or interface version not supported by this build";
 	case EOPNOTSUPP:
 		return "not supported by the platform";
 	case EACCES:
 		return "denied by the platform";
 	case EROFS:
-		return "not permitted here: read-only access (configuring through stlmd needs root, stlmd's user or its group)";
+		return "not permitted here: read-only access (configuring through stlmd needs root, stlmd's user or its group; a telemetry device, its configuration group)";
 	case ERANGE:
 		return "out of range";
 	case EPERM:
@@ -294,6 +296,60 @@ static bool stlmfs_present(const char *root)
 	return found;
 }
 
+static int tlm_cmp(const void *a, const void *b)
+{
+	unsigned long x = strtoul(*(char *const *)a + 4, NULL, 10);
+	unsigned long y = strtoul(*(char *const *)b + 4, NULL, 10);
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Open the first usable telemetry device root/tlm_<N> (lowest N first):
+ * 0, 1 (none there) or the last error with the reason in why.
+ */
+static int open_chardev(struct cli *c, const char *root,
+			const struct stlm_open_opts *o, char *why, size_t wl)
+{
+	char *names[64], uri[PATH_MAX + 16];
+	struct dirent *e;
+	size_t n = 0;
+	int r = 1;
+	DIR *d;
+
+	d = opendir(root);
+	if (!d)
+		return 1;
+	while (n < 64 && (e = readdir(d))) {
+		const char *p = e->d_name;
+
+		if (strncmp(p, "tlm_", 4) || !p[4] ||
+		    strspn(p + 4, "0123456789") != strlen(p + 4))
+			continue;
+		names[n] = strdup(p);
+		if (names[n])
+			n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), tlm_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (r != 0 && snprintf(uri, sizeof(uri), "chardev:%s/%s", root,
+				       names[i]) < (int)sizeof(uri)) {
+			r = open_uri(c, uri, o);
+			if (r < 0)
+				snprintf(why, wl,
+					 "telemetry device %s/%s not usable (%s)",
+					 root, names[i], cli_open_strerror(r));
+			else if (!c->quiet)
+				fprintf(stderr,
+					"stlm: using the kernel telemetry device %s\n",
+					uri);
+		}
+		free(names[i]);
+	}
+	return r;
+}
+
 static int open_builtin(struct cli *c, const struct stlm_open_opts *opts)
 {
 	struct stlmp_config *cfg = NULL;
@@ -443,6 +499,17 @@ static int open_platform(struct cli *c, const struct stlm_open_opts *opts)
 		snprintf(whybuf, sizeof(whybuf), "stlmd at %s not usable (%s)",
 			 STLMD_DEFAULT_SOCKET, cli_open_strerror(r));
 		why = whybuf;
+	}
+	{
+		const char *root = getenv("STLM_CHARDEV_ROOT");
+
+		if (!root || !root[0])
+			root = CHARDEV_DEFAULT_ROOT;
+		r = open_chardev(c, root, &o, whybuf, sizeof(whybuf));
+		if (r == 0)
+			return 0;
+		if (r < 0)
+			why = whybuf;
 	}
 	{
 		const char *root = getenv("STLM_STLMFS_ROOT");

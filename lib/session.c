@@ -285,6 +285,13 @@ STLM_API int stlm_session_info(struct stlm_session *s,
 	return 0;
 }
 
+STLM_API const char *stlm_session_interface(const struct stlm_session *s)
+{
+	if (!s)
+		return NULL;
+	return s->interface[0] ? s->interface : s->ops->name;
+}
+
 STLM_API enum stlm_state stlm_session_state(struct stlm_session *s, int *err)
 {
 	if (!s) {

@@ -166,6 +166,11 @@ struct stlm_session {
 	 * (an STLMFS tree has no vendor strings): catalogs match by UUID.
 	 */
 	bool identity_uuid_only;
+	/*
+	 * How the backend reaches the platform, in words, for
+	 * stlm_session_interface() ("" : the backend's name); set at open.
+	 */
+	char interface[96];
 	bool discovered;
 	int discovery_error;
 	const uint8_t *mem;	/* read-only mapping of the memory file */

@@ -10,7 +10,7 @@ set -eu
 
 PKGS="gcc make meson ninja-build pkg-config python3 libjson-c-dev \
 libfuse3-dev fuse3 libmicrohttpd-dev prometheus gnuplot-nox valgrind \
-bash-completion python3-yaml python3-dev python3-numpy python3-pandas \
+bash-completion acl python3-yaml python3-dev python3-numpy python3-pandas \
 python3-pytest"
 
 missing=""

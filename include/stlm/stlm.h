@@ -179,6 +179,14 @@ struct stlm_platform_info {
 	uint32_t max_msg_size;
 };
 
+/**
+ * @brief How the session reaches its platform, in words, owned by the
+ * session: the backend ("scmi", "stlmd", "stlmfs"), or for the kernel's
+ * character device "chardev ABI <version> features 0x<bits>". NULL if
+ * @p s is NULL.
+ */
+const char *stlm_session_interface(const struct stlm_session *s);
+
 /** @brief Copy the platform information. @return 0 or -EINVAL. */
 int stlm_session_info(struct stlm_session *s,
 		      struct stlm_platform_info *ret);

@@ -24,6 +24,7 @@ static const struct {
 } backends[] = {
 	{ "stlmd", &stlm__backend_stlmd },
 	{ "stlmfs", &stlm__backend_stlmfs },
+	{ "chardev", &stlm__backend_chardev },
 };
 
 int stlm__backend_select(const char *uri, const struct stlm_backend_ops **ret)

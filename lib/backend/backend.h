@@ -12,6 +12,8 @@
  *                          lib/backend/stlmd.c, docs/daemon-protocol.md)
  *  - stlm__backend_stlmfs: an STLMFS v4 tree (stlmfs:;
  *                          lib/backend/stlmfs*.c, docs/stlmfs-backend.md)
+ *  - stlm__backend_chardev: the kernel's character device /dev/scmi/tlm_N
+ *                          (chardev:; lib/backend/chardev*.c, docs/chardev.md)
  *
  * Each implements one const struct stlm_backend_ops; the core (session.c,
  * table.c, snapshot.c, de.c, event.c) calls only through it and never
@@ -135,6 +137,7 @@ struct stlm_backend_ops {
 extern const struct stlm_backend_ops stlm__backend_scmi;
 extern const struct stlm_backend_ops stlm__backend_stlmd;
 extern const struct stlm_backend_ops stlm__backend_stlmfs;
+extern const struct stlm_backend_ops stlm__backend_chardev;
 
 /*
  * The backend of a URI (backend.c): its scheme picks the ops table; 0 or

@@ -6,8 +6,8 @@
  *
  *   scheme:rest[?key=value[&key=value...]]
  *
- * The scheme is one of shm, unix, tcp, raw, stlmd, rawfs, stlmfs (lower
- * case, exact). For tcp, rest is HOST:PORT or [V6ADDR]:PORT; for every
+ * The scheme is one of shm, unix, tcp, raw, stlmd, rawfs, stlmfs, chardev
+ * (lower case, exact). For tcp, rest is HOST:PORT or [V6ADDR]:PORT; for every
  * other scheme it is a non-empty path, taken literally (no percent
  * decoding; the first '?' starts the options, and no other may follow).
  * Options: mem=PATH (non-empty)
@@ -24,7 +24,7 @@
 #include "transport.h"
 
 static const char *const schemes[] = {
-	"shm", "unix", "tcp", "raw", "stlmd", "rawfs", "stlmfs",
+	"shm", "unix", "tcp", "raw", "stlmd", "rawfs", "stlmfs", "chardev",
 };
 
 /* Copy [s, s + n) into dst (cap bytes, NUL-terminated); -EINVAL if too long. */

@@ -18,6 +18,7 @@ CHECKS=0
 unset STLM_PLATFORM
 # No kernel telemetry tree in the default resolution unless a test sets one.
 export STLM_STLMFS_ROOT="$T/no-stlmfs"
+export STLM_CHARDEV_ROOT="$T/no-chardev"
 export STLM_CATALOG_PATH="$STLM_SRCDIR/catalogs"
 export LC_ALL=C.UTF-8
 

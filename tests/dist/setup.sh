@@ -61,6 +61,37 @@ out=$("$SETUP" -g "$grp" -r "$tmp/empty" status 2>&1); rc=$?
 check "status without instances is an error" \
 	'[ $rc -eq 1 ] && echo "$out" | grep -q "no tlm_<N> instance"'
 
+# The character devices (kernels v5 and later): nodes need root (mknod).
+out=$("$SETUP" -g "$grp" -d "$tmp/dev" devices 2>&1); rc=$?
+check "devices without nodes is an error" \
+	'[ $rc -eq 1 ] && echo "$out" | grep -q "no tlm_<N> device"'
+if [ "$(id -u)" = 0 ] && command -v setfacl >/dev/null &&
+	mkdir -p "$tmp/dev" && mknod "$tmp/dev/tlm_0" c 1 3 2>/dev/null; then
+	chgrp "$grp" "$tmp/dev/tlm_0"
+	chmod 0640 "$tmp/dev/tlm_0"
+	out=$("$SETUP" -g "$grp" -c "$grp" -d "$tmp/dev" devices 2>&1); rc=$?
+	check "devices: a node without the configuration ACL is flagged" \
+		'[ $rc -eq 1 ] && echo "$out" | grep -q "may not configure"'
+	setfacl -m "g:$grp:rw" "$tmp/dev/tlm_0"
+	out=$("$SETUP" -g "$grp" -c "$grp" -d "$tmp/dev" devices 2>&1); rc=$?
+	check "devices: the udev rule's result passes ($rc: $out)" '[ $rc -eq 0 ]'
+	check "devices lists the node" \
+		'echo "$out" | grep -q "^tlm_0: mode 6[0-9]0, group $grp$"'
+	chmod 0666 "$tmp/dev/tlm_0"
+	out=$("$SETUP" -g "$grp" -c "$grp" -d "$tmp/dev" devices 2>&1); rc=$?
+	check "devices: a node others may open is flagged" \
+		'[ $rc -eq 1 ] && echo "$out" | grep -q "others may open"'
+	rm -f "$tmp/dev/tlm_0"
+else
+	echo "ok - devices with nodes # SKIP needs root, mknod and setfacl"
+fi
+# The udev rule names the groups and mode the set-up documents.
+rules="$STLM_SRCDIR/dist/udev/60-stlm-arm-telemetry.rules"
+check "udev rule: /dev/scmi/tlm_* to group telemetry, 0640, config ACL" \
+	'grep -q "GROUP=\"telemetry\", MODE=\"0640\"" "$rules" && grep -q "setfacl -m g:telemetry-config:rw" "$rules"'
+check "sysusers: both groups" \
+	'grep -q "^g telemetry -" "$STLM_SRCDIR/dist/sysusers.d/stlm.conf" && grep -q "^g telemetry-config -" "$STLM_SRCDIR/dist/sysusers.d/stlm.conf"'
+
 out=$("$SETUP" -r "$tmp/root" frobnicate 2>&1); rc=$?
 check "unknown command is a usage error (exit 2)" '[ $rc -eq 2 ]'
 

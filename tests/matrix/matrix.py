@@ -61,7 +61,8 @@ list stays honest.
 
 Usage: matrix.py [-j N] [--column NAME]... [--keep] [-v]
 Environment: STLM, STLM_PLATFORM_BIN, STLMD_BIN, STLM_SRCDIR,
-STLM_DATADIR (the configured data directory).
+STLM_DATADIR (the configured data directory), STLM_CHARDEV_SHIM (the
+chardev: column's test shim; the column skips without it).
 """
 import argparse
 import concurrent.futures
@@ -81,6 +82,7 @@ import time
 STLM = os.environ.get("STLM")
 PLATFORM = os.environ.get("STLM_PLATFORM_BIN")
 STLMD = os.environ.get("STLMD_BIN")
+CHARDEV_SHIM = os.environ.get("STLM_CHARDEV_SHIM")
 SRCDIR = os.environ.get("STLM_SRCDIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 DATADIR = os.environ.get("STLM_DATADIR", "/usr/local/share/stlm")
 CATALOG = os.path.join(SRCDIR, "catalogs", "default-soc.json")
@@ -222,6 +224,9 @@ class Column:
 
     def global_args(self):
         return ["-p", self.uri] if self.uri else []
+
+    def extra_env(self):
+        return {}
 
 
 class Builtin(Column):
@@ -406,7 +411,34 @@ class Raw(Column):
             subprocess.run(["umount", "-l", self.mnt], stderr=subprocess.DEVNULL)
 
 
-COLUMNS = [Builtin, Unix, UnixNoMem, Tcp, Shm, Stlmd, Stlmfs, Raw]
+class Chardev(Unix):
+    """chardev: on a device file served by the MODEL of the kernel driver
+    (tests/chardev/model.c) through the test-only LD_PRELOAD shim, backed
+    by this column's own emulator over unix:. The device file is 0644:
+    the unprivileged user opens it read-only (reading works)."""
+    name = "chardev"
+
+    def __init__(self, run):
+        super().__init__(run)
+        if not CHARDEV_SHIM or not os.path.exists(CHARDEV_SHIM):
+            self.skip = "the chardev test shim is not built"
+
+    def start(self):
+        super().start()
+        self.platform_uri = self.uri
+        self.dev = os.path.join(self.dir, "tlm_0")
+        open(self.dev, "w").close()
+        os.chmod(self.dev, 0o644)
+        self.uri = "chardev:" + self.dev
+
+    def extra_env(self):
+        asan = os.environ.get("ASAN_OPTIONS")
+        return {"LD_PRELOAD": CHARDEV_SHIM, "STLM_TEST_CHARDEV_PATH": self.dev,
+                "STLM_TEST_CHARDEV_PLATFORM": self.platform_uri,
+                "ASAN_OPTIONS": (asan + ":" if asan else "") + "verify_asan_link_order=0"}
+
+
+COLUMNS = [Builtin, Unix, UnixNoMem, Tcp, Shm, Stlmd, Stlmfs, Raw, Chardev]
 # columns whose values live in a memory file the URI does not name
 NO_MEMORY = ("unix-nomem", "tcp")
 
@@ -658,7 +690,8 @@ class Run:
     # ---- processes
     def env(self, cat):
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LC_ALL": "C.UTF-8",
-               "STLM_STLMFS_ROOT": os.path.join(self.dir, "no-stlmfs"), "TMPDIR": self.tmp,
+               "STLM_STLMFS_ROOT": os.path.join(self.dir, "no-stlmfs"),
+               "STLM_CHARDEV_ROOT": os.path.join(self.dir, "no-chardev"), "TMPDIR": self.tmp,
                "HOME": self.tmp}
         for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
             if k in os.environ:
@@ -679,8 +712,11 @@ class Run:
             if cat == "explicit":
                 cmd += ["-c", CATALOG]
         cmd += argv
+        env = self.env(cat)
+        if col:
+            env.update(col.extra_env())
         t0 = time.monotonic()
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env(cat),
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                            cwd=self.tmp, stdin=subprocess.DEVNULL)
         el = time.monotonic() - t0
         if self.args.verbose:
