@@ -1557,6 +1557,25 @@ STLM_TEST(deviations_lax_platform)
 	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
 	check_placed(f, s, TP_CONST);
 	ASSERT_OK(stlm_de_set(s, TP_CONST, false, false));
+	/* a group's placement rescan meets the lax line metadata: counted */
+	{
+		uint64_t before[STLM_DEV_KINDS], mid[STLM_DEV_KINDS];
+
+		ASSERT_EQ(stlm_session_deviations(s, before, STLM_DEV_KINDS),
+			  STLM_DEV_KINDS);
+		ASSERT_OK(stlm_group_set(s, 1, true, true));
+		check_placed(f, s, TP_G1A);
+		ASSERT_EQ(stlm_session_deviations(s, mid, STLM_DEV_KINDS),
+			  STLM_DEV_KINDS);
+		ASSERT_CMP(mid[STLM_DEV_TDCF_META], >,
+			   before[STLM_DEV_TDCF_META]);
+		ASSERT_OK(stlm_group_set(s, 1, false, false));
+		ASSERT_OK(stlm_group_set(s, 1, true, false));
+		ASSERT_EQ(stlm_session_deviations(s, cnt, STLM_DEV_KINDS),
+			  STLM_DEV_KINDS);
+		ASSERT_CMP(cnt[STLM_DEV_TDCF_META], >, mid[STLM_DEV_TDCF_META]);
+		ASSERT_OK(stlm_group_set(s, 1, false, false));
+	}
 	ASSERT_EQ(stlm_session_deviations(s, cnt, STLM_DEV_KINDS),
 		  STLM_DEV_KINDS);
 	ASSERT_CMP(cnt[STLM_DEV_RESERVED_BITS], >, 0);
@@ -1567,6 +1586,30 @@ STLM_TEST(deviations_lax_platform)
 	ASSERT_STREQ(stlm_deviation_name(STLM_DEV_LONG_REPLY), "long-reply");
 	ASSERT_NULL(stlm_deviation_name(STLM_DEV_KINDS));
 	ASSERT_ERR(stlm_session_deviations(NULL, cnt, 1), -EINVAL);
+	tp_fix_close(f, s);
+	usleep(20000);
+
+	/*
+	 * Base replies alone: reserved attribute bits, list padding and 8
+	 * trailing bytes on every one. The open reads them like Linux and
+	 * the platform's identity is unchanged.
+	 */
+	stlmp_platform_fault_clear(f->p);
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "lax:proto=0x10"));
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 1000, &s));
+	ASSERT_EQ(stlm_session_deviations(s, cnt, STLM_DEV_KINDS),
+		  STLM_DEV_KINDS);
+	ASSERT_CMP(cnt[STLM_DEV_RESERVED_BITS], >, 0);
+	ASSERT_CMP(cnt[STLM_DEV_LONG_REPLY], >, 0);
+	ASSERT_EQ(cnt[STLM_DEV_SHMTI_FLAGS], 0);
+	ASSERT_EQ(cnt[STLM_DEV_NAME], 0);
+	{
+		struct stlm_platform_info pi;
+
+		ASSERT_OK(stlm_session_info(s, &pi));
+		ASSERT_CMP(strlen(pi.vendor), >, 0);
+		ASSERT_CMP(pi.n_des, >, 0);
+	}
 	tp_fix_close(f, s);
 	fx_stop(f);
 }
