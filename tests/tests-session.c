@@ -943,20 +943,29 @@ static void scale_flow(const char *scheme, uint32_t n)
 	struct stlm_session *s = NULL;
 	struct stlmp_config *cfg;
 	uint64_t t0, lazy_ns, full_ns;
+	struct stlmp_stats st0, st1;
 	struct tp_fix *f;
 
 	ASSERT_OK(stlmp_config_generate(n, &cfg));
 	f = fx_start(cfg, scheme);
+	stlmp_platform_stats(f->p, &st0);
 	t0 = now_ns();
 	ASSERT_OK(fx_open(f, STLM_DISCOVERY_LAZY, 0, &s));
 	lazy_ns = now_ns() - t0;
+	stlmp_platform_stats(f->p, &st1);
 	t0 = now_ns();
 	ASSERT_EQ(stlm_de_count(s), (int)n);
 	full_ns = now_ns() - t0;
-	fprintf(stderr, "%s, %u DEs: lazy open %.2f ms, discovery %.1f ms\n",
-		scheme, n, lazy_ns / 1e6, full_ns / 1e6);
-	/* generous bounds for sanitizer builds; the goal is < 5 ms */
-	ASSERT_CMP(lazy_ns, <, 200000000ull);
+	fprintf(stderr, "%s, %u DEs: lazy open %.2f ms (%llu commands), "
+		"discovery %.1f ms\n", scheme, n, lazy_ns / 1e6,
+		(unsigned long long)(st1.commands - st0.commands),
+		full_ns / 1e6);
+	/*
+	 * Lazy: no DE table at open (about 4 ms here; the time is printed,
+	 * not asserted, as a loaded machine stretches it): a bounded number
+	 * of commands, far below the DE_DESCRIPTION pages n DEs need.
+	 */
+	ASSERT_CMP(st1.commands - st0.commands, <, 64);
 	for (uint32_t i = 0; i < n; i += 997) {
 		const struct stlm_de *de = stlm_de_at(s, i);
 
