@@ -30,6 +30,7 @@
 #include "daemon.h"
 #include "platform.h"
 #include "session.h"
+#include "stlmd-wire.h"
 
 /* What stlmd.c provides to sock.c (no reconnects here). */
 void stlmd_log(struct stlmd *d, int level, const char *fmt, ...)
@@ -58,6 +59,14 @@ bool stlmd_request_failed(struct stlmd *d, struct stlm_session *s, int err)
 	(void)s;
 	(void)err;
 	return false;
+}
+
+void stlmd_platform_down(struct stlmd *d, struct stlmd_down *ret)
+{
+	(void)d;
+	memset(ret, 0, sizeof(*ret));
+	ret->magic = STLMD_DOWN_MAGIC;
+	ret->state = STLMD_DOWN_UNREACHABLE;
 }
 
 uint64_t stlmd_now_ns(void)

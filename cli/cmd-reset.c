@@ -36,6 +36,7 @@ int stlm_cmd_reset_main(struct cli *c, int argc, char **argv)
 		cli_err(c, "cannot reset: %s", cli_strerror(r));
 		return 1;
 	}
+	cli_builtin_settings_notice(c);
 	if (c->json)
 		cli_doc_begin(c, &w);
 	out_init(&o, c, &w, c->json ? OUT_JSON : OUT_PAIRS);

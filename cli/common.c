@@ -105,6 +105,8 @@ const char *cli_strerror(int err)
 		return "in use (enabled through its group)";
 	case EREMOTEIO:
 		return "platform hardware error";
+	case EHOSTDOWN:
+		return "stlmd is running but cannot use its platform now (it keeps retrying)";
 	default:
 		return strerror(-err);
 	}

@@ -63,6 +63,8 @@ struct stlmd {
 	bool platform_ok;		/* last command reached the platform */
 	bool lost;			/* logged "lost", not yet "recovered" */
 	bool unresponsive;		/* @s timed out; the channel is kept */
+	uint64_t down_since_ns;		/* CLOCK_MONOTONIC, 0 while usable */
+	int down_err;			/* last failure (negative errno) */
 };
 
 /* Logging (stderr, or syslog when not in the foreground). */
@@ -92,6 +94,12 @@ struct stlm_session *stlmd_session_unresponsive(struct stlmd *d);
 void stlmd_session_ok(struct stlmd *d);
 /* CLOCK_MONOTONIC in ns. */
 uint64_t stlmd_now_ns(void);
+/*
+ * Why stlmd_session() gave NULL, for a client (docs/daemon-protocol.md):
+ * fills *ret (struct stlmd_down of lib/proto/stlmd-wire.h).
+ */
+struct stlmd_down;
+void stlmd_platform_down(struct stlmd *d, struct stlmd_down *ret);
 
 /* fuse.c */
 int stlmd_fuse_start(struct stlmd *d);

@@ -793,6 +793,9 @@ static void serve(struct sock *ss, struct client *c,
 	}
 	s = stlmd_session(ss->d);
 	if (!s) {
+		/* say why: up, platform unusable, retrying */
+		stlmd_platform_down(ss->d, (struct stlmd_down *)ss->rbuf);
+		len = sizeof(struct stlmd_down);
 		r = -EIO;
 		goto reply;
 	}

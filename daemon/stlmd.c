@@ -30,6 +30,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "owner.h"
+#include "stlmd-wire.h"
 
 /*
  * Between attempts to reach the platform: the first retry after
@@ -152,6 +153,9 @@ struct stlm_session *stlmd_session(struct stlmd *d)
 				  d->platform, strerror(-r),
 				  (unsigned int)(RETRY_MAX_NS / 1000000000ull));
 		last_open_err = r;
+		d->down_err = r;
+		if (!d->down_since_ns)
+			d->down_since_ns = now;
 		d->platform_ok = false;
 		pthread_mutex_unlock(&d->lock);
 		errno = EIO;
@@ -168,11 +172,32 @@ struct stlm_session *stlmd_session(struct stlmd *d)
 		d->lost = false;
 	}
 	ever_reached = true;
+	d->down_since_ns = 0;
+	d->down_err = 0;
 	retry_delay_ns = 0;
 	last_open_err = 0;
 	failed_attempts = 0;
 	pthread_mutex_unlock(&d->lock);
 	return s;
+}
+
+void stlmd_platform_down(struct stlmd *d, struct stlmd_down *ret)
+{
+	uint64_t now = stlmd_now_ns();
+
+	memset(ret, 0, sizeof(*ret));
+	ret->magic = STLMD_DOWN_MAGIC;
+	snprintf(ret->platform, sizeof(ret->platform), "%s", d->platform);
+	pthread_mutex_lock(&d->lock);
+	ret->state = d->s && d->unresponsive ? STLMD_DOWN_UNRESPONSIVE :
+		     ever_reached ? STLMD_DOWN_LOST : STLMD_DOWN_UNREACHABLE;
+	ret->last_err = d->down_err < 0 ? d->down_err : 0;
+	ret->attempts = (uint32_t)failed_attempts;
+	if (d->down_since_ns && now > d->down_since_ns)
+		ret->down_ns = now - d->down_since_ns;
+	if (!d->s && d->next_retry_ns > now)
+		ret->retry_ns = d->next_retry_ns - now;
+	pthread_mutex_unlock(&d->lock);
 }
 
 bool stlmd_request_failed(struct stlmd *d, struct stlm_session *s, int err)
@@ -206,6 +231,8 @@ bool stlmd_request_failed(struct stlmd *d, struct stlm_session *s, int err)
 			stlmd_log(d, LOG_WARNING, "platform %s lost: %s",
 				  d->platform, strerror(why ? -why : -err));
 		d->lost = true;
+		d->down_since_ns = stlmd_now_ns();
+		d->down_err = why ? why : err;
 		stlmd_retire_locked(d);
 		d->platform_ok = false;
 		d->next_retry_ns = 0;
@@ -219,6 +246,9 @@ bool stlmd_request_failed(struct stlmd *d, struct stlm_session *s, int err)
 			stlmd_log(d, LOG_WARNING, "platform %s not answering: %s",
 				  d->platform, strerror(-err));
 		d->unresponsive = true;
+		if (!d->down_since_ns)
+			d->down_since_ns = stlmd_now_ns();
+		d->down_err = err;
 		d->platform_ok = false;
 	}
 	pthread_mutex_unlock(&d->lock);
@@ -241,6 +271,8 @@ void stlmd_session_ok(struct stlmd *d)
 	if (d->unresponsive) {
 		d->unresponsive = false;
 		d->platform_ok = true;
+		d->down_since_ns = 0;
+		d->down_err = 0;
 		stlmd_log(d, LOG_NOTICE, "platform %s answers again", d->platform);
 	}
 	pthread_mutex_unlock(&d->lock);

@@ -7,7 +7,11 @@
  * fd in a poll() loop, and stlm_event_read().
  *
  *   cc watch-de.c $(pkg-config --cflags --libs libstlm)
- *   ./a.out shm:/run/stlm-platform soc.power [COUNT]
+ *   ./a.out shm:/run/stlm-platform soc.health [COUNT]
+ *
+ * Only DEs the platform pushes produce values: a platform the Linux
+ * driver can use (the emulator by default) notifies only message-only
+ * DEs (no SHMTI line, no FastChannel); read the others with snapshots.
  *
  * NAME is a catalog or firmware name, or a numeric id (0x...). The DE is
  * enabled with timestamps and collection runs in notification mode at the

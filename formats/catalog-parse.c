@@ -343,8 +343,34 @@ static int cmp_state(const void *a, const void *b)
 
 static const char *const entry_keys[] = {
 	"id", "name", "description", "unit", "scale", "kind", "states",
-	"signed", "labels", "limits", NULL,
+	"signed", "bits", "labels", "limits", NULL,
 };
+
+/*
+ * "bits": the DE's data size, 8 to 64 in steps of 8. It lets a backend
+ * that gives every value as a 64-bit word (an STLMFS tree) read a
+ * narrower DE, and sign-extend it when "signed" is set.
+ */
+static int parse_entry_bits(struct cat_parser *p, struct json_object *o,
+			    struct cat_entry *e)
+{
+	struct json_object *x;
+	int64_t v;
+	int r = 0;
+
+	if (!json_object_object_get_ex(o, "bits", &x))
+		return 0;
+	push_key(p, "bits");
+	if (!json_object_is_type(x, json_type_int))
+		r = perr(p, "expected an integer");
+	else if ((v = json_object_get_int64(x)) < 8 || v > 64 || v % 8)
+		r = perr(p, "bits must be 8, 16, 24, 32, 40, 48, 56 or 64, not %lld",
+			 (long long)v);
+	else
+		e->size = (uint8_t)(v / 8);
+	pop(p);
+	return r;
+}
 
 static int add_entry(struct cat_parser *p, struct cat_entry **ret)
 {
@@ -506,6 +532,9 @@ static int parse_entry(struct cat_parser *p, struct json_object *o, int i,
 			return r;
 		e->is_signed = json_object_get_boolean(x);
 	}
+	r = parse_entry_bits(p, o, e);
+	if (r < 0)
+		return r;
 	if (json_object_object_get_ex(o, "kind", &x)) {
 		push_key(p, "kind");
 		r = get_string(p, x, &s);

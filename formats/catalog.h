@@ -54,6 +54,7 @@ struct cat_label {
  * @id:          DE id
  * @kind:        CATALOG_KIND_*, or -1 (from the DE type)
  * @is_signed:   two's complement values
+ * @size:        data size in bytes from "bits" (1..8), 0 when not given
  * @has_unit:    @unit overrides the descriptor's unit code
  * @scale:       extra factor (1 when not given)
  * @name, @description: strings (description may be NULL)
@@ -67,6 +68,7 @@ struct cat_entry {
 	uint32_t id;
 	int8_t kind;
 	bool is_signed;
+	uint8_t size;
 	bool has_unit;
 	uint8_t unit;
 	double scale;

@@ -47,13 +47,15 @@ struct cat_bound;
  * @d:      the entry's description
  * @b:      the bound catalog
  * @de:     the DE it is bound to, or NULL
- * @orig_unit, @orig_scale: the bound DE's values before the override
+ * @orig_unit, @orig_scale, @orig_size: the bound DE's values before the
+ *          override
  */
 struct stlm_catalog_entry {
 	const struct cat_entry *d;
 	struct cat_bound *b;
 	struct stlm_de *de;
 	uint8_t orig_unit;
+	uint32_t orig_size;
 	double orig_scale;
 };
 
@@ -198,6 +200,8 @@ static int apply(struct stlm_session *s, struct cat_bound *b, bool bump)
 		if (!e)
 			continue;
 		__atomic_store_n(&de->desc.unit, e->orig_unit, __ATOMIC_RELAXED);
+		__atomic_store_n(&de->desc.data_size, e->orig_size,
+				 __ATOMIC_RELAXED);
 		de->scale = e->orig_scale;
 		__atomic_store_n(&de->cat, NULL, __ATOMIC_RELEASE);
 	}
@@ -214,8 +218,16 @@ static int apply(struct stlm_session *s, struct cat_bound *b, bool bump)
 		de = &tb->des[idx];
 		e->orig_unit = de->desc.unit;
 		e->orig_scale = de->scale;
+		e->orig_size = de->desc.data_size;
 		if (d->has_unit)
 			__atomic_store_n(&de->desc.unit, d->unit, __ATOMIC_RELAXED);
+		/*
+		 * "bits" narrows, never widens: an STLMFS tree reports every
+		 * DE as 8 bytes; a platform's own smaller size stays.
+		 */
+		if (d->size && d->size < de->desc.data_size)
+			__atomic_store_n(&de->desc.data_size, d->size,
+					 __ATOMIC_RELAXED);
 		de->scale = e->orig_scale * d->scale;
 		e->de = de;
 		__atomic_store_n(&de->cat, e, __ATOMIC_RELEASE);

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base.h"
 #include "session.h"
 
 #define CHK_MAX_PAGES	4096u	/* bound on any paged walk */
@@ -121,6 +122,61 @@ static bool judge(struct chk *c, const char *msg, const char *sec,
 	finding(c, STLM_CHECK_ERROR, "malformed-reply", sec, c->buf, n,
 		"%s: reply cannot be decoded: %s", msg, strerror(-r_tol));
 	return false;
+}
+
+/*
+ * Base discovery (§2.7): the replies an agent reads at open. The session
+ * steps over their deviations (the _dev decoders); here they are findings.
+ */
+static void check_base(struct chk *c)
+{
+	static const struct {
+		uint8_t id;
+		const char *name;
+	} names[] = {
+		{ SCMI_BASE_DISCOVER_VENDOR, "DISCOVER_VENDOR" },
+		{ SCMI_BASE_DISCOVER_SUB_VENDOR, "DISCOVER_SUB_VENDOR" },
+	};
+	struct scmi_base_attrs ba;
+	char name[SCMI_SHORT_NAME_LEN];
+	uint8_t ids[256], q[4];
+	uint32_t dev = 0;
+	int n, r, t;
+
+	n = c->s->ops->xfer(c->s, SCMI_PROTO_BASE,
+			    SCMI_BASE_PROTOCOL_ATTRIBUTES, NULL, 0, c->buf,
+			    c->cap, NULL, 0, NULL);
+	if (n >= 0) {
+		r = scmi_base_attrs_resp_decode(c->buf, (size_t)n, &ba);
+		t = scmi_base_attrs_resp_decode_dev(c->buf, (size_t)n, &ba,
+						    &dev);
+		judge(c, "Base PROTOCOL_ATTRIBUTES", "2.7", (size_t)n, r, t,
+		      dev);
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		dev = 0;
+		n = c->s->ops->xfer(c->s, SCMI_PROTO_BASE, names[i].id, NULL,
+				    0, c->buf, c->cap, NULL, 0, NULL);
+		if (n < 0)
+			continue;
+		r = scmi_base_name_resp_decode(c->buf, (size_t)n, name);
+		t = scmi_base_name_resp_decode_dev(c->buf, (size_t)n, name,
+						   &dev);
+		judge(c, names[i].name, "2.7", (size_t)n, r, t, dev);
+	}
+	dev = 0;
+	scmi_u32_req_encode(0, q, sizeof(q));
+	n = c->s->ops->xfer(c->s, SCMI_PROTO_BASE,
+			    SCMI_BASE_DISCOVER_LIST_PROTOCOLS, q, sizeof(q),
+			    c->buf, c->cap, NULL, 0, NULL);
+	if (n >= 0) {
+		r = scmi_base_list_protocols_resp_decode(c->buf, (size_t)n,
+							 ids, sizeof(ids));
+		t = scmi_base_list_protocols_resp_decode_dev(
+			c->buf, (size_t)n, ids, sizeof(ids), &dev);
+		judge(c, "DISCOVER_LIST_PROTOCOLS", "2.7", (size_t)n, r, t,
+		      dev);
+	}
 }
 
 static void check_attrs(struct chk *c, struct scmi_tlm_attrs *a)
@@ -531,6 +587,7 @@ STLM_API int stlm_check_run(struct stlm_session *s, unsigned int flags,
 		free(c.dbuf);
 		return -ENOMEM;
 	}
+	check_base(&c);
 	check_attrs(&c, &a);
 	n_sh = check_shmti(&c, &a, &sh);
 	n_des = check_des(&c, &a, &d);

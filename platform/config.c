@@ -1077,7 +1077,8 @@ static int parse_root(struct parser *ps, struct json_object *root)
 		"impl_version", "agent_name", "uuid", "capabilities",
 		"max_msg_size", "max_page_items", "default_blk_ts_rate",
 		"intervals", "default_interval", "boot_on", "boot_des",
-		"shmti", "groups", "de_defaults", "des", "linux_unsafe", NULL,
+		"shmti", "groups", "de_defaults", "des", "linux_unsafe",
+		"notify_all_des", NULL,
 	};
 	static const char *const cap_keys[] = { "notifications",
 						"single_sample", "reset",
@@ -1195,6 +1196,9 @@ static int parse_root(struct parser *ps, struct json_object *root)
 			if (!scmi_tlm_interval_cmp(&l->v[i], &ms100))
 				c->default_interval = l->v[i];
 	}
+	if (json_object_object_get_ex(root, "notify_all_des", &x) &&
+	    (r = get_bool(ps, x, "notify_all_des", &c->notify_all_des)) < 0)
+		return r;
 	if (json_object_object_get_ex(root, "linux_unsafe", &x) &&
 	    (r = get_bool(ps, x, "linux_unsafe", &c->linux_unsafe)) < 0)
 		return r;

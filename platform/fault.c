@@ -16,8 +16,9 @@
  *                             changed DE set and revision)
  *   flood     count=N         N TELEMETRY_UPDATE notifications at once
  *   lax                       a platform to the letter of "ignore reserved":
- *                             every Telemetry reply gets its reserved bits
- *                             set (a value-preserving quirk Linux ignores)
+ *                             every Base and Telemetry reply gets its
+ *                             reserved bits set (a value-preserving quirk
+ *                             Linux ignores)
  *                             and 8 bytes of padding when they fit, and
  *                             every SHMTI data line written meanwhile gets
  *                             metadata bits [31:8] set
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base.h"
 #include "internal.h"
 
 static const struct {
@@ -208,7 +210,34 @@ static void or32(uint8_t *p, uint32_t bits)
 }
 
 /*
- * FAULT_LAX on a SUCCESS Telemetry reply (header at reply[0], status at
+ * FAULT_LAX on a SUCCESS Base reply (payload @b of @n bytes, from the
+ * status): the reserved bits of PROTOCOL_ATTRIBUTES, the padding bytes of
+ * DISCOVER_LIST_PROTOCOLS' last word. Names keep their NUL: a name cut
+ * to 15 characters would change a value.
+ */
+static void lax_base(const struct scmi_hdr *h, uint8_t *b, size_t n)
+{
+	uint32_t num;
+
+	switch (h->id) {
+	case SCMI_BASE_PROTOCOL_ATTRIBUTES:
+		if (n >= 8)
+			or32(b + 4, 0xFFFF0000u);
+		break;
+	case SCMI_BASE_DISCOVER_LIST_PROTOCOLS:
+		if (n < 8)
+			break;
+		num = scmi_get_le32(b + 4);
+		for (size_t k = 8 + (size_t)num; k < n && (k & 3); k++)
+			b[k] = 0xA5;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * FAULT_LAX on a SUCCESS Base or Telemetry reply (header at reply[0], status at
  * reply[4]): set the reserved bits of every field that has them, without
  * changing any value, then pad with 8 non-zero bytes if the reply stays
  * within the message size.
@@ -219,7 +248,13 @@ static void lax_reply(struct stlmp_platform *p, const struct scmi_hdr *h,
 	uint8_t *b = reply + 4;	/* payload, from the status */
 	size_t n = *len - 4, k;
 
-	if (h->proto != SCMI_PROTO_TELEMETRY || n < 4 || scmi_get_le32(b))
+	if (n < 4 || scmi_get_le32(b))
+		return;
+	if (h->proto == SCMI_PROTO_BASE) {
+		lax_base(h, b, n);
+		goto pad;
+	}
+	if (h->proto != SCMI_PROTO_TELEMETRY)
 		return;
 	switch (h->id) {
 	case SCMI_TLM_PROTOCOL_ATTRIBUTES:
@@ -268,6 +303,7 @@ static void lax_reply(struct stlmp_platform *p, const struct scmi_hdr *h,
 	default:
 		break;
 	}
+pad:
 	if (*len + 8 <= stlmp_platform_max_msg(p)) {
 		memset(reply + *len, 0xA5, 8);
 		*len += 8;

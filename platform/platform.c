@@ -349,7 +349,10 @@ void stlmp_kick(struct stlmp_platform *p)
 /*
  * Build the TELEMETRY_UPDATE notifications for the enabled DEs of the due
  * notification-mode scopes, as many lines per message as max_msg_size
- * allows, and queue them.
+ * allows, and queue them. Only message-only DEs (no SHMTI line, no
+ * FastChannel) unless the description sets notify_all_des: the Linux
+ * driver caches a notified value for good, so a SHMTI or FastChannel DE
+ * in a notification would make its later single reads stale there.
  */
 static void queue_notifications(struct stlmp_platform *p, const bool *due)
 {
@@ -373,6 +376,10 @@ static void queue_notifications(struct stlmp_platform *p, const bool *due)
 			uint32_t s;
 
 			if (!p->de[i].enabled)
+				continue;
+			if (!p->cfg->notify_all_des &&
+			    (p->de[i].shmti != STLMP_NO_SHMTI ||
+			     p->cfg->des[i].desc.has_fc))
 				continue;
 			s = stlmp_de_scope(p, i);
 			if (!due[s] || !p->scope[s].enabled ||

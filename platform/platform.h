@@ -164,6 +164,9 @@ struct stlmp_group_cfg {
  * @linux_unsafe:        skip the rules that keep the platform readable by
  *                       the Linux driver (docs/platform-format.md "Linux
  *                       rules"); for tests of the agent's own checks
+ * @notify_all_des:      TELEMETRY_UPDATE carries every enabled DE of a
+ *                       notifying scope, not only the message-only ones
+ *                       (the default, which Linux needs)
  */
 struct stlmp_config {
 	char vendor[16];
@@ -192,6 +195,7 @@ struct stlmp_config {
 	uint32_t *boot_des;
 	char name[64];
 	bool linux_unsafe;
+	bool notify_all_des;
 };
 
 /*

@@ -446,6 +446,8 @@ STLM_TEST(entries_applied)
 	ASSERT_NULL(stlm_de_state_name(find(s, "energy"), 0));
 	de = find(s, "batt.current");
 	ASSERT_TRUE(stlm_de_signed(de));
+	/* "bits": 64 does not widen the platform's 2 bytes */
+	ASSERT_EQ(stlm_de_size(de), 2);
 	ASSERT_FALSE(stlm_de_signed(find(s, "energy")));
 	de = find(s, "misc.ratio");
 	ASSERT_STREQ(stlm_de_unit_name(de), "%");
@@ -587,6 +589,12 @@ STLM_TEST(malformed)
 		   "bad.json:2:42: des[0].scale: scale must be finite and not zero");
 	expect_bad(HEAD " \"des\": [{\"id\": 1, \"name\": \"a\", \"signed\": 1}]}",
 		   "bad.json:2:43: des[0].signed: expected true or false");
+	expect_bad(HEAD " \"des\": [{\"id\": 1, \"name\": \"a\", \"bits\": 12}]}",
+		   "bad.json:2:41: des[0].bits: bits must be 8, 16, 24, 32, 40, 48, 56 or 64, not 12");
+	expect_bad(HEAD " \"des\": [{\"id\": 1, \"name\": \"a\", \"bits\": 72}]}",
+		   "bad.json:2:41: des[0].bits: bits must be 8, 16, 24, 32, 40, 48, 56 or 64, not 72");
+	expect_bad(HEAD " \"des\": [{\"id\": 1, \"name\": \"a\", \"bits\": \"32\"}]}",
+		   "bad.json:2:41: des[0].bits: expected an integer");
 	expect_bad(HEAD " \"des\": [{\"id\": 1, \"name\": \"a\", \"labels\": {\"Bad\": \"x\"}}]}",
 		   "bad.json:2:44: des[0].labels.Bad: bad label name 'Bad'");
 	expect_bad(HEAD " \"des\": [{\"id\": 1, \"name\": \"a\", \"limits\": 90}]}",

@@ -137,13 +137,53 @@ static struct stlm_sample wait_update(struct tp_fix *f, uint32_t id)
 	STLM_FAIL_AT("no UPDATE event for DE 0x%x", id);
 }
 
-static void update_flow(const char *scheme)
+/*
+ * Count the UPDATE events seen until @n of them held DE @want; fails if
+ * one holds DE @never.
+ */
+static void updates_without(struct tp_fix *f, uint32_t want, uint32_t never,
+			    int n)
 {
+	uint64_t end = now_ms() + 5000;
+	int fd = stlm_event_fd(f->s), seen = 0;
+
+	while (seen < n && now_ms() < end) {
+		struct stlm_event ev;
+
+		if (!readable(fd, 100))
+			continue;
+		while (stlm_event_read(f->s, &ev) == 1) {
+			if (ev.type != STLM_EVENT_UPDATE)
+				continue;
+			for (size_t i = 0; i < ev.n_samples; i++) {
+				if (ev.samples[i].id == never)
+					STLM_FAIL_AT("DE 0x%x notified", never);
+				if (ev.samples[i].id == want)
+					seen++;
+			}
+		}
+	}
+	ASSERT_CMP(seen, >=, n);
+}
+
+/*
+ * Notification mode with a message-only DE (TP_MSG) and a SHMTI one
+ * (TP_G1A) enabled: by default only TP_MSG is notified (Linux would
+ * cache a SHMTI DE's notified value for good); with notify_all_des both.
+ */
+static void update_flow(const char *scheme, bool all)
+{
+	struct stlmp_opts o = { .seed = 5 };
+	struct stlm_open_opts so = { .no_catalog = true };
+	struct stlmp_config *cfg = tp_config(false);
 	struct stlm_sample smp;
 	const struct stlm_de *de;
 	struct tp_fix *f;
 
-	f = fx_start(scheme);
+	cfg->notify_all_des = all;
+	f = tp_fix_new(cfg, &o);
+	tp_fix_listen(f, scheme);
+	tp_fix_open(f, &so);
 	ASSERT_OK(stlm_de_set(f->s, TP_MSG, true, true));
 	ASSERT_OK(stlm_de_set(f->s, TP_G1A, true, false));
 	ASSERT_OK(stlm_collection_set(f->s, STLM_GROUP_ALL, true,
@@ -155,9 +195,13 @@ static void update_flow(const char *scheme)
 	ASSERT_TRUE(smp.flags & STLM_SAMPLE_MESSAGE);
 	ASSERT_TRUE(smp.flags & STLM_SAMPLE_TIMESTAMP);
 	ASSERT_EQ(smp.ts_rate_khz, 1000);
-	smp = wait_update(f, TP_G1A);
-	ASSERT_EQ(smp.raw, 5);
-	ASSERT_FALSE(smp.flags & STLM_SAMPLE_TIMESTAMP);
+	if (all) {
+		smp = wait_update(f, TP_G1A);
+		ASSERT_EQ(smp.raw, 5);
+		ASSERT_FALSE(smp.flags & STLM_SAMPLE_TIMESTAMP);
+	} else {
+		updates_without(f, TP_MSG, TP_G1A, 5);
+	}
 	/* the message cache keeps the last value */
 	de = stlm_de_get(f->s, TP_MSG);
 	pthread_mutex_lock(&f->s->lock);
@@ -172,12 +216,14 @@ static void update_flow(const char *scheme)
 
 STLM_TEST(update_from_notifications_unix)
 {
-	update_flow("unix");
+	update_flow("unix", false);
+	update_flow("unix", true);
 }
 
 STLM_TEST(update_from_notifications_shm)
 {
-	update_flow("shm");
+	update_flow("shm", false);
+	update_flow("shm", true);
 }
 
 STLM_TEST(lost_on_overflow)

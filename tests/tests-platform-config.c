@@ -432,7 +432,17 @@ STLM_TEST(minimal_defaults)
 	ASSERT_EQ(c->des[0].desc.group_id, SCMI_TLM_GROUP_NONE);
 	ASSERT_EQ(c->des[0].shmti, 0);
 	ASSERT_EQ(c->des[0].gen.kind, STLMP_GEN_CONST);
+	ASSERT_FALSE(c->notify_all_des);
 	stlmp_config_free(c);
+	c = NULL;
+	ASSERT_OK(stlmp_config_parse("{\"notify_all_des\": true, \"des\": [{\"id\": 7}]}",
+				     "all.json", &c, err, sizeof(err)));
+	ASSERT_TRUE(c->notify_all_des);
+	stlmp_config_free(c);
+	c = NULL;
+	ASSERT_ERR(stlmp_config_parse("{\"notify_all_des\": 1, \"des\": [{\"id\": 7}]}",
+				      "bad.json", &c, err, sizeof(err)), -EINVAL);
+	ASSERT_NOT_NULL(strstr(err, "notify_all_des"));
 
 	/* default_interval: the list's own 100ms entry, as it is encoded */
 	ASSERT_OK(stlmp_config_parse(

@@ -279,6 +279,15 @@ static void configure_and_read(struct conf *c)
 	}
 }
 
+/* Index of DE id in the description, or -1. */
+static int cfg_index(const struct stlmp_config *cfg, uint32_t id)
+{
+	for (uint32_t i = 0; i < cfg->n_des; i++)
+		if (cfg->des[i].desc.id == id)
+			return (int)i;
+	return -1;
+}
+
 /* Single sample (async) and notifications. */
 static void async_paths(struct conf *c)
 {
@@ -305,12 +314,46 @@ static void async_paths(struct conf *c)
 	ASSERT_OK(scmi_tlm_reading_complete_decode(c->r, (size_t)n, &rc));
 	ASSERT_TRUE(rc.status_errno == 0 || rc.partial);
 
+	/*
+	 * Notifications carry only message-only DEs (no SHMTI line, no
+	 * FastChannel), though SHMTI and FastChannel DEs are enabled too:
+	 * docs/platform-format.md "Linux rules".
+	 */
+	{
+		uint32_t msg_only = 0;
+
+		for (uint32_t i = 0; i < c->cfg->n_des && !msg_only; i++)
+			if (c->cfg->des[i].shmti == STLMP_NO_SHMTI &&
+			    !c->cfg->des[i].desc.has_fc)
+				msg_only = c->cfg->des[i].desc.id;
+		ASSERT_NE(msg_only, 0);
+		configure(c, msg_only, SCMI_TLM_DE_ENABLE);
+	}
 	collect(c, SCMI_TLM_MODE_NOTIFY, true);
-	n = ta_wait(c->a, SCMI_MSG_NOTIFICATION, SCMI_TLM_UPDATE, c->r,
-		    sizeof(c->r), TO, NULL);
-	ASSERT_CMP(n, >=, 12);
-	ASSERT_OK(scmi_tlm_update_decode(c->r, (size_t)n, &u));
-	ASSERT_EQ(u.status_errno, 0);
+	for (int k = 0; k < 3; k++) {
+		struct tdcf_line l;
+		size_t off = 0;
+		int lines = 0;
+
+		n = ta_wait(c->a, SCMI_MSG_NOTIFICATION, SCMI_TLM_UPDATE, c->r,
+			    sizeof(c->r), TO, NULL);
+		ASSERT_CMP(n, >=, 12);
+		ASSERT_OK(scmi_tlm_update_decode(c->r, (size_t)n, &u));
+		ASSERT_EQ(u.status_errno, 0);
+		while (tdcf_msg_line_next(u.lines.lines,
+					  4u * u.lines.num_dwords, &off,
+					  &l) == 1) {
+			int i = cfg_index(c->cfg, l.id);
+
+			ASSERT_CMP(i, >=, 0);
+			if (c->cfg->des[i].shmti != STLMP_NO_SHMTI ||
+			    c->cfg->des[i].desc.has_fc)
+				STLM_FAIL_AT("DE 0x%08x (SHMTI or FastChannel) "
+					     "in a notification", l.id);
+			lines++;
+		}
+		ASSERT_CMP(lines, >, 0);
+	}
 	collect(c, SCMI_TLM_MODE_ON_DEMAND, false);
 	usleep(20000);
 	ta_flush(c->a);
@@ -495,6 +538,8 @@ static void run_uri(const char *uri, const char *mem_path)
 	memset(&c, 0, sizeof(c));
 	snprintf(c.uri, sizeof(c.uri), "%s", uri);
 	snprintf(c.mem_path, sizeof(c.mem_path), "%s", mem_path);
+	/* the program serves the built-in default SoC */
+	ASSERT_OK(stlmp_config_default(&c.cfg));
 	ASSERT_OK(ta_new_uri(c.uri, &c.a));
 	c.mem = tp_map(c.mem_path, &c.mem_size);
 	ASSERT_NOT_NULL(c.mem);
@@ -507,6 +552,7 @@ static void run_uri(const char *uri, const char *mem_path)
 	ta_free(c.a);
 	munmap((void *)c.mem, c.mem_size);
 	free(c.des);
+	stlmp_config_free(c.cfg);
 }
 
 static int free_tcp_port(void)

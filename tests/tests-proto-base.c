@@ -1213,3 +1213,106 @@ STLM_TEST(error_event_round_trip)
 	for (i = 0; i < 3; i++)
 		ASSERT_U64_EQ(scmi_get_le64(ev.reports + 8 * i), reports[i]);
 }
+
+/* ------------------------------------------------------------------ */
+/* Tolerant decoders (docs/codec.md "Tolerant decoding")               */
+/* ------------------------------------------------------------------ */
+
+STLM_TEST(attrs_decode_dev)
+{
+	/* 3 protocols, 2 agents, every reserved bit set, 4 trailing bytes */
+	static const uint8_t b[] = { ST_OK, 0x03, 0x02, 0xFF, 0xFF,
+				     0x11, 0x22, 0x33, 0x44 };
+	struct scmi_base_attrs a = { 0 };
+	uint32_t dev = 0;
+
+	ASSERT_ERR(scmi_base_attrs_resp_decode(b, 8, &a), -EPROTO);
+	ASSERT_ERR(scmi_base_attrs_resp_decode_dev(b, 8, &a, NULL), -EPROTO);
+	ASSERT_OK(scmi_base_attrs_resp_decode_dev(b, 8, &a, &dev));
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_RSVD));
+	ASSERT_EQ(a.num_protocols, 3);
+	ASSERT_EQ(a.num_agents, 2);
+	dev = 0;
+	ASSERT_OK(scmi_base_attrs_resp_decode_dev(b, sizeof(b), &a, &dev));
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_RSVD) | SCMI_DEV(SCMI_DEV_LONG));
+	/* what cannot be read still fails */
+	dev = 0;
+	ASSERT_ERR(scmi_base_attrs_resp_decode_dev(at_end(b, 7), 7, &a, &dev),
+		   -EBADMSG);
+}
+
+STLM_TEST(name_decode_dev)
+{
+	/* 16 letters, no NUL, then 8 trailing bytes */
+	uint8_t b[4 + 16 + 8] = { ST_OK };
+	char name[SCMI_SHORT_NAME_LEN];
+	uint32_t dev = 0;
+
+	memcpy(b + 4, "ABCDEFGHIJKLMNOP", 16);
+	memset(b + 20, 0xEE, 8);
+	memset(name, CANARY, sizeof(name));
+	ASSERT_ERR(scmi_base_name_resp_decode(b, 20, name), -EPROTO);
+	ASSERT_TRUE(all_canary((const uint8_t *)name, sizeof(name)));
+	/* like strscpy(): cut to 15 characters */
+	ASSERT_OK(scmi_base_name_resp_decode_dev(b, 20, name, &dev));
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_NAME));
+	ASSERT_STREQ(name, "ABCDEFGHIJKLMNO");
+	dev = 0;
+	ASSERT_OK(scmi_base_name_resp_decode_dev(b, sizeof(b), name, &dev));
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_NAME) | SCMI_DEV(SCMI_DEV_LONG));
+	/* a non-printable byte reads '?' */
+	memcpy(b + 4, "ar\001m\0", 5);
+	dev = 0;
+	ASSERT_ERR(scmi_base_name_resp_decode(b, 20, name), -EPROTO);
+	ASSERT_OK(scmi_base_name_resp_decode_dev(b, 20, name, &dev));
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_NAME));
+	ASSERT_STREQ(name, "ar?m");
+	/* a clean reply notes nothing */
+	memcpy(b + 4, "arm\0", 4);
+	dev = 0;
+	ASSERT_OK(scmi_base_name_resp_decode_dev(b, 20, name, &dev));
+	ASSERT_EQ(dev, 0);
+	ASSERT_STREQ(name, "arm");
+}
+
+STLM_TEST(list_protocols_decode_dev)
+{
+	/* two ids 0x1B 0x13, padding bytes set, then 4 trailing bytes */
+	static const uint8_t b[] = { ST_OK, 0x02, 0x00, 0x00, 0x00,
+				     0x1B, 0x13, 0xA5, 0xA5,
+				     0x01, 0x02, 0x03, 0x04 };
+	uint8_t ids[4] = { 0 };
+	uint32_t dev = 0;
+
+	ASSERT_ERR(scmi_base_list_protocols_resp_decode(b, 12, ids, 4),
+		   -EPROTO);
+	ASSERT_EQ(scmi_base_list_protocols_resp_decode_dev(b, 12, ids, 4,
+							   &dev), 2);
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_RSVD));
+	ASSERT_EQ(ids[0], 0x1B);
+	ASSERT_EQ(ids[1], 0x13);
+	dev = 0;
+	ASSERT_EQ(scmi_base_list_protocols_resp_decode_dev(b, sizeof(b), ids,
+							   4, &dev), 2);
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_RSVD) | SCMI_DEV(SCMI_DEV_LONG));
+	/* short of what num needs, or more ids than room: still errors */
+	ASSERT_ERR(scmi_base_list_protocols_resp_decode_dev(at_end(b, 9), 9,
+							    ids, 4, &dev),
+		   -EBADMSG);
+	ASSERT_ERR(scmi_base_list_protocols_resp_decode_dev(b, 12, ids, 1,
+							    &dev), -E2BIG);
+}
+
+STLM_TEST(agent_decode_dev)
+{
+	uint8_t b[8 + 16 + 4] = { ST_OK, 0x05, 0x00, 0x00, 0x00 };
+	struct scmi_base_agent a;
+	uint32_t dev = 0;
+
+	memcpy(b + 8, "OSPM\0", 5);
+	ASSERT_ERR(scmi_base_agent_resp_decode(b, sizeof(b), &a), -EMSGSIZE);
+	ASSERT_OK(scmi_base_agent_resp_decode_dev(b, sizeof(b), &a, &dev));
+	ASSERT_EQ(dev, SCMI_DEV(SCMI_DEV_LONG));
+	ASSERT_EQ(a.agent_id, 5);
+	ASSERT_STREQ(a.name, "OSPM");
+}

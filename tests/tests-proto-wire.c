@@ -249,3 +249,38 @@ STLM_TEST(stlmd_update_event_carries_n_samples)
 	memcpy(p, &e, sizeof(e));
 	ASSERT_OK(stlmd_event_decode(p, sizeof(p) - 1, &d));
 }
+
+/* A failed reply's "platform down" payload: decoded only when whole. */
+STLM_TEST(stlmd_down_payload)
+{
+	struct stlmd_down d = { .magic = STLMD_DOWN_MAGIC,
+				.state = STLMD_DOWN_LOST,
+				.last_err = -ECONNREFUSED, .attempts = 3,
+				.down_ns = 2000000000ull };
+	uint8_t b[sizeof(d) + 8];
+	struct stlmd_down got;
+
+	memset(d.platform, 'x', sizeof(d.platform));	/* no NUL: cut */
+	memcpy(b, &d, sizeof(d));
+	memset(b + sizeof(d), 0, 8);
+	ASSERT_OK(stlmd_down_decode(b, sizeof(d), &got));
+	ASSERT_EQ(got.state, STLMD_DOWN_LOST);
+	ASSERT_EQ(got.last_err, -ECONNREFUSED);
+	ASSERT_EQ(strlen(got.platform), sizeof(got.platform) - 1);
+	/* later versions may append fields */
+	ASSERT_OK(stlmd_down_decode(b, sizeof(b), &got));
+	/* short, other magic, unknown state, positive errno: a plain error */
+	ASSERT_ERR(stlmd_down_decode(b, sizeof(d) - 1, &got), -ENOENT);
+	ASSERT_ERR(stlmd_down_decode(NULL, 0, &got), -ENOENT);
+	d.magic = STLMD_MAGIC;
+	memcpy(b, &d, sizeof(d));
+	ASSERT_ERR(stlmd_down_decode(b, sizeof(d), &got), -ENOENT);
+	d.magic = STLMD_DOWN_MAGIC;
+	d.state = 4;
+	memcpy(b, &d, sizeof(d));
+	ASSERT_ERR(stlmd_down_decode(b, sizeof(d), &got), -ENOENT);
+	d.state = STLMD_DOWN_UNREACHABLE;
+	d.last_err = 5;
+	memcpy(b, &d, sizeof(d));
+	ASSERT_ERR(stlmd_down_decode(b, sizeof(d), &got), -ENOENT);
+}

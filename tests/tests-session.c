@@ -950,20 +950,29 @@ static void scale_flow(const char *scheme, uint32_t n)
 	struct stlm_session *s = NULL;
 	struct stlmp_config *cfg;
 	uint64_t t0, lazy_ns, full_ns;
+	struct stlmp_stats st0, st1;
 	struct tp_fix *f;
 
 	ASSERT_OK(stlmp_config_generate(n, &cfg));
 	f = fx_start(cfg, scheme);
+	stlmp_platform_stats(f->p, &st0);
 	t0 = now_ns();
 	ASSERT_OK(fx_open(f, STLM_DISCOVERY_LAZY, 0, &s));
 	lazy_ns = now_ns() - t0;
+	stlmp_platform_stats(f->p, &st1);
 	t0 = now_ns();
 	ASSERT_EQ(stlm_de_count(s), (int)n);
 	full_ns = now_ns() - t0;
-	fprintf(stderr, "%s, %u DEs: lazy open %.2f ms, discovery %.1f ms\n",
-		scheme, n, lazy_ns / 1e6, full_ns / 1e6);
-	/* generous bounds for sanitizer builds; the goal is < 5 ms */
-	ASSERT_CMP(lazy_ns, <, 200000000ull);
+	fprintf(stderr, "%s, %u DEs: lazy open %.2f ms (%llu commands), "
+		"discovery %.1f ms\n", scheme, n, lazy_ns / 1e6,
+		(unsigned long long)(st1.commands - st0.commands),
+		full_ns / 1e6);
+	/*
+	 * Lazy: no DE table at open (about 4 ms here; the time is printed,
+	 * not asserted, as a loaded machine stretches it): a bounded number
+	 * of commands, far below the DE_DESCRIPTION pages n DEs need.
+	 */
+	ASSERT_CMP(st1.commands - st0.commands, <, 64);
 	for (uint32_t i = 0; i < n; i += 997) {
 		const struct stlm_de *de = stlm_de_at(s, i);
 
@@ -1564,6 +1573,25 @@ STLM_TEST(deviations_lax_platform)
 	ASSERT_OK(stlm_de_set(s, TP_CONST, true, false));
 	check_placed(f, s, TP_CONST);
 	ASSERT_OK(stlm_de_set(s, TP_CONST, false, false));
+	/* a group's placement rescan meets the lax line metadata: counted */
+	{
+		uint64_t before[STLM_DEV_KINDS], mid[STLM_DEV_KINDS];
+
+		ASSERT_EQ(stlm_session_deviations(s, before, STLM_DEV_KINDS),
+			  STLM_DEV_KINDS);
+		ASSERT_OK(stlm_group_set(s, 1, true, true));
+		check_placed(f, s, TP_G1A);
+		ASSERT_EQ(stlm_session_deviations(s, mid, STLM_DEV_KINDS),
+			  STLM_DEV_KINDS);
+		ASSERT_CMP(mid[STLM_DEV_TDCF_META], >,
+			   before[STLM_DEV_TDCF_META]);
+		ASSERT_OK(stlm_group_set(s, 1, false, false));
+		ASSERT_OK(stlm_group_set(s, 1, true, false));
+		ASSERT_EQ(stlm_session_deviations(s, cnt, STLM_DEV_KINDS),
+			  STLM_DEV_KINDS);
+		ASSERT_CMP(cnt[STLM_DEV_TDCF_META], >, mid[STLM_DEV_TDCF_META]);
+		ASSERT_OK(stlm_group_set(s, 1, false, false));
+	}
 	ASSERT_EQ(stlm_session_deviations(s, cnt, STLM_DEV_KINDS),
 		  STLM_DEV_KINDS);
 	ASSERT_CMP(cnt[STLM_DEV_RESERVED_BITS], >, 0);
@@ -1574,6 +1602,30 @@ STLM_TEST(deviations_lax_platform)
 	ASSERT_STREQ(stlm_deviation_name(STLM_DEV_LONG_REPLY), "long-reply");
 	ASSERT_NULL(stlm_deviation_name(STLM_DEV_KINDS));
 	ASSERT_ERR(stlm_session_deviations(NULL, cnt, 1), -EINVAL);
+	tp_fix_close(f, s);
+	usleep(20000);
+
+	/*
+	 * Base replies alone: reserved attribute bits, list padding and 8
+	 * trailing bytes on every one. The open reads them like Linux and
+	 * the platform's identity is unchanged.
+	 */
+	stlmp_platform_fault_clear(f->p);
+	ASSERT_OK(stlmp_platform_fault_add(f->p, "lax:proto=0x10"));
+	ASSERT_OK(fx_open(f, STLM_DISCOVERY_FULL, 1000, &s));
+	ASSERT_EQ(stlm_session_deviations(s, cnt, STLM_DEV_KINDS),
+		  STLM_DEV_KINDS);
+	ASSERT_CMP(cnt[STLM_DEV_RESERVED_BITS], >, 0);
+	ASSERT_CMP(cnt[STLM_DEV_LONG_REPLY], >, 0);
+	ASSERT_EQ(cnt[STLM_DEV_SHMTI_FLAGS], 0);
+	ASSERT_EQ(cnt[STLM_DEV_NAME], 0);
+	{
+		struct stlm_platform_info pi;
+
+		ASSERT_OK(stlm_session_info(s, &pi));
+		ASSERT_CMP(strlen(pi.vendor), >, 0);
+		ASSERT_CMP(pi.n_des, >, 0);
+	}
 	tp_fix_close(f, s);
 	fx_stop(f);
 }

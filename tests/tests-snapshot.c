@@ -1089,10 +1089,16 @@ STLM_TEST(examples)
 	struct tp_fix *f;
 	int lines = 0;
 
+	struct stlmp_config *cfg = tp_config(false);
+
 	if (!example_path("read-snapshot", rs, sizeof(rs)) ||
-	    !example_path("watch-de", wd, sizeof(wd)))
+	    !example_path("watch-de", wd, sizeof(wd))) {
+		stlmp_config_free(cfg);
 		STLM_SKIP("examples not built");
-	f = tp_fix_new(tp_config(false), &o);
+	}
+	/* a SHMTI DE is notified only on request (notify_all_des) */
+	cfg->notify_all_des = true;
+	f = tp_fix_new(cfg, &o);
 	tp_fix_listen(f, "shm");
 	uri = f->uri;
 
@@ -1144,12 +1150,13 @@ STLM_TEST(examples_default_platform)
 	tp_fix_listen(f, "shm");
 	uri = f->uri;
 	{
-		char *argv[] = { wd, uri, "cpu.3.temp", "2", NULL };
+		/* a message-only DE: by default the only kind notified */
+		char *argv[] = { wd, uri, "soc.health", "2", NULL };
 
 		/* first, while only this DE is enabled: with all 351 in
 		 * notification mode the single P2A slot drops updates */
 		ASSERT_EQ(run_capture(argv, out, sizeof(out), 20), 0);
-		ASSERT_TRUE(strncmp(out, "cpu.3.temp ", 11) == 0);
+		ASSERT_TRUE(strncmp(out, "soc.health ", 11) == 0);
 	}
 	{
 		char *argv[] = { rs, uri, NULL };

@@ -74,6 +74,17 @@ struct stlm_session *stlmd_session(struct stlmd *d)
 	return s;
 }
 
+/* As stlmd.c, simplified: lost, the last error a refused connection. */
+void stlmd_platform_down(struct stlmd *d, struct stlmd_down *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->magic = STLMD_DOWN_MAGIC;
+	ret->state = STLMD_DOWN_LOST;
+	ret->last_err = -ECONNREFUSED;
+	ret->attempts = 1;
+	snprintf(ret->platform, sizeof(ret->platform), "%s", d->platform);
+}
+
 /* As stlmd.c: the session's state decides, never the request's errno. */
 bool stlmd_request_failed(struct stlmd *d, struct stlm_session *s, int err)
 {
@@ -668,6 +679,12 @@ STLM_TEST(session_loss_and_recovery)
 		usleep(20000);
 	ASSERT_CMP(r, <, 0);
 	ASSERT_EQ(stlm_de_set(c, TP_CONST, true, false) < 0, true);
+	/* once the daemon has retired the session, it says why: not a bare EIO */
+	end = stlmd_now_ns() + 3000000000ull;
+	while (stlmd_now_ns() < end &&
+	       (r = stlm_collection_get(c, STLM_GROUP_ALL, &col)) != -EHOSTDOWN)
+		usleep(20000);
+	ASSERT_ERR(r, -EHOSTDOWN);
 	/* it comes back (a new emulator on the same paths) */
 	platform_up(f);
 	ASSERT_EQ(wait_event(c, STLM_EVENT_RESET, 5000, NULL), 1);

@@ -261,6 +261,21 @@ static const struct stlmp_de_cfg *pick_de(bool want_ts)
 	return any;
 }
 
+/*
+ * A message-only DE (no SHMTI line, no FastChannel): the only kind the
+ * emulator notifies by default (docs/platform-format.md "Linux rules").
+ */
+static const struct stlmp_de_cfg *pick_msg_de(void)
+{
+	for (uint32_t i = 0; i < F.cfg->n_des; i++) {
+		const struct stlmp_de_cfg *d = &F.cfg->des[i];
+
+		if (d->shmti == STLMP_NO_SHMTI && !d->desc.has_fc)
+			return d;
+	}
+	return NULL;
+}
+
 /* A short valid update interval (10..500 ms) or the default one. */
 static struct scmi_tlm_interval pick_interval(void)
 {
@@ -614,7 +629,7 @@ STLM_TEST(notification_file_poll_and_nonblock)
 	ASSERT_EQ(poll(&pfd, 1, 0), 0);
 	ASSERT_ERR(read(nfd, r, sizeof(r)) < 0 ? -errno : 0, -EAGAIN);
 
-	d = pick_de(false);
+	d = pick_msg_de();
 	ASSERT_NOT_NULL(d);
 	ASSERT_EQ(enc_decfg(b, d->desc.id, SCMI_TLM_DE_ENABLE), 8);
 	ASSERT_EQ(fd_xfer(fd, hdr(SCMI_PROTO_TELEMETRY, SCMI_TLM_DE_CONFIGURE,
@@ -892,7 +907,7 @@ STLM_TEST(transport_notifications)
 	if (!F.cfg->notifications)
 		STLM_SKIP("the default platform has no notifications");
 	open_transport();
-	d = pick_de(false);
+	d = pick_msg_de();
 	ASSERT_NOT_NULL(d);
 	ASSERT_EQ(enc_decfg(b, d->desc.id, SCMI_TLM_DE_ENABLE_TS), 8);
 	n = t_xfer(SCMI_TLM_DE_CONFIGURE, 50, b, 8, false, r, sizeof(r), NULL);

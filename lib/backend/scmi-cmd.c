@@ -77,19 +77,22 @@ int scmi_cmd_base_version(struct stlm_session *s, uint32_t *ret)
 int scmi_cmd_base_attrs(struct stlm_session *s, struct scmi_base_attrs *ret)
 {
 	uint8_t r[SCMI_SMALL_RESP];
+	uint32_t dev = 0;
 	int n;
 
 	n = cmd(s, SCMI_PROTO_BASE, SCMI_BASE_PROTOCOL_ATTRIBUTES, NULL, 0, r,
 		sizeof(r));
 	if (n < 0)
 		return n;
-	n = scmi_base_attrs_resp_decode(r, (size_t)n, ret);
+	n = scmi_base_attrs_resp_decode_dev(r, (size_t)n, ret, &dev);
+	note(s, dev, SCMI_PROTO_BASE, SCMI_BASE_PROTOCOL_ATTRIBUTES);
 	return n < 0 ? scmi_proto_err(n) : 0;
 }
 
 int scmi_cmd_base_vendor(struct stlm_session *s, bool sub, char *ret)
 {
 	uint8_t r[SCMI_SMALL_RESP];
+	uint32_t dev = 0;
 	int n;
 
 	n = cmd(s, SCMI_PROTO_BASE, sub ? SCMI_BASE_DISCOVER_SUB_VENDOR :
@@ -97,7 +100,8 @@ int scmi_cmd_base_vendor(struct stlm_session *s, bool sub, char *ret)
 		NULL, 0, r, sizeof(r));
 	if (n < 0)
 		return n;
-	n = scmi_base_name_resp_decode(r, (size_t)n, ret);
+	n = scmi_base_name_resp_decode_dev(r, (size_t)n, ret, &dev);
+	note(s, dev, SCMI_PROTO_BASE, SCMI_BASE_DISCOVER_VENDOR);
 	return n < 0 ? scmi_proto_err(n) : 0;
 }
 
@@ -112,6 +116,7 @@ int scmi_cmd_base_list_protocols(struct stlm_session *s, uint32_t skip,
 {
 	size_t cap = scmi_be(s)->rx_cap;
 	uint8_t q[4], *buf = malloc(cap);
+	uint32_t dev = 0;
 	int n;
 
 	if (!buf)
@@ -120,8 +125,10 @@ int scmi_cmd_base_list_protocols(struct stlm_session *s, uint32_t skip,
 	n = cmd(s, SCMI_PROTO_BASE, SCMI_BASE_DISCOVER_LIST_PROTOCOLS, q,
 		sizeof(q), buf, cap);
 	if (n >= 0) {
-		n = scmi_base_list_protocols_resp_decode(buf, (size_t)n, ids,
-							 max);
+		n = scmi_base_list_protocols_resp_decode_dev(buf, (size_t)n,
+							     ids, max, &dev);
+		note(s, dev, SCMI_PROTO_BASE,
+		     SCMI_BASE_DISCOVER_LIST_PROTOCOLS);
 		if (n < 0)
 			n = scmi_proto_err(n);
 	}

@@ -217,6 +217,8 @@ static int group_configure(struct stlm_session *s, uint32_t group,
 	} else {
 		pthread_mutex_unlock(&s->lock);
 	}
+	if (pv.dev)
+		stlm__deviation(s, pv.dev, "SHMTI lines (rescan)");
 	free(pv.v);
 	return perr;
 }

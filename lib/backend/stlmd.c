@@ -36,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -94,11 +95,48 @@ struct stlmd_client {
 
 	struct mapping *retired;
 	size_t n_retired;
+	uint32_t down_logged;	/* rx thread: the state last logged */
 };
 
 static struct stlmd_client *cl(struct stlm_session *s)
 {
 	return s->be;
+}
+
+/*
+ * A failed reply that says why (struct stlmd_down): the daemon runs but
+ * its platform is unusable. Logged once per state (not per request), and
+ * the request fails with -EHOSTDOWN instead of a bare -EIO. rx thread.
+ */
+static int platform_down(struct stlm_session *s, const uint8_t *p,
+			 size_t len)
+{
+	static const char *const what[] = {
+		[STLMD_DOWN_UNREACHABLE] = "has not reached its platform",
+		[STLMD_DOWN_LOST] = "has lost its platform",
+		[STLMD_DOWN_UNRESPONSIVE] = "gets no answer from its platform",
+	};
+	struct stlmd_client *c = cl(s);
+	struct stlmd_down d;
+	char retry[48] = "at the next request";
+
+	if (stlmd_down_decode(p, len, &d) < 0)
+		return -EIO;
+	if (c->down_logged == d.state)
+		return -EHOSTDOWN;
+	c->down_logged = d.state;
+	if (d.retry_ns)
+		snprintf(retry, sizeof(retry), "next attempt in %.1f s",
+			 (double)d.retry_ns / 1e9);
+	stlm__log(s, STLM_LOG_ERR,
+		  "stlmd is running but %s %s for %.1f s (last error: %s; "
+		  "%u failed attempt%s); it keeps retrying, %s",
+		  what[d.state], d.platform, (double)d.down_ns / 1e9,
+		  d.last_err ? strerror(-d.last_err) : "none",
+		  d.attempts, d.attempts == 1 ? "" : "s",
+		  d.state == STLMD_DOWN_UNRESPONSIVE ?
+			  "until it answers again" : retry);
+	return -EHOSTDOWN;
 }
 
 static void deadline(struct timespec *ts, int ms)
@@ -740,6 +778,9 @@ static void *rx_main(void *arg)
 			fail_all(c, h.status < 0 ? h.status : -EPROTO);
 			break;
 		}
+		if (h.status == -EIO && h.len)
+			h.status = platform_down(s, c->rx_buf + sizeof(h),
+						 h.len);
 		pthread_mutex_lock(&c->lock);
 		for (w = c->waiters; w; w = w->next)
 			if (w->seq == h.seq && w->type == h.type)

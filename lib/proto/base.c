@@ -39,7 +39,8 @@
  * returned as its errno whatever follows it; a SUCCESS reply must be exactly
  * @need bytes long (status included).
  */
-static int base_fixed_resp_check(const uint8_t *buf, size_t len, size_t need)
+static int base_fixed_resp_check(const uint8_t *buf, size_t len, size_t need,
+				 uint32_t *dev)
 {
 	int r;
 
@@ -48,7 +49,7 @@ static int base_fixed_resp_check(const uint8_t *buf, size_t len, size_t need)
 		return r;
 	if (len < need)
 		return -EBADMSG;
-	if (len > need)
+	if (len > need && !scmi_dev_note(dev, SCMI_DEV_LONG))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -83,21 +84,32 @@ static void base_name_put(uint8_t *field, const char *name, size_t n)
 }
 
 /*
- * Validate a 16-byte name field from the wire: a NUL within the field and
- * only printable ASCII before it (-EPROTO otherwise). Bytes after the NUL
- * are not looked at. Returns the string length.
+ * Copy a 16-byte name field from the wire into @ret (NUL-filled): a NUL
+ * within the field and only printable ASCII before it (-EPROTO otherwise).
+ * Bytes after the NUL are not looked at. With a deviation sink, like
+ * strscpy(): a field without NUL is cut to 15 characters and a
+ * non-printable byte reads '?', noted as SCMI_DEV_NAME.
  */
-static int base_name_get(const uint8_t *field)
+static int base_name_get(const uint8_t *field, char ret[SCMI_SHORT_NAME_LEN],
+			 uint32_t *dev)
 {
 	const uint8_t *nul = memchr(field, 0, SCMI_SHORT_NAME_LEN);
+	char tmp[SCMI_SHORT_NAME_LEN];
 	size_t n, i;
 
-	if (!nul)
+	if (!nul && !scmi_dev_note(dev, SCMI_DEV_NAME))
 		return -EPROTO;
-	n = (size_t)(nul - field);
-	for (i = 0; i < n; i++)
-		if (!base_char_printable(field[i]))
+	n = nul ? (size_t)(nul - field) : SCMI_SHORT_NAME_LEN - 1;
+	memset(tmp, 0, sizeof(tmp));
+	memcpy(tmp, field, n);
+	for (i = 0; i < n; i++) {
+		if (base_char_printable(field[i]))
+			continue;
+		if (!scmi_dev_note(dev, SCMI_DEV_NAME))
 			return -EPROTO;
+		tmp[i] = '?';
+	}
+	memcpy(ret, tmp, sizeof(tmp));
 	return (int)n;
 }
 
@@ -116,14 +128,20 @@ int scmi_base_attrs_resp_encode(const struct scmi_base_attrs *a, uint8_t *buf,
 int scmi_base_attrs_resp_decode(const uint8_t *buf, size_t len,
 				struct scmi_base_attrs *ret)
 {
+	return scmi_base_attrs_resp_decode_dev(buf, len, ret, NULL);
+}
+
+int scmi_base_attrs_resp_decode_dev(const uint8_t *buf, size_t len,
+				    struct scmi_base_attrs *ret, uint32_t *dev)
+{
 	uint32_t v;
 	int r;
 
-	r = base_fixed_resp_check(buf, len, BASE_ATTRS_RESP_LEN);
+	r = base_fixed_resp_check(buf, len, BASE_ATTRS_RESP_LEN, dev);
 	if (r < 0)
 		return r;
 	v = scmi_get_le32(buf + 4);
-	if (v & BASE_ATTRS_RSVD_MASK)
+	if ((v & BASE_ATTRS_RSVD_MASK) && !scmi_dev_note(dev, SCMI_DEV_RSVD))
 		return -EPROTO;
 	ret->num_protocols = v & BASE_ATTRS_NUM_PROTOCOLS_MASK;
 	ret->num_agents = (v & BASE_ATTRS_NUM_AGENTS_MASK) >>
@@ -148,17 +166,19 @@ int scmi_base_name_resp_encode(const char *name, uint8_t *buf, size_t cap)
 int scmi_base_name_resp_decode(const uint8_t *buf, size_t len,
 			       char ret[SCMI_SHORT_NAME_LEN])
 {
-	int r, n;
+	return scmi_base_name_resp_decode_dev(buf, len, ret, NULL);
+}
 
-	r = base_fixed_resp_check(buf, len, BASE_NAME_RESP_LEN);
+int scmi_base_name_resp_decode_dev(const uint8_t *buf, size_t len,
+				   char ret[SCMI_SHORT_NAME_LEN], uint32_t *dev)
+{
+	int r;
+
+	r = base_fixed_resp_check(buf, len, BASE_NAME_RESP_LEN, dev);
 	if (r < 0)
 		return r;
-	n = base_name_get(buf + 4);
-	if (n < 0)
-		return n;
-	memset(ret, 0, SCMI_SHORT_NAME_LEN);
-	memcpy(ret, buf + 4, (size_t)n);
-	return 0;
+	r = base_name_get(buf + 4, ret, dev);
+	return r < 0 ? r : 0;
 }
 
 int scmi_base_list_protocols_resp_encode(const uint8_t *ids, size_t n,
@@ -192,6 +212,14 @@ int scmi_base_list_protocols_resp_encode(const uint8_t *ids, size_t n,
 int scmi_base_list_protocols_resp_decode(const uint8_t *buf, size_t len,
 					 uint8_t *ids, size_t cap)
 {
+	return scmi_base_list_protocols_resp_decode_dev(buf, len, ids, cap,
+							NULL);
+}
+
+int scmi_base_list_protocols_resp_decode_dev(const uint8_t *buf, size_t len,
+					     uint8_t *ids, size_t cap,
+					     uint32_t *dev)
+{
 	uint32_t num;
 	uint64_t need;
 	size_t i;
@@ -206,11 +234,11 @@ int scmi_base_list_protocols_resp_decode(const uint8_t *buf, size_t len,
 	need = LIST_PROTOCOLS_LEN(num);
 	if ((uint64_t)len < need)
 		return -EBADMSG;
-	if ((uint64_t)len > need)
+	if ((uint64_t)len > need && !scmi_dev_note(dev, SCMI_DEV_LONG))
 		return -EMSGSIZE;
 	/* Bytes of the last word past num are padding and must be 0. */
-	for (i = 8 + (size_t)num; i < len; i++)
-		if (buf[i] != 0)
+	for (i = 8 + (size_t)num; i < need; i++)
+		if (buf[i] != 0 && !scmi_dev_note(dev, SCMI_DEV_RSVD))
 			return -EPROTO;
 	if (num > cap || num > INT32_MAX)
 		return -E2BIG;
@@ -239,17 +267,23 @@ int scmi_base_agent_resp_encode(const struct scmi_base_agent *a, uint8_t *buf,
 int scmi_base_agent_resp_decode(const uint8_t *buf, size_t len,
 				struct scmi_base_agent *ret)
 {
-	int r, n;
+	return scmi_base_agent_resp_decode_dev(buf, len, ret, NULL);
+}
 
-	r = base_fixed_resp_check(buf, len, BASE_AGENT_RESP_LEN);
+int scmi_base_agent_resp_decode_dev(const uint8_t *buf, size_t len,
+				    struct scmi_base_agent *ret, uint32_t *dev)
+{
+	char name[SCMI_SHORT_NAME_LEN];
+	int r;
+
+	r = base_fixed_resp_check(buf, len, BASE_AGENT_RESP_LEN, dev);
 	if (r < 0)
 		return r;
-	n = base_name_get(buf + 8);
-	if (n < 0)
-		return n;
+	r = base_name_get(buf + 8, name, dev);
+	if (r < 0)
+		return r;
 	ret->agent_id = scmi_get_le32(buf + 4);
-	memset(ret->name, 0, sizeof(ret->name));
-	memcpy(ret->name, buf + 8, (size_t)n);
+	memcpy(ret->name, name, sizeof(name));
 	return 0;
 }
 

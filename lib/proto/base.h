@@ -133,4 +133,25 @@ int scmi_base_error_event_encode(uint32_t agent_id, bool fatal,
 int scmi_base_error_event_decode(const uint8_t *buf, size_t len,
 				 struct scmi_base_error_event *ret);
 
+/*
+ * Tolerant reply decoders, like the Telemetry ones (telemetry.h): where the
+ * plain decoder fails on a deviation the Linux driver steps over (reserved
+ * bits, a longer reply, non-zero DISCOVER_LIST_PROTOCOLS padding, a name
+ * without NUL or with non-printable bytes), they decode and OR SCMI_DEV(kind)
+ * into *dev (scmi.h). Reserved bits are dropped; a name is cut to 15
+ * characters and non-printable bytes read '?'; trailing bytes are ignored.
+ * Everything else fails as the plain decoder does. *dev is not cleared.
+ */
+int scmi_base_attrs_resp_decode_dev(const uint8_t *buf, size_t len,
+				    struct scmi_base_attrs *ret, uint32_t *dev);
+int scmi_base_name_resp_decode_dev(const uint8_t *buf, size_t len,
+				   char ret[SCMI_SHORT_NAME_LEN],
+				   uint32_t *dev);
+int scmi_base_list_protocols_resp_decode_dev(const uint8_t *buf, size_t len,
+					     uint8_t *ids, size_t cap,
+					     uint32_t *dev);
+int scmi_base_agent_resp_decode_dev(const uint8_t *buf, size_t len,
+				    struct scmi_base_agent *ret,
+				    uint32_t *dev);
+
 #endif /* STLM_PROTO_BASE_H */

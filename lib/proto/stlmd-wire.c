@@ -176,3 +176,18 @@ int stlmd_event_decode(const uint8_t *p, size_t len, struct stlmd_event *ret)
 	*ret = e;
 	return 0;
 }
+
+int stlmd_down_decode(const uint8_t *p, size_t len, struct stlmd_down *ret)
+{
+	struct stlmd_down d;
+
+	if (!p || len < sizeof(d))
+		return -ENOENT;
+	memcpy(&d, p, sizeof(d));
+	if (d.magic != STLMD_DOWN_MAGIC || d.state < STLMD_DOWN_UNREACHABLE ||
+	    d.state > STLMD_DOWN_UNRESPONSIVE || d.last_err > 0)
+		return -ENOENT;
+	d.platform[sizeof(d.platform) - 1] = '\0';
+	*ret = d;
+	return 0;
+}

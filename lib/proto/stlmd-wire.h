@@ -234,7 +234,31 @@ struct stlmd_single {
 	uint32_t dresp_len;	/* then resp_len + dresp_len bytes */
 };
 
+/*
+ * Why the daemon cannot serve a request that needs the platform: the
+ * whole payload of a reply with status -EIO, when the daemon runs but has
+ * no usable platform session (it keeps retrying). Older clients ignore a
+ * failed reply's payload; older daemons send none (plain -EIO). Later
+ * versions may append fields.
+ */
+#define STLMD_DOWN_MAGIC	0x4e574f44u /* "DOWN" */
+enum stlmd_down_state {
+	STLMD_DOWN_UNREACHABLE = 1,	/* never reached since stlmd started */
+	STLMD_DOWN_LOST = 2,		/* reached before, lost since */
+	STLMD_DOWN_UNRESPONSIVE = 3,	/* channel kept, no answer */
+};
+struct stlmd_down {
+	uint32_t magic;		/* STLMD_DOWN_MAGIC */
+	uint32_t state;		/* enum stlmd_down_state */
+	int32_t last_err;	/* negative errno of the last failure, or 0 */
+	uint32_t attempts;	/* failed attempts to reach it since */
+	uint64_t down_ns;	/* how long it has been unusable */
+	uint64_t retry_ns;	/* next attempt in; 0: at the next request */
+	char platform[64];	/* the daemon's platform URI (cut, NUL) */
+};
+
 _Static_assert(sizeof(struct stlmd_hdr) == 24, "hdr");
+_Static_assert(sizeof(struct stlmd_down) == 96, "down");
 _Static_assert(sizeof(struct stlmd_info) == 96, "info");
 _Static_assert(sizeof(struct stlmd_de) == 56, "de");
 _Static_assert(sizeof(struct stlmd_de_state) == 16, "state");
@@ -328,5 +352,12 @@ int stlmd_single_reply_check(const uint8_t *p, size_t len, size_t resp_cap,
  * versions append fields). 0 with *ret, or -EPROTO.
  */
 int stlmd_event_decode(const uint8_t *p, size_t len, struct stlmd_event *ret);
+
+/*
+ * The payload of a failed reply: 0 with *ret (platform NUL-terminated,
+ * state within enum stlmd_down_state) when it is a struct stlmd_down (at
+ * least its size, the magic), else -ENOENT: a plain error.
+ */
+int stlmd_down_decode(const uint8_t *p, size_t len, struct stlmd_down *ret);
 
 #endif /* STLM_PROTO_STLMD_WIRE_H */

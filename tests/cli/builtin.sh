@@ -19,7 +19,7 @@ json_check builtin-read 'len(d["samples"]) == 351 and sum(1 for s in d["samples"
 grep -q "enabling every DE" "$T/err" || fail "builtin read: auto-enable notice"
 expect_rc 0 "builtin watch" "$STLM" -q watch -n 2 -i 50 0x00010003 0x00010002
 [ "$(grep -c 'cycles' "$T/out")" -eq 2 ] || fail "builtin watch: two cycle rows"
-# settings on the built-in platform end with the command: enable/config
+# settings on the built-in platform end with the command: enable/config/reset
 # say so once (not with -q; a JSON warning), and still exit 0
 expect_rc 0 "builtin enable" "$STLM" enable --all
 [ "$(grep -c 'lives only for this command' "$T/err")" -eq 1 ] || fail "builtin enable: settings notice once"
@@ -30,6 +30,10 @@ expect_rc 0 "builtin config quiet" "$STLM" -q config --on
 [ -s "$T/err" ] && fail "builtin config -q: stderr not empty"
 expect_rc 0 "builtin disable json" "$STLM" -q disable --all --json
 json_check builtin-settings-warning 'any("lives only for this command" in x for x in d.get("warnings", []))'
+expect_rc 0 "builtin reset" "$STLM" reset
+[ "$(grep -c 'lives only for this command' "$T/err")" -eq 1 ] || fail "builtin reset: settings notice once"
+expect_rc 0 "builtin reset json" "$STLM" -q reset --json
+json_check builtin-reset-warning 'any("lives only for this command" in x for x in d.get("warnings", []))'
 expect_rc 0 "builtin config show" "$STLM" config
 grep -q 'lives only' "$T/err" && fail "builtin config without a change: no settings notice"
 # no private directory is left behind

@@ -22,10 +22,11 @@ echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); s=d["samples"
 	fail "read: $out"
 ok "CLI through stlmd: configures and reads; the tree agrees"
 
-# notifications reach a socket subscriber while the tree is mounted
-out=$(timeout 20 "$STLM_EXAMPLES_DIR/watch-de" "stlmd:$T/d.sock" cpu.1.temp 3) ||
+# notifications reach a socket subscriber while the tree is mounted (a
+# message-only DE: only those are notified, docs/platform-format.md)
+out=$(timeout 20 "$STLM_EXAMPLES_DIR/watch-de" "stlmd:$T/d.sock" soc.health 3) ||
 	fail "watch-de through stlmd: exit $? ($out)"
-[ "$(echo "$out" | grep -c '^cpu.1.temp ')" = 3 ] || fail "watch-de: $out"
+[ "$(echo "$out" | grep -c '^soc.health ')" = 3 ] || fail "watch-de: $out"
 ok "notifications forwarded to socket subscribers"
 
 stop_daemon

@@ -233,9 +233,9 @@ for f, (cli, tree, eno, how) in CMD.items():
          R_DAEMON, err=tree)
     cell(f, "sock", "error", "error",
          "`stlm -p stlmd:PATH read` exits 1: \"%s\"" % (
-             "cannot open platform '...': Input/output error\" or \"cannot read the collection state: the platform did not answer in time"
+             "cannot open platform '...': stlmd is running but cannot use its platform now (it keeps retrying)\" (stderr says first that stlmd gets no answer from its platform, since when, the last error) or \"cannot read the collection state: the platform did not answer in time"
              if eno == "ETIMEDOUT" else "cannot read the collection state: ...%s" % cli),
-         R_DAEMON, err=cli + ("|Input/output error" if eno == "ETIMEDOUT" else ""))
+         R_DAEMON, err=cli + ("|stlmd is running but cannot use its platform now" if eno == "ETIMEDOUT" else ""))
     cell(f, "export", "error", "error",
          "`stlm_up 0` and no DE series (each scrape sends CONFIG_GET first; a scrape takes up to (1 + 3) x timeout)",
          R_SCRAPE, err=r"stlm_up 0")
@@ -314,8 +314,8 @@ cell("gone", "record", "error", "error",
 cell("gone", "tree", "error", "error", "`des_bulk_read` and `des/<id>/value` fail with EIO; the mount stays",
      R_DAEMON_RECONNECT, err=r"Input/output error")
 cell("gone", "sock", "error", "error",
-     "`stlm -p stlmd:PATH read` exits 1: \"cannot open platform '...': Input/output error\" or \"... the platform went away\"",
-     R_DAEMON_RECONNECT, err=r"Input/output error|went away")
+     "`stlm -p stlmd:PATH read` exits 1: \"cannot open platform '...': stlmd is running but cannot use its platform now (it keeps retrying)\" (stderr says first that stlmd has lost its platform, for how long, the last error and when it retries) or \"... the platform went away\"",
+     R_DAEMON_RECONNECT, err=r"stlmd is running but cannot use its platform now \(it keeps retrying\)|went away")
 cell("gone", "export", "error", "error", "`stlm_up 0`, no DE series",
      "the exporter reopens its session at the next scrape after the failure: `stlm_up 1` as soon as the platform is back",
      err=r"stlm_up 0")

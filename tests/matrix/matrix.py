@@ -47,7 +47,8 @@ and across cells:
   same-des     list --json gives the same ids, names, units, kinds and
                groups on every column (per catalog mode)
   same-values  the constant-valued DEs read the same raw value and the
-               same scaled value on every column
+               same scaled value on every column; the signed battery
+               current the same sign and scale
   unchanged    the unprivileged user's commands left root's view of the
                platform unchanged (DEs enabled, collection, interval) and
                stlmd still serves; the same for every watch row (watch
@@ -93,6 +94,10 @@ BOUND_S = 15.0            # one command, any column (stlmfs: reads files)
 SETUP_BOUND_S = 20.0
 # Constant-valued DEs of the default description (platform/default-soc.json)
 CONST_DES = (0x17006, 0x19000)
+# Signed DEs that vary (battery current, 32 bits, catalog "signed", "bits"):
+# compared as (sign, scale against the sign-extended raw value), which an
+# STLMFS tree without the catalog's data size gets wrong (a 64-bit word)
+SIGNED_DES = {0x19101: 32}
 GLOB = "cpu.*.temp"
 GLOB_MATCHES = 10         # cpu.0.temp .. cpu.9.temp with the catalog
 # DEs read only by message (no SHMTI line, no FastChannel): no value until
@@ -522,14 +527,32 @@ def ck_read_text(c, r):
     return []
 
 
+def signed_view(x, bits):
+    """A varying signed sample as (sign, scale): the same on every column
+    that sign-extends the raw value from its data size and scales it."""
+    raw, value = x.get("raw"), x.get("value")
+    if not isinstance(raw, int) or not isinstance(value, (int, float)):
+        return ("no value", raw, value)
+    raw &= (1 << bits) - 1
+    sx = raw - (1 << bits) if raw >> (bits - 1) else raw
+    if sx == 0:
+        return ("zero", value == 0)
+    # read as signed (catalog) or as unsigned (no catalog): either way the
+    # same on every column of one catalog mode
+    return ("negative", "%.6g" % (value / sx)) if value < 0 else \
+        ("positive", "%.6g" % (value / raw))
+
+
 def ck_read_json(c, r):
     d = r.json()
     s = d.get("samples", [])
     valid = [x for x in s if x.get("valid")]
     if c.col.name in NO_MEMORY:
         return []       # exit status and message checked by expect_rc / ck_nomem
-    c.run.note_values(c, {x["id"]: (x.get("raw"), x.get("value")) for x in s
-                          if x["id"] in CONST_DES})
+    vals = {x["id"]: (x.get("raw"), x.get("value")) for x in s if x["id"] in CONST_DES}
+    vals.update({x["id"]: signed_view(x, SIGNED_DES[x["id"]]) for x in s
+                 if x["id"] in SIGNED_DES and x.get("valid")})
+    c.run.note_values(c, vals)
     if len(s) != 351:
         return [("values", "read --json: %d samples, expected 351" % len(s))]
     bad = [x["id"] for x in s if not x.get("valid") and x["id"] not in MESSAGE_ONLY]
