@@ -264,25 +264,18 @@ static PyObject *opt_str(const char *s)
 	return PyUnicode_DecodeUTF8(s, (Py_ssize_t)strlen(s), "replace");
 }
 
-static const char *const label_keys[] = {
-	"cluster", "core", "socket", "die", "domain", "rail", "channel", "port",
-	"soc",
-};
-
 static PyObject *de_tuple(const struct stlm_de *de)
 {
 	PyObject *labels = PyDict_New();
+	const char *key, *val;
 
 	if (!labels)
 		return NULL;
-	for (size_t k = 0; k < sizeof(label_keys) / sizeof(label_keys[0]); k++) {
-		const char *v = stlm_de_label(de, label_keys[k]);
-		PyObject *pv;
+	/* every catalog label of the DE: its own, then the catalog's */
+	for (unsigned int k = 0; stlm_de_label_at(de, k, &key, &val) == 0; k++) {
+		PyObject *pv = opt_str(val);
 
-		if (!v)
-			continue;
-		pv = opt_str(v);
-		if (!pv || PyDict_SetItemString(labels, label_keys[k], pv) < 0) {
+		if (!pv || PyDict_SetItemString(labels, key, pv) < 0) {
 			Py_XDECREF(pv);
 			Py_DECREF(labels);
 			return NULL;

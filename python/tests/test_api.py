@@ -76,6 +76,8 @@ def test_des(platform):
         assert (t.unit, t.kind, t.component, t.component_instance) == \
             ("°C", "gauge", "cpu", 1)
         assert isinstance(t.labels, dict)
+        # every catalog label, also keys the exporter has no special case for
+        assert s.de(0x00011004).labels == {"cluster": "0", "persistent": "true"}
         assert any(d.kind == "counter" for d in des)
         with pytest.raises(AttributeError):
             t.name = "x"
