@@ -72,11 +72,13 @@ def test_tree_reads(stlmd):
 
 def test_socket_events(stlmd):
     with stlm.open(stlmd["socket"]) as s:
-        s.enable("cpu.1.temp")
+        # notifications carry message-only DEs, such as soc.health
+        health = s.de("soc.health").id
+        s.enable("cpu.1.temp", health)
         s.config(interval="10ms", mode="notify")
         for ev in s.events(timeout=20):
             if ev.type == "update":
-                assert 0x10102 in ev.samples["id"]
+                assert health in ev.samples["id"]
                 break
         else:
             pytest.fail("no update event through stlmd")
