@@ -273,9 +273,14 @@ void *pump_main(void *arg)
 			pthread_mutex_unlock(&fs->lock);
 			fs_coll_note(fs, s, g, now, &c);
 		}
-		/* pipe without notifications: sample at the update interval */
-		if (readers && fs->coll.enabled &&
-		    fs->coll.mode == STLM_MODE_ON_DEMAND && now >= next_take) {
+		/*
+		 * The pipe samples at the update interval in both modes:
+		 * notifications carry only message-only DEs (a Linux-safe
+		 * platform never notifies SHMTI or FastChannel DEs), so in
+		 * notification mode the SHMTI/FastChannel DEs come from
+		 * here and the message-only ones from the events below.
+		 */
+		if (readers && fs->coll.enabled && now >= next_take) {
 			uint64_t iv = fs->coll.interval.ns;
 
 			if (iv < 10000000ull)
