@@ -127,7 +127,7 @@ lrc=$?
 cat "$T/lintian.log"
 [ $lrc -eq 124 ] && fail "lintian timed out"
 grep -q '^E: ' "$T/lintian.log" && fail "lintian reports errors (E: above)"
-[ $lrc -le 2 ] || fail "lintian failed (status $lrc)"
+[ $lrc -le 1 ] || fail "lintian failed (status $lrc)"
 echo "lintian: $(grep -c '^E: ' "$T/lintian.log") errors, $(grep -c '^W: ' "$T/lintian.log") warnings"
 
 # --- 3. a clean Debian 12 root ---------------------------------------------
@@ -180,7 +180,9 @@ in_root() {
 # --- 4. install and use ------------------------------------------------------
 step "apt-get install the packages in the root"
 mkdir -p "$ROOT/debs"
-cp "$T"/*.deb "$ROOT/debs/"
+for d in "$T"/*.deb; do
+	case $d in *-dbgsym_*) ;; *) cp "$d" "$ROOT/debs/" ;; esac
+done
 in_root 600 'apt-get update -qq' >"$T/apt.log" 2>&1 ||
 	{ tail -n 20 "$T/apt.log" >&2; skip "apt-get update in the root failed (no mirror?)"; }
 # pkgconf and gcc: to use libstlm-dev as a developer would.
@@ -213,6 +215,8 @@ grep -qi "usage" "$T/h1" || fail "stlm-platform --help printed no usage"
 in_root 30 'stlmd --help' >"$T/h2" 2>&1 || { cat "$T/h2" >&2; fail "stlmd --help"; }
 grep -qi "usage" "$T/h2" || fail "stlmd --help printed no usage"
 libs=$(in_root 30 'pkg-config --libs libstlm') || fail "pkg-config --libs libstlm"
+# shellcheck disable=SC2086 # word splitting drops pkgconf's trailing blank
+libs=$(echo $libs)
 [ "$libs" = "-lstlm" ] || fail "pkg-config --libs libstlm: '$libs'"
 echo "ok: stlm-platform --help, stlmd --help, pkg-config --libs libstlm: $libs"
 in_root 10 'getent group telemetry' >/dev/null || fail "stlmd's postinst made no telemetry group"
@@ -225,8 +229,9 @@ mkdir -p "$ROOT/tmp/ex"
 cp "$SRC/examples/read-snapshot.c" "$ROOT/tmp/ex/"
 in_root 120 'cd /tmp/ex && cc -std=gnu11 -Wall -Wextra -Werror -o read-snapshot read-snapshot.c $(pkg-config --cflags --libs libstlm)' \
 	>"$T/cc.log" 2>&1 || { cat "$T/cc.log" >&2; fail "cc read-snapshot.c with libstlm-dev"; }
-in_root 10 'ldd /tmp/ex/read-snapshot' | grep -q 'libstlm.so.1 => /usr/lib/' ||
-	fail "read-snapshot does not use the installed libstlm.so.1"
+in_root 10 'ldd /tmp/ex/read-snapshot' >"$T/ldd" 2>&1
+grep -Eq 'libstlm\.so\.1 => /(usr/)?lib/' "$T/ldd" ||
+	fail "read-snapshot does not use the installed libstlm.so.1: $(cat "$T/ldd")"
 chroot "$ROOT" /usr/bin/env -i PATH=/usr/bin:/bin stlm-platform \
 	--listen unix:/tmp/ex/p.sock --mem /tmp/ex/mem -q >"$T/plat.log" 2>&1 &
 PLAT_PID=$!
