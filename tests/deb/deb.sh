@@ -14,7 +14,8 @@
 #     stlm-platform --help, stlmd --help, pkg-config --libs libstlm, an
 #     example built against libstlm-dev reading the installed
 #     stlm-platform through libstlm.so.1, the telemetry group from
-#     stlmd's postinst, and import stlm when python3-stlm was built;
+#     stlmd's postinst, and, when python3-stlm was built, import stlm
+#     and a snapshot of the built-in platform from Python;
 #  5. apt-get purge of every package.
 # Skips (77) when not root or when a tool cannot be installed. Every step
 # is bounded in time; /proc and the package cache mounted in the root are
@@ -148,7 +149,7 @@ if [ ! -s "$TARBALL" ]; then
 	tar -C "$T/boot" --numeric-owner -czf "$TARBALL.tmp" . ||
 		fail "tar the root"
 	mv "$TARBALL.tmp" "$TARBALL"
-	rm -rf "$T/boot"
+	rm -rf "${T:?}/boot"
 else
 	step "the clean root from $TARBALL"
 fi
@@ -257,6 +258,17 @@ if [ "$HAVE_PY" = 1 ]; then
 	grep -q '^/usr/lib/python3/dist-packages/stlm/' "$T/py.out" ||
 		fail "stlm imported from $(cat "$T/py.out")"
 	echo "ok: import stlm: $(cat "$T/py.out")"
+	# The built-in platform (the installed stlm-platform) and a snapshot.
+	in_root 120 "/usr/bin/python3 -c 'import stlm
+with stlm.open() as s:
+    snap = s.snapshot()
+    print(len(s.des), len(snap))'" >"$T/py2.out" 2>&1 ||
+		{ cat "$T/py2.out" >&2; fail "stlm.open() and a snapshot from Python"; }
+	# shellcheck disable=SC2046 # two numbers, split on purpose
+	set -- $(tail -n 1 "$T/py2.out")
+	[ "${1:-0}" -gt 0 ] && [ "${2:-0}" -gt 0 ] ||
+		fail "stlm.open(): no DEs or an empty snapshot: $(cat "$T/py2.out")"
+	echo "ok: stlm.open() from Python: $1 DEs, a snapshot of $2 samples"
 else
 	echo "NOTE: python3-stlm not built: import stlm not checked"
 fi
