@@ -13,7 +13,7 @@
 #     stlm read (the built-in platform), as root and as uid 65534;
 #     stlm-platform --help, stlmd --help, pkg-config --libs libstlm, an
 #     example built against libstlm-dev reading the installed
-#     stlm-platform through libstlm.so.1, the telemetry group from
+#     stlm-platform through libstlm.so.1, the groups of sysusers.d from
 #     stlmd's postinst, and, when python3-stlm was built, import stlm
 #     and a snapshot of the built-in platform from Python;
 #  5. apt-get purge of every package.
@@ -220,10 +220,14 @@ libs=$(in_root 30 'pkg-config --libs libstlm') || fail "pkg-config --libs libstl
 libs=$(echo $libs)
 [ "$libs" = "-lstlm" ] || fail "pkg-config --libs libstlm: '$libs'"
 echo "ok: stlm-platform --help, stlmd --help, pkg-config --libs libstlm: $libs"
-in_root 10 'getent group telemetry' >/dev/null || fail "stlmd's postinst made no telemetry group"
+groups=$(awk '$1 == "g" && $3 == "-" { print $2 }' "$ROOT/usr/lib/sysusers.d/stlm.conf")
+[ -n "$groups" ] || fail "no group in the installed sysusers.d/stlm.conf"
+for g in $groups; do
+	in_root 10 "getent group $g" >/dev/null || fail "stlmd's postinst made no group $g"
+done
 in_root 10 'test -x /usr/libexec/stlm/stlm-arm-telemetry-setup && test -f /lib/systemd/system/stlmd.service && test -f /usr/share/bash-completion/completions/stlm && test -f /usr/share/stlm/catalogs/default-soc.json' ||
 	fail "stlmd's or stlm's files missing in the root"
-echo "ok: the telemetry group, the units, the completion and the catalog are there"
+echo "ok: the groups ($(echo $groups)), the units, the completion and the catalog are there"
 
 step "an example built against libstlm-dev, run against the installed stlm-platform"
 mkdir -p "$ROOT/tmp/ex"
