@@ -10,7 +10,7 @@ set -eu
 
 PKGS="gcc make meson ninja-build pkg-config python3 libjson-c-dev \
 libfuse3-dev fuse3 libmicrohttpd-dev prometheus gnuplot-nox valgrind \
-bash-completion"
+bash-completion libncurses-dev tmux"
 
 missing=""
 for p in $PKGS "$@"; do
