@@ -181,6 +181,7 @@ struct cli_progress {
 	uint64_t total;		/* 0: unknown */
 	uint64_t start_ns, last_ns;
 	bool shown;
+	bool bytes;		/* counts are bytes: "12.5 MB" */
 };
 bool cli_progress_wanted(struct cli *c);
 void cli_progress_begin(struct cli_progress *p, struct cli *c,

@@ -944,13 +944,18 @@ static int record_loop(struct cli *c, const struct config *cfg,
 	uint64_t start = now_ns(CLOCK_MONOTONIC), next = start;
 	bool workload = cfg->argv != NULL, started = false;
 	int failures = 0, r;
+	struct cli_progress prog;
 
+	/* A progress line, unless a workload shares the terminal. */
+	cli_progress_begin(&prog, workload && !cfg->log ? NULL : c, "record",
+			   cfg->count);
 	for (;;) {
 		bool last = workload && rc->exited;
 
 		r = take_and_append(c, cfg, rc, &failures);
+		cli_progress_update(&prog, rc->records);
 		if (r < 0)
-			return r;
+			break;
 		/* The workload starts once the first record is written. */
 		if (workload && !started && rc->records) {
 			started = true;
@@ -959,11 +964,13 @@ static int record_loop(struct cli *c, const struct config *cfg,
 			if (r < 0) {
 				cli_err(c, "cannot write to %s: %s",
 					cfg->output, strerror(-r));
-				return r;
+				break;
 			}
 			*ret_spawn = spawn_workload(c, cfg, rc, orig, log_fd);
-			if (*ret_spawn)
-				return -ENOEXEC;
+			if (*ret_spawn) {
+				r = -ENOEXEC;
+				break;
+			}
 		}
 		if (last)
 			break;
@@ -979,11 +986,12 @@ static int record_loop(struct cli *c, const struct config *cfg,
 			next = now_ns(CLOCK_MONOTONIC);
 		r = wait_until(cfg, rc, next);
 		if (r < 0)
-			return r;
+			break;
 		if (!workload && cli_stop)
 			break;
 	}
-	return 0;
+	cli_progress_end(&prog);
+	return r < 0 ? r : 0;
 }
 
 /* After the loop: a workload still running (-n / -D, an error) is

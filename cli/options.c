@@ -388,7 +388,7 @@ void cli_print_options_table(FILE *f, const struct cli_cmd *cmds, size_t n)
 {
 	char spec[16];
 
-	/* global options: one row each, command "*" */
+	/* the global options: one row each, command "*" */
 	for (size_t i = 0; i < N_COMMON; i++) {
 		const struct option *o = &common_long[i];
 
@@ -402,6 +402,8 @@ void cli_print_options_table(FILE *f, const struct cli_cmd *cmds, size_t n)
 		const struct cli_optab *t = cmds[i].optab;
 		const char *p = t && t->shortopts ? t->shortopts : "";
 
+		/* every command takes -h (and the other global options) */
+		fprintf(f, "%s\t-h\t--help\n", cmds[i].name);
 		for (; *p; p++) {
 			const struct option *o;
 

@@ -68,7 +68,20 @@ void cli_progress_update(struct cli_progress *p, uint64_t done)
 	secs = (double)(now - p->start_ns) / 1e9;
 	rate = secs > 0 ? (double)done / secs : 0;
 	human(rate, r, sizeof(r));
-	if (p->total) {
+	if (p->bytes) {
+		char d[16], t[16];
+
+		human((double)done, d, sizeof(d));
+		human((double)p->total, t, sizeof(t));
+		fill = p->total ? (int)((double)width *
+					(double)(done > p->total ? p->total : done) /
+					(double)p->total) : 0;
+		memset(bar, '#', (size_t)fill);
+		memset(bar + fill, '-', (size_t)(width - fill));
+		bar[width] = '\0';
+		fprintf(stderr, "\r\033[K%s [%s] %sB/%sB  %sB/s", p->label, bar,
+			d, t, r);
+	} else if (p->total) {
 		fill = (int)((double)width * (double)(done > p->total ?
 						       p->total : done) /
 			     (double)p->total);
