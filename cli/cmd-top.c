@@ -185,16 +185,25 @@ static void print_frame(struct top *t)
 	size_t n;
 
 	top_layout(t);
-	n = top_frame(t, out_cols(), 0, false, &lines);
-	for (size_t i = 0; i < n; i++) {
-		/* no trailing blanks */
-		size_t len = strlen(lines[i].text);
+	/* in pages: a large platform's frame is never all in memory */
+	t->page_len = 4096;
+	for (t->page_from = 0; t->page_from == 0 || t->page_from < t->n_order;
+	     t->page_from += t->page_len) {
+		n = top_frame(t, out_cols(), 0, false, &lines);
+		for (size_t i = 0; i < n; i++) {
+			/* the header once; no trailing blanks */
+			size_t len = strlen(lines[i].text);
 
-		while (len && lines[i].text[len - 1] == ' ')
-			len--;
-		fprintf(t->c->out, "%.*s\n", (int)len, lines[i].text);
+			if (t->page_from && lines[i].kind != TL_DE &&
+			    lines[i].kind != TL_COMP)
+				continue;
+			while (len && lines[i].text[len - 1] == ' ')
+				len--;
+			fprintf(t->c->out, "%.*s\n", (int)len, lines[i].text);
+		}
+		free(lines);
 	}
-	free(lines);
+	t->page_from = t->page_len = 0;
 }
 
 static int run_batch(struct top *t, uint64_t count, bool once)
@@ -450,7 +459,8 @@ static int key(struct top *t, struct screen *sc, int ch, uint64_t *next)
 static int run_screen(struct top *t, uint64_t count)
 {
 	struct screen sc = { 0 };
-	uint64_t next = 0;
+	uint64_t next = 0, drawn = 0;
+	bool dirty = true;
 	int ch, quit = 0;
 
 	if (!initscr()) {
@@ -471,12 +481,19 @@ static int run_screen(struct top *t, uint64_t count)
 			next = now + t->interval_ns;
 			if (count && t->samples >= count)
 				quit = 1;
+			dirty = true;
 		}
-		top_layout(t);
-		draw(t, &sc);
+		/* redraw on news, and every second for the sample's age */
+		if (dirty || now - drawn >= 1000000000ull) {
+			top_layout(t);
+			draw(t, &sc);
+			drawn = now;
+			dirty = false;
+		}
 		ch = getch();
 		if (ch == ERR)
 			continue;
+		dirty = true;
 		if (ch == KEY_RESIZE)
 			continue;
 		quit |= key(t, &sc, ch, &next);

@@ -183,7 +183,8 @@ static void fold(struct top_de *d, const struct stlm_sample *v,
 	/* counters: the sparkline shows the rate, everything else the value */
 	if (d->kind == STLM_KIND_COUNTER && !d->rate_ok)
 		return;
-	d->hist[d->hist_pos] = d->kind == STLM_KIND_COUNTER ? d->rate : v->value;
+	d->hist[d->hist_pos] = (float)(d->kind == STLM_KIND_COUNTER ? d->rate :
+							      v->value);
 	d->hist_pos = (d->hist_pos + 1) % TOP_HIST;
 	if (d->hist_n < TOP_HIST)
 		d->hist_n++;
@@ -487,7 +488,7 @@ static void columns(struct cols *w, struct top_line *l)
 static void de_row(struct top *t, struct cols *w, const struct top_de *d,
 		   struct top_line *l)
 {
-	char v[64], r[64], sp[TOP_HIST * 4 + 1];
+	char v[64], r[64], sp[TOP_HIST * 3 + 1];
 	char *b = l->text;
 	size_t len = sizeof(l->text);
 	const char *nm = cli_de_name(d->de);
@@ -562,7 +563,10 @@ size_t top_frame(struct top *t, int cols, int rows, bool keys,
 		if (t->scroll + body > t->n_order)
 			t->scroll = t->n_order > body ? t->n_order - body : 0;
 	} else {
-		t->scroll = 0;
+		/* a page of a batch frame */
+		t->scroll = t->page_from;
+		if (t->page_len)
+			body = t->page_len;
 	}
 	for (size_t i = t->scroll; i < t->n_order && i < t->scroll + body; i++) {
 		long o = t->order[i];

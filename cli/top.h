@@ -14,7 +14,7 @@
 
 #include "cli.h"
 
-#define TOP_HIST 64
+#define TOP_HIST 40
 
 enum top_sort { TOP_SORT_ID, TOP_SORT_NAME, TOP_SORT_VALUE, TOP_SORT_RATE,
 		TOP_SORT_N };
@@ -33,7 +33,7 @@ struct top_de {
 	uint64_t prev_ns;
 	double min, max, sum;
 	uint64_t n;
-	double hist[TOP_HIST];
+	float hist[TOP_HIST];	/* float: a sparkline needs no more */
 	unsigned int hist_n, hist_pos;
 };
 
@@ -50,7 +50,7 @@ enum top_line_kind { TL_HEADER, TL_COLUMNS, TL_COMP, TL_DE, TL_FOOTER,
 struct top_line {
 	enum top_line_kind kind;
 	int row;		/* TL_COMP: comp index; TL_DE: index into des */
-	char text[1024];
+	char text[512];
 };
 
 struct top {
@@ -77,6 +77,8 @@ struct top {
 	size_t n_order;
 	size_t sel;		/* index into order */
 	size_t scroll;
+	/* batch frames (rows 0) are printed in pages of the body */
+	size_t page_from, page_len;
 	/* configuration changed by a key, restored at exit */
 	bool configured;
 	bool col_saved_enabled;

@@ -130,8 +130,11 @@ wait_gone b "Firmware name:" && ok
 # resize: a narrow terminal drops the statistics, a wide one shows them
 tm resize-window -t b -x 70 -y 20
 wait_gone b "MEAN" && wait_pane b "NAME +VALUE +RATE" && ok
-awk 'length($0) > 70 { bad = 1 } END { exit bad }' "$T/b.screen" ||
+# (characters, not bytes: the sparkline is UTF-8)
+python3 -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 70 for l in open(sys.argv[1], encoding="utf-8")))' "$T/b.screen" ||
 	fail "resize: lines wider than 70 columns"
+# the sparkline shrinks with the width but stays
+grep -q "cpu\.1\.freq .*[▁▂▃▄▅▆▇█]" "$T/b.screen" || fail "resize: no sparkline at 70 columns"
 tm resize-window -t b -x 120 -y 40
 wait_pane b "MIN +MAX +MEAN" && ok
 tm send-keys -t b q
