@@ -344,8 +344,9 @@ static int key(struct top *t, struct screen *sc, int ch, uint64_t *next)
 		return 0;
 	}
 	if (sc->detail) {
+		/* any key returns to the list */
 		sc->detail = false;
-		return ch == 'q' ? 0 : 0;
+		return 0;
 	}
 	t->status[0] = '\0';
 	switch (ch) {
@@ -462,8 +463,11 @@ static int run_screen(struct top *t, uint64_t count)
 	uint64_t next = 0, drawn = 0;
 	bool dirty = true;
 	int ch, quit = 0;
+	SCREEN *scr;
 
-	if (!initscr()) {
+	/* newterm, not initscr: an unknown terminal is an error, not exit() */
+	scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
 		cli_err(t->c, "cannot start the terminal view (TERM=%s); try --batch",
 			getenv("TERM") ? getenv("TERM") : "");
 		return 1;
@@ -499,6 +503,7 @@ static int run_screen(struct top *t, uint64_t count)
 		quit |= key(t, &sc, ch, &next);
 	}
 	endwin();
+	delscreen(scr);
 	return 0;
 }
 
@@ -506,7 +511,7 @@ int stlm_cmd_top_main(struct cli *c, int argc, char **argv)
 {
 	struct top t = { 0 };
 	uint64_t count = 0;
-	bool batch = false, once = false;
+	bool batch = false, once = false, configured;
 	const char *cs;
 	char *end;
 	int opt, rc = 1, r;
@@ -544,6 +549,9 @@ int stlm_cmd_top_main(struct cli *c, int argc, char **argv)
 			t.reverse = true;
 			break;
 		case OPT_FILTER:
+			if (strlen(optarg) >= sizeof(t.filter))
+				return cli_usage_err("top", "top: --filter: at most %zu characters",
+						     sizeof(t.filter) - 1);
 			snprintf(t.filter, sizeof(t.filter), "%s", optarg);
 			break;
 		default:
@@ -573,14 +581,14 @@ int stlm_cmd_top_main(struct cli *c, int argc, char **argv)
 	else
 		rc = run_screen(&t, count);
 out:
+	configured = t.configured;
 	r = restore(&t);
 	if (r < 0) {
 		cli_err(c, "cannot put back the configuration: %s",
 			cli_strerror(r));
 		rc = 1;
-	} else if (t.n_des && t.configured == false && rc == 0 && !c->quiet &&
-		   t.enabled_by_us) {
-		fprintf(stderr, "stlm: top: configuration put back\n");
+	} else if (configured && !c->quiet) {
+		fprintf(stderr, "stlm: top: the configuration E changed is put back\n");
 	}
 	top_free(&t);
 	return rc;

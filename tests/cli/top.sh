@@ -168,6 +168,7 @@ config_of "$P" "$T/conf.during"
 cmp -s "$T/conf.before" "$T/conf.during" && fail "E: nothing changed on the platform"
 tm send-keys -t e q
 wait_exit e
+grep -q "the configuration E changed is put back" "$T/e.err" || fail "E then q: no notice ($(cat "$T/e.err"))"
 config_of "$P" "$T/conf.after"
 cmp -s "$T/conf.before" "$T/conf.after" ||
 	fail "E then q: configuration not put back: $(diff "$T/conf.before" "$T/conf.after")"
@@ -214,6 +215,43 @@ expect_rc 2 "top without a terminal" "$STLM" -q top
 expect_rc 2 "top --sort bad" "$STLM" -q top --once --sort size
 expect_rc 1 "top unknown DE" "$STLM" -q top --once cpu.0.frq &&
 	{ grep -q "did you mean 'cpu.0.freq'" "$T/err" || fail "top: no suggestion"; }
+
+# ------------------------------------- tcp:, shm: and a large platform
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$STLM_PLATFORM_BIN" --quiet --listen "tcp:127.0.0.1:$PORT" --listen "shm:$T/shm" 2>"$T/ts.log" &
+PIDS="$PIDS $!"
+for _ in $(seq 100); do
+	"$STLM" -q -p "tcp:127.0.0.1:$PORT" info >/dev/null 2>&1 && break
+	sleep 0.1
+done
+for u in "tcp:127.0.0.1:$PORT?mem=$T/shm/mem" "shm:$T/shm"; do
+	"$STLM" -q -p "$u" enable "cpu.0.*" >/dev/null && "$STLM" -q -p "$u" config --on >/dev/null ||
+		fail "$u: set-up"
+	expect_rc 0 "$u top --once" "$STLM" -q -p "$u" top --once -i 50ms "cpu.0.*" &&
+		{ grep -q "^stlm top  $u" "$T/out" && grep -Eq "cpu\.0\.power +[0-9.]+ m?W" "$T/out" ||
+			fail "$u: $(head -5 "$T/out")"; }
+done
+start_platform big --des 20000
+for _ in $(seq 100); do "$STLM" -q -p "$(uri big)" info >/dev/null 2>&1 && break; sleep 0.1; done
+expect_rc 0 "top --once 20000 DEs" timeout 120 "$STLM" -q -p "$(uri big)" top --once -i 50ms &&
+	[ "$(grep -c "<disabled>" "$T/out")" = 20000 ] && grep -q "^DEs 20000 of 20000" "$T/out" && ok ||
+	fail "large platform: $(grep -c "<disabled>" "$T/out") rows"
+stop_platform big
+
+# ------------------------------------------------- an unprivileged user
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+	chmod 0755 "$T"
+	mkdir -m 1777 "$T/nobody"
+	run_top n "LC_ALL=C.UTF-8 TMPDIR=$T/nobody HOME=$T/nobody" setpriv --reuid 65534 --regid 65534 --clear-groups "$STLM" top -i 200ms
+	wait_pane n "stlm top +built-in platform" && wait_pane n "cpu\.0\.freq +[0-9.]+ [MG]Hz" && ok
+	tm send-keys -t n / C-u temp Enter
+	wait_pane n "filter 'temp'" && wait_gone n "cpu\.0\.freq" && ok
+	tm send-keys -t n q
+	wait_exit n
+	[ -z "$(ls -A "$T/nobody")" ] || fail "unprivileged: the built-in platform's files stayed: $(ls -A "$T/nobody")"
+else
+	echo "SKIP part: unprivileged user (needs root and setpriv)"
+fi
 
 # ------------------------------------------------- stlmd: and stlmfs:
 if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ] && [ -n "${STLMD_BIN:-}" ]; then

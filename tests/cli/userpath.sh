@@ -114,7 +114,7 @@ expect_rc 0 "read --csv" F read --csv soc_temp &&
 # format 1.0's 16 MiB header body), marked format 1.1; it decodes.
 start_platform big --des 400000
 for _ in $(seq 100); do "$STLM" -q -p "$(uri big)" info >/dev/null 2>&1 && break; sleep 0.1; done
-expect_rc 0 "record 400k DEs" timeout -s KILL 60 "$STLM" -p "$(uri big)" record -q -E -o "$T/big.rec" -n 2 -i 50ms 0x1000000 0x1000005 &&
+expect_rc 0 "record 400k DEs" timeout -s KILL 60 "$STLM" -p "$(uri big)" record -q -e -o "$T/big.rec" -n 2 -i 50ms 0x1000000 0x1000005 &&
 	expect_rc 0 "decode 400k DEs" "$STLM" decode --strict "$T/big.rec" &&
 	{ grep -q "format 1.1" "$T/out" && grep -q "400000 in the table" "$T/out" && ok ||
 	  fail "decode big: $(head -5 "$T/out")"; }
