@@ -28,6 +28,8 @@ run_top() {
 	name=$1
 	envs=$2
 	shift 2
+	# a name used again starts clean (wait_exit waits for a new .rc)
+	rm -f "$T/$name.rc" "$T/$name.rc.tmp" "$T/$name.before" "$T/$name.after" "$T/$name.pid"
 	printf '%s ' "$@" >"$T/$name.cmd"
 	tm new-session -d -s "$name" -x 120 -y 40 \
 		"stty -g >'$T/$name.before'; echo \$\$ >'$T/$name.pid'; env $envs sh -c 'exec \"\$0\" \"\$@\"' $(cat "$T/$name.cmd") 2>'$T/$name.err'; echo \$? >'$T/$name.rc.tmp'; stty -g >'$T/$name.after'; mv '$T/$name.rc.tmp' '$T/$name.rc'; sleep 60" ||

@@ -62,7 +62,11 @@ expect_rc 0 "watch -n" S watch -n 2 -i 300 0x17006
 for sig in INT TERM; do
 	"$STLM" --platform "$P" watch -i 500 0x17006 >"$T/w.out" 2>"$T/w.err" &
 	wpid=$!
-	sleep 1.2
+	# the first block, then the signal (bounded wait, not a fixed sleep)
+	for _ in $(seq 300); do
+		grep -q soc.voltage "$T/w.out" 2>/dev/null && break
+		sleep 0.1
+	done
 	kill -"$sig" "$wpid"
 	wait "$wpid" || fail "watch exit $? on SIG$sig"
 	[ "$(grep -c soc.voltage "$T/w.out")" -ge 1 ] || fail "watch printed nothing before SIG$sig"
