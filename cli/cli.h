@@ -180,6 +180,7 @@ struct cli_progress {
 	const char *label;
 	uint64_t total;		/* 0: unknown */
 	uint64_t start_ns, last_ns;
+	uint64_t delay_ns;	/* nothing before this much work */
 	bool shown;
 	bool bytes;		/* counts are bytes: "12.5 MB" */
 };

@@ -6,10 +6,12 @@
  * about a second: discovery of a large platform, enable/disable of many
  * DEs, record, report of a large file. Drawn only when stderr is a
  * terminal and -q was not given, first after 300 ms of work (quick runs
- * stay silent), then at most ten times a second; cleared at the end so
+ * stay silent; $STLM_PROGRESS_DELAY_MS changes that), then at most ten
+ * times a second; cleared at the end so
  * that the next line starts on a clean line.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +42,15 @@ void cli_progress_begin(struct cli_progress *p, struct cli *c,
 	p->label = label;
 	p->total = total;
 	p->start_ns = mono_ns();
+	p->delay_ns = FIRST_NS;
+	if (getenv("STLM_PROGRESS_DELAY_MS")) {
+		char *end;
+		unsigned long ms = strtoul(getenv("STLM_PROGRESS_DELAY_MS"),
+					   &end, 10);
+
+		if (!*end && ms <= 60000)
+			p->delay_ns = (uint64_t)ms * 1000000ull;
+	}
 }
 
 static void human(double v, char *buf, size_t len)
@@ -62,7 +73,8 @@ void cli_progress_update(struct cli_progress *p, uint64_t done)
 	if (!p->c)
 		return;
 	now = mono_ns();
-	if (now - p->start_ns < FIRST_NS || now - p->last_ns < EVERY_NS)
+	if (now - p->start_ns < p->delay_ns ||
+	    (p->shown && now - p->last_ns < EVERY_NS))
 		return;
 	p->last_ns = now;
 	secs = (double)(now - p->start_ns) / 1e9;
