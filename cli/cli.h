@@ -17,6 +17,7 @@
 #ifndef STLM_CLI_H
 #define STLM_CLI_H
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -26,6 +27,7 @@
 struct out;
 struct jw;
 struct cli_cmd;
+struct cli_optab;
 
 /**
  * struct cli - global state
@@ -63,6 +65,7 @@ struct cli {
 	char catalog_notice[1024];
 	/* a setting made on the built-in platform ends with this command */
 	char builtin_notice[256];
+	const struct cli_optab *optab;	/* the running subcommand's options */
 };
 
 /**
@@ -81,6 +84,7 @@ struct cli_cmd {
 	int (*main)(struct cli *c, int argc, char **argv);
 	const char *help;
 	const char *usage;
+	const struct cli_optab *optab;	/* its options (options.c) */
 };
 
 /* Set by SIGINT / SIGTERM while a subcommand that loops (watch) runs. */
@@ -109,8 +113,85 @@ void cli_buffer_json(struct cli *c);
 extern char cli_usage_msg[512];
 /* Number with SI prefix and unit, for derived values (watch rates). */
 void cli_format_number(double v, const char *unit, char *buf, size_t len);
-/* getopt_long's '?' / ':' cases: one line + Try ... Returns 2. */
+/*
+ * getopt_long's '?' / ':' cases: one line ("did you mean '--interval'?"
+ * for a near miss) + Try ... Returns 2.
+ */
 int cli_bad_option(struct cli *c, char **argv);
+
+/*
+ * A subcommand's options, declared once (options.c). @shortopts and
+ * @longopts are its own options; the global ones (-p, -c, -j, -q, -v, -h,
+ * --pretty) are added by cli_getopt(). @old lists old spellings kept for
+ * one release: getopt accepts the letters of @oldshort, cli_getopt()
+ * prints a notice and returns the entry's @val. @catalog_val, if set,
+ * sees -c's argument first and returns a value to hand to the subcommand
+ * instead of the global --catalog (0: it is the catalog).
+ */
+struct cli_oldopt {
+	int letter;
+	int val;
+	const char *instead;
+};
+struct cli_optab {
+	const char *shortopts;
+	const struct option *longopts;
+	const struct cli_oldopt *old;
+	const char *oldshort;
+	int (*catalog_val)(struct cli *c, const char *arg);
+};
+/* getopt_long over @t plus the global options; handles the global ones
+ * (never returns them except 'h'); -1 at the end. */
+int cli_getopt(struct cli *c, int argc, char **argv, const struct cli_optab *t);
+/* The long option of @t (or a global one) that a short letter maps to. */
+const struct option *cli_optab_long(const struct cli_optab *t, int val);
+/* stlm help --options-table: "COMMAND<TAB>-X[ ARG]<TAB>--long" lines. */
+void cli_print_options_table(FILE *f, const struct cli_cmd *cmds, size_t n);
+/* "did you mean": the nearest candidate within a small edit distance. */
+struct cli_suggest {
+	const char *word;
+	size_t dist;
+	char best[128];
+};
+size_t cli_edit_distance(const char *a, const char *b);
+void cli_suggest_init(struct cli_suggest *sg, const char *word);
+void cli_suggest_add(struct cli_suggest *sg, const char *cand);
+/* A name glob ("cpu.*.power")? */
+bool cli_is_glob(const char *s);
+/*
+ * DE arguments with globs: each argument an id, a name, or a glob over
+ * catalog and firmware names (expands to every match, in table order).
+ * *ret_ids is malloc'd. 0, or a negative errno after the error line.
+ */
+int cli_parse_des(struct cli *c, char **args, int n, uint32_t **ret_ids,
+		  size_t *ret_n);
+/* A time "1.5s", "250ms", "500us", "2m", "1h"; a bare number is
+ * multiplied by @bare_mul (ns); at most @max_ns. 0 or -EINVAL. */
+int cli_parse_duration(const char *s, double bare_mul, double max_ns,
+		       uint64_t *ret_ns);
+
+/*
+ * Progress on stderr (progress.c): one line "label  N/TOTAL  R/s" redrawn
+ * at most 10 times a second, only when stderr is a terminal and not -q
+ * (cli_progress_wanted); cleared by cli_progress_end().
+ */
+struct cli_progress {
+	struct cli *c;
+	const char *label;
+	uint64_t total;		/* 0: unknown */
+	uint64_t start_ns, last_ns;
+	uint64_t delay_ns;	/* nothing before this much work */
+	bool shown;
+	bool bytes;		/* counts are bytes: "12.5 MB" */
+};
+bool cli_progress_wanted(struct cli *c);
+void cli_progress_begin(struct cli_progress *p, struct cli *c,
+			const char *label, uint64_t total);
+void cli_progress_update(struct cli_progress *p, uint64_t done);
+void cli_progress_end(struct cli_progress *p);
+/* stlm_open_opts.progress for the library's long work (@data: the cli). */
+void cli_lib_progress(void *data, const char *what, uint64_t done,
+		      uint64_t total);
 /* Print the subcommand's help (usage line + @text) on stdout; returns 0. */
 int cli_help(struct cli *c, const char *text);
 /* Check the positional count against the table; prints and returns 2 if
@@ -326,5 +407,13 @@ int stlm_cmd_replay_main(struct cli *c, int argc, char **argv);
 int stlm_cmd_decode_main(struct cli *c, int argc, char **argv);
 int stlm_cmd_catalog_main(struct cli *c, int argc, char **argv);
 int stlm_cmd_export_main(struct cli *c, int argc, char **argv);
+int stlm_cmd_top_main(struct cli *c, int argc, char **argv);
+
+/* Each subcommand's options (in its cmd-<name>.c). */
+extern const struct cli_optab cli_info_optab, cli_list_optab, cli_show_optab,
+	cli_read_optab, cli_watch_optab, cli_enable_optab, cli_config_optab,
+	cli_reset_optab, cli_record_optab, cli_replay_optab, cli_report_optab,
+	cli_catalog_optab, cli_check_optab, cli_export_optab, cli_top_optab,
+	cli_help_optab;
 
 #endif /* STLM_CLI_H */

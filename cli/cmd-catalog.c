@@ -56,20 +56,21 @@ static int catalog_show(struct cli *c)
 	return 0;
 }
 
+static const struct option catalog_longopts[] = {
+	CLI_COMMON_LONGOPTS,
+	{ "offline", no_argument, NULL, OPT_OFFLINE },
+	{ 0 },
+};
+const struct cli_optab cli_catalog_optab = { .shortopts = "", .longopts = catalog_longopts };
+
 int stlm_cmd_catalog_main(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "offline", no_argument, NULL, OPT_OFFLINE },
-		{ 0 },
-	};
 	int opt, failed = 0, astl_failed = 0;
 	size_t findings = 0;
 	bool offline = false;
 	struct jw w;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, opts,
-				  NULL)) != -1) {
+	while ((opt = cli_getopt(c, argc, argv, &cli_catalog_optab)) != -1) {
 		if (opt == 'h')
 			return cli_help(c, catalog_help);
 		if (opt == OPT_OFFLINE) {

@@ -76,22 +76,23 @@ static const char *check_help =
 	"direct SCMI platform URI (not stlmd: or stlmfs:).\n"
 	"Exit status: 0 clean, 1 findings, 2 usage or cannot check.\n";
 
+enum { OPT_RESET = 0x100, OPT_ERRORS };
+static const struct option check_longopts[] = {
+	CLI_COMMON_LONGOPTS,
+	{ "reset", no_argument, NULL, OPT_RESET },
+	{ "errors-only", no_argument, NULL, OPT_ERRORS },
+	{ 0 },
+};
+const struct cli_optab cli_check_optab = { .shortopts = "", .longopts = check_longopts };
+
 int stlm_cmd_check_main(struct cli *c, int argc, char **argv)
 {
-	enum { OPT_RESET = 0x100, OPT_ERRORS };
-	static const struct option opts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "reset", no_argument, NULL, OPT_RESET },
-		{ "errors-only", no_argument, NULL, OPT_ERRORS },
-		{ 0 },
-	};
 	struct check_out o = { .c = c, .min_sev = STLM_CHECK_WARNING };
 	unsigned int flags = 0;
 	struct jw w;
 	int opt, r;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, opts,
-				  NULL)) != -1) {
+	while ((opt = cli_getopt(c, argc, argv, &cli_check_optab)) != -1) {
 		if (opt == 'h')
 			return cli_help(c, check_help);
 		if (opt == OPT_RESET)

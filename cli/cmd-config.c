@@ -23,18 +23,20 @@ static const char *config_help =
 	"\n"
 	"Changing the interval or mode keeps collection on/off as it is.\n";
 
+enum { OPT_ON = 0x2001, OPT_OFF };
+static const struct option config_longopts[] = {
+	CLI_COMMON_LONGOPTS,
+	{ "interval", required_argument, NULL, 'i' },
+	{ "mode", required_argument, NULL, 'm' },
+	{ "on", no_argument, NULL, OPT_ON },
+	{ "off", no_argument, NULL, OPT_OFF },
+	{ "group", required_argument, NULL, 'g' },
+	{ 0 }
+};
+const struct cli_optab cli_config_optab = { .shortopts = "i:m:g:", .longopts = config_longopts };
+
 int stlm_cmd_config_main(struct cli *c, int argc, char **argv)
 {
-	enum { OPT_ON = 0x2001, OPT_OFF };
-	static const struct option opts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "interval", required_argument, NULL, 'i' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "on", no_argument, NULL, OPT_ON },
-		{ "off", no_argument, NULL, OPT_OFF },
-		{ "group", required_argument, NULL, 'g' },
-		{ 0 }
-	};
 	uint32_t group = STLM_GROUP_ALL;
 	uint64_t interval_ns = 0;
 	int mode = -1, on = -1, opt, r;
@@ -43,8 +45,7 @@ int stlm_cmd_config_main(struct cli *c, int argc, char **argv)
 	struct out o;
 	struct jw w;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "i:m:g:",
-				  opts, NULL)) != -1) {
+	while ((opt = cli_getopt(c, argc, argv, &cli_config_optab)) != -1) {
 		switch (opt) {
 		case 'h':
 			return cli_help(c, config_help);

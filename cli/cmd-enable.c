@@ -22,15 +22,17 @@ static const char *enable_help =
 	"Every item is tried; the exit status is 1 if any failed.\n"
 	"Collection itself is switched on and off with 'stlm config'.\n";
 
+static const struct option enable_longopts[] = {
+	CLI_COMMON_LONGOPTS,
+	{ "group", required_argument, NULL, 'g' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "timestamps", no_argument, NULL, 't' },
+	{ 0 }
+};
+const struct cli_optab cli_enable_optab = { .shortopts = "g:at", .longopts = enable_longopts };
+
 static int enable_disable(struct cli *c, int argc, char **argv, bool enable)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "group", required_argument, NULL, 'g' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "timestamps", no_argument, NULL, 't' },
-		{ 0 }
-	};
 	const char *cmd = enable ? "enable" : "disable";
 	struct stlm_batch_item *items = NULL;
 	size_t n = 0, max = (size_t)argc + 1;
@@ -44,8 +46,7 @@ static int enable_disable(struct cli *c, int argc, char **argv, bool enable)
 		cli_err(c, "out of memory");
 		return 1;
 	}
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "g:at", opts,
-				  NULL)) != -1) {
+	while ((opt = cli_getopt(c, argc, argv, &cli_enable_optab)) != -1) {
 		switch (opt) {
 		case 'h':
 			free(items);
@@ -85,10 +86,28 @@ static int enable_disable(struct cli *c, int argc, char **argv, bool enable)
 	}
 	if (cli_open(c, NULL) < 0)
 		goto out;
-	for (int i = optind; i < argc; i++) {
-		if (cli_parse_de(c, argv[i], &items[n].id) < 0)
+	if (argc > optind) {
+		/* DEs: ids, names or name globs */
+		uint32_t *ids = NULL;
+		size_t n_ids = 0;
+		struct stlm_batch_item *more;
+
+		if (cli_parse_des(c, &argv[optind], argc - optind, &ids,
+				  &n_ids) < 0)
 			goto out;
-		items[n++].op = STLM_BATCH_DE;
+		more = realloc(items, (n + n_ids + 1) * sizeof(*items));
+		if (!more) {
+			free(ids);
+			cli_err(c, "out of memory");
+			goto out;
+		}
+		items = more;
+		for (size_t i = 0; i < n_ids; i++) {
+			memset(&items[n], 0, sizeof(items[n]));
+			items[n].id = ids[i];
+			items[n++].op = STLM_BATCH_DE;
+		}
+		free(ids);
 	}
 	if (all) {
 		items[n].op = STLM_BATCH_ALL;

@@ -1031,23 +1031,25 @@ static const char *export_help =
 	"DEs as stlm_de_value{id,unit}, stlm_de_info, stlm_up, stlm_generation,\n"
 	"stlm_snapshot_age_seconds, stlm_samples{state}. See docs/prometheus.md.\n";
 
+enum {
+	OPT_TEXTFILE = 0x2001, OPT_INCLUDE, OPT_EXCLUDE, OPT_GROUP,
+	OPT_COMPONENT,
+};
+static const struct option export_longopts[] = {
+	CLI_COMMON_LONGOPTS,
+	{ "listen", required_argument, NULL, 'l' },
+	{ "textfile", required_argument, NULL, OPT_TEXTFILE },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "include", required_argument, NULL, OPT_INCLUDE },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "component", required_argument, NULL, OPT_COMPONENT },
+	{ 0 }
+};
+const struct cli_optab cli_export_optab = { .shortopts = "l:i:", .longopts = export_longopts };
+
 int stlm_cmd_export_main(struct cli *c, int argc, char **argv)
 {
-	enum {
-		OPT_TEXTFILE = 0x2001, OPT_INCLUDE, OPT_EXCLUDE, OPT_GROUP,
-		OPT_COMPONENT,
-	};
-	static const struct option opts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "listen", required_argument, NULL, 'l' },
-		{ "textfile", required_argument, NULL, OPT_TEXTFILE },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "include", required_argument, NULL, OPT_INCLUDE },
-		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
-		{ "group", required_argument, NULL, OPT_GROUP },
-		{ "component", required_argument, NULL, OPT_COMPONENT },
-		{ 0 }
-	};
 	struct exporter e = { .c = c, .lock = PTHREAD_MUTEX_INITIALIZER,
 			      .spare_lock = PTHREAD_MUTEX_INITIALIZER };
 	const char *listen = EXPORT_DEFAULT_LISTEN, *textfile = NULL;
@@ -1057,8 +1059,7 @@ int stlm_cmd_export_main(struct cli *c, int argc, char **argv)
 	struct MHD_Daemon *d = NULL;
 	int opt, r, rc = 1, lfd = -1, one = 1;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "l:i:", opts,
-				  NULL)) != -1) {
+	while ((opt = cli_getopt(c, argc, argv, &cli_export_optab)) != -1) {
 		switch (opt) {
 		case 'h':
 			return cli_help(c, export_help);

@@ -88,9 +88,11 @@ static const char *info_help =
 	"UUID), the catalog that names its DEs, capabilities, DE / group /\n"
 	"SHMTI counts, how many DEs are enabled, and the collection state.\n";
 
+static const struct option info_longopts[] = { CLI_COMMON_LONGOPTS, { 0 } };
+const struct cli_optab cli_info_optab = { .shortopts = "", .longopts = info_longopts };
+
 int stlm_cmd_info_main(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_COMMON_LONGOPTS, { 0 } };
 	struct stlm_platform_info pi;
 	struct out o;
 	struct jw w;
@@ -98,8 +100,7 @@ int stlm_cmd_info_main(struct cli *c, int argc, char **argv)
 	int opt, r, n, enabled = 0;
 	const char *cat;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, opts,
-				  NULL)) != -1) {
+	while ((opt = cli_getopt(c, argc, argv, &cli_info_optab)) != -1) {
 		if (opt == 'h')
 			return cli_help(c, info_help);
 		if (!cli_common_opt(c, opt))

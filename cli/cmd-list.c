@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -99,13 +100,13 @@ static const char *list_help =
 	"(cpu.*.power); a DE matching any of them is listed.\n"
 	"\n"
 	"Options:\n"
-	"  -i, --id ID           only this DE id (repeatable)\n"
-	"  -n, --name GLOB       only DEs whose name matches (repeatable)\n"
+	"      --id ID           only this DE id (repeatable)\n"
+	"      --name GLOB       only DEs whose name matches (repeatable)\n"
 	"  -g, --group N         only members of group N\n"
-	"  -c, --component NAME  only this component type (cpu), or type and\n"
+	"  -C, --component NAME  only this component type (cpu), or type and\n"
 	"                        instance (cpu.3)\n"
-	"  -e, --enabled         only enabled DEs\n"
-	"  -d, --disabled        only disabled DEs\n"
+	"      --enabled         only enabled DEs\n"
+	"      --disabled        only disabled DEs\n"
 	"      --no-header       no header line\n";
 
 #define MAX_FILTERS 64
@@ -185,20 +186,46 @@ static void no_match(struct cli *c, const struct list_config *cfg)
 			pats, filtered ? " with the other filters given" : "");
 }
 
+enum { OPT_NO_HEADER = 0x2001, OPT_ID, OPT_NAME, OPT_ENABLED, OPT_DISABLED };
+static const struct option list_longopts[] = {
+	CLI_COMMON_LONGOPTS,
+	{ "id", required_argument, NULL, OPT_ID },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "group", required_argument, NULL, 'g' },
+	{ "component", required_argument, NULL, 'C' },
+	{ "enabled", no_argument, NULL, OPT_ENABLED },
+	{ "disabled", no_argument, NULL, OPT_DISABLED },
+	{ "no-header", no_argument, NULL, OPT_NO_HEADER },
+	{ 0 }
+};
+/* Old spellings (-i -n -e -d are interval, count, enable and delta
+ * elsewhere; -c is the catalog): kept for one release. */
+static const struct cli_oldopt list_old[] = {
+	{ 'i', OPT_ID, "--id" },
+	{ 'n', OPT_NAME, "--name (or a glob argument)" },
+	{ 'e', OPT_ENABLED, "--enabled" },
+	{ 'd', OPT_DISABLED, "--disabled" },
+	{ 0 }
+};
+
+/* "list -c NAME" was --component: an argument that is no file or
+ * directory still means a component, with a notice. */
+static int list_old_component(struct cli *c, const char *arg)
+{
+	if (access(arg, F_OK) == 0)
+		return 0;
+	if (!c->quiet)
+		fprintf(stderr, "stlm: list: -c means --catalog now; '%s' is no file, so it is taken as -C/--component (kept for one release)\n",
+			arg);
+	return 'C';
+}
+
+const struct cli_optab cli_list_optab = {
+	"g:C:", list_longopts, list_old, "i:n:ed", list_old_component
+};
+
 int stlm_cmd_list_main(struct cli *c, int argc, char **argv)
 {
-	enum { OPT_NO_HEADER = 0x2001 };
-	static const struct option opts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "id", required_argument, NULL, 'i' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "group", required_argument, NULL, 'g' },
-		{ "component", required_argument, NULL, 'c' },
-		{ "enabled", no_argument, NULL, 'e' },
-		{ "disabled", no_argument, NULL, 'd' },
-		{ "no-header", no_argument, NULL, OPT_NO_HEADER },
-		{ 0 }
-	};
 	struct list_config cfg = { .enabled = -1 };
 	const char *id_args[MAX_FILTERS];
 	int n_id_args = 0, opt, n;
@@ -206,17 +233,16 @@ int stlm_cmd_list_main(struct cli *c, int argc, char **argv)
 	struct out o;
 	struct jw w;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "i:n:g:c:ed",
-				  opts, NULL)) != -1) {
+	while ((opt = cli_getopt(c, argc, argv, &cli_list_optab)) != -1) {
 		switch (opt) {
 		case 'h':
 			return cli_help(c, list_help);
-		case 'i':
+		case OPT_ID:
 			if (n_id_args == MAX_FILTERS)
 				return cli_usage_err("list", "list: too many --id");
 			id_args[n_id_args++] = optarg;
 			break;
-		case 'n':
+		case OPT_NAME:
 			if (cfg.n_globs == MAX_FILTERS)
 				return cli_usage_err("list", "list: too many --name");
 			cfg.globs[cfg.n_globs++] = optarg;
@@ -227,13 +253,13 @@ int stlm_cmd_list_main(struct cli *c, int argc, char **argv)
 						     optarg);
 			cfg.has_group = true;
 			break;
-		case 'c':
+		case 'C':
 			cfg.component = optarg;
 			break;
-		case 'e':
+		case OPT_ENABLED:
 			cfg.enabled = 1;
 			break;
-		case 'd':
+		case OPT_DISABLED:
 			cfg.enabled = 0;
 			break;
 		case OPT_NO_HEADER:

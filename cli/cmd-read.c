@@ -107,18 +107,20 @@ static const char *read_help =
 	"off, read enables the DEs (all, or those given) and starts collection\n"
 	"at the default interval, with a notice on stderr.\n";
 
+enum { OPT_NO_HEADER = 0x2001 };
+static const struct option read_longopts[] = {
+	CLI_COMMON_LONGOPTS,
+	{ "enable", no_argument, NULL, 'e' },
+	{ "single", no_argument, NULL, 's' },
+	{ "timestamps", no_argument, NULL, 't' },
+	{ "csv", no_argument, NULL, CLI_OPT_CSV },
+	{ "no-header", no_argument, NULL, OPT_NO_HEADER },
+	{ 0 }
+};
+const struct cli_optab cli_read_optab = { .shortopts = "est", .longopts = read_longopts };
+
 int stlm_cmd_read_main(struct cli *c, int argc, char **argv)
 {
-	enum { OPT_NO_HEADER = 0x2001 };
-	static const struct option opts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "enable", no_argument, NULL, 'e' },
-		{ "single", no_argument, NULL, 's' },
-		{ "timestamps", no_argument, NULL, 't' },
-		{ "csv", no_argument, NULL, CLI_OPT_CSV },
-		{ "no-header", no_argument, NULL, OPT_NO_HEADER },
-		{ 0 }
-	};
 	bool enable = false, single = false, ts = false, no_header = false;
 	struct stlm_snapshot *snap = NULL;
 	struct cli_tally tally = { 0 };
@@ -129,8 +131,7 @@ int stlm_cmd_read_main(struct cli *c, int argc, char **argv)
 	struct out o;
 	struct jw w;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "est", opts,
-				  NULL)) != -1) {
+	while ((opt = cli_getopt(c, argc, argv, &cli_read_optab)) != -1) {
 		switch (opt) {
 		case 'h':
 			return cli_help(c, read_help);
@@ -160,16 +161,10 @@ int stlm_cmd_read_main(struct cli *c, int argc, char **argv)
 		return cli_usage_err("read", "read: --csv and --json exclude each other");
 	if (cli_open(c, NULL) < 0)
 		return 1;
-	if (argc > optind) {
-		ids = calloc((size_t)(argc - optind), sizeof(*ids));
-		if (!ids) {
-			cli_err(c, "out of memory");
-			return 1;
-		}
-		for (int i = optind; i < argc; i++)
-			if (cli_parse_de(c, argv[i], &ids[n_ids++]) < 0)
-				goto out;
-	}
+	/* DEs: ids, names or name globs */
+	if (argc > optind &&
+	    cli_parse_des(c, &argv[optind], argc - optind, &ids, &n_ids) < 0)
+		goto out;
 	if (cli_ensure_collection(c, ids, n_ids, enable, 0) < 0)
 		goto out;
 	if (c->auto_enabled) {

@@ -27,7 +27,7 @@
  * SIGTERM / SIGHUP sent to stlm (kill) are passed on to COMMAND; a
  * terminal's ^C already reaches COMMAND (same process group) and is not
  * sent twice. Recording then goes on until COMMAND exits (at most
- * STOP_GRACE_NS, then SIGKILL). When -n / -d end the recording first,
+ * STOP_GRACE_NS, then SIGKILL). When -n / -D end the recording first,
  * COMMAND gets SIGTERM (then SIGKILL after STOP_GRACE_NS). A command that
  * cannot be executed is detected before anything is created (PATH
  * lookup); an exec() that still fails is reported through a CLOEXEC pipe
@@ -35,7 +35,7 @@
  *
  * Exit status with a workload: 1 if recording failed, else COMMAND's exit
  * status (128 + N when a signal N killed it; 126 not executable, 127 not
- * found, as shells do); 0 when -n / -d ended the recording first and
+ * found, as shells do); 0 when -n / -D ended the recording first and
  * stlm stopped COMMAND itself.
  *
  * Streaming (--stream csv|json): every record is also printed on stdout
@@ -75,16 +75,16 @@ static const char help_text[] =
 	"Options:\n"
 	"  -o, --output FILE     the recording (required); not overwritten\n"
 	"                        unless --force\n"
-	"  -i, --interval TIME   between snapshots: 100 (ms), 250ms, 1s, 500us\n"
+	"  -i, --interval TIME   between snapshots: 100 (ms), 250ms, 1s, 1m\n"
 	"                        (default 1s)\n"
 	"  -n, --count N         stop after N records\n"
-	"  -d, --duration TIME   stop after TIME seconds (10, 1.5, 500ms)\n"
+	"  -D, --duration TIME   stop after TIME seconds (10, 1.5, 500ms, 2m, 1h)\n"
 	"      --fsync           fdatasync() after every record\n"
 	"  -f, --force           overwrite an existing FILE\n"
-	"  -E, --enable          enable the selected DEs (default: all) and\n"
+	"  -e, --enable          enable the selected DEs (default: all) and\n"
 	"                        start collection before recording\n"
-	"  -S, --single-sample   ask the platform for a fresh sample each time\n"
-	"      --catalog PATH    load this catalog first (its names are stored\n"
+	"  -s, --single          ask the platform for a fresh sample each time\n"
+	"  -c, --catalog PATH    load this catalog first (its names are stored\n"
 	"                        in the recording)\n"
 	"      --stream FORMAT   also print every record on stdout as it is\n"
 	"                        written: csv (timestamp_us,id,name,value,unit,\n"
@@ -93,18 +93,17 @@ static const char help_text[] =
 	"                        (default: this terminal)\n"
 	"\n"
 	"With -- COMMAND [ARG]...: record while COMMAND runs, from a record just\n"
-	"before it starts to one right after it exits (or -n / -d, whichever\n"
+	"before it starts to one right after it exits (or -n / -D, whichever\n"
 	"ends first; COMMAND then gets SIGTERM). SIGINT / SIGTERM go to COMMAND\n"
 	"and end the recording when it exits. The exit status is COMMAND's\n"
 	"(128+N if signal N killed it, 126/127 if it cannot be executed), 0 if\n"
-	"-n / -d stopped it, or 1 if the recording failed.\n"
+	"-n / -D stopped it, or 1 if the recording failed.\n"
 	"\n"
 	"Read the recording with 'stlm report FILE', 'stlm replay FILE' or\n"
 	"'stlm decode FILE'.\n";
 
 enum {
 	OPT_FSYNC = 0x2001,
-	OPT_CATALOG,
 	OPT_STREAM,
 	OPT_LOG,
 };
@@ -116,11 +115,11 @@ enum stream_fmt { STREAM_NONE, STREAM_CSV, STREAM_JSON };
  * @output:      -o FILE
  * @interval_ns: -i
  * @count:       -n (0: unbounded)
- * @duration_ns: -d (0: unbounded)
+ * @duration_ns: -D (0: unbounded)
  * @fsync:       --fsync
  * @force:       -f
- * @enable:      -E
- * @single:      -S
+ * @enable:      -e
+ * @single:      -s
  * @catalog:     --catalog PATH
  * @stream:      --stream
  * @log:         --log FILE
@@ -141,42 +140,43 @@ struct config {
 	char **argv;
 };
 
-/* Seconds ("10", "1.5") or a time with a unit ("500ms", "2s"). */
+/* Seconds ("10", "1.5") or a time with a unit ("500ms", "2m", "1h"), at
+ * most 30 days. */
 static int parse_duration(const char *s, uint64_t *ret_ns)
 {
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (!errno && end != s && !*end) {
-		if (!(v > 0) || v > 30 * 86400.0)
-			return -EINVAL;
-		*ret_ns = (uint64_t)llround(v * 1e9);
-		return 0;
-	}
-	return cli_parse_interval(s, ret_ns);
+	return cli_parse_duration(s, 1e9, 30 * 86400e9, ret_ns);
 }
 
 /* 0: go on; -1: --help printed (exit 0); > 0: exit status. */
+static const struct option record_longopts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "count", required_argument, NULL, 'n' },
+	{ "duration", required_argument, NULL, 'D' },
+	{ "fsync", no_argument, NULL, OPT_FSYNC },
+	{ "force", no_argument, NULL, 'f' },
+	{ "enable", no_argument, NULL, 'e' },
+	{ "single", no_argument, NULL, 's' },
+	{ "single-sample", no_argument, NULL, 's' },
+	{ "stream", required_argument, NULL, OPT_STREAM },
+	{ "log", required_argument, NULL, OPT_LOG },
+	CLI_COMMON_LONGOPTS,
+	{ 0 }
+};
+/* Old spellings: -d is --delta, -E/-S are -e/-s elsewhere. */
+static const struct cli_oldopt record_old[] = {
+	{ 'd', 'D', "-D/--duration" },
+	{ 'E', 'e', "-e/--enable" },
+	{ 'S', 's', "-s/--single" },
+	{ 0 }
+};
+const struct cli_optab cli_record_optab = {
+	"o:i:n:D:fes", record_longopts, record_old, "d:ES", NULL
+};
+
 static int parse_config(struct cli *c, int argc, char **argv,
 			struct config *cfg)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "fsync", no_argument, NULL, OPT_FSYNC },
-		{ "force", no_argument, NULL, 'f' },
-		{ "enable", no_argument, NULL, 'E' },
-		{ "single-sample", no_argument, NULL, 'S' },
-		{ "catalog", required_argument, NULL, OPT_CATALOG },
-		{ "stream", required_argument, NULL, OPT_STREAM },
-		{ "log", required_argument, NULL, OPT_LOG },
-		CLI_COMMON_LONGOPTS,
-		{ 0 }
-	};
 	const char *name = c->cmd ? c->cmd->name : "record";
 	char *end;
 	int opt;
@@ -195,19 +195,19 @@ static int parse_config(struct cli *c, int argc, char **argv,
 			break;
 		}
 		if (argv[i][0] == '-' && argv[i][1] && !argv[i][2] &&
-		    strchr("oind", argv[i][1]))
+		    strchr("oinDdpc", argv[i][1]))
 			i++;
 		else if (!strcmp(argv[i], "--output") ||
 			 !strcmp(argv[i], "--interval") ||
 			 !strcmp(argv[i], "--count") ||
 			 !strcmp(argv[i], "--duration") ||
 			 !strcmp(argv[i], "--catalog") ||
+			 !strcmp(argv[i], "--platform") ||
 			 !strcmp(argv[i], "--stream") ||
 			 !strcmp(argv[i], "--log"))
 			i++;
 	}
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "o:i:n:d:fES",
-				  opts, NULL)) != -1) {
+	while ((opt = cli_getopt(c, argc, argv, &cli_record_optab)) != -1) {
 		switch (opt) {
 		case 'o':
 			cfg->output = optarg;
@@ -225,7 +225,7 @@ static int parse_config(struct cli *c, int argc, char **argv,
 				return cli_usage_err(name, "%s: bad count '%s' (a positive number)",
 						     name, optarg);
 			break;
-		case 'd':
+		case 'D':
 			if (parse_duration(optarg, &cfg->duration_ns) < 0)
 				return cli_usage_err(name, "%s: bad duration '%s' (e.g. 10, 1.5, 500ms)",
 						     name, optarg);
@@ -236,14 +236,11 @@ static int parse_config(struct cli *c, int argc, char **argv,
 		case 'f':
 			cfg->force = true;
 			break;
-		case 'E':
+		case 'e':
 			cfg->enable = true;
 			break;
-		case 'S':
+		case 's':
 			cfg->single = true;
-			break;
-		case OPT_CATALOG:
-			cfg->catalog = optarg;
 			break;
 		case OPT_STREAM:
 			if (!strcmp(optarg, "csv"))
@@ -271,7 +268,7 @@ static int parse_config(struct cli *c, int argc, char **argv,
 	if (!cfg->output)
 		return cli_usage_err(name, "%s: missing -o FILE", name);
 	if (cfg->count && cfg->duration_ns)
-		return cli_usage_err(name, "%s: -n and -d exclude each other",
+		return cli_usage_err(name, "%s: -n and -D exclude each other",
 				     name);
 	if (cfg->log && !cfg->argv)
 		return cli_usage_err(name, "%s: --log needs a workload (-- COMMAND)",
@@ -476,7 +473,7 @@ static void signals_setup(bool workload, sigset_t *ret_orig)
  * @kill_at: CLOCK_MONOTONIC deadline for SIGKILL (0: none)
  * @cmdline: the workload's command line, for the event record
  * @interrupted: a stop signal arrived (workload mode)
- * @limit_stop: -n / -d ended first and stopped the workload
+ * @limit_stop: -n / -D ended first and stopped the workload
  */
 struct recorder {
 	int fd;
@@ -936,9 +933,9 @@ static int take_and_append(struct cli *c, const struct config *cfg,
 }
 
 /*
- * The loop. Without a workload: until -n, -d or a stop signal. With one:
+ * The loop. Without a workload: until -n, -D or a stop signal. With one:
  * the workload is started after the first record and the loop ends with
- * a record right after it exits; -n / -d ending first stop it.
+ * a record right after it exits; -n / -D ending first stop it.
  */
 static int record_loop(struct cli *c, const struct config *cfg,
 		       struct recorder *rc, const sigset_t *orig, int log_fd,
@@ -947,13 +944,18 @@ static int record_loop(struct cli *c, const struct config *cfg,
 	uint64_t start = now_ns(CLOCK_MONOTONIC), next = start;
 	bool workload = cfg->argv != NULL, started = false;
 	int failures = 0, r;
+	struct cli_progress prog;
 
+	/* A progress line, unless a workload shares the terminal. */
+	cli_progress_begin(&prog, workload && !cfg->log ? NULL : c, "record",
+			   cfg->count);
 	for (;;) {
 		bool last = workload && rc->exited;
 
 		r = take_and_append(c, cfg, rc, &failures);
+		cli_progress_update(&prog, rc->records);
 		if (r < 0)
-			return r;
+			break;
 		/* The workload starts once the first record is written. */
 		if (workload && !started && rc->records) {
 			started = true;
@@ -962,11 +964,13 @@ static int record_loop(struct cli *c, const struct config *cfg,
 			if (r < 0) {
 				cli_err(c, "cannot write to %s: %s",
 					cfg->output, strerror(-r));
-				return r;
+				break;
 			}
 			*ret_spawn = spawn_workload(c, cfg, rc, orig, log_fd);
-			if (*ret_spawn)
-				return -ENOEXEC;
+			if (*ret_spawn) {
+				r = -ENOEXEC;
+				break;
+			}
 		}
 		if (last)
 			break;
@@ -982,14 +986,15 @@ static int record_loop(struct cli *c, const struct config *cfg,
 			next = now_ns(CLOCK_MONOTONIC);
 		r = wait_until(cfg, rc, next);
 		if (r < 0)
-			return r;
+			break;
 		if (!workload && cli_stop)
 			break;
 	}
-	return 0;
+	cli_progress_end(&prog);
+	return r < 0 ? r : 0;
 }
 
-/* After the loop: a workload still running (-n / -d, an error) is
+/* After the loop: a workload still running (-n / -D, an error) is
  * stopped and reaped; its end event is written. */
 static void finish_workload(const struct config *cfg, struct recorder *rc)
 {
@@ -1057,18 +1062,10 @@ int stlm_cmd_record_main(struct cli *c, int argc, char **argv)
 			goto out;
 		}
 	}
-	if (n_args > 0) {
-		ids = calloc((size_t)n_args, sizeof(*ids));
-		if (!ids) {
-			cli_err(c, "out of memory");
-			goto out;
-		}
-		for (int i = optind; i < optind + n_args; i++) {
-			if (cli_parse_de(c, argv[i], &ids[n_ids]) < 0)
-				goto out;
-			n_ids++;
-		}
-	}
+	/* DEs: ids, names or name globs */
+	if (n_args > 0 &&
+	    cli_parse_des(c, &argv[optind], n_args, &ids, &n_ids) < 0)
+		goto out;
 	if (cli_ensure_collection(c, ids, n_ids, cfg.enable, 0) < 0)
 		goto out;
 	r = stlm_snapshot_new(c->s, &rc.snap);

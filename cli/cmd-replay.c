@@ -423,31 +423,31 @@ static const char decode_help[] =
 	"DE arguments (ids or names) select the samples printed.\n";
 
 /* 0: go on; -1: --help printed (exit 0); > 0: exit status. */
+static const struct option replay_longopts[] = {
+	{ "realtime", no_argument, NULL, OPT_REALTIME },
+	{ "speed", required_argument, NULL, OPT_SPEED },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "count", required_argument, NULL, 'n' },
+	{ "csv", no_argument, NULL, CLI_OPT_CSV },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "delta", no_argument, NULL, 'd' },
+	{ "rate", no_argument, NULL, 'r' },
+	{ "total", no_argument, NULL, OPT_TOTAL },
+	CLI_COMMON_LONGOPTS,
+	{ 0 }
+};
+const struct cli_optab cli_replay_optab = { .shortopts = "i:n:dr", .longopts = replay_longopts };
+
 static int parse_config(struct cli *c, int argc, char **argv, bool replay,
 			struct config *cfg)
 {
-	static const struct option opts[] = {
-		{ "realtime", no_argument, NULL, OPT_REALTIME },
-		{ "speed", required_argument, NULL, OPT_SPEED },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "csv", no_argument, NULL, CLI_OPT_CSV },
-		{ "catalog", required_argument, NULL, OPT_CATALOG },
-		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "delta", no_argument, NULL, 'd' },
-		{ "rate", no_argument, NULL, 'r' },
-		{ "total", no_argument, NULL, OPT_TOTAL },
-		CLI_COMMON_LONGOPTS,
-		{ 0 }
-	};
 	const char *name = replay ? "replay" : "decode";
 	char *end;
 	int opt;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->speed = 1.0;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "i:n:dr",
-				  opts, NULL)) != -1) {
+	while ((opt = cli_getopt(c, argc, argv, &cli_replay_optab)) != -1) {
 		switch (opt) {
 		case 'd':
 		case 'r':
@@ -491,9 +491,6 @@ static int parse_config(struct cli *c, int argc, char **argv, bool replay,
 		case CLI_OPT_CSV:
 			c->csv = true;
 			break;
-		case OPT_CATALOG:
-			cfg->catalog = optarg;
-			break;
 		case OPT_STRICT:
 			cfg->strict = true;
 			break;
@@ -506,6 +503,8 @@ static int parse_config(struct cli *c, int argc, char **argv, bool replay,
 			return cli_bad_option(c, argv);
 		}
 	}
+	/* -c/--catalog is the global option (also after the command) */
+	cfg->catalog = c->catalog;
 	if (cli_check_args(c, argc - optind))
 		return 2;
 	if (cfg->realtime && cfg->interval_ns)

@@ -67,11 +67,11 @@ static const char help_text[] =
 	"that is still being written (up to its last complete record).\n"
 	"\n"
 	"Options:\n"
-	"      --catalog PATH        apply a catalog (file or directory), as\n"
+	"  -c, --catalog PATH        apply a catalog (file or directory), as\n"
 	"                            stlm replay does\n"
 	"      --clock WHICH         auto (default), platform or host\n"
 	"      --bins N              histogram bins (default 10)\n"
-	"  -a, --aggregate SPEC      max, min, mean or sum over the instances of\n"
+	"  -A, --aggregate SPEC      max, min, mean or sum over the instances of\n"
 	"                            each component (cpu.*.temp), or FUNC:GLOB\n"
 	"                            ('max:cpu.*.temp'); repeatable\n"
 	"      --follow              keep reading while the recorder writes;\n"
@@ -128,27 +128,35 @@ static int parse_agg(const char *name, const char *arg, struct config *cfg)
 	return 0;
 }
 
+static const struct option report_longopts[] = {
+	{ "clock", required_argument, NULL, OPT_CLOCK },
+	{ "bins", required_argument, NULL, OPT_BINS },
+	{ "aggregate", required_argument, NULL, 'A' },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "csv", no_argument, NULL, CLI_OPT_CSV },
+	{ "summary-csv", required_argument, NULL, OPT_SUMMARY },
+	{ "interval-csv", required_argument, NULL, OPT_INTERVAL },
+	{ "wide-csv", required_argument, NULL, OPT_WIDE },
+	{ "svg", required_argument, NULL, OPT_SVG },
+	{ "svg-dir", required_argument, NULL, OPT_SVG_DIR },
+	{ "png", required_argument, NULL, OPT_PNG },
+	{ "perfetto", required_argument, NULL, OPT_PERFETTO },
+	{ "histogram", no_argument, NULL, OPT_HIST },
+	CLI_COMMON_LONGOPTS,
+	{ 0 }
+};
+/* Old spelling: -a is --all elsewhere. */
+static const struct cli_oldopt report_old[] = {
+	{ 'a', 'A', "-A/--aggregate" },
+	{ 0 }
+};
+const struct cli_optab cli_report_optab = {
+	"A:", report_longopts, report_old, "a:", NULL
+};
+
 static int parse_config(struct cli *c, int argc, char **argv,
 			struct config *cfg)
 {
-	static const struct option opts[] = {
-		{ "catalog", required_argument, NULL, OPT_CATALOG },
-		{ "clock", required_argument, NULL, OPT_CLOCK },
-		{ "bins", required_argument, NULL, OPT_BINS },
-		{ "aggregate", required_argument, NULL, 'a' },
-		{ "follow", no_argument, NULL, OPT_FOLLOW },
-		{ "csv", no_argument, NULL, CLI_OPT_CSV },
-		{ "summary-csv", required_argument, NULL, OPT_SUMMARY },
-		{ "interval-csv", required_argument, NULL, OPT_INTERVAL },
-		{ "wide-csv", required_argument, NULL, OPT_WIDE },
-		{ "svg", required_argument, NULL, OPT_SVG },
-		{ "svg-dir", required_argument, NULL, OPT_SVG_DIR },
-		{ "png", required_argument, NULL, OPT_PNG },
-		{ "perfetto", required_argument, NULL, OPT_PERFETTO },
-		{ "histogram", no_argument, NULL, OPT_HIST },
-		CLI_COMMON_LONGOPTS,
-		{ 0 }
-	};
 	const char *name = c->cmd ? c->cmd->name : "report";
 	int opt, stdout_users = 0;
 	uint32_t u;
@@ -157,12 +165,8 @@ static int parse_config(struct cli *c, int argc, char **argv,
 	cfg->bins = DEFAULT_BINS;
 	cfg->argc = argc;
 	cfg->argv = argv;
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "a:", opts,
-				  NULL)) != -1) {
+	while ((opt = cli_getopt(c, argc, argv, &cli_report_optab)) != -1) {
 		switch (opt) {
-		case OPT_CATALOG:
-			cfg->catalog = optarg;
-			break;
 		case OPT_CLOCK:
 			if (!strcmp(optarg, "auto"))
 				cfg->clock = CLOCK_AUTO;
@@ -180,7 +184,7 @@ static int parse_config(struct cli *c, int argc, char **argv,
 						     name, optarg, MAX_BINS);
 			cfg->bins = u;
 			break;
-		case 'a':
+		case 'A':
 			if (parse_agg(name, optarg, cfg))
 				return 2;
 			break;
@@ -223,6 +227,8 @@ static int parse_config(struct cli *c, int argc, char **argv,
 			return cli_bad_option(c, argv);
 		}
 	}
+	/* -c/--catalog is the global option (also after the command) */
+	cfg->catalog = c->catalog;
 	if (cli_check_args(c, argc - optind))
 		return 2;
 	cfg->file = argv[optind];

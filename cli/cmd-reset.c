@@ -13,15 +13,16 @@ static const char *reset_help =
 	"Every DE is disabled, collection stops and the intervals return to\n"
 	"the platform's defaults. This affects every agent of the platform.\n";
 
+static const struct option reset_longopts[] = { CLI_COMMON_LONGOPTS, { 0 } };
+const struct cli_optab cli_reset_optab = { .shortopts = "", .longopts = reset_longopts };
+
 int stlm_cmd_reset_main(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_COMMON_LONGOPTS, { 0 } };
 	struct out o;
 	struct jw w;
 	int opt, r;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, opts,
-				  NULL)) != -1) {
+	while ((opt = cli_getopt(c, argc, argv, &cli_reset_optab)) != -1) {
 		if (opt == 'h')
 			return cli_help(c, reset_help);
 		if (!cli_common_opt(c, opt))

@@ -15,9 +15,11 @@ static const char *show_help =
 	"Prints the descriptor, the catalog's name, description and kind, the\n"
 	"enable state and, when the DE is enabled, its current value.\n";
 
+static const struct option show_longopts[] = { CLI_COMMON_LONGOPTS, { 0 } };
+const struct cli_optab cli_show_optab = { .shortopts = "", .longopts = show_longopts };
+
 int stlm_cmd_show_main(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_COMMON_LONGOPTS, { 0 } };
 	struct stlm_snapshot *snap = NULL;
 	const struct stlm_sample *v = NULL;
 	const struct stlm_de *de;
@@ -26,8 +28,7 @@ int stlm_cmd_show_main(struct cli *c, int argc, char **argv)
 	uint32_t id;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, opts,
-				  NULL)) != -1) {
+	while ((opt = cli_getopt(c, argc, argv, &cli_show_optab)) != -1) {
 		if (opt == 'h')
 			return cli_help(c, show_help);
 		if (!cli_common_opt(c, opt))

@@ -323,22 +323,24 @@ static void print_block(struct watch *wt, struct out *o,
 	}
 }
 
+enum { OPT_TOTAL = 0x2001, OPT_NO_HEADER };
+static const struct option watch_longopts[] = {
+	CLI_COMMON_LONGOPTS,
+	{ "interval", required_argument, NULL, 'i' },
+	{ "count", required_argument, NULL, 'n' },
+	{ "delta", no_argument, NULL, 'd' },
+	{ "rate", no_argument, NULL, 'r' },
+	{ "total", no_argument, NULL, OPT_TOTAL },
+	{ "timestamps", no_argument, NULL, 't' },
+	{ "enable", no_argument, NULL, 'e' },
+	{ "csv", no_argument, NULL, CLI_OPT_CSV },
+	{ "no-header", no_argument, NULL, OPT_NO_HEADER },
+	{ 0 }
+};
+const struct cli_optab cli_watch_optab = { .shortopts = "i:n:drte", .longopts = watch_longopts };
+
 int stlm_cmd_watch_main(struct cli *c, int argc, char **argv)
 {
-	enum { OPT_TOTAL = 0x2001, OPT_NO_HEADER };
-	static const struct option opts[] = {
-		CLI_COMMON_LONGOPTS,
-		{ "interval", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "delta", no_argument, NULL, 'd' },
-		{ "rate", no_argument, NULL, 'r' },
-		{ "total", no_argument, NULL, OPT_TOTAL },
-		{ "timestamps", no_argument, NULL, 't' },
-		{ "enable", no_argument, NULL, 'e' },
-		{ "csv", no_argument, NULL, CLI_OPT_CSV },
-		{ "no-header", no_argument, NULL, OPT_NO_HEADER },
-		{ 0 }
-	};
 	struct watch wt = { .c = c, .interval_ns = 1000000000ull };
 	struct stlm_snapshot *cur = NULL, *prev = NULL, *tmp;
 	struct cli_tally tally = { 0 };
@@ -350,8 +352,7 @@ int stlm_cmd_watch_main(struct cli *c, int argc, char **argv)
 	struct out o;
 	struct jw w;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS "i:n:drte",
-				  opts, NULL)) != -1) {
+	while ((opt = cli_getopt(c, argc, argv, &cli_watch_optab)) != -1) {
 		switch (opt) {
 		case 'h':
 			return cli_help(c, watch_help);
@@ -400,16 +401,10 @@ int stlm_cmd_watch_main(struct cli *c, int argc, char **argv)
 	cli_catch_stop();
 	if (cli_open(c, NULL) < 0)
 		return 1;
-	if (argc > optind) {
-		ids = calloc((size_t)(argc - optind), sizeof(*ids));
-		if (!ids) {
-			cli_err(c, "out of memory");
-			return 1;
-		}
-		for (int i = optind; i < argc; i++)
-			if (cli_parse_de(c, argv[i], &ids[n_ids++]) < 0)
-				goto out;
-	}
+	/* DEs: ids, names or name globs */
+	if (argc > optind &&
+	    cli_parse_des(c, &argv[optind], argc - optind, &ids, &n_ids) < 0)
+		goto out;
 	if (cli_ensure_collection(c, ids, n_ids, wt.enable, 0) < 0)
 		goto out;
 	set_platform_interval(&wt);

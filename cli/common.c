@@ -161,29 +161,21 @@ int cli_common_opt(struct cli *c, int opt)
 	}
 }
 
-int cli_bad_option(struct cli *c, char **argv)
-{
-	const char *name = c->cmd ? c->cmd->name : argv[0];
-
-	if (optopt)
-		return cli_usage_err(name, "%s: invalid option or missing argument '-%c'",
-				     name, optopt);
-	return cli_usage_err(name, "%s: invalid option '%s'", name,
-			     argv[optind - 1]);
-}
-
 int cli_help(struct cli *c, const char *text)
 {
 	printf("Usage: stlm [GLOBAL OPTION]... %s %s\n%s\n", c->cmd->name,
 	       c->cmd->usage, c->cmd->help);
 	if (text && text[0])
 		printf("\n%s", text);
-	printf("\nCommon options:\n"
+	printf("\nGlobal options (before or after the command):\n"
+	       "  -p, --platform URI  the platform (see stlm --help)\n"
+	       "  -c, --catalog PATH  apply this catalog\n"
 	       "  -j, --json          one JSON document on stdout (docs/cli-json.md)\n"
 	       "      --pretty        indented JSON (implies --json)\n"
-	       "  -q, --quiet         no notices on stderr\n"
+	       "  -q, --quiet         no notices or progress on stderr\n"
+	       "  -v, --verbose       library log on stderr (repeat for debug)\n"
 	       "  -h, --help          this help\n"
-	       "See stlm --help for the global options (--platform URI).\n");
+	       "Times take a unit: us, ms, s, m, h (1m = one minute).\n");
 	c->json = false;
 	return 0;
 }
@@ -479,6 +471,10 @@ static int open_platform(struct cli *c, const struct stlm_open_opts *opts)
 		o.log = log_stderr;
 		o.log_data = c;
 	}
+	if (!o.progress && cli_progress_wanted(c)) {
+		o.progress = cli_lib_progress;
+		o.progress_data = c;
+	}
 	install_signals();
 	if (!uri || !uri[0])
 		uri = getenv("STLM_PLATFORM");
@@ -571,26 +567,6 @@ int cli_parse_u32(const char *s, uint32_t *ret)
 	    ((s[1] == 'x' || s[1] == 'X') && !s[2]))
 		return -EINVAL;
 	*ret = (uint32_t)v;
-	return 0;
-}
-
-int cli_parse_de(struct cli *c, const char *arg, uint32_t *ret_id)
-{
-	const struct stlm_de *de = NULL;
-	uint32_t id;
-
-	if (cli_parse_u32(arg, &id) == 0)
-		de = stlm_de_get(c->s, id);
-	else if (!strncmp(arg, "de.", 3) && cli_parse_u32(arg + 3, &id) == 0 &&
-		 !stlm_de_find(c->s, arg))
-		de = stlm_de_get(c->s, id);
-	else
-		de = stlm_de_find(c->s, arg);
-	if (!de) {
-		cli_err(c, "unknown DE '%s'", arg);
-		return -ENOENT;
-	}
-	*ret_id = stlm_de_id(de);
 	return 0;
 }
 
@@ -745,30 +721,8 @@ void cli_format_number(double v, const char *unit, char *buf, size_t len)
 
 int cli_parse_interval(const char *s, uint64_t *ret_ns)
 {
-	char *end;
-	double v;
-	double mul = 1e6;
-
-	if (!s || !s[0] || s[0] == '-')
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || !(v > 0))
-		return -EINVAL;
-	if (!strcmp(end, "") || !strcmp(end, "ms"))
-		mul = 1e6;
-	else if (!strcmp(end, "s"))
-		mul = 1e9;
-	else if (!strcmp(end, "us"))
-		mul = 1e3;
-	else if (!strcmp(end, "ns"))
-		mul = 1;
-	else
-		return -EINVAL;
-	if (v * mul > 3600e9 || v * mul < 1)
-		return -EINVAL;
-	*ret_ns = (uint64_t)llround(v * mul);
-	return 0;
+	/* bare numbers are ms; at most an hour */
+	return cli_parse_duration(s, 1e6, 3600e9, ret_ns);
 }
 
 void cli_format_ns(uint64_t ns, char *buf, size_t len)

@@ -341,6 +341,9 @@ static void scan_events(struct report *rp, size_t from, size_t to)
 
 /* Walk the records read so far. With @follow a torn tail is left for
  * the next round; else it is reported once as an incomplete last record. */
+/* A progress line over the bytes of the file (large recordings). */
+static struct cli_progress load_prog;
+
 static int walk(struct report *rp, bool follow)
 {
 	struct rec_record rec;
@@ -365,6 +368,7 @@ static int walk(struct report *rp, bool follow)
 			r = add_record(rp, &rec);
 			if (r < 0)
 				return r;
+			cli_progress_update(&load_prog, rp->rd.off);
 			continue;
 		}
 		if (rp->rd.unknown != unk)
@@ -413,6 +417,9 @@ int load(struct report *rp)
 	}
 	if (cfg->follow)
 		cli_catch_stop();
+	cli_progress_begin(&load_prog, cfg->follow ? NULL : rp->c, "report",
+			   (uint64_t)st.st_size);
+	load_prog.bytes = true;
 	for (;;) {
 		bool active = cfg->follow && writer_active(fd);
 
@@ -439,6 +446,7 @@ int load(struct report *rp)
 		usleep(50000);
 	}
 	close(fd);
+	cli_progress_end(&load_prog);
 	if (r < 0)
 		return r;
 	if (!rp->have_header) {

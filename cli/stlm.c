@@ -20,54 +20,58 @@
 #include "report.h"
 
 static int cmd_help_main(struct cli *c, int argc, char **argv);
+enum { OPT_OPTIONS_TABLE = 0x2001 };
 /* cmd-check.c */
 int stlm_cmd_check_main(struct cli *c, int argc, char **argv);
 
 static const struct cli_cmd cli_cmds[] = {
 	{ "info", 0, 0, stlm_cmd_info_main,
 	  "Show the platform: identity, capabilities, counts, collection",
-	  "[OPTION]..." },
+	  "[OPTION]...", &cli_info_optab },
 	{ "list", 0, -1, stlm_cmd_list_main,
 	  "List DEs, filtered by id, name glob, group, component, state",
-	  "[OPTION]... [DE|GLOB]..." },
+	  "[OPTION]... [DE|GLOB]...", &cli_list_optab },
 	{ "show", 1, 1, stlm_cmd_show_main,
-	  "Show everything about one DE", "[OPTION]... DE" },
+	  "Show everything about one DE", "[OPTION]... DE", &cli_show_optab },
 	{ "read", 0, -1, stlm_cmd_read_main,
-	  "Read DEs in one consistent snapshot", "[OPTION]... [DE]..." },
+	  "Read DEs in one consistent snapshot", "[OPTION]... [DE]...", &cli_read_optab },
 	{ "watch", 0, -1, stlm_cmd_watch_main,
 	  "Print DE values every interval (like perf stat -I)",
-	  "[OPTION]... [DE]..." },
+	  "[OPTION]... [DE]...", &cli_watch_optab },
 	{ "enable", 0, -1, stlm_cmd_enable_main,
-	  "Enable DEs (by DE, --group or --all)", "[OPTION]... [DE]..." },
+	  "Enable DEs (by DE, --group or --all)", "[OPTION]... [DE]...", &cli_enable_optab },
 	{ "disable", 0, -1, stlm_cmd_disable_main,
-	  "Disable DEs (by DE, --group or --all)", "[OPTION]... [DE]..." },
+	  "Disable DEs (by DE, --group or --all)", "[OPTION]... [DE]...", &cli_enable_optab },
 	{ "config", 0, 0, stlm_cmd_config_main,
-	  "Show or set collection: interval, mode, on/off", "[OPTION]..." },
+	  "Show or set collection: interval, mode, on/off", "[OPTION]...", &cli_config_optab },
 	{ "reset", 0, 0, stlm_cmd_reset_main,
 	  "Reset telemetry: everything disabled, default intervals",
-	  "[OPTION]..." },
+	  "[OPTION]...", &cli_reset_optab },
 	{ "record", 0, -1, stlm_cmd_record_main,
 	  "Record snapshots to a file",
-	  "-o FILE [OPTION]... [DE]... [-- COMMAND [ARG]...]" },
+	  "-o FILE [OPTION]... [DE]... [-- COMMAND [ARG]...]", &cli_record_optab },
 	{ "replay", 1, -1, stlm_cmd_replay_main,
 	  "Replay a recording as watch would print it",
-	  "[OPTION]... FILE [DE]..." },
+	  "[OPTION]... FILE [DE]...", &cli_replay_optab },
 	{ "decode", 1, -1, stlm_cmd_decode_main,
-	  "Decode a recording", "[OPTION]... FILE [DE]..." },
+	  "Decode a recording", "[OPTION]... FILE [DE]...", &cli_replay_optab },
 	{ "report", 1, -1, stlm_cmd_report_main,
 	  "Summarise a recording: statistics, CSV, plots, Perfetto",
-	  "[OPTION]... FILE [DE|GLOB]..." },
+	  "[OPTION]... FILE [DE|GLOB]...", &cli_report_optab },
 	{ "catalog", 1, -1, stlm_cmd_catalog_main,
 	  "Check catalog files against the platform, or show the catalog in use",
-	  "[OPTION]... check FILE... | show" },
+	  "[OPTION]... check FILE... | show", &cli_catalog_optab },
 	{ "check", 0, 0, stlm_cmd_check_main,
 	  "Check a platform's firmware against the protocol (conformance)",
-	  "[OPTION]..." },
+	  "[OPTION]...", &cli_check_optab },
+	{ "top", 0, -1, stlm_cmd_top_main,
+	  "Full-screen live view of DE values (like htop); --once for one frame",
+	  "[OPTION]... [DE|GLOB]...", &cli_top_optab },
 	{ "export", 0, 0, stlm_cmd_export_main,
 	  "Serve DEs for Prometheus / OpenMetrics, or write a textfile",
-	  "[OPTION]..." },
+	  "[OPTION]...", &cli_export_optab },
 	{ "help", 0, 1, cmd_help_main,
-	  "Show the commands, or a command's help", "[COMMAND]" },
+	  "Show the commands, or a command's help", "[COMMAND]", &cli_help_optab },
 };
 
 #define N_CMDS (sizeof(cli_cmds) / sizeof(cli_cmds[0]))
@@ -78,6 +82,22 @@ static const struct cli_cmd *find_cmd(const char *name)
 		if (!strcmp(cli_cmds[i].name, name))
 			return &cli_cmds[i];
 	return NULL;
+}
+
+/* "unknown command 'wacth'; did you mean 'watch'?" Returns 2. */
+static int unknown_cmd(const char *ctx, const char *name)
+{
+	struct cli_suggest sg;
+
+	cli_suggest_init(&sg, name);
+	for (size_t i = 0; i < N_CMDS; i++)
+		cli_suggest_add(&sg, cli_cmds[i].name);
+	if (sg.best[0])
+		return cli_usage_err(ctx, "%s%sunknown command '%s'; did you mean '%s'?",
+				     ctx ? ctx : "", ctx ? ": " : "", name,
+				     sg.best);
+	return cli_usage_err(ctx, "%s%sunknown command '%s'", ctx ? ctx : "",
+			     ctx ? ": " : "", name);
 }
 
 static void usage(FILE *f)
@@ -103,26 +123,43 @@ static void usage(FILE *f)
 		"                      repometa.json, or a directory of them\n"
 		"  -j, --json          one JSON document on stdout\n"
 		"      --pretty        indented JSON (implies --json)\n"
-		"  -q, --quiet         no notices on stderr\n"
+		"  -q, --quiet         no notices or progress bars on stderr\n"
 		"  -v, --verbose       library log on stderr (repeat for debug)\n"
 		"  -h, --help          this help\n"
 		"  -V, --version       print the version\n"
 		"\n"
 		"DE arguments: decimal or 0x-hex ids, or names (cpu.3.power).\n"
+		"Global options are accepted after the command too. Times take a\n"
+		"unit: us, ms, s, m, h (-i 1m). DE arguments may be name globs.\n"
 		"Exit status: 0 success, 1 failure, 2 usage error.\n"
 		"Run 'stlm COMMAND --help' for a command's options; see stlm(1).\n");
 }
 
+static const struct option help_longopts[] = {
+	{ "options-table", no_argument, NULL, OPT_OPTIONS_TABLE },
+	{ 0 }
+};
+const struct cli_optab cli_help_optab = { .shortopts = "", .longopts = help_longopts };
+
+static const char help_help[] =
+	"Options:\n"
+	"      --options-table  every option of every command, one per line:\n"
+	"                       COMMAND, short option, long option (tab-separated;\n"
+	"                       '*' marks the global ones)\n";
+
 static int cmd_help_main(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_COMMON_LONGOPTS, { 0 } };
 	struct jw w;
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, opts,
-				  NULL)) != -1) {
+	while ((opt = cli_getopt(c, argc, argv, &cli_help_optab)) != -1) {
 		if (opt == 'h')
-			return cli_help(c, "");
+			return cli_help(c, help_help);
+		if (opt == OPT_OPTIONS_TABLE) {
+			cli_print_options_table(stdout, cli_cmds, N_CMDS);
+			c->json = false;
+			return 0;
+		}
 		if (!cli_common_opt(c, opt))
 			return cli_bad_option(c, argv);
 	}
@@ -133,8 +170,7 @@ static int cmd_help_main(struct cli *c, int argc, char **argv)
 		char *hargv[] = { (char *)argv[optind], (char *)"--help", NULL };
 
 		if (!cmd)
-			return cli_usage_err("help", "help: unknown command '%s'",
-					     argv[optind]);
+			return unknown_cmd("help", argv[optind]);
 		if (!cmd->main) {
 			cli_err(c, "%s: not available in this build", cmd->name);
 			return 1;
@@ -235,8 +271,7 @@ int main(int argc, char **argv)
 			else if (optopt)
 				rc = cli_usage_err(NULL, "invalid option '-%c'", optopt);
 			else
-				rc = cli_usage_err(NULL, "invalid option '%s'",
-						   argv[optind - 1]);
+				rc = cli_bad_option(&c, argv);
 			if (c.json)
 				print_error_doc(&c, rc);
 			return rc;
@@ -250,7 +285,7 @@ int main(int argc, char **argv)
 	}
 	cmd = find_cmd(argv[optind]);
 	if (!cmd) {
-		rc = cli_usage_err(NULL, "unknown command '%s'", argv[optind]);
+		rc = unknown_cmd(NULL, argv[optind]);
 		if (c.json)
 			print_error_doc(&c, rc);
 		return rc;

@@ -133,6 +133,13 @@ int stlm__discover(struct stlm_session *s)
 	return r;
 }
 
+void stlm__progress(struct stlm_session *s, const char *what, uint64_t done,
+		    uint64_t total)
+{
+	if (s && s->opts.progress)
+		s->opts.progress(s->opts.progress_data, what, done, total);
+}
+
 void stlm__placement_lost(struct stlm_session *s)
 {
 	if (s && s->ops->resync)

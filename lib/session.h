@@ -230,6 +230,9 @@ struct stlm_session {
  * info.n_des are already known). Never call with @lock held.
  */
 int stlm__discover(struct stlm_session *s);
+/* Report progress of long work (stlm_open_opts.progress), if asked for. */
+void stlm__progress(struct stlm_session *s, const char *what, uint64_t done,
+		    uint64_t total);
 /*
  * A snapshot found a line missing or moved: re-learn placements (the
  * backend's resync op). Called without @lock.

@@ -11,7 +11,7 @@ set -eu
 PKGS="gcc make meson ninja-build pkg-config python3 libjson-c-dev \
 libfuse3-dev fuse3 libmicrohttpd-dev prometheus gnuplot-nox valgrind \
 bash-completion acl python3-yaml python3-dev python3-numpy python3-pandas \
-python3-pytest"
+python3-pytest libncurses-dev tmux"
 
 missing=""
 for p in $PKGS "$@"; do

@@ -90,6 +90,19 @@ enum stlm_discovery {
 };
 
 /**
+ * typedef stlm_progress_fn - progress of long work inside the library
+ * @userdata: stlm_open_opts.progress_data
+ * @what:     "discovery", "enable" or "disable"
+ * @done:     units done so far (DEs)
+ * @total:    units in all (0: unknown); @done == @total is the last call
+ *
+ * Called from the thread doing the work, at most once per unit of it
+ * (a page of descriptors, one DE); must not call back into the session.
+ */
+typedef void (*stlm_progress_fn)(void *userdata, const char *what,
+				 uint64_t done, uint64_t total);
+
+/**
  * struct stlm_open_opts - options for stlm_session_open()
  * @size:       sizeof(struct stlm_open_opts), for future extension; 0 is
  *              treated as the current size
@@ -100,6 +113,9 @@ enum stlm_discovery {
  * @log:        log callback (NULL: silent)
  * @log_data:   passed to @log
  * @no_catalog: do not search the catalog path at open
+ * @progress:   progress callback for long work (NULL: none): discovery
+ *              of the DE table, configuration of many DEs
+ * @progress_data: passed to @progress
  */
 struct stlm_open_opts {
 	size_t size;
@@ -109,6 +125,8 @@ struct stlm_open_opts {
 	stlm_log_fn log;
 	void *log_data;
 	bool no_catalog;
+	stlm_progress_fn progress;
+	void *progress_data;
 };
 
 /**

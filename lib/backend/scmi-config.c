@@ -257,6 +257,7 @@ static int all_enable(struct stlm_session *s, bool ts, bool *changed)
 
 		if (r < 0)
 			return r;
+		stlm__progress(s, "enable", i + 1, tb->n_des);
 	}
 	return 0;
 }
@@ -299,6 +300,9 @@ int scmi_configure(struct stlm_session *s, struct stlm_batch_item *items,
 		it->status = r < 0 ? r : 0;
 		if (r < 0)
 			failed++;
+		if (n > 1)
+			stlm__progress(s, it->enable ? "enable" : "disable",
+				       i + 1, n);
 	}
 	if (changed)
 		stlm__generation_bump_unlocked(s);

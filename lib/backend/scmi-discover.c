@@ -397,6 +397,7 @@ static int list_descriptions(struct stlm_session *s, uint32_t n_des,
 			goto out;
 		}
 		idx += (uint32_t)n;
+		stlm__progress(s, "discovery", idx, n_des);
 	}
 	*ret = d;
 	d = NULL;

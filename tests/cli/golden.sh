@@ -16,7 +16,7 @@ expect_rc 0 "list --help" "$STLM" list --help && golden list-help
 expect_rc 0 info S info && golden info
 expect_rc 0 list S list && golden list
 expect_rc 0 "list filters" S list --group 0 'soc_*' && golden list-group
-expect_rc 0 "list component" S list -c peripheral.2 && golden list-component
+expect_rc 0 "list component" S list -C peripheral.2 && golden list-component
 expect_rc 0 "list by id" S list 0x300 256 && golden list-ids
 expect_rc 0 "show" S show soc_temp && golden show
 expect_rc 0 "read, nothing enabled" S read && golden read-empty

@@ -62,7 +62,11 @@ expect_rc 0 "watch -n" S watch -n 2 -i 300 0x17006
 for sig in INT TERM; do
 	"$STLM" --platform "$P" watch -i 500 0x17006 >"$T/w.out" 2>"$T/w.err" &
 	wpid=$!
-	sleep 1.2
+	# the first block, then the signal (bounded wait, not a fixed sleep)
+	for _ in $(seq 300); do
+		grep -q soc.voltage "$T/w.out" 2>/dev/null && break
+		sleep 0.1
+	done
 	kill -"$sig" "$wpid"
 	wait "$wpid" || fail "watch exit $? on SIG$sig"
 	[ "$(grep -c soc.voltage "$T/w.out")" -ge 1 ] || fail "watch printed nothing before SIG$sig"
@@ -114,7 +118,7 @@ expect_rc 0 "read --csv" F read --csv soc_temp &&
 # format 1.0's 16 MiB header body), marked format 1.1; it decodes.
 start_platform big --des 400000
 for _ in $(seq 100); do "$STLM" -q -p "$(uri big)" info >/dev/null 2>&1 && break; sleep 0.1; done
-expect_rc 0 "record 400k DEs" timeout -s KILL 60 "$STLM" -p "$(uri big)" record -q -E -o "$T/big.rec" -n 2 -i 50ms 0x1000000 0x1000005 &&
+expect_rc 0 "record 400k DEs" timeout -s KILL 60 "$STLM" -p "$(uri big)" record -q -e -o "$T/big.rec" -n 2 -i 50ms 0x1000000 0x1000005 &&
 	expect_rc 0 "decode 400k DEs" "$STLM" decode --strict "$T/big.rec" &&
 	{ grep -q "format 1.1" "$T/out" && grep -q "400000 in the table" "$T/out" && ok ||
 	  fail "decode big: $(head -5 "$T/out")"; }
