@@ -28,7 +28,8 @@ test: build
 # The slow suite (real kernels, packages installed into a clean root): what
 # it builds is cached under $(STLM_CACHE), ~/.cache/stlm by default.
 test-slow: build
-	meson test -C $(BUILD) --print-errorlogs --num-processes 1 --suite slow
+	meson test -C $(BUILD) --print-errorlogs --num-processes 1 --suite slow \
+		--logbase testlog-slow
 
 run: build
 	@scripts/run-demo.sh $(BUILD)

@@ -100,6 +100,7 @@ esac
 
 # ---------------------------------------------------------------- benchmarks
 failed=""
+. "$SRC/python/tests/sanitizer-env.sh"
 run() {
 	name=$1
 	shift
@@ -127,8 +128,18 @@ for n in $SIZES; do
 	run "bench-stlmd $n" "$BUILD/bench/bench-stlmd" "$n" 200 "$BUDGET"
 	run "bench-daemon $n" "$BUILD/bench/bench-daemon" "$BUILD" "$n" "$BUDGET"
 	# the Python bindings, when they were built (Debian's python3 + NumPy)
+	# (a sanitized build: the uninstrumented interpreter gets the runtimes
+	# preloaded, python/tests/sanitizer-env.sh)
 	if [ -d "$BUILD/python/stlm" ] && "$PYTHON" -c 'import numpy' 2>/dev/null; then
-		run "bench-python $n" "$PYTHON" "$SRC/bench/bench-python.py" "$BUILD" "$n" 200 "$BUDGET"
+		if pre=$(stlm_python_preload "$BUILD/python"); then
+			run "bench-python $n" env ${pre:+LD_PRELOAD=$pre} \
+				${pre:+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0} \
+				"$PYTHON" "$SRC/bench/bench-python.py" "$BUILD" "$n" 200 "$BUDGET"
+		else
+			echo "run-bench: bench-python: $pre" >&2
+			failed="$failed
+  bench-python $n: $pre"
+		fi
 	fi
 done
 rm -f "$OUT/stderr.txt"

@@ -16,20 +16,10 @@ for m in numpy pytest; do
 		exit 77
 	fi
 done
-# A sanitized build (CI's second run): the interpreter is not
-# instrumented, so the sanitizer runtimes the extension needs are preloaded,
-# and leak checking is left to the C tests (the interpreter keeps memory
-# until exit by design).
-EXT=$(ls "$PKG"/stlm/_stlm*.so 2>/dev/null | head -n 1)
-if [ -n "$EXT" ] && ldd "$EXT" 2>/dev/null | grep -q 'libasan\.so'; then
-	pre=
-	for rt in libasan.so libubsan.so; do
-		if ldd "$EXT" | grep -q "${rt%.so}\.so"; then
-			f=$(${CC:-cc} -print-file-name="$rt")
-			[ -e "$f" ] || { echo "SKIP: sanitized build without $rt to preload"; exit 77; }
-			pre="$pre${pre:+:}$f"
-		fi
-	done
+# A sanitized build: preload the runtimes (sanitizer-env.sh)
+. "$(dirname "$0")/sanitizer-env.sh"
+pre=$(stlm_python_preload "$PKG") || { echo "SKIP: $pre"; exit 77; }
+if [ -n "$pre" ]; then
 	export LD_PRELOAD="$pre"
 	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 fi
