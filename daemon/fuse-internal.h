@@ -236,6 +236,8 @@ void stlmfs_readdir(fuse_req_t req, fuse_ino_t ino, size_t size,
 
 /* fuse-ops.c */
 void stlmfs_interrupt(fuse_req_t req, void *data);
+/* Free an open file (NULL accepted): release, or stop for what is left. */
+void ofile_free(struct fs *fs, struct ofile *f);
 extern const struct fuse_lowlevel_ops stlmfs_ops;
 
 /* fuse-content.c */

@@ -151,7 +151,7 @@ static void stlmfs_readlink(fuse_req_t req, fuse_ino_t ino)
 		fuse_reply_readlink(req, buf);
 }
 
-static void ofile_free(struct fs *fs, struct ofile *f)
+void ofile_free(struct fs *fs, struct ofile *f)
 {
 	uid_t uid;
 

@@ -967,6 +967,9 @@ void stlmd_fuse_stop(struct stlmd *d)
 	}
 	if (fs->loop_ok)
 		pthread_join(fs->loop, NULL);
+	/* generation and pipe files whose RELEASE never came (their
+	 * readers were killed as the tree went away): nothing can use them
+	 * once the loop has ended */
 	while (fs->files) {
 		struct ofile *f = fs->files;
 
@@ -974,6 +977,7 @@ void stlmd_fuse_stop(struct stlmd *d)
 		if (f->ph)
 			fuse_pollhandle_destroy(f->ph);
 		f->ph = NULL;
+		ofile_free(fs, f);
 	}
 	if (fs->mounted)
 		fuse_session_unmount(fs->se);
