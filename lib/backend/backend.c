@@ -11,6 +11,7 @@
 
 #include "backend.h"
 #include "scmi.h"
+#include "telemetry.h"
 #include "transport.h"
 
 /*
@@ -46,4 +47,23 @@ __attribute__((visibility("default")))
 int stlm_uri_check(const char *uri, char *err, size_t errlen)
 {
 	return stlm_uri_explain(uri, err, errlen);
+}
+
+bool stlm__interval_listed(const struct stlm_interval *v, size_t n, bool range,
+			   struct scmi_tlm_interval *iv)
+{
+	uint64_t x = scmi_tlm_interval_ns(iv);
+
+	if (range) {
+		if (n != 3 || x < v[0].ns || x > v[1].ns || !x)
+			return false;
+		return !v[2].ns || (x - v[0].ns) % v[2].ns == 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (v[i].ns == x) {
+			iv->secs = v[i].secs;
+			iv->exp = v[i].exp;
+			return true;
+		}
+	return false;
 }

@@ -162,6 +162,15 @@ void stlm__log(struct stlm_session *s, int level, const char *fmt, ...)
 void stlm__deviation(struct stlm_session *s, uint32_t mask, const char *where);
 
 /*
+ * Is iv one of the listed intervals v[0..n) (a range: min, max, step)? A
+ * discrete list's own tuple replaces iv, so that it is written back as the
+ * platform listed it (e.g. "10,-3" rather than "1,-2").
+ */
+struct scmi_tlm_interval;
+bool stlm__interval_listed(const struct stlm_interval *v, size_t n, bool range,
+			   struct scmi_tlm_interval *iv);
+
+/*
  * A table from n_des descriptors (checked: group ids, duplicates;
  * FastChannels mapped from s->mem), with the group lists. SHMTIs and
  * intervals are left to the caller. With s->lock not held.

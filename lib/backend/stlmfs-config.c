@@ -109,30 +109,6 @@ int stlmfs_be_batch(struct stlm_session *s, struct stlm_batch_item *items,
 	return failed;
 }
 
-/*
- * Is iv one of the listed intervals? A discrete list's own tuple replaces
- * iv (written back as the tree printed it, e.g. "10,-3" rather than
- * "1,-2").
- */
-static bool listed(const struct stlm_interval *v, size_t n, bool range,
-		   struct scmi_tlm_interval *iv)
-{
-	uint64_t x = scmi_tlm_interval_ns(iv);
-
-	if (range) {
-		if (n != 3 || x < v[0].ns || x > v[1].ns || !x)
-			return false;
-		return !v[2].ns || (x - v[0].ns) % v[2].ns == 0;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (v[i].ns == x) {
-			iv->secs = v[i].secs;
-			iv->exp = v[i].exp;
-			return true;
-		}
-	return false;
-}
-
 int stlmfs_be_coll_set(struct stlm_session *s, uint32_t group, bool enable,
 		       int mode, uint64_t interval_ns)
 {
@@ -153,7 +129,7 @@ int stlmfs_be_coll_set(struct stlm_session *s, uint32_t group, bool enable,
 			bool ok;
 
 			pthread_mutex_lock(&s->lock);
-			ok = listed(s->iv, s->n_iv, s->iv_range, &iv);
+			ok = stlm__interval_listed(s->iv, s->n_iv, s->iv_range, &iv);
 			pthread_mutex_unlock(&s->lock);
 			if (!ok)
 				return -ERANGE;
@@ -181,7 +157,7 @@ int stlmfs_be_coll_set(struct stlm_session *s, uint32_t group, bool enable,
 		r = stlm__group_intervals(s, group, &l);
 		if (r < 0)
 			return r;
-		if (!listed(l.v, l.n, l.range, &iv))
+		if (!stlm__interval_listed(l.v, l.n, l.range, &iv))
 			return -ERANGE;
 	}
 	snprintf(rel, sizeof(rel), "groups/%u/current_update_interval_ms",
