@@ -139,29 +139,6 @@ static double open_once(const char *uri, int discovery)
 }
 
 /*
- * Wait until the platform serves this agent: it answers EBUSY while it has
- * not yet noticed the previous agent (on any transport) leave.
- */
-static void ready(struct ta_agent *a, const char *uri)
-{
-	static uint8_t resp[TA_MAX_MSG];
-	int len = -EBUSY;
-
-	for (int i = 0; i < 300; i++) {
-		len = ta_xfer(a, SCMI_PROTO_TELEMETRY,
-			      SCMI_TLM_PROTOCOL_VERSION, NULL, 0, resp,
-			      sizeof(resp), 5000);
-		if (len != -EBUSY &&
-		    !(len >= 4 && (int32_t)scmi_get_le32(resp) == SCMI_BUSY))
-			break;
-		usleep(10000);
-	}
-	if (len < 4 || scmi_get_le32(resp) != 0)
-		die("%s: PROTOCOL_VERSION failed: %d", uri,
-		    len < 4 ? len : (int32_t)scmi_get_le32(resp));
-}
-
-/*
  * The baseline of discovery: every DE_DESCRIPTION page through a test
  * agent on the same transport, decoded, nothing else.
  */
@@ -174,12 +151,10 @@ static double raw_once(const char *uri, uint32_t n_des)
 	double t0, ms;
 	int r;
 
-	/* the shm server notices a previous agent's departure asynchronously */
-	for (int i = 0; (r = ta_new_uri(uri, &a)) == -EBUSY && i < 200; i++)
-		usleep(10000);
+	/* the platform notices a previous agent's departure asynchronously */
+	r = ta_new_uri_ready(uri, 3000, &a);
 	if (r < 0)
 		die("agent on %s: %s", uri, strerror(-r));
-	ready(a, uri);
 	t0 = bench_now_ms();
 	while (idx < n_des) {
 		struct scmi_list_hdr h;

@@ -98,29 +98,6 @@ static int round_trips(struct ta_agent *a, int pages, double *ret_ms)
 	return 0;
 }
 
-/*
- * Wait until the platform serves this agent: it answers EBUSY while it has
- * not yet noticed the previous agent (on any transport) leave.
- */
-static void ready(struct ta_agent *a, const char *uri)
-{
-	static uint8_t resp[TA_MAX_MSG];
-	int len = -EBUSY;
-
-	for (int i = 0; i < 300; i++) {
-		len = ta_xfer(a, SCMI_PROTO_TELEMETRY,
-			      SCMI_TLM_PROTOCOL_VERSION, NULL, 0, resp,
-			      sizeof(resp), 5000);
-		if (len != -EBUSY &&
-		    !(len >= 4 && (int32_t)scmi_get_le32(resp) == SCMI_BUSY))
-			break;
-		usleep(10000);
-	}
-	if (len < 4 || scmi_get_le32(resp) != 0)
-		die("%s: PROTOCOL_VERSION failed: %d", uri,
-		    len < 4 ? len : (int32_t)scmi_get_le32(resp));
-}
-
 #define ROUNDS 5
 
 /* Discovery on uri, then its baseline (medians); one figure. */
@@ -130,12 +107,9 @@ static void bench_discovery(const char *uri, const char *name, uint32_t n)
 	struct ta_agent *a;
 	int pages = 0, rc;
 
-	/* the shm server notices a previous agent's departure asynchronously */
-	for (int i = 0; (rc = ta_new_uri(uri, &a)) == -EBUSY && i < 200; i++)
-		usleep(10000);
+	rc = ta_new_uri_ready(uri, 3000, &a);
 	if (rc < 0)
 		die("%s: cannot attach: %s", uri, strerror(-rc));
-	ready(a, uri);
 	for (int k = 0; k < ROUNDS; k++) {
 		pages = 0;
 		rc = discover(a, n, &t[k], &pages);

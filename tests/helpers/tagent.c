@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "scmi.h"
 #include "tagent.h"
@@ -99,6 +100,36 @@ int ta_new_uri(const char *uri, struct ta_agent **ret)
 	snprintf(a->mem, sizeof(a->mem), "%s", a->t->mem_path);
 	*ret = a;
 	return 0;
+}
+
+int ta_new_uri_ready(const char *uri, int wait_ms, struct ta_agent **ret)
+{
+	static uint8_t resp[TA_MAX_MSG];
+	struct ta_agent *a;
+
+	for (int waited = 0;; waited += 10) {
+		int r = ta_new_uri(uri, &a);
+
+		if (r == 0) {
+			r = ta_xfer(a, SCMI_PROTO_TELEMETRY,
+				    SCMI_TLM_PROTOCOL_VERSION, NULL, 0, resp,
+				    sizeof(resp), 5000);
+			if (r >= 4 && (int32_t)scmi_get_le32(resp) == SCMI_BUSY)
+				r = -EBUSY;
+			else if (r >= 4 && scmi_get_le32(resp) == 0)
+				r = 0;
+			else if (r >= 0)
+				r = -EPROTO;
+			if (r == 0) {
+				*ret = a;
+				return 0;
+			}
+			ta_free(a);
+		}
+		if (r != -EBUSY || waited >= wait_ms)
+			return r;
+		usleep(10000);
+	}
 }
 
 void ta_free(struct ta_agent *a)

@@ -29,6 +29,16 @@ struct ta_agent;
 int ta_new_inproc(struct stlmp_platform *p, struct ta_agent **ret);
 /* Agent over a transport URI. */
 int ta_new_uri(const char *uri, struct ta_agent **ret);
+/*
+ * ta_new_uri(), then a Telemetry PROTOCOL_VERSION until the platform serves
+ * this agent. A platform refuses a new agent until it has noticed the
+ * previous one leave (asynchronously): shm: refuses the channel once and
+ * every call on it then fails -EBUSY, the socket transports answer
+ * SCMI_BUSY. Either way the channel is dropped and claimed again, for at
+ * most wait_ms. Returns 0, -EBUSY when the platform stayed busy, or the
+ * first other error (a failed PROTOCOL_VERSION gives -EPROTO).
+ */
+int ta_new_uri_ready(const char *uri, int wait_ms, struct ta_agent **ret);
 void ta_free(struct ta_agent *a);
 
 /*
