@@ -794,77 +794,143 @@ line_blk_ts(struct pass *ps, uint32_t blk_off, size_t rel, uint64_t *ret_ts,
 }
 
 /*
+ * One planned line, any form: every bound checked before a load, every
+ * metadata combination (invalid data, reserved bits, block timestamps that
+ * are not cached, a line gone). The general path of pass_lines().
+ */
+static __attribute__((noinline)) void
+line_any(struct pass *ps, const struct pline *l, uint32_t blk,
+	 const struct pdec *d, struct stlm_sample *sm, uint32_t valid)
+{
+	const uint8_t *lines = ps->lines;
+	const size_t bytes = ps->bytes;
+	size_t rel = l->off - TDCF_HDR_SIZE;
+	uint32_t meta, flags, rate = 0;
+	uint64_t w0, raw, ts = 0;
+	size_t len;
+
+	if (rel + TDCF_LINE_SIZE > bytes)
+		goto missing;
+	w0 = ld64(lines + rel);
+	meta = (uint32_t)w0;
+	if (meta & TDCF_META_RSVD_MASK) {
+		ps->meta_rsvd = true;
+		meta &= META_LOW;
+	}
+	if ((meta & META_NOT_DATA) || (uint32_t)(w0 >> 32) != l->id)
+		goto missing;
+	len = tdcf_line_len(meta);
+	if (rel + len > bytes)
+		goto missing;
+	if (meta & TDCF_META_DATA_INVALID) {
+		sample_clear(sm, STLM_SAMPLE_INVALID);
+		return;
+	}
+	raw = raw_of(ld64(lines + rel + 8), d->zshift);
+	flags = valid;
+	if (meta & TDCF_META_USE_BLK_TS) {
+		if (meta & TDCF_META_TS_VALID) {
+			if (blk && blk == ps->blk_off && ps->blk_ok) {
+				ts = ps->blk_ts;
+				rate = ps->blk_rate ? ps->blk_rate :
+						      ps->dflt_rate;
+				flags |= STLM_SAMPLE_TIMESTAMP;
+			} else if (line_blk_ts(ps, blk, rel, &ts, &rate)) {
+				flags |= STLM_SAMPLE_TIMESTAMP;
+			}
+		}
+	} else if ((meta & (TDCF_META_LINE_EXT | TDCF_META_TS_VALID)) ==
+		   (TDCF_META_LINE_EXT | TDCF_META_TS_VALID)) {
+		flags |= STLM_SAMPLE_TIMESTAMP;
+		ts = ld64(lines + rel + 16);
+		rate = d->ts_rate;
+	}
+	sm->flags = flags;
+	sm->raw = raw;
+	sm->value = value_of(raw, d->zshift, d->sign, d->scale);
+	sm->ts = ts;
+	sm->ts_rate_khz = rate;
+	return;
+missing:
+	sample_clear(sm, STLM_SAMPLE_UNREACHABLE);
+	ps->lost = true;
+}
+
+/*
  * One pass over the planned lines of a SHMTI, writing the samples
- * provisionally. The hot loop: every bound checked before a load, no
- * division, no call except for an uncached block timestamp.
+ * provisionally. The hot loop takes the lines a platform writes in the
+ * steady state, each in a few loads, one compare of the whole first word
+ * against the line expected there and no call: a valid data line of the
+ * planned DE, with no reserved metadata bits, its timestamp absent, in the
+ * line or in the BLK_TS line cached by the pass, and at least an extended
+ * line's size before the end of the area. Every other line, and the last
+ * lines of an area, go through line_any(), which checks each bound and
+ * combination on its own.
  */
 static void pass_lines(struct stlm_snapshot *snap, const struct splan *p,
 		       struct pass *ps, uint32_t valid)
 {
-	const struct pline *pl = snap->plines + p->first;
-	const uint32_t *pblk = snap->pblk + p->first;
-	const struct pdec *decs = snap->decs;
-	struct stlm_sample *samples = snap->samples;
-	const uint8_t *lines = ps->lines;
-	const size_t bytes = ps->bytes;
+	const struct pline *restrict pl = snap->plines + p->first;
+	const uint32_t *restrict pblk = snap->pblk + p->first;
+	const struct pdec *restrict decs = snap->decs;
+	struct stlm_sample *restrict samples = snap->samples;
+	const uint8_t *restrict lines = ps->lines;
+	const uint32_t n = p->n;
+	/* the last offset where a line of TDCF_LINE_EXT_SIZE bytes fits
+	 * (negative: none does; the area is at most 4 GiB) */
+	const int64_t fits = (int64_t)ps->bytes - TDCF_LINE_EXT_SIZE;
+	const uint32_t ts_line = TDCF_META_LINE_EXT | TDCF_META_TS_VALID;
+	const uint32_t ts_blk = TDCF_META_USE_BLK_TS | TDCF_META_TS_VALID;
 
-	for (uint32_t k = 0; k < p->n; k++) {
-		struct stlm_sample *sm = &samples[pl[k].slot];
-		const struct pdec *d = &decs[pl[k].dec];
-		size_t rel = pl[k].off - TDCF_HDR_SIZE;
-		uint32_t meta, flags;
-		uint64_t w0, raw, ts = 0;
-		uint32_t rate = 0;
-		size_t len;
+	for (uint32_t k = 0; k < n; k++) {
+		const struct pline *l = &pl[k];
+		struct stlm_sample *sm = &samples[l->slot];
+		const struct pdec *d = &decs[l->dec];
+		const size_t rel = l->off - TDCF_HDR_SIZE;
+		uint64_t w0, raw;
+		uint32_t meta;
 
-		if (unlikely(rel + TDCF_LINE_SIZE > bytes))
-			goto missing;
+		if (unlikely((int64_t)rel > fits))
+			goto any;
 		w0 = ld64(lines + rel);
 		meta = (uint32_t)w0;
-		if (unlikely(meta & TDCF_META_RSVD_MASK)) {
-			ps->meta_rsvd = true;
-			meta &= META_LOW;
-		}
-		if (unlikely((meta & META_NOT_DATA) ||
-			     (uint32_t)(w0 >> 32) != pl[k].id))
-			goto missing;
-		len = tdcf_line_len(meta);
-		if (unlikely(rel + len > bytes))
-			goto missing;
-		if (unlikely(meta & TDCF_META_DATA_INVALID)) {
-			sample_clear(sm, STLM_SAMPLE_INVALID);
-			continue;
-		}
+		/* the planned DE, a data line, only these flags (no
+		 * reserved bits, not invalid) */
+		if (unlikely((uint32_t)(w0 >> 32) != l->id ||
+			     (meta & ~(ts_line | TDCF_META_USE_BLK_TS))))
+			goto any;
 		raw = raw_of(ld64(lines + rel + 8), d->zshift);
-		flags = valid;
 		if (meta & TDCF_META_USE_BLK_TS) {
-			if (meta & TDCF_META_TS_VALID) {
-				uint32_t b = pblk[k];
+			const uint32_t b = pblk[k];
 
-				if (likely(b && b == ps->blk_off && ps->blk_ok)) {
-					ts = ps->blk_ts;
-					rate = ps->blk_rate ? ps->blk_rate :
-							      ps->dflt_rate;
-					flags |= STLM_SAMPLE_TIMESTAMP;
-				} else if (line_blk_ts(ps, b, rel, &ts, &rate)) {
-					flags |= STLM_SAMPLE_TIMESTAMP;
-				}
+			if (meta != ts_blk) {
+				/* block timestamp not valid: none */
+				sm->flags = valid;
+				sm->ts = 0;
+				sm->ts_rate_khz = 0;
+			} else if (likely(b && b == ps->blk_off &&
+					  ps->blk_ok)) {
+				sm->flags = valid | STLM_SAMPLE_TIMESTAMP;
+				sm->ts = ps->blk_ts;
+				sm->ts_rate_khz = ps->blk_rate ? ps->blk_rate :
+								 ps->dflt_rate;
+			} else {
+				goto any;
 			}
-		} else if ((meta & (TDCF_META_LINE_EXT | TDCF_META_TS_VALID)) ==
-			   (TDCF_META_LINE_EXT | TDCF_META_TS_VALID)) {
-			flags |= STLM_SAMPLE_TIMESTAMP;
-			ts = ld64(lines + rel + 16);
-			rate = d->ts_rate;
+		} else if (meta == ts_line) {
+			sm->flags = valid | STLM_SAMPLE_TIMESTAMP;
+			sm->ts = ld64(lines + rel + 16);
+			sm->ts_rate_khz = d->ts_rate;
+		} else {
+			sm->flags = valid;
+			sm->ts = 0;
+			sm->ts_rate_khz = 0;
 		}
-		sm->flags = flags;
 		sm->raw = raw;
 		sm->value = value_of(raw, d->zshift, d->sign, d->scale);
-		sm->ts = ts;
-		sm->ts_rate_khz = rate;
 		continue;
-missing:
-		sample_clear(sm, STLM_SAMPLE_UNREACHABLE);
-		ps->lost = true;
+any:
+		line_any(ps, l, pblk[k], d, sm, valid);
 	}
 }
 
