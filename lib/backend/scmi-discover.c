@@ -801,6 +801,13 @@ int scmi_discover(struct stlm_session *s)
 	stlm__table_install_locked(s, tb);
 	s->discovery_error = 0;
 	pthread_mutex_unlock(&s->lock);
+	/* Said where the reader of the log looks (stlmd's, a program's),
+	 * not only by the CLI: a socket URI names no memory file, so every
+	 * SHMTI value of this platform will read as unreachable. */
+	if (tb->n_shmti && !s->mem)
+		stlm__log(s, STLM_LOG_WARNING,
+			  "the platform places values in %u SHMTI%s, but '%s' names no memory file: those values are unreachable; add ?mem=FILE (the file the platform serves, stlm-platform --mem)",
+			  tb->n_shmti, tb->n_shmti == 1 ? "" : "s", s->uri);
 	stlm__catalog_apply(s);
 	return 0;
 }
