@@ -25,7 +25,9 @@
  *    run, output to a file), against `cat` of that output;
  *  - a Prometheus scrape of `stlm export` over stlmd's socket (HTTP GET
  *    /metrics on loopback), against the libstlm snapshot through the same
- *    socket that each scrape takes (up to 10000 DEs: see bench_export());
+ *    socket that each scrape takes, and against the same GET answered
+ *    with the same bytes prepared in memory by a minimal server in this
+ *    process (the cost of moving the body alone);
  *  - libstlm's stlmfs: backend on the mounted tree (lib/stlmfs.c): open
  *    and snapshot, against the same through stlmd's client socket (up to
  *    10000 DEs: see bench_stlmfs());
@@ -48,6 +50,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -752,6 +755,80 @@ static ssize_t scrape(int port)
 }
 
 /*
+ * The floor of a scrape: a server thread answering each GET on loopback
+ * with a body prepared in memory (a copy of the exporter's last body),
+ * one header and write() until done, nothing composed. Stops when its
+ * listening socket is shut down.
+ */
+struct static_srv {
+	int lfd;
+	const char *body;
+	size_t len;
+	pthread_t th;
+};
+
+static void *static_main(void *arg)
+{
+	struct static_srv *sv = arg;
+	char req[4096], hdr[160];
+
+	for (;;) {
+		int fd = accept4(sv->lfd, NULL, NULL, SOCK_CLOEXEC);
+		size_t off = 0;
+		int hl;
+
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			return NULL; /* shut down */
+		}
+		/* the request ends with an empty line; one read holds it */
+		if (read(fd, req, sizeof(req)) <= 0) {
+			close(fd);
+			continue;
+		}
+		hl = snprintf(hdr, sizeof(hdr),
+			      "HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: %zu\r\n\r\n",
+			      sv->len);
+		if (write(fd, hdr, (size_t)hl) == hl)
+			while (off < sv->len) {
+				ssize_t w = write(fd, sv->body + off,
+						  sv->len - off);
+
+				if (w <= 0)
+					break;
+				off += (size_t)w;
+			}
+		close(fd);
+	}
+}
+
+static int static_start(struct static_srv *sv, const char *body, size_t len)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t l = sizeof(a);
+
+	sv->body = body;
+	sv->len = len;
+	sv->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sv->lfd < 0 || bind(sv->lfd, (struct sockaddr *)&a, sizeof(a)) ||
+	    listen(sv->lfd, 8) ||
+	    getsockname(sv->lfd, (struct sockaddr *)&a, &l))
+		die("static server: %s", strerror(errno));
+	if (pthread_create(&sv->th, NULL, static_main, sv))
+		die("static server: cannot start its thread");
+	return ntohs(a.sin_port);
+}
+
+static void static_stop(struct static_srv *sv)
+{
+	shutdown(sv->lfd, SHUT_RDWR);
+	pthread_join(sv->th, NULL);
+	close(sv->lfd);
+}
+
+/*
  * One scrape of stlm export against the snapshot it takes. Runs up to
  * STLM_BENCH_EXPORT_MAX DEs (default: every size).
  */
@@ -764,11 +841,13 @@ static void bench_export(unsigned int n)
 		       "--listen", listen, NULL };
 	struct stlm_open_opts oo = { .size = sizeof(oo), .timeout_ms = 10000,
 				     .no_catalog = true };
-	double t[MAX_ROUNDS], b[MAX_ROUNDS], t0;
+	double t[MAX_ROUNDS], b[MAX_ROUNDS], f[MAX_ROUNDS], t0;
 	struct stlm_session *s;
 	struct stlm_snapshot *snap;
+	struct static_srv sv;
 	ssize_t body = 0;
-	int port, k, r, min;
+	char *copy;
+	int port, sport, k, r, min;
 
 	if (n > max) {
 		printf("# export_scrape: skipped above %lu DEs "
@@ -797,13 +876,22 @@ static void bench_export(unsigned int n)
 		die("snapshot through %s: %s", platform, strerror(-r));
 
 	/* a scrape costing more than a third of the budget is done once;
-	 * scrape and snapshot alternate, round by round */
+	 * scrape, snapshot and the static body alternate, round by round */
 	t0 = bench_now_ms();
 	body = scrape(port);
 	min = bench_now_ms() - t0 > budget_ms / 3 ? 1 : 5;
+	if (body <= 0)
+		die("scrape: %s", body ? strerror((int)-body) : "empty");
+	/* the same bytes, prepared once, for the server of the floor */
+	copy = malloc((size_t)body);
+	if (!copy)
+		die("out of memory");
+	memcpy(copy, strstr(big_buf, "\r\n\r\n") + 4, (size_t)body);
+	sport = static_start(&sv, copy, (size_t)body);
 	t0 = bench_now_ms();
-	for (k = 0; bench_more(k, min, MAX_ROUNDS, t0, 2 * budget_ms); k++) {
+	for (k = 0; bench_more(k, min, MAX_ROUNDS, t0, 3 * budget_ms); k++) {
 		double t1 = bench_now_ms();
+		ssize_t sb;
 
 		body = scrape(port);
 		t[k] = bench_now_ms() - t1;
@@ -814,13 +902,27 @@ static void bench_export(unsigned int n)
 		b[k] = bench_now_ms() - t1;
 		if (r < 0)
 			die("snapshot through %s: %s", platform, strerror(-r));
+		t1 = bench_now_ms();
+		sb = scrape(sport);
+		f[k] = bench_now_ms() - t1;
+		if (sb != (ssize_t)sv.len)
+			die("static server: %zd bytes of body, expected %zu",
+			    sb, sv.len);
 	}
+	static_stop(&sv);
+	free(copy);
 	stop_pid(&pid_export);
 	stlm_snapshot_free(snap);
 	stlm_session_close(s);
 	printf("# export_scrape: %zd bytes of body, median of %d\n", body, k);
 	bench_vs("export_scrape", n, bench_median(t, (size_t)k) * 1e3,
 		 "stlmd_snapshot", bench_median(b, (size_t)k) * 1e3, "us");
+	bench_vs("export_scrape_vs_static", n,
+		 bench_median(t, (size_t)k) * 1e3, "http_same_body_prepared",
+		 bench_median(f, (size_t)k) * 1e3, "us");
+	bench_vs("export_static_vs_snapshot", n,
+		 bench_median(f, (size_t)k) * 1e3, "stlmd_snapshot",
+		 bench_median(b, (size_t)k) * 1e3, "us");
 }
 
 /* Open a session on u (timed) and a snapshot of every DE on it. */

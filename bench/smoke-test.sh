@@ -36,7 +36,8 @@ if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ]; then
 	names="$names daemon_mount_ready_lazy daemon_read_snapshot_bin
 daemon_read_snapshot_txt daemon_read_des_bulk_read daemon_read_value
 daemon_read_value_vs_sysfs daemon_reread_value_vs_sysfs
-daemon_read_snapshot_bin_vs_sysfs cli_read_stlmd export_scrape daemon_rss"
+daemon_read_snapshot_bin_vs_sysfs cli_read_stlmd export_scrape
+export_scrape_vs_static export_static_vs_snapshot daemon_rss"
 	grep -q "^BENCH lib_stlmfs_snapshot 1000 .* ratio " "$raw" ||
 		fail "no lib_stlmfs_snapshot at 1000 DEs"
 	grep -q "^# lib_stlmfs: skipped above 1000 DEs" "$raw" ||

@@ -56,6 +56,8 @@ DESCRIPTIONS = {
     "daemon_read_snapshot_bin_vs_sysfs": "stlmd: snapshot.bin against a sysfs file per DE",
     "cli_read_stlmd": "stlm read of every DE via stlmd",
     "export_scrape": "stlm export: one /metrics scrape",
+    "export_scrape_vs_static": "... the same against the same body prepared in memory",
+    "export_static_vs_snapshot": "the prepared body's GET against the snapshot",
     "daemon_rss": "stlmd: RSS after the whole workload",
     "daemon_rss_peak": "stlmd: peak RSS (VmHWM)",
     "python_snapshot_numpy": "Python: snapshot() to a NumPy array",
