@@ -278,6 +278,12 @@ int rend_install(struct fs *fs, struct ofile *f)
 		return err;
 	}
 	pthread_mutex_lock(&fs->rb_lock);
+	if (sized_by_text(f->ino)) {
+		size_t k = rb_slot(f->ino) % RB_LAST_SLOTS;
+
+		fs->rb_last[k].ino = f->ino;
+		fs->rb_last[k].len = b->len;
+	}
 	old = f->rend;
 	slot = &fs->rb_hash[rb_slot(f->ino)];
 	for (r = *slot; r && r->ino != f->ino; r = r->next)
@@ -382,6 +388,20 @@ void rend_drop(struct fs *fs, struct ofile *f)
 	rend_unref(fs, f->rend, f->uid);
 	f->rend = NULL;
 	pthread_mutex_unlock(&fs->rb_lock);
+}
+
+/* The length of the latest text built for @ino, when one is known. */
+bool rend_last_len(struct fs *fs, fuse_ino_t ino, size_t *len)
+{
+	size_t k = rb_slot(ino) % RB_LAST_SLOTS;
+	bool ok;
+
+	pthread_mutex_lock(&fs->rb_lock);
+	ok = fs->rb_last[k].ino == ino;
+	if (ok)
+		*len = fs->rb_last[k].len;
+	pthread_mutex_unlock(&fs->rb_lock);
+	return ok;
 }
 
 size_t rend_len(const struct rend *r)

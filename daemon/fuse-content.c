@@ -183,7 +183,7 @@ fail:
 static const char hexd[] = "0123456789ABCDEF";
 
 /* "0x%08X %llu %016llX\n" without printf; p has room for SAMPLE_LINE_MAX. */
-#define SAMPLE_LINE_MAX 64
+#define SAMPLE_LINE_MAX STLMFS_LINE_MAX
 static size_t sample_line(char *p, uint32_t id, uint64_t ts, uint64_t raw)
 {
 	char dec[24];

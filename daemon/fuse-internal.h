@@ -36,6 +36,8 @@
 #define COLL_FRESH_MS 100	/* reads trust a collection state this old */
 #define PIPE_CAP 65536u
 #define FILE_SIZE 4096
+/* the longest line one DE adds to a text (snapshot, bulk reads) */
+#define STLMFS_LINE_MAX 64
 
 /*
  * Bounds on the texts open files hold (fuse-buf.c; docs/stlmfs.md and
@@ -50,6 +52,7 @@
 #define STLMFS_TRIM_BYTES (4u << 20)
 #define STLMFS_MMAP_MIN (256u << 10)	/* stlmd.c: M_MMAP_THRESHOLD */
 #define RB_BUCKETS 1024
+#define RB_LAST_SLOTS 256
 
 /* ---------------------------------------------------------------- */
 /* Inodes                                                           */
@@ -127,7 +130,9 @@ struct rb_user;
  * @lock:     serialises reads on this file
  * @buf:      generation: its text; others: the text being built
  * @rend:     the text reads return (shared, fuse-buf.c)
- * @fresh:    @rend was built at open and no read at offset 0 used it yet
+ * @fresh:    @rend was built at open (or by an fstat, stlmfs_getattr())
+ *            and no read at offset 0 used it yet
+ * @rd:       opened for reading
  * @last_gen: generation: the value last returned
  * @pos:      generation/pipe: bytes of @buf already returned
  * @cursor:   pipe: next ring record to return
@@ -141,6 +146,7 @@ struct ofile {
 	struct sbuf buf;
 	struct rend *rend;
 	bool fresh;
+	bool rd;
 	uint64_t last_gen;
 	size_t pos;
 	uint64_t cursor;
@@ -176,6 +182,12 @@ struct fs {
 	/* fuse-buf.c: shared texts and their accounting */
 	pthread_mutex_t rb_lock;
 	struct rend *rb_hash[RB_BUCKETS];
+	/* the length of the latest text of a sized_by_text() file, by inode
+	 * (direct-mapped, rb_lock; fill_attr()) */
+	struct {
+		fuse_ino_t ino;
+		size_t len;
+	} rb_last[RB_LAST_SLOTS];
 	struct rb_user *rb_users;
 	size_t rb_nusers, rb_capusers;
 	size_t rb_total, rb_unpriv, rb_freed;
@@ -216,6 +228,7 @@ void sb_reset(struct sbuf *b);
 void sb_free(struct sbuf *b);
 int fs_err(struct fs *fs, int r);
 struct stlm_session *fs_session(struct fs *fs);
+bool sized_by_text(fuse_ino_t ino);
 void fs_wake_locked(struct fs *fs);
 uint64_t fs_gen_refresh(struct fs *fs, struct stlm_session *s);
 const char *yes_no(bool b);
@@ -252,6 +265,7 @@ void rend_drop(struct fs *fs, struct ofile *f);
 /* The spare large text into the empty @b when it holds @need bytes. */
 void rb_spare_take(struct fs *fs, struct sbuf *b, size_t need);
 size_t rend_len(const struct rend *r);
+bool rend_last_len(struct fs *fs, fuse_ino_t ino, size_t *len);
 const char *rend_data(const struct rend *r);
 
 /* fuse-events.c */

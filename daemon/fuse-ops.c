@@ -59,6 +59,14 @@ static double node_ttl(fuse_ino_t ino)
 	return FS_TTL;
 }
 
+static int ofile_build(struct fs *fs, struct ofile *f);
+
+/* sized_by_text() files: attributes never cached (fuse.c, fill_attr()) */
+static double attr_ttl(fuse_ino_t ino)
+{
+	return sized_by_text(ino) ? 0.0 : node_ttl(ino);
+}
+
 static void stlmfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
 	struct fs *fs = fs_data(req);
@@ -76,8 +84,8 @@ static void stlmfs_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	}
 	memset(&e, 0, sizeof(e));
 	e.ino = ino;
-	e.attr_timeout = node_ttl(ino);
-	e.entry_timeout = e.attr_timeout;
+	e.attr_timeout = attr_ttl(ino);
+	e.entry_timeout = node_ttl(ino);
 	fill_attr(fs, ino, mode, &e.attr);
 	fuse_reply_entry(req, &e);
 }
@@ -90,14 +98,28 @@ static void stlmfs_getattr(fuse_req_t req, fuse_ino_t ino,
 	mode_t mode;
 	int r;
 
-	(void)fi;
 	r = node_check(fs, ino, &mode);
 	if (r < 0) {
 		fuse_reply_err(req, -r);
 		return;
 	}
 	fill_attr(fs, ino, mode, &st);
-	fuse_reply_attr(req, &st, node_ttl(ino));
+	/* fstat() of an open file that reads a text: the length of the text
+	 * that fd pages through; built here when no read made it yet (the
+	 * next read at offset 0 returns this one, as after open) */
+	if (fi && fi->fh && S_ISREG(mode) && sized_by_text(ino)) {
+		struct ofile *f = (struct ofile *)(uintptr_t)fi->fh;
+
+		if (f->rd) {
+			pthread_mutex_lock(&f->lock);
+			if (!f->rend && ofile_build(fs, f) == 0)
+				f->fresh = true;
+			if (f->rend)
+				st.st_size = (off_t)rend_len(f->rend);
+			pthread_mutex_unlock(&f->lock);
+		}
+	}
+	fuse_reply_attr(req, &st, attr_ttl(ino));
 }
 
 static void stlmfs_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
@@ -230,15 +252,12 @@ static void stlmfs_open(fuse_req_t req, fuse_ino_t ino,
 	f->fe = fe;
 	f->ino = ino;
 	f->nonblock = fi->flags & O_NONBLOCK;
+	f->rd = rd;
 
 	switch (fe->t) {
 	case T_CONTROL:
 	case T_G_CONTROL:
 	case T_RESET:
-	case T_SNAP:
-	case T_SNAPBIN:
-	case T_G_SNAP:
-	case T_G_SNAPBIN:
 	case T_RAW:
 		break; /* nothing at open: built by the read at offset 0 */
 	case T_GENERATION:

@@ -337,6 +337,41 @@ const char *yes_no(bool b)
 	return b ? "Y\n" : "N\n";
 }
 
+/*
+ * Files whose text can outgrow FILE_SIZE (bulk reads, snapshots, member
+ * lists). Tools trust the size: cp(1) copies up to lseek(SEEK_HOLE) and
+ * pads the copy to the size fstat() gave, sendfile(2) (Python's
+ * shutil.copyfile) reads through the page cache up to the size, tail(1)
+ * seeks from it. So their attributes are never cached, a stat gives the
+ * length of the latest text built for the file (FILE_SIZE before any;
+ * texts are built at open, so right after an open it is that open's), and
+ * the attributes asked with an open file (lseek SEEK_END, SEEK_HOLE) give
+ * the length of the text that fd reads (stlmfs_getattr()).
+ */
+bool sized_by_text(fuse_ino_t ino)
+{
+	const struct fentry *fe = ino_fentry(ino);
+
+	if (!fe)
+		return false;
+	switch (fe->t) {
+	case T_AVAIL:
+	case T_BULK:
+	case T_SINGLE:
+	case T_SNAP:
+	case T_SNAPBIN:
+	case T_G_MEMBERS:
+	case T_G_BULK:
+	case T_G_SINGLE:
+	case T_G_AVAIL:
+	case T_G_SNAP:
+	case T_G_SNAPBIN:
+		return true;
+	default:
+		return false;
+	}
+}
+
 void fill_attr(struct fs *fs, fuse_ino_t ino, mode_t mode,
 	       struct stat *st)
 {
@@ -353,7 +388,12 @@ void fill_attr(struct fs *fs, fuse_ino_t ino, mode_t mode,
 		st->st_mode = (mode & S_IFMT) | (mode & 07777 & ~fs->d->umask);
 		st->st_nlink = 1;
 		st->st_size = FILE_SIZE;
-		if (INO_KIND(ino) == K_RAW) {
+		if (sized_by_text(ino)) {
+			size_t len;
+
+			if (rend_last_len(fs, ino, &len))
+				st->st_size = (off_t)len;
+		} else if (INO_KIND(ino) == K_RAW) {
 			struct stlm_session *s = fs_session(fs);
 			const void *base;
 			size_t len;
