@@ -203,6 +203,11 @@ static void log_stderr(void *data, int level, const char *fmt, va_list ap)
 	if (level > (c->verbose >= 2 ? STLM_LOG_DEBUG :
 		     c->verbose ? STLM_LOG_INFO : STLM_LOG_WARNING))
 		return;
+	/* a socket URI without ?mem=: the commands that read values say it
+	 * themselves, counted (cli_tally_verdict()); the library's warning
+	 * (lib/backend/scmi-discover.c) only with -v */
+	if (!c->verbose && !strncmp(fmt, "the platform places values in ", 30))
+		return;
 	fputs("stlm: libstlm: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
