@@ -181,6 +181,9 @@ struct fs {
 
 	/* fuse-buf.c: shared texts and their accounting */
 	pthread_mutex_t rb_lock;
+	/* open files other than generation and pipe (fuse-ops.c) */
+	pthread_mutex_t olock;
+	struct ofile *opened;
 	struct rend *rb_hash[RB_BUCKETS];
 	/* the length of the latest text of a sized_by_text() file, by inode
 	 * (direct-mapped, rb_lock; fill_attr()) */

@@ -203,6 +203,68 @@ static int ofile_build(struct fs *fs, struct ofile *f)
 	return rend_install(fs, f);
 }
 
+/*
+ * Every open file is on a list until its RELEASE, so that the files whose
+ * RELEASE never comes (the tree stopped under their readers) are freed
+ * when the tree stops: generation and pipe files on fs->files (fs->lock;
+ * wakeups and polls walk it), the others on fs->opened (fs->olock).
+ */
+static bool ofile_streams(const struct ofile *f)
+{
+	return f->fe->t == T_GENERATION || f->fe->t == T_PIPE;
+}
+
+static void ofile_link(struct fs *fs, struct ofile *f)
+{
+	if (ofile_streams(f)) {
+		pthread_mutex_lock(&fs->lock);
+		f->next = fs->files;
+		if (fs->files)
+			fs->files->prev = f;
+		fs->files = f;
+		if (f->fe->t == T_PIPE) {
+			fs->pipe_readers++;
+			f->cursor = fs->head;
+		}
+		pthread_mutex_unlock(&fs->lock);
+		return;
+	}
+	pthread_mutex_lock(&fs->olock);
+	f->next = fs->opened;
+	if (fs->opened)
+		fs->opened->prev = f;
+	fs->opened = f;
+	pthread_mutex_unlock(&fs->olock);
+}
+
+static void ofile_unlink(struct fs *fs, struct ofile *f)
+{
+	if (ofile_streams(f)) {
+		pthread_mutex_lock(&fs->lock);
+		if (f->prev)
+			f->prev->next = f->next;
+		else
+			fs->files = f->next;
+		if (f->next)
+			f->next->prev = f->prev;
+		if (f->fe->t == T_PIPE)
+			fs->pipe_readers--;
+		if (f->ph)
+			fuse_pollhandle_destroy(f->ph);
+		f->ph = NULL;
+		pthread_mutex_unlock(&fs->lock);
+		return;
+	}
+	pthread_mutex_lock(&fs->olock);
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		fs->opened = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
+	pthread_mutex_unlock(&fs->olock);
+}
+
 static void stlmfs_open(fuse_req_t req, fuse_ino_t ino,
 			struct fuse_file_info *fi)
 {
@@ -290,32 +352,10 @@ static void stlmfs_open(fuse_req_t req, fuse_ino_t ino,
 	 * and snapshot files are re-read with pread(fd, .., 0) */
 	fi->nonseekable = fe->t == T_GENERATION || fe->t == T_PIPE;
 	fi->fh = (uintptr_t)f;
-	if (fe->t == T_GENERATION || fe->t == T_PIPE) {
-		pthread_mutex_lock(&fs->lock);
-		f->next = fs->files;
-		if (fs->files)
-			fs->files->prev = f;
-		fs->files = f;
-		if (fe->t == T_PIPE) {
-			fs->pipe_readers++;
-			f->cursor = fs->head;
-		}
-		pthread_mutex_unlock(&fs->lock);
-	}
+	ofile_link(fs, f);
 	if (fuse_reply_open(req, fi) < 0) {
 		/* the opener is gone: no release will come */
-		if (fe->t == T_GENERATION || fe->t == T_PIPE) {
-			pthread_mutex_lock(&fs->lock);
-			if (f->prev)
-				f->prev->next = f->next;
-			else
-				fs->files = f->next;
-			if (f->next)
-				f->next->prev = f->prev;
-			if (fe->t == T_PIPE)
-				fs->pipe_readers--;
-			pthread_mutex_unlock(&fs->lock);
-		}
+		ofile_unlink(fs, f);
 		ofile_free(fs, f);
 	}
 }
@@ -327,21 +367,8 @@ static void stlmfs_release(fuse_req_t req, fuse_ino_t ino,
 	struct ofile *f = (struct ofile *)(uintptr_t)fi->fh;
 
 	(void)ino;
-	if (f && (f->fe->t == T_GENERATION || f->fe->t == T_PIPE)) {
-		pthread_mutex_lock(&fs->lock);
-		if (f->prev)
-			f->prev->next = f->next;
-		else
-			fs->files = f->next;
-		if (f->next)
-			f->next->prev = f->prev;
-		if (f->fe->t == T_PIPE)
-			fs->pipe_readers--;
-		if (f->ph)
-			fuse_pollhandle_destroy(f->ph);
-		f->ph = NULL;
-		pthread_mutex_unlock(&fs->lock);
-	}
+	if (f)
+		ofile_unlink(fs, f);
 	ofile_free(fs, f);
 	fuse_reply_err(req, 0);
 }

@@ -911,6 +911,7 @@ int stlmd_fuse_start(struct stlmd *d)
 	pthread_cond_init(&fs->cond, NULL);
 	pthread_mutex_init(&fs->vt_lock, NULL);
 	pthread_mutex_init(&fs->rb_lock, NULL);
+	pthread_mutex_init(&fs->olock, NULL);
 	pthread_mutex_init(&fs->snap_lock, NULL);
 	fs->ring = calloc(PIPE_CAP, sizeof(*fs->ring));
 	if (!fs->ring) {
@@ -979,6 +980,7 @@ err_free:
 	free(fs->ring);
 	pthread_mutex_destroy(&fs->snap_lock);
 	pthread_mutex_destroy(&fs->rb_lock);
+	pthread_mutex_destroy(&fs->olock);
 	pthread_mutex_destroy(&fs->vt_lock);
 	pthread_cond_destroy(&fs->cond);
 	pthread_mutex_destroy(&fs->lock);
@@ -1007,8 +1009,8 @@ void stlmd_fuse_stop(struct stlmd *d)
 	}
 	if (fs->loop_ok)
 		pthread_join(fs->loop, NULL);
-	/* generation and pipe files whose RELEASE never came (their
-	 * readers were killed as the tree went away): nothing can use them
+	/* files whose RELEASE never came (their readers were killed, or
+	 * still held them, as the tree went away): nothing can use them
 	 * once the loop has ended */
 	while (fs->files) {
 		struct ofile *f = fs->files;
@@ -1017,6 +1019,12 @@ void stlmd_fuse_stop(struct stlmd *d)
 		if (f->ph)
 			fuse_pollhandle_destroy(f->ph);
 		f->ph = NULL;
+		ofile_free(fs, f);
+	}
+	while (fs->opened) {
+		struct ofile *f = fs->opened;
+
+		fs->opened = f->next;
 		ofile_free(fs, f);
 	}
 	if (fs->mounted)
@@ -1032,6 +1040,7 @@ void stlmd_fuse_stop(struct stlmd *d)
 	stlm_snapshot_free(fs->snap);
 	pthread_mutex_destroy(&fs->snap_lock);
 	pthread_mutex_destroy(&fs->rb_lock);
+	pthread_mutex_destroy(&fs->olock);
 	pthread_mutex_destroy(&fs->vt_lock);
 	pthread_cond_destroy(&fs->cond);
 	pthread_mutex_destroy(&fs->lock);
