@@ -31,6 +31,7 @@ BENCH_SIZES="1000 2000" BENCH_BUDGET_MS=50 BENCH_PLATFORM_S=0.2 \
 raw=$tmp/out/raw.txt
 names="platform_discovery_unix platform_discovery_shm platform_update_10ms_cpu
 lib_discovery_shm lib_lazy_open_shm lib_discovery_unix lib_snapshot
+lib_snapshot_vs_layout_floor layout_floor_vs_memcpy
 stlmd_open stlmd_snapshot stlmd_snapshot_vs_direct"
 if [ "$(id -u)" = 0 ] && [ -c /dev/fuse ]; then
 	names="$names daemon_mount_ready_lazy daemon_read_snapshot_bin

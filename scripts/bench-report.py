@@ -40,6 +40,8 @@ DESCRIPTIONS = {
     "lib_discovery_unix": "libstlm: full discovery, unix:",
     "lib_lazy_open_shm": "libstlm: lazy open, shm:",
     "lib_snapshot": "libstlm: snapshot of every DE",
+    "lib_snapshot_vs_layout_floor": "... the same against decoding every line with no check",
+    "layout_floor_vs_memcpy": "that decode floor against a memcpy",
     "lib_snapshot_allocs": "libstlm: allocations per snapshot",
     "stlmd_open": "libstlm: open through stlmd's socket",
     "stlmd_snapshot": "libstlm: snapshot through stlmd's socket",
