@@ -761,6 +761,38 @@ STLM_TEST(client_lost_when_request_fails)
 	dfx_stop(f);
 }
 
+/* A snapshot on a session whose daemon is gone fails, as on a lost
+ * platform channel, once the session is LOST: it does not go on serving
+ * the shared memory as if nothing happened. */
+STLM_TEST(client_snapshot_fails_when_daemon_gone)
+{
+	struct stlm_session *c = NULL;
+	struct stlm_snapshot *snap;
+	uint64_t end;
+	struct dfx *f;
+	int r;
+
+	f = dfx_start();
+	ASSERT_OK(client_open(f, &c));
+	ASSERT_OK(stlm_de_set(c, TP_CONST, true, false));
+	ASSERT_OK(stlm_collection_set(c, STLM_GROUP_ALL, true,
+				      STLM_MODE_ON_DEMAND, 0));
+	ASSERT_OK(stlm_snapshot_new(c, &snap));
+	usleep(50000);
+	ASSERT_CMP(stlm_snapshot_take(snap, 0), >=, 1);
+	stlmd_sock_stop(&f->d);
+	end = stlmd_now_ns() + 2000000000ull;
+	while (stlm_session_state(c, NULL) != STLM_STATE_LOST &&
+	       stlmd_now_ns() < end)
+		usleep(5000);
+	ASSERT_EQ(stlm_session_state(c, NULL), STLM_STATE_LOST);
+	r = stlm_snapshot_take(snap, 0);
+	ASSERT_CMP(r, <, 0);
+	stlm_snapshot_free(snap);
+	stlm_session_close(c);
+	dfx_stop(f);
+}
+
 /*
  * A failing request is not a lost platform: "no such group / DE /
  * interval" through the socket leave the daemon's session in place and

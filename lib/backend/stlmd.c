@@ -1151,8 +1151,19 @@ out:
 static int stlmd_fetch(struct stlm_session *s, unsigned int flags,
 		       const uint32_t *ids, size_t n, struct stlm_buf *buf)
 {
+	struct stlmd_client *c = cl(s);
+	int r;
+
 	(void)ids;
 	(void)n;
+	/* The daemon is gone: the session is LOST (stlmd_state()), and a
+	 * take fails as on a lost platform channel, instead of serving the
+	 * shared memory of a platform nobody configures for it any more. */
+	pthread_mutex_lock(&c->lock);
+	r = c->error;
+	pthread_mutex_unlock(&c->lock);
+	if (r)
+		return r < 0 ? r : -ECONNRESET;
 	if (flags & STLM_TAKE_SINGLE_SAMPLE)
 		return stlm__single_sample_take(s, buf);
 	return 0;

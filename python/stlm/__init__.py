@@ -599,8 +599,8 @@ class Session:
         """Iterate over snapshots every ``interval`` (seconds or '100ms'),
         ``count`` times or forever. Paced by the monotonic clock; a late
         snapshot is not made up for. Raises PlatformLostError once the
-        session is LOST, even where a take still reads the memory of a
-        platform that is gone."""
+        session is LOST, also where a take alone would not notice (the
+        memory of a platform gone is still mapped)."""
         period = _interval_ns(interval) / 1e9
         if count is not None and count < 0:
             raise ValueError("count must be >= 0")

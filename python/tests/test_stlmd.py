@@ -118,8 +118,8 @@ def test_unprivileged_client(stlmd):
 
 
 def test_watch_daemon_dies(stlmd):
-    """watch() stops with PlatformLostError once stlmd is gone, though a
-    take through its memory fd alone would still succeed."""
+    """watch() stops with PlatformLostError once stlmd is gone (the take
+    itself fails then, as on a lost platform channel)."""
     with stlm.open(stlmd["socket"]) as s:
         s.enable("cpu.1.temp")
         s.config(interval="10ms")
