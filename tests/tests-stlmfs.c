@@ -241,6 +241,48 @@ STLM_TEST(discovery)
 	stlm_session_close(s);
 }
 
+/* Discovery reports progress, one unit per DE, ending at done == total. */
+struct progress_seen {
+	unsigned int calls;
+	uint64_t last_done, last_total;
+	bool monotonic;
+	char what[32];
+};
+
+static void progress_keep(void *data, const char *what, uint64_t done,
+			  uint64_t total)
+{
+	struct progress_seen *p = data;
+
+	if (p->calls && done < p->last_done)
+		p->monotonic = false;
+	p->calls++;
+	p->last_done = done;
+	p->last_total = total;
+	snprintf(p->what, sizeof(p->what), "%s", what);
+}
+
+STLM_TEST(discovery_progress)
+{
+	struct progress_seen seen = { .monotonic = true };
+	struct stlm_open_opts o = { .size = sizeof(o), .no_catalog = true,
+				    .log = log_keep,
+				    .progress = progress_keep,
+				    .progress_data = &seen };
+	struct stlm_session *s = NULL;
+	char uri[PATH_MAX + 16];
+
+	snprintf(uri, sizeof(uri), "stlmfs:%s", fixture_root());
+	ASSERT_OK(stlm_session_open(uri, &o, &s));
+	ASSERT_EQ(stlm_de_count(s), 6);
+	ASSERT_EQ(seen.calls, 6u);
+	ASSERT_TRUE(seen.monotonic);
+	ASSERT_U64_EQ(seen.last_done, 6);
+	ASSERT_U64_EQ(seen.last_total, 6);
+	ASSERT_STREQ(seen.what, "discovery");
+	stlm_session_close(s);
+}
+
 STLM_TEST(uri_forms)
 {
 	struct stlm_open_opts o = { .size = sizeof(o), .no_catalog = true };

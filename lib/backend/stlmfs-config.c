@@ -103,6 +103,10 @@ int stlmfs_be_batch(struct stlm_session *s, struct stlm_batch_item *items,
 			failed++;
 		if (r != -ENOENT && r != -EOPNOTSUPP && r != -EINVAL)
 			tried++;
+		/* a file write each: long on a large tree */
+		if (n > 1)
+			stlm__progress(s, items[i].enable ? "enable" : "disable",
+				       i + 1, n);
 	}
 	if (tried)
 		after_change(s, before, false);

@@ -879,6 +879,8 @@ static int discover(struct stlm_session *s)
 		r = read_de(s, ents[i].dir, &d[i], &f->ts_file[i]);
 		if (r < 0)
 			goto out;
+		/* several file reads per DE: the slowest discovery there is */
+		stlm__progress(s, "discovery", i + 1, n);
 	}
 	f->n_des = n;
 	r = list_groups(s, d, n, ents);
