@@ -283,6 +283,72 @@ STLM_TEST(discovery_progress)
 	stlm_session_close(s);
 }
 
+/*
+ * A large tree is read by several threads (lib/backend/stlmfs.c,
+ * read_des()): 600 more DEs in a copy of the fixture, each with its own
+ * unit, instance and component, must all come out right, progress must
+ * stay monotonic and end at done == total, and one malformed DE among
+ * them must fail the open with its error.
+ */
+STLM_TEST(discovery_many_des)
+{
+	struct progress_seen seen = { .monotonic = true };
+	struct stlm_open_opts o = { .size = sizeof(o), .no_catalog = true,
+				    .log = log_keep,
+				    .progress = progress_keep,
+				    .progress_data = &seen };
+	const char *root = fixture_copy("many", 0644);
+	struct stlm_session *s = NULL;
+	char uri[PATH_MAX + 16], rel[96], text[32];
+
+	for (uint32_t i = 0; i < 600; i++) {
+		char dir[PATH_MAX];
+
+		snprintf(dir, sizeof(dir), "%s/tlm_0/des/0x%08X", root,
+			 0x1000 + i);
+		ASSERT_TRUE(mkdir(dir, 0755) == 0 || errno == EEXIST);
+#define PUT(file, fmt, v)						\
+	do {								\
+		snprintf(rel, sizeof(rel), "des/0x%08X/" file, 0x1000 + i); \
+		snprintf(text, sizeof(text), fmt "\n", v);		\
+		put(root, rel, text);					\
+	} while (0)
+		PUT("type", "%u", 1u);
+		PUT("unit", "%u", i % 200);
+		PUT("unit_exp", "%d", -(int)(i % 5));
+		PUT("instance_id", "%u", i % 250);
+		PUT("compo_type", "%u", 1u);
+		PUT("compo_instance_id", "%u", i);
+		PUT("enable", "%s", "N");
+		PUT("value", "%s", "0 0000000000000000");
+#undef PUT
+	}
+	snprintf(uri, sizeof(uri), "stlmfs:%s/tlm_0", root);
+	ASSERT_OK(stlm_session_open(uri, &o, &s));
+	ASSERT_EQ(stlm_de_count(s), 606);
+	for (uint32_t i = 0; i < 600; i++) {
+		const struct stlm_de *de = stlm_de_get(s, 0x1000 + i);
+
+		ASSERT_NOT_NULL(de);
+		ASSERT_EQ(stlm_de_unit(de), (int)(i % 200));
+		ASSERT_EQ(stlm_de_unit_exp(de), -(int)(i % 5));
+		ASSERT_EQ(stlm_de_instance(de), (int)(i % 250));
+		ASSERT_EQ(stlm_de_component_instance(de), (int)i);
+	}
+	ASSERT_TRUE(seen.monotonic);
+	ASSERT_U64_EQ(seen.last_done, 606);
+	ASSERT_U64_EQ(seen.last_total, 606);
+	stlm_session_close(s);
+
+	/* one malformed DE: the open fails, naming it */
+	put(root, "des/0x00001123/unit_exp", "minus two\n");
+	last_log[0] = 0;
+	s = NULL;
+	ASSERT_ERR(stlm_session_open(uri, &o, &s), -EPROTO);
+	ASSERT_NULL(s);
+	ASSERT_NOT_NULL(strstr(last_log, "0x00001123/unit_exp"));
+}
+
 STLM_TEST(uri_forms)
 {
 	struct stlm_open_opts o = { .size = sizeof(o), .no_catalog = true };

@@ -55,6 +55,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -497,6 +499,89 @@ static int read_de(struct stlm_session *s, const char *dir,
 	return 0;
 }
 
+/*
+ * Every DE's files, read by a few threads at once: on a FUSE tree each
+ * file read is a round trip to the daemon whose cost is mostly waiting
+ * for the other side to wake (docs/PERFORMANCE.md), and 8 readers overlap
+ * those waits. Small trees (and an in-kernel tree, where a read is
+ * cheap) are read by the caller alone. The first error stops every
+ * reader and is returned; progress is reported by the caller's thread,
+ * one unit per DE, ending with done == total.
+ */
+#define DE_READERS 8
+#define DE_PARALLEL_MIN 256
+
+struct de_pool {
+	struct stlm_session *s;
+	const struct de_ent *ents;
+	struct scmi_tlm_de_desc *d;
+	bool *ts_file;
+	uint32_t n;
+	uint32_t next;		/* atomic: next index to take */
+	uint32_t done;		/* atomic: DEs read */
+	int err;		/* atomic: the first error */
+};
+
+/* Read DEs until none is left or a reader failed; false on failure. */
+static bool de_pool_work(struct de_pool *p, bool report)
+{
+	for (;;) {
+		uint32_t i, done;
+		int r, none = 0;
+
+		if (__atomic_load_n(&p->err, __ATOMIC_RELAXED))
+			return false;
+		i = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
+		if (i >= p->n)
+			return true;
+		p->d[i].id = p->ents[i].id;
+		r = read_de(p->s, p->ents[i].dir, &p->d[i], &p->ts_file[i]);
+		if (r < 0) {
+			__atomic_compare_exchange_n(&p->err, &none, r, false,
+						    __ATOMIC_RELAXED,
+						    __ATOMIC_RELAXED);
+			return false;
+		}
+		done = __atomic_add_fetch(&p->done, 1, __ATOMIC_RELAXED);
+		if (report && done < p->n)
+			stlm__progress(p->s, "discovery", done, p->n);
+	}
+}
+
+static void *de_pool_main(void *arg)
+{
+	de_pool_work(arg, false);
+	return NULL;
+}
+
+static int read_des(struct stlm_session *s, const struct de_ent *ents,
+		    uint32_t n, struct scmi_tlm_de_desc *d, bool *ts_file)
+{
+	struct de_pool p = { .s = s, .ents = ents, .d = d,
+			     .ts_file = ts_file, .n = n };
+	pthread_t th[DE_READERS - 1];
+	sigset_t all, old;
+	int nt = 0;
+
+	if (n >= DE_PARALLEL_MIN) {
+		/* the readers take no signal: they stay the caller's */
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		while (nt < DE_READERS - 1 &&
+		       pthread_create(&th[nt], NULL, de_pool_main, &p) == 0)
+			nt++;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	de_pool_work(&p, true);
+	for (int i = 0; i < nt; i++)
+		pthread_join(th[i], NULL);
+	if (p.err)
+		return p.err;
+	if (n)
+		stlm__progress(s, "discovery", n, n);
+	return 0;
+}
+
 /* groups/: group ids, flags and every DE's group. */
 static int list_groups(struct stlm_session *s, struct scmi_tlm_de_desc *d,
 		       uint32_t n_des, const struct de_ent *ents)
@@ -873,15 +958,11 @@ static int discover(struct stlm_session *s)
 		r = -ENOMEM;
 		goto out;
 	}
-	for (uint32_t i = 0; i < n; i++) {
-		d[i].id = ents[i].id;
+	for (uint32_t i = 0; i < n; i++)
 		memcpy(f->dirs[i], ents[i].dir, sizeof(f->dirs[i]));
-		r = read_de(s, ents[i].dir, &d[i], &f->ts_file[i]);
-		if (r < 0)
-			goto out;
-		/* several file reads per DE: the slowest discovery there is */
-		stlm__progress(s, "discovery", i + 1, n);
-	}
+	r = read_des(s, ents, n, d, f->ts_file);
+	if (r < 0)
+		goto out;
 	f->n_des = n;
 	r = list_groups(s, d, n, ents);
 	if (r < 0) {
@@ -1087,16 +1168,17 @@ static int stlmfs_open(struct stlm_session *s, const char *uri)
 	pthread_mutex_unlock(&s->disc_lock);
 	if (r < 0)
 		return r;
+	/* said before the watcher starts: it may move the generation */
+	stlm__log(s, STLM_LOG_DEBUG,
+		  "%s: STLMFS instance %s, %u DEs, %u groups, generation %llu",
+		  uri, f->path, f->n_des, f->n_groups,
+		  (unsigned long long)s->generation);
 	if (f->has_gen) {
 		r = pthread_create(&f->watcher, NULL, watch_main, s);
 		if (r)
 			return -r;
 		f->watcher_running = true;
 	}
-	stlm__log(s, STLM_LOG_DEBUG,
-		  "%s: STLMFS instance %s, %u DEs, %u groups, generation %llu",
-		  uri, f->path, f->n_des, f->n_groups,
-		  (unsigned long long)s->generation);
 	return 0;
 }
 
