@@ -285,7 +285,7 @@ STLM_TEST(discovery_progress)
 
 /*
  * A large tree is read by several threads (lib/backend/stlmfs.c,
- * read_des()): 600 more DEs in a copy of the fixture, each with its own
+ * read_des()): 300 more DEs in a copy of the fixture, each with its own
  * unit, instance and component, must all come out right, progress must
  * stay monotonic and end at done == total, and one malformed DE among
  * them must fail the open with its error.
@@ -301,7 +301,7 @@ STLM_TEST(discovery_many_des)
 	struct stlm_session *s = NULL;
 	char uri[PATH_MAX + 16], rel[96], text[32];
 
-	for (uint32_t i = 0; i < 600; i++) {
+	for (uint32_t i = 0; i < 300; i++) {
 		char dir[PATH_MAX];
 
 		snprintf(dir, sizeof(dir), "%s/tlm_0/des/0x%08X", root,
@@ -325,8 +325,8 @@ STLM_TEST(discovery_many_des)
 	}
 	snprintf(uri, sizeof(uri), "stlmfs:%s/tlm_0", root);
 	ASSERT_OK(stlm_session_open(uri, &o, &s));
-	ASSERT_EQ(stlm_de_count(s), 606);
-	for (uint32_t i = 0; i < 600; i++) {
+	ASSERT_EQ(stlm_de_count(s), 306);
+	for (uint32_t i = 0; i < 300; i++) {
 		const struct stlm_de *de = stlm_de_get(s, 0x1000 + i);
 
 		ASSERT_NOT_NULL(de);
@@ -336,8 +336,8 @@ STLM_TEST(discovery_many_des)
 		ASSERT_EQ(stlm_de_component_instance(de), (int)i);
 	}
 	ASSERT_TRUE(seen.monotonic);
-	ASSERT_U64_EQ(seen.last_done, 606);
-	ASSERT_U64_EQ(seen.last_total, 606);
+	ASSERT_U64_EQ(seen.last_done, 306);
+	ASSERT_U64_EQ(seen.last_total, 306);
 	stlm_session_close(s);
 
 	/* one malformed DE: the open fails, naming it */
