@@ -67,3 +67,11 @@ bool stlm__interval_listed(const struct stlm_interval *v, size_t n, bool range,
 		}
 	return false;
 }
+
+void stlm__interval_fill(struct stlm_interval *v,
+			 const struct scmi_tlm_interval *w)
+{
+	v->secs = w->secs;
+	v->exp = w->exp;
+	v->ns = scmi_tlm_interval_ns(w);
+}

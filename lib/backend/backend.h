@@ -170,6 +170,10 @@ struct scmi_tlm_interval;
 bool stlm__interval_listed(const struct stlm_interval *v, size_t n, bool range,
 			   struct scmi_tlm_interval *iv);
 
+/* The public form of a protocol interval (secs, exp, and its ns). */
+void stlm__interval_fill(struct stlm_interval *v,
+			 const struct scmi_tlm_interval *w);
+
 /*
  * A table from n_des descriptors (checked: group ids, duplicates;
  * FastChannels mapped from s->mem), with the group lists. SHMTIs and

@@ -309,9 +309,7 @@ int chardev_coll_get(struct stlm_session *s, uint32_t group,
 	}
 	ret->enabled = cfg.enable != 0;
 	ret->mode = STLM_MODE_ON_DEMAND;
-	ret->interval.secs = iv.secs;
-	ret->interval.exp = iv.exp;
-	ret->interval.ns = scmi_tlm_interval_ns(&iv);
+	stlm__interval_fill(&ret->interval, &iv);
 	return 0;
 }
 
@@ -390,9 +388,7 @@ int chardev_read_intervals(struct stlm_session *s, uint32_t group,
 		}
 		raw[i].secs = (uint16_t)t[i].secs;
 		raw[i].exp = (int8_t)t[i].exp;
-		v[i].secs = raw[i].secs;
-		v[i].exp = raw[i].exp;
-		v[i].ns = scmi_tlm_interval_ns(&raw[i]);
+		stlm__interval_fill(&v[i], &raw[i]);
 	}
 	*ret_raw = raw;
 	*ret_v = v;

@@ -189,7 +189,6 @@ int scmi_cmd_tlm_single_sample(struct stlm_session *s, uint8_t *resp,
 			       size_t dresp_cap, int *ret_dlen);
 
 /* scmi-discover.c */
-void scmi_iv_fill(struct stlm_interval *v, const struct scmi_tlm_interval *w);
 void scmi_info_from_attrs(struct stlm_platform_info *info,
 			  const struct scmi_tlm_attrs *a);
 int scmi_base_discover(struct stlm_session *s, struct stlm_platform_info *info);

@@ -513,7 +513,7 @@ int scmi_coll_get(struct stlm_session *s, uint32_t group,
 	if (sel == SCMI_TLM_SEL_ALL && !cur.enable && s->coll_iv_pending)
 		cur.interval = s->coll_iv_next; /* what the next enable uses */
 	pthread_mutex_unlock(&s->lock);
-	scmi_iv_fill(&ret->interval, &cur.interval);
+	stlm__interval_fill(&ret->interval, &cur.interval);
 	return 0;
 }
 

@@ -158,13 +158,6 @@ int scmi_tlm_discover(struct stlm_session *s, struct stlm_platform_info *info)
 /* ------------------------------------------------------------------ */
 /* Intervals, SHMTIs, DE descriptors                                   */
 
-void scmi_iv_fill(struct stlm_interval *v, const struct scmi_tlm_interval *w)
-{
-	v->secs = w->secs;
-	v->exp = w->exp;
-	v->ns = scmi_tlm_interval_ns(w);
-}
-
 /*
  * LIST_UPDATE_INTERVALS for a scope. The total is taken from the first
  * reply (N + remaining), as Linux does, and capped; later pages must keep
@@ -241,7 +234,7 @@ int scmi_list_intervals(struct stlm_session *s, uint8_t selector,
 		goto out;
 	}
 	for (uint32_t i = 0; i < total; i++)
-		scmi_iv_fill(&v[i], &raw[i]);
+		stlm__interval_fill(&v[i], &raw[i]);
 	*ret_raw = raw;
 	*ret_v = v;
 	*ret_n = total;

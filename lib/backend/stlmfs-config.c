@@ -210,9 +210,7 @@ int stlmfs_be_coll_get(struct stlm_session *s, uint32_t group,
 	pthread_mutex_unlock(&s->lock);
 	ret->enabled = on;
 	ret->mode = STLM_MODE_ON_DEMAND;
-	ret->interval.secs = iv.secs;
-	ret->interval.exp = iv.exp;
-	ret->interval.ns = scmi_tlm_interval_ns(&iv);
+	stlm__interval_fill(&ret->interval, &iv);
 	return 0;
 }
 

@@ -272,9 +272,7 @@ int stlmfs_be_read_intervals(struct stlm_session *s, const char *dir,
 	for (size_t i = 0; i < n; i++) {
 		raw[i].secs = t[i].secs;
 		raw[i].exp = t[i].exp;
-		v[i].secs = t[i].secs;
-		v[i].exp = t[i].exp;
-		v[i].ns = scmi_tlm_interval_ns(&raw[i]);
+		stlm__interval_fill(&v[i], &raw[i]);
 	}
 	*ret_raw = raw;
 	*ret_v = v;
